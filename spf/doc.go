@@ -1,0 +1,2 @@
+// Package spf implements the Sender Policy Framework, RFC 7208.
+package spf
