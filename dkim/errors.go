@@ -1,0 +1,71 @@
+package dkim
+
+import "errors"
+
+// Reasons a signature does not pass, found in Result.Err with errors.Is.
+// The comment gives the Status each leads to.
+var (
+	// Signature syntax and support (PermError).
+
+	// ErrSignatureSyntax: the DKIM-Signature field is malformed or lacks a
+	// required tag.
+	ErrSignatureSyntax = errors.New("malformed DKIM-Signature")
+	// ErrUnsupportedVersion: v= is not 1.
+	ErrUnsupportedVersion = errors.New("unsupported signature version")
+	// ErrUnsupportedAlgorithm: a= is not rsa-sha256 or ed25519-sha256
+	// (rsa-sha1 has its own reason, ErrSHA1).
+	ErrUnsupportedAlgorithm = errors.New("unsupported signing algorithm")
+	// ErrSHA1: the signature uses rsa-sha1, which RFC 8301 section 3.1
+	// forbids verifiers to accept.
+	ErrSHA1 = errors.New("rsa-sha1 is not allowed (RFC 8301)")
+	// ErrUnsupportedCanonicalization: c= names an unknown algorithm.
+	ErrUnsupportedCanonicalization = errors.New("unsupported canonicalization")
+	// ErrUnsupportedQueryMethod: q= does not offer dns/txt.
+	ErrUnsupportedQueryMethod = errors.New("unsupported key query method")
+	// ErrIdentityMismatch: the domain of i= is not d= or a subdomain of it.
+	ErrIdentityMismatch = errors.New("i= is not within d=")
+	// ErrFromNotSigned: h= does not include From (RFC 6376 section 5.4).
+	ErrFromNotSigned = errors.New("From header field not signed")
+	// ErrExpired: x= is in the past.
+	ErrExpired = errors.New("signature expired")
+	// ErrBodyLengthExceeded: l= is greater than the length of the
+	// canonicalized body: the body was truncated after signing.
+	ErrBodyLengthExceeded = errors.New("l= exceeds the body length")
+
+	// Key retrieval (PermError, except ErrKeyUnavailable).
+
+	// ErrNoKey: there is no key record at <s>._domainkey.<d>.
+	ErrNoKey = errors.New("no key record")
+	// ErrKeyUnavailable: the key lookup failed temporarily (TempError).
+	ErrKeyUnavailable = errors.New("key lookup failed temporarily")
+	// ErrKeyInvalid: the key record does not parse; the ParseKey error is
+	// wrapped too, so errors.Is(err, ErrKeyQuoted) etc. also work.
+	ErrKeyInvalid = errors.New("invalid key record")
+	// ErrKeyRevoked: the key record has an empty p=.
+	ErrKeyRevoked = errors.New("key revoked")
+	// ErrKeyTooSmall: an RSA key under 1024 bits (RFC 8301 section 3.2).
+	ErrKeyTooSmall = errors.New("key too small")
+	// ErrKeyTypeMismatch: k= does not match the a= algorithm.
+	ErrKeyTypeMismatch = errors.New("key type does not match the signing algorithm")
+	// ErrKeyHashNotAllowed: the key's h= does not allow the signature's hash.
+	ErrKeyHashNotAllowed = errors.New("key does not allow the hash algorithm")
+	// ErrKeyNotForEmail: the key's s= does not include email.
+	ErrKeyNotForEmail = errors.New("key not for email (s=)")
+	// ErrKeyStrictIdentity: the key has t=s and the domain of i= is not
+	// exactly d=.
+	ErrKeyStrictIdentity = errors.New("key requires i= domain to equal d= (t=s)")
+
+	// Cryptographic checks (Fail).
+
+	// ErrBodyHashMismatch: the body does not hash to bh=: it changed in transit.
+	ErrBodyHashMismatch = errors.New("body hash mismatch")
+	// ErrSignatureMismatch: the signature does not verify over the signed
+	// header fields.
+	ErrSignatureMismatch = errors.New("signature mismatch")
+
+	// Limits (Neutral).
+
+	// ErrTooManySignatures: the signature was not evaluated because the
+	// message has more than Verifier.MaxSignatures of them.
+	ErrTooManySignatures = errors.New("too many signatures, not evaluated")
+)
