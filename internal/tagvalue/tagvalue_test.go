@@ -1,0 +1,132 @@
+package tagvalue
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in   string
+		want List
+	}{
+		{"v=DKIM1; k=rsa; p=MIGf", List{{"v", "DKIM1", 0}, {"k", "rsa", 9}, {"p", "MIGf", 16}}},
+		{"v=DMARC1;p=none;", List{{"v", "DMARC1", 0}, {"p", "none", 9}}},              // trailing ';' is an empty last tag
+		{"v=DMARC1; p=none; ", List{{"v", "DMARC1", 0}, {"p", "none", 10}}},           // and may be followed by space
+		{" v = DKIM1 ;\r\n\tp = ab cd ", List{{"v", "DKIM1", 1}, {"p", "ab cd", 15}}}, // FWS around names, "=", values; inner space kept
+		{"n=", List{{"n", "", 0}}}, // empty value
+		{"", List{}},
+		{"x_1=a=b", List{{"x_1", "a=b", 0}}}, // '=' is a value character
+	}
+	for _, tt := range tests {
+		got, err := Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("Parse(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		in     string
+		err    error
+		offset int
+		tag    string
+	}{
+		{"v=DKIM1; k", ErrMissingEquals, 9, "k"},
+		{"v=1;;p=x", ErrEmptyTag, 4, ""},
+		{"1v=x", ErrBadName, 0, "1v"},
+		{"v=1; p-x=y", ErrBadName, 5, "p-x"},
+		{"v=a\x01b", ErrBadValue, 3, "v"},
+		{"p=\"quoted\";x=\x80", ErrBadValue, 13, "x"},
+		{"v=1; p=a; v=2", ErrDuplicateTag, 10, "v"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.in)
+		var se *SyntaxError
+		if !errors.Is(err, tt.err) || !errors.As(err, &se) || se.Offset != tt.offset || se.Tag != tt.tag {
+			t.Errorf("Parse(%q) = %v, want %v at %d (tag %q)", tt.in, err, tt.err, tt.offset, tt.tag)
+		}
+	}
+}
+
+func TestDuplicateKeepsList(t *testing.T) {
+	l, err := Parse("p=none; p=reject")
+	if !errors.Is(err, ErrDuplicateTag) || len(l) != 2 {
+		t.Fatalf("got %v, %v", l, err)
+	}
+	if v, _ := l.Get("p"); v != "none" {
+		t.Errorf("Get returns the first occurrence, got %q", v)
+	}
+}
+
+func TestTagLimit(t *testing.T) {
+	var b strings.Builder
+	for i := range MaxTags + 1 {
+		b.WriteString("a")
+		b.WriteString(strings.Repeat("b", i%5))
+		b.WriteString(string(rune('a' + i%26)))
+		b.WriteString("=1;")
+	}
+	if _, err := Parse(b.String()); err == nil {
+		t.Error("a list longer than MaxTags must be refused")
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	const rec = "v=DMARC1; p=reject; sp=quarantine; pct=100; rua=mailto:a@example.com; adkim=r; aspf=r; fo=1"
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"v=DKIM1; k=rsa; p=MIGf", "v=DMARC1;p=none;", " a = b ;\r\n c=d", "k", ";;", "a=1;a=2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := Parse(s)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Offset < 0 || se.Offset > len(s) {
+				t.Fatalf("bad error %v", err)
+			}
+			if !errors.Is(err, ErrDuplicateTag) {
+				return
+			}
+		}
+		// Every tag is a valid name whose value is re-parsed to itself.
+		var b strings.Builder
+		for i, tg := range l {
+			if !validName(tg.Name) || s[tg.Offset:tg.Offset+len(tg.Name)] != tg.Name {
+				t.Fatalf("tag %+v does not point into the input", tg)
+			}
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString(tg.Name + "=" + tg.Value)
+		}
+		l2, err2 := Parse(b.String())
+		if err2 != nil && !errors.Is(err2, ErrDuplicateTag) {
+			t.Fatalf("re-parse of %q: %v", b.String(), err2)
+		}
+		if len(l2) != len(l) {
+			t.Fatalf("re-parse gives %d tags, want %d", len(l2), len(l))
+		}
+		for i := range l {
+			if l[i].Name != l2[i].Name || l[i].Value != l2[i].Value {
+				t.Fatalf("tag %d: %+v vs %+v", i, l[i], l2[i])
+			}
+		}
+	})
+}
