@@ -119,11 +119,11 @@ func TestParseKey(t *testing.T) {
 		in   string
 		want error
 	}{
-		{`"v=DKIM1; k=rsa; p=` + p + `"`, dkim.ErrKeyQuoted},                 // zone-file quotes pasted in
+		{`"v=DKIM1; k=rsa; p=` + p + `"`, dkim.ErrKeyQuoted},                  // zone-file quotes pasted in
 		{`v=DKIM1; k=rsa; p=` + p[:100] + `" "` + p[100:], dkim.ErrKeyQuoted}, // two strings pasted with their quotes
 		{`v=DKIM1\; k=rsa\; p=` + p, dkim.ErrKeyEscapedSemicolon},
-		{"v=DKIM1; k=rsa; p=" + p[:len(p)-8], dkim.ErrKeyTruncated},       // cut, still base64
-		{"v=DKIM1; k=rsa; p=" + p[:len(p)-3], dkim.ErrKeyTruncated},       // cut mid-quantum
+		{"v=DKIM1; k=rsa; p=" + p[:len(p)-8], dkim.ErrKeyTruncated}, // cut, still base64
+		{"v=DKIM1; k=rsa; p=" + p[:len(p)-3], dkim.ErrKeyTruncated}, // cut mid-quantum
 		{"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPa", dkim.ErrKeyTruncated},
 		{"v=DKIM1; k=rsa; p=-----BEGIN PUBLIC KEY-----" + p + "-----END PUBLIC KEY-----", dkim.ErrKeyPEM},
 		{"k=rsa; v=DKIM1; p=" + p, dkim.ErrKeyVersion}, // v= not first
