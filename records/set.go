@@ -57,6 +57,21 @@ type Record struct {
 	// Merged is true when Values[0] is the customer's existing SPF record
 	// with the provider's include added, rather than a new record.
 	Merged bool `json:"merged,omitempty"`
+
+	// Fields added by the records package after the contract above was
+	// pinned; verify may ignore them.
+
+	// UnicodeFQDN is the display form of FQDN (U-labels) when the name is
+	// internationalised; empty otherwise.
+	UnicodeFQDN string `json:"unicode_fqdn,omitempty"`
+	// Replaces is, for a Merged SPF record, the existing record text the
+	// customer must edit (replace) rather than add a second record beside.
+	Replaces string `json:"replaces,omitempty"`
+	// SPFLookups is, for SPF records, the number of terms in the record
+	// itself that cost a DNS lookup under RFC 7208 section 4.6.4 (include,
+	// a, mx, ptr, exists, redirect). Includes may need more lookups of their
+	// own: spf.Analyze gives the whole tree's count.
+	SPFLookups int `json:"spf_lookups,omitempty"`
 }
 
 // Set is every record one account must publish for one sending domain.
@@ -76,6 +91,10 @@ type Set struct {
 	ReturnPath string `json:"return_path,omitempty"`
 	// Provider names the provider description the set was made from.
 	Provider string `json:"provider"`
+	// AccountID and Region are the account values the set was made for
+	// (added by the records package; empty when not used).
+	AccountID string `json:"account_id,omitempty"`
+	Region    string `json:"region,omitempty"`
 	// AddedAt is when the domain was added; verify's pending window
 	// counts from here. Zero when unknown.
 	AddedAt time.Time `json:"added_at,omitzero"`

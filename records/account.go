@@ -1,0 +1,59 @@
+package records
+
+import (
+	"crypto"
+	"time"
+)
+
+// Account is one customer account's values: what differs between two
+// customers of the same provider.
+type Account struct {
+	// Domain is the sending domain the customer added, as typed: it may be
+	// an internationalised name ("bücher.example"), which is converted to
+	// A-labels; the Set shows both forms.
+	Domain string
+	// Zone is the apex of the DNS zone the records go in. Empty means the
+	// registrable domain of Domain ("example.co.uk" for
+	// "news.example.co.uk"); set it when the customer's zone is delegated
+	// further down.
+	Zone string
+	// ID is the account id, used by label schemes such as "cio{account}".
+	// Letters, digits, hyphens and underscores only.
+	ID string
+	// Region selects the provider's region ("us", "eu", "us-east-1"); empty
+	// means the provider's default region.
+	Region string
+	// From is the From address the account sends with, e.g.
+	// "news@example.com" or "Example <news@example.com>". Its domain must be
+	// the sending domain or lie below it. A template such as
+	// "{{ customer.email }}" is accepted and not checked (verify reports it
+	// as Undetermined).
+	From string
+	// DKIMKey is the DKIM key record value (RFC 6376 section 3.6.1) for
+	// providers that publish a TXT key, e.g. "k=rsa; p=MIIBIjANBg...".
+	// Alternatively give DKIMPublicKey and the value is made from it.
+	DKIMKey string
+	// DKIMPublicKey is the account's DKIM public key (*rsa.PublicKey or
+	// ed25519.PublicKey), used when DKIMKey is empty.
+	DKIMPublicKey crypto.PublicKey
+	// DKIMSelectors are the account's own selectors, for providers with
+	// Provider.DKIM.AccountSelectors > 0 (Amazon SES's three tokens).
+	DKIMSelectors []string
+	// DMARCPolicy is the policy to recommend when the domain has no DMARC
+	// record: "none" (the default, monitoring only), "quarantine" or
+	// "reject".
+	DMARCPolicy string
+	// DMARCReports are aggregate-report (rua) destinations for the
+	// recommended record: "mailto:" URIs or plain addresses.
+	DMARCReports []string
+	// TrackingHost is the link-tracking host name: a single label ("links")
+	// is placed under Domain, anything else must be a name in the zone.
+	// Empty: no tracking record.
+	TrackingHost string
+	// Vars gives values to the provider's own template variables (see
+	// Provider.Defaults), e.g. {"user": "5678", "wl": "1"} for SendGrid.
+	Vars map[string]string
+	// AddedAt is when the customer added the domain; copied to the Set for
+	// verify's pending window.
+	AddedAt time.Time
+}

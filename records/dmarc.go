@@ -1,0 +1,135 @@
+package records
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/tagvalue"
+)
+
+// isDMARC reports whether a TXT string is a DMARC record (RFC 7489 section
+// 6.4: it starts with the v=DMARC1 tag).
+func isDMARC(txt string) bool {
+	l, err := tagvalue.Parse(txt)
+	if len(l) == 0 || (err != nil && !isDuplicate(err)) {
+		return strings.HasPrefix(strings.ToLower(strings.TrimSpace(txt)), "v=dmarc1")
+	}
+	return l[0].Name == "v" && strings.TrimSpace(l[0].Value) == "DMARC1"
+}
+
+func isDuplicate(err error) bool {
+	se, ok := err.(*tagvalue.SyntaxError)
+	return ok && se.Err == tagvalue.ErrDuplicateTag
+}
+
+// dmarcPolicies are the values of p= (RFC 7489 section 6.3).
+var dmarcPolicies = []string{"none", "quarantine", "reject"}
+
+// dmarc recommends a DMARC record at _dmarc.<domain> when neither the domain
+// nor its organizational domain has one (a record there already applies,
+// RFC 7489 section 6.6.3), and otherwise warns that the existing policy must
+// keep relaxed alignment.
+func (g *generator) dmarc() error {
+	a := g.a
+	policy := strings.ToLower(strings.TrimSpace(a.DMARCPolicy))
+	if policy == "" {
+		policy = "none"
+	}
+	valid := false
+	for _, p := range dmarcPolicies {
+		valid = valid || p == policy
+	}
+	if !valid {
+		return fieldErrf("Account.DMARCPolicy", a.DMARCPolicy, ErrInvalid, "want none, quarantine or reject")
+	}
+	if len(a.DMARCReports) > maxReports {
+		return fieldErrf("Account.DMARCReports", "", ErrInvalid, "more than %d destinations", maxReports)
+	}
+	var rua []string
+	for i, d := range a.DMARCReports {
+		f := fmt.Sprintf("Account.DMARCReports[%d]", i)
+		u, err := reportURI(f, d)
+		if err != nil {
+			return err
+		}
+		rua = append(rua, u)
+	}
+
+	names := []string{"_dmarc." + g.domain}
+	if org := dnsname.OrgDomain(g.domain); org != g.domain {
+		names = append(names, "_dmarc."+org)
+	}
+	for _, name := range names {
+		for _, txt := range g.o.existing[name] {
+			if isDMARC(txt) {
+				g.existingDMARC(name, txt)
+				return nil
+			}
+		}
+	}
+
+	fqdn := names[0]
+	value := "v=DMARC1; p=" + policy
+	if len(rua) > 0 {
+		value += "; rua=" + strings.Join(rua, ",")
+	}
+	desc := fmt.Sprintf("DMARC: tells receivers what to do with mail that fails authentication (p=%s) and keeps alignment relaxed (no adkim/aspf tags), which the provider's subdomains need.", policy)
+	if !g.o.hasExisting {
+		desc += " Publish it only if the domain has no DMARC record yet; otherwise keep the existing one."
+	}
+	g.add(Record{Purpose: PurposeDMARC, FQDN: fqdn, Type: TypeTXT, Values: []string{value}, Description: desc})
+	return nil
+}
+
+// existingDMARC warns about the alignment of an existing DMARC record.
+func (g *generator) existingDMARC(name, txt string) {
+	l, _ := tagvalue.Parse(txt)
+	var strict []string
+	for _, tag := range []string{"aspf", "adkim"} {
+		if v, ok := l.Get(tag); ok && strings.EqualFold(strings.TrimSpace(v), "s") {
+			strict = append(strict, tag+"=s")
+		}
+	}
+	where := "the return path"
+	if g.set.ReturnPath == "" {
+		where = "the provider's signing domain"
+	}
+	if len(strict) > 0 {
+		g.warn("the existing DMARC record at %s sets %s (strict alignment): mail whose %s is a subdomain such as %s will fail DMARC. Change it to relaxed (r) or remove the tag: %q",
+			name, strings.Join(strict, " and "), where, g.returnPathOr("an account subdomain"), txt)
+		return
+	}
+	g.warn("the domain already has a DMARC record at %s, so no new one is proposed. It must keep relaxed alignment (aspf and adkim absent or r): the provider signs and bounces with %s.",
+		name, g.returnPathOr("a subdomain of "+g.domain))
+}
+
+func (g *generator) returnPathOr(s string) string {
+	if g.set.ReturnPath != "" {
+		return g.set.ReturnPath
+	}
+	return s
+}
+
+// reportURI turns a report destination into a DMARC mailto URI, refusing
+// characters that would break the tag list (";"), the URI list (",") or
+// the size suffix ("!").
+func reportURI(field, d string) (string, error) {
+	d = strings.TrimSpace(d)
+	if d == "" {
+		return "", fieldErr(field, "", ErrRequired)
+	}
+	addr := d
+	if len(d) > 7 && strings.EqualFold(d[:7], "mailto:") {
+		addr = d[7:]
+	}
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 || strings.ContainsAny(addr, ";,! \t\"<>") {
+		return "", fieldErrf(field, d, ErrInvalid, "want an address such as dmarc@example.com or mailto:dmarc@example.com")
+	}
+	host, err := dnsname.Normalize(addr[at+1:])
+	if err != nil {
+		return "", fieldErr(field, d, err)
+	}
+	return "mailto:" + addr[:at+1] + host, nil
+}

@@ -1,0 +1,189 @@
+package records
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+)
+
+// HostForm says how a DNS host's control panel wants records typed in. The
+// zero HostForm gives fully qualified host names without trailing dots, one
+// record per MX value with a separate priority, and TXT values as plain
+// text: what most web forms expect.
+type HostForm struct {
+	// RelativeNames writes the host relative to the zone ("cio12345", "@"
+	// for the apex) for hosts that append the domain themselves: typing the
+	// full name there publishes "cio12345.example.com.example.com" (GoDaddy
+	// and many others).
+	RelativeNames bool
+	// CombineMX writes all MX values of a name as one record whose value
+	// holds one "priority host" per line: AWS Route 53 allows a single
+	// record set per name and type.
+	CombineMX bool
+	// QuoteTXT writes TXT values in double quotes, split into strings of at
+	// most 255 bytes (Route 53, zone-file style editors).
+	QuoteTXT bool
+	// EscapeSemicolons writes ";" in TXT values as "\;", for hosts whose
+	// forms refuse a bare semicolon. Do not use it elsewhere: the backslash
+	// would be published literally and break DKIM keys.
+	EscapeSemicolons bool
+	// TrailingDot ends host names in values (MX, CNAME) and, unless
+	// RelativeNames, record names with a dot.
+	TrailingDot bool
+}
+
+// GoDaddyForm is the form for hosts that append the domain to the host
+// field (GoDaddy, Namecheap and many registrar panels).
+func GoDaddyForm() HostForm { return HostForm{RelativeNames: true} }
+
+// Route53Form is the form AWS Route 53 asks for: fully qualified names,
+// both MX values in one record, TXT values quoted.
+func Route53Form() HostForm {
+	return HostForm{CombineMX: true, QuoteTXT: true, TrailingDot: true}
+}
+
+// EscapedSemicolonForm is GoDaddyForm with semicolons escaped, for hosts
+// that reject ";" in TXT values.
+func EscapedSemicolonForm() HostForm { return HostForm{RelativeNames: true, EscapeSemicolons: true} }
+
+// HostRecord is one record as typed into a DNS host's form.
+type HostRecord struct {
+	Purpose Purpose
+	Host    string
+	Type    Type
+	// Priority is the MX preference, 0 for other types and for combined MX
+	// records (whose Value holds the priorities).
+	Priority uint16
+	Value    string
+	TTL      uint32
+	Required bool
+}
+
+// ForHost returns the set's records in form f.
+func (s *Set) ForHost(f HostForm) []HostRecord {
+	var out []HostRecord
+	for i := range s.Records {
+		r := &s.Records[i]
+		host := r.FQDN
+		if f.RelativeNames {
+			host = r.Name
+		} else if f.TrailingDot {
+			host += "."
+		}
+		hr := HostRecord{Purpose: r.Purpose, Host: host, Type: r.Type, TTL: r.TTL, Required: r.Required}
+		dot := ""
+		if f.TrailingDot {
+			dot = "."
+		}
+		ps := r.priorities()
+		switch {
+		case r.Type == TypeMX && f.CombineMX:
+			lines := make([]string, len(r.Values))
+			for j, v := range r.Values {
+				lines[j] = fmt.Sprintf("%d %s%s", ps[j], v, dot)
+			}
+			hr.Value = strings.Join(lines, "\n")
+			out = append(out, hr)
+		case r.Type == TypeMX:
+			for j, v := range r.Values {
+				h := hr
+				h.Priority = ps[j]
+				h.Value = v + dot
+				out = append(out, h)
+			}
+		case r.Type == TypeCNAME:
+			for _, v := range r.Values {
+				h := hr
+				h.Value = v + dot
+				out = append(out, h)
+			}
+		default:
+			for _, v := range r.Values {
+				h := hr
+				switch {
+				case f.QuoteTXT:
+					h.Value = quoteTXT(v, f.EscapeSemicolons)
+				case f.EscapeSemicolons:
+					h.Value = strings.ReplaceAll(v, ";", `\;`)
+				default:
+					h.Value = v
+				}
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
+// HostTable returns the records in form f as an aligned plain-text table,
+// one row per record (a combined MX record takes one line per value).
+func (s *Set) HostTable(f HostForm) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TYPE\tHOST\tPRIORITY\tVALUE\tTTL\tREQUIRED")
+	for _, r := range s.ForHost(f) {
+		prio := ""
+		if r.Type == TypeMX && !strings.Contains(r.Value, "\n") {
+			prio = fmt.Sprint(r.Priority)
+		}
+		for i, line := range strings.Split(r.Value, "\n") {
+			if i == 0 {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", r.Type, r.Host, prio, line, r.TTL, yesNo(r.Required))
+			} else {
+				fmt.Fprintf(tw, "\t\t\t%s\t\t\n", line)
+			}
+		}
+	}
+	tw.Flush()
+	return b.String()
+}
+
+// Table returns the set as an aligned plain-text table for people: the
+// domain (in both forms when it is internationalised), each record with
+// its purpose, type, full name, priority, value and whether it is required,
+// then the warnings.
+func (s *Set) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Domain:   %s", s.Domain)
+	if s.UnicodeDomain != "" {
+		fmt.Fprintf(&b, " (%s)", s.UnicodeDomain)
+	}
+	fmt.Fprintf(&b, "\nProvider: %s\n", s.Provider)
+	if s.ReturnPath != "" {
+		fmt.Fprintf(&b, "Return path: %s\n", s.ReturnPath)
+	}
+	b.WriteByte('\n')
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PURPOSE\tTYPE\tNAME\tPRIORITY\tVALUE\tREQUIRED")
+	for i := range s.Records {
+		r := &s.Records[i]
+		ps := r.priorities()
+		name := r.FQDN
+		if r.UnicodeFQDN != "" {
+			name += " (" + r.UnicodeFQDN + ")"
+		}
+		for j, v := range r.Values {
+			prio := ""
+			if r.Type == TypeMX {
+				prio = fmt.Sprint(ps[j])
+			}
+			note := ""
+			if r.Merged {
+				note = " (edit the existing record)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Purpose, r.Type, name, prio, v+note, yesNo(r.Required))
+		}
+	}
+	tw.Flush()
+	for _, w := range s.Warnings {
+		fmt.Fprintf(&b, "\nWarning: %s\n", w)
+	}
+	return b.String()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
