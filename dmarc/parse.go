@@ -1,0 +1,452 @@
+package dmarc
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/domainauth/domainauth/internal/tagvalue"
+)
+
+// MaxURIs bounds the URIs read from one rua or ruf tag; RFC 7489 section
+// 6.2 lets receivers stop after two, real records rarely list more than a
+// few.
+const MaxURIs = 32
+
+// Parse parses the text of a DMARC record (the TXT record at
+// _dmarc.<domain>, its character-strings already joined).
+//
+// Parse accepts both RFC 7489 and RFC 9989 records: every tag of either
+// (v, p, sp, np, pct, rua, ruf, adkim, aspf, fo, rf, ri, psd, t); tag names
+// and keyword values in any case; "v=DMARC1" exactly, as the first tag.
+// Unknown tags are ignored. Invalid values of optional tags, and malformed
+// tags after v, are discarded in favour of the default (RFC 7489 section
+// 6.3) and listed in Record.Discarded. A record with no valid p, or with an
+// invalid sp, is read as "p=none" when it has a valid rua, and rejected
+// otherwise (RFC 7489 section 6.6.3 step 6, kept by RFC 9989).
+//
+// The error is a *ParseError naming the tag and its offset: ErrNotDMARC for
+// text that is not a DMARC record, ErrNoPolicy, ErrBadValue (p or sp) or
+// ErrDuplicateTag for a DMARC record that cannot be used.
+//
+// Record.Findings says what RFC 7489 and RFC 9989 receivers read
+// differently in the record.
+func Parse(txt string) (*Record, error) {
+	tags, bad := splitTags(txt)
+	if len(tags) == 0 || !strings.EqualFold(tags[0].Name, "v") || (len(bad) > 0 && bad[0].Offset < tags[0].Offset) {
+		pe := &ParseError{Tag: "v", Err: ErrNotDMARC}
+		if len(tags) > 0 {
+			pe.Offset = tags[0].Offset
+		}
+		return nil, pe
+	}
+	if tags[0].Value != "DMARC1" {
+		return nil, &ParseError{Tag: tags[0].Name, Offset: tags[0].Offset, Value: tags[0].Value, Err: ErrNotDMARC}
+	}
+	r := &Record{
+		Percent:      DefaultPercent,
+		ADKIM:        Relaxed,
+		ASPF:         Relaxed,
+		ReportFormat: DefaultReportFormat,
+		Interval:     DefaultInterval,
+		PSD:          PSDUnknown,
+		Present:      TagV,
+		Discarded:    bad,
+	}
+	var (
+		seen        = TagV
+		policyErr   *ParseError // invalid p or sp: decides between fallback and rejection
+		subPolicyOK = true
+	)
+	discard := func(t tagvalue.Tag, err error) {
+		r.Discarded = append(r.Discarded, &ParseError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: err})
+	}
+	for i, t := range tags[1:] {
+		bit := tagByName(t.Name)
+		if bit == 0 {
+			continue // unknown tags MUST be ignored (RFC 7489 section 6.3)
+		}
+		if seen&bit != 0 {
+			return nil, &ParseError{Tag: t.Name, Offset: t.Offset, Err: ErrDuplicateTag}
+		}
+		seen |= bit
+		switch bit {
+		case TagV:
+			// unreachable: v is the first tag and duplicates were caught above
+		case TagP:
+			p, ok := parsePolicy(t.Value)
+			if !ok {
+				policyErr = &ParseError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: ErrBadValue}
+				continue
+			}
+			r.Policy = p
+			r.Present |= TagP
+			r.pLate = i != 0
+		case TagSP:
+			p, ok := parsePolicy(t.Value)
+			if !ok {
+				subPolicyOK = false
+				if policyErr == nil {
+					policyErr = &ParseError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: ErrBadValue}
+				}
+				continue
+			}
+			r.SubdomainPolicy = p
+			r.Present |= TagSP
+		case TagNP:
+			p, ok := parsePolicy(t.Value)
+			if !ok {
+				discard(t, ErrBadValue)
+				continue
+			}
+			r.NPolicy = p
+			r.Present |= TagNP
+		case TagPct:
+			n, ok := parseUint(t.Value, 100)
+			if !ok {
+				discard(t, ErrBadValue)
+				continue
+			}
+			r.Percent = int(n)
+			r.Present |= TagPct
+		case TagRUA, TagRUF:
+			us := parseURIs(t, &r.Discarded)
+			if len(us) == 0 {
+				continue
+			}
+			if bit == TagRUA {
+				r.RUA = us
+			} else {
+				r.RUF = us
+			}
+			r.Present |= bit
+		case TagADKIM, TagASPF:
+			m, ok := parseMode(t.Value)
+			if !ok {
+				discard(t, ErrBadValue)
+				continue
+			}
+			if bit == TagADKIM {
+				r.ADKIM = m
+			} else {
+				r.ASPF = m
+			}
+			r.Present |= bit
+		case TagFO:
+			fo, ok := parseFO(t.Value)
+			if !ok {
+				discard(t, ErrBadValue)
+				continue
+			}
+			r.FailureOptions = fo
+			r.Present |= TagFO
+		case TagRF:
+			rf, ok := parseRF(t.Value)
+			if !ok {
+				discard(t, ErrBadValue)
+				continue
+			}
+			r.ReportFormat = rf
+			r.Present |= TagRF
+		case TagRI:
+			n, ok := parseUint(t.Value, 1<<32-1)
+			if !ok {
+				discard(t, ErrBadValue)
+				continue
+			}
+			r.Interval = uint32(n)
+			r.Present |= TagRI
+		case TagPSD:
+			switch {
+			case strings.EqualFold(t.Value, "y"):
+				r.PSD = PSDYes
+			case strings.EqualFold(t.Value, "n"):
+				r.PSD = PSDNo
+			case strings.EqualFold(t.Value, "u"):
+				r.PSD = PSDUnknown
+			default:
+				discard(t, ErrBadValue)
+				continue
+			}
+			r.Present |= TagPSD
+		case TagT:
+			switch {
+			case strings.EqualFold(t.Value, "y"):
+				r.Testing = true
+			case strings.EqualFold(t.Value, "n"):
+				r.Testing = false
+			default:
+				discard(t, ErrBadValue)
+				continue
+			}
+			r.Present |= TagT
+		}
+	}
+	if !r.Present.Has(TagP) || !subPolicyOK {
+		if policyErr == nil {
+			policyErr = &ParseError{Tag: "p", Offset: len(txt), Err: ErrNoPolicy}
+		}
+		if len(r.RUA) == 0 {
+			return nil, policyErr
+		}
+		// RFC 7489 section 6.6.3 step 6: act as if "v=DMARC1; p=none" was
+		// published; the report destinations stay, so the owner learns.
+		r.Discarded = append(r.Discarded, policyErr)
+		r.Fallback = true
+		r.Policy = None
+		r.Present = r.Present&^(TagSP|TagNP) | TagP
+		r.pLate = false
+	}
+	if !r.Present.Has(TagSP) {
+		r.SubdomainPolicy = r.Policy
+	}
+	if !r.Present.Has(TagNP) {
+		r.NPolicy = r.SubdomainPolicy
+	}
+	return r, nil
+}
+
+// MustParse is like Parse but panics on error. It is meant for tests and
+// hard-coded records.
+func MustParse(txt string) *Record {
+	r, err := Parse(txt)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// splitTags splits txt into tags like tagvalue.Parse, but skips malformed
+// tags instead of stopping, returning them as *ParseError.
+func splitTags(txt string) (tagvalue.List, []*ParseError) {
+	var (
+		tags tagvalue.List
+		bad  []*ParseError
+	)
+	base := 0
+	for base <= len(txt) && len(tags) < tagvalue.MaxTags {
+		l, err := tagvalue.Parse(txt[base:])
+		if base == 0 {
+			tags = l
+		} else {
+			for _, t := range l {
+				t.Offset += base
+				tags = append(tags, t)
+			}
+		}
+		var se *tagvalue.SyntaxError
+		if err == nil || errors.Is(err, tagvalue.ErrDuplicateTag) || !errors.As(err, &se) {
+			break
+		}
+		at := base + se.Offset
+		bad = append(bad, &ParseError{Tag: se.Tag, Offset: at, Err: fmt.Errorf("%w: %w", ErrSyntax, se.Err)})
+		next := strings.IndexByte(txt[at:], ';')
+		if next < 0 || len(bad) >= tagvalue.MaxTags {
+			break
+		}
+		base = at + next + 1
+	}
+	return tags, bad
+}
+
+func parsePolicy(s string) (Policy, bool) {
+	switch {
+	case strings.EqualFold(s, "none"):
+		return None, true
+	case strings.EqualFold(s, "quarantine"):
+		return Quarantine, true
+	case strings.EqualFold(s, "reject"):
+		return Reject, true
+	}
+	return "", false
+}
+
+func parseMode(s string) (AlignmentMode, bool) {
+	switch {
+	case strings.EqualFold(s, "r"):
+		return Relaxed, true
+	case strings.EqualFold(s, "s"):
+		return Strict, true
+	}
+	return "", false
+}
+
+// parseUint parses 1*DIGIT with a maximum.
+func parseUint(s string, max uint64) (uint64, bool) {
+	if s == "" || len(s) > 20 {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+		if n > max {
+			return 0, false
+		}
+	}
+	return n, true
+}
+
+func isWSP(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func trimWSP(s string) string {
+	for len(s) > 0 && isWSP(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isWSP(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// parseFO parses fo = "0" / "1" / "d" / "s" *(WSP ":" WSP ...).
+func parseFO(s string) (FailureOptions, bool) {
+	var fo FailureOptions
+	for n := 0; ; n++ {
+		if n >= 8 {
+			return 0, false
+		}
+		part, rest, more := strings.Cut(s, ":")
+		switch trimWSP(part) {
+		case "0":
+			fo |= FailureAll
+		case "1":
+			fo |= FailureAny
+		case "d", "D":
+			fo |= FailureDKIM
+		case "s", "S":
+			fo |= FailureSPF
+		default:
+			return 0, false
+		}
+		if !more {
+			return fo, true
+		}
+		s = rest
+	}
+}
+
+// parseRF parses rf = Keyword *(WSP ":" WSP Keyword), Keyword being an
+// RFC 5321 Ldh-str, and returns it lower case without whitespace.
+func parseRF(s string) (string, bool) {
+	canonical, afrf := true, false
+	for n, rest := 0, s; ; n++ {
+		if n >= 8 {
+			return "", false
+		}
+		part, r, more := strings.Cut(rest, ":")
+		if k := trimWSP(part); len(k) != len(part) {
+			canonical = false
+			part = k
+		}
+		if part == "" || part[len(part)-1] == '-' {
+			return "", false
+		}
+		afrf = afrf || strings.EqualFold(part, "afrf")
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			switch {
+			case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
+			case c >= 'A' && c <= 'Z':
+				canonical = false
+			default:
+				return "", false
+			}
+		}
+		if !more {
+			break
+		}
+		rest = r
+	}
+	// RFC 7489 section 6.3: values must be in the IANA registry, where
+	// only afrf is; a receiver "MAY ignore the entire rf tag" otherwise. We
+	// keep a list naming afrf as published and discard one that does not.
+	if !afrf {
+		return "", false
+	}
+	if canonical {
+		return s, true
+	}
+	parts := strings.Split(s, ":")
+	for i, p := range parts {
+		parts[i] = strings.ToLower(trimWSP(p))
+	}
+	return strings.Join(parts, ":"), true
+}
+
+// parseURIs parses a comma-separated list of DMARC URIs, keeping the valid
+// ones and recording the others in *discarded.
+func parseURIs(t tagvalue.Tag, discarded *[]*ParseError) []URI {
+	n := strings.Count(t.Value, ",") + 1
+	if n > MaxURIs {
+		n = MaxURIs
+	}
+	us := make([]URI, 0, n)
+	s := t.Value
+	for len(us) < MaxURIs {
+		part, rest, more := strings.Cut(s, ",")
+		u, err := parseURI(trimWSP(part))
+		if err != nil {
+			*discarded = append(*discarded, &ParseError{Tag: t.Name, Offset: t.Offset, Value: trimWSP(part), Err: err})
+		} else {
+			us = append(us, u)
+		}
+		if !more {
+			break
+		}
+		s = rest
+	}
+	return us
+}
+
+// ParseURI parses one DMARC report URI with its optional size limit
+// (RFC 7489 section 6.4: URI ["!" 1*DIGIT [ "k" / "m" / "g" / "t" ]]).
+// The URI must have a scheme and no whitespace, "!" or ","; Parse does not
+// restrict the scheme (only mailto is defined for reports).
+func ParseURI(s string) (URI, error) { return parseURI(s) }
+
+func parseURI(s string) (URI, error) {
+	var u URI
+	addr := s
+	if i := strings.LastIndexByte(s, '!'); i >= 0 {
+		addr = s[:i]
+		size := s[i+1:]
+		if size == "" {
+			return u, fmt.Errorf("%w: empty size limit", ErrBadValue)
+		}
+		if c := size[len(size)-1] | 0x20; c == 'k' || c == 'm' || c == 'g' || c == 't' {
+			u.Unit = c
+			size = size[:len(size)-1]
+		}
+		n, ok := parseUint(size, 1<<63)
+		mult := unitMultiplier(u.Unit)
+		if !ok || n > (1<<64-1)/mult {
+			return u, fmt.Errorf("%w: bad size limit", ErrBadValue)
+		}
+		u.MaxSize = n * mult
+		u.HasMaxSize = true
+	}
+	// scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" (RFC 3986)
+	colon := strings.IndexByte(addr, ':')
+	if colon <= 0 || colon == len(addr)-1 {
+		return u, fmt.Errorf("%w: URI without scheme", ErrBadValue)
+	}
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		if i < colon {
+			alpha := c|0x20 >= 'a' && c|0x20 <= 'z'
+			if !alpha && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+				return u, fmt.Errorf("%w: bad URI scheme", ErrBadValue)
+			}
+			continue
+		}
+		if c <= ' ' || c >= 0x7f || c == '!' || c == ',' || c == ';' {
+			return u, fmt.Errorf("%w: bad character in URI", ErrBadValue)
+		}
+	}
+	u.Address = addr
+	return u, nil
+}
