@@ -1,0 +1,155 @@
+package tracking
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"strings"
+	"time"
+)
+
+// HTTPSResult is the state of https:// tracked links to the host: what the
+// TLS handshake (with SNI for the host) showed.
+type HTTPSResult struct {
+	// Status is green when the handshake succeeds and the certificate
+	// covers the host, is within its validity period and chains to a
+	// trusted root.
+	Status Status
+	// Problem is the finding code of the first reason for red
+	// (CodeHTTPSNotCovered, CodeHTTPSExpired, CodeHTTPSUntrusted,
+	// CodeHTTPSHandshake, CodeHTTPSUnreachable, CodeAddressForbidden),
+	// "" when green. Problems lists every failed property (a certificate
+	// can be both expired and for another name); Reason says them in
+	// words.
+	Problem  string
+	Problems []string
+	Reason   string
+
+	// The leaf certificate, when the handshake got that far.
+	Subject   string   // subject common name
+	Issuer    string   // issuer common name
+	DNSNames  []string // subject alternative names (DNS)
+	NotBefore time.Time
+	NotAfter  time.Time
+	// DaysLeft counts whole days until NotAfter (negative once expired).
+	DaysLeft int
+
+	// Covered, Expired and Trusted are the individual verdicts.
+	Covered bool
+	Expired bool // outside [NotBefore, NotAfter]
+	Trusted bool
+
+	// Err is the connection, handshake or verification error.
+	Err error
+}
+
+func (c *Checker) checkHTTPS(ctx context.Context, d *dialer, host string) HTTPSResult {
+	var r HTTPSResult
+	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(host, "443"))
+	if err != nil {
+		r.Status, r.Err = StatusRed, err
+		var ae *AddressError
+		if errors.As(err, &ae) {
+			r.Problem, r.Reason = CodeAddressForbidden, ae.Error()
+		} else {
+			r.Problem, r.Reason = CodeHTTPSUnreachable, "no connection on port 443: "+err.Error()
+		}
+		r.Problems = []string{r.Problem}
+		return r
+	}
+	defer conn.Close()
+
+	// Verification is done below, step by step, so that the report can
+	// say which property failed; the handshake itself accepts any
+	// certificate. SNI is still sent for ServerName.
+	tc := tls.Client(conn, &tls.Config{
+		ServerName:         host,
+		InsecureSkipVerify: true,
+		MinVersion:         tls.VersionTLS12,
+	})
+	hctx, cancel := context.WithTimeout(ctx, orDuration(c.TLSTimeout, DefaultTLSTimeout))
+	defer cancel()
+	if err := tc.HandshakeContext(hctx); err != nil {
+		r.Status, r.Err = StatusRed, err
+		r.Problem, r.Reason = CodeHTTPSHandshake, "TLS handshake failed: "+err.Error()
+		r.Problems = []string{r.Problem}
+		return r
+	}
+	certs := tc.ConnectionState().PeerCertificates
+	if len(certs) == 0 {
+		r.Status = StatusRed
+		r.Problem, r.Reason = CodeHTTPSHandshake, "the server sent no certificate"
+		r.Problems = []string{r.Problem}
+		return r
+	}
+	leaf := certs[0]
+	now := c.now()
+	r.Subject = leaf.Subject.CommonName
+	r.Issuer = leaf.Issuer.CommonName
+	r.DNSNames = leaf.DNSNames
+	r.NotBefore, r.NotAfter = leaf.NotBefore, leaf.NotAfter
+	r.DaysLeft = int(math.Floor(leaf.NotAfter.Sub(now).Hours() / 24))
+
+	var problems []string
+	var reasons []string
+	var errs []error
+
+	if err := leaf.VerifyHostname(host); err == nil {
+		r.Covered = true
+	} else {
+		problems = append(problems, CodeHTTPSNotCovered)
+		reasons = append(reasons, "the certificate does not cover "+host+": "+notCoveredText(host, leaf.DNSNames))
+		errs = append(errs, err)
+	}
+
+	switch {
+	case now.After(leaf.NotAfter):
+		r.Expired = true
+		problems = append(problems, CodeHTTPSExpired)
+		reasons = append(reasons, fmt.Sprintf("the certificate expired on %s", leaf.NotAfter.UTC().Format(time.DateOnly)))
+	case now.Before(leaf.NotBefore):
+		r.Expired = true
+		problems = append(problems, CodeHTTPSExpired)
+		reasons = append(reasons, fmt.Sprintf("the certificate is not valid before %s", leaf.NotBefore.UTC().Format(time.DateOnly)))
+	}
+
+	// Trust is judged at a moment inside the leaf's validity period, so
+	// an expired certificate from a trusted CA is reported as expired,
+	// not also as untrusted.
+	at := now
+	if at.After(leaf.NotAfter) {
+		at = leaf.NotAfter
+	} else if at.Before(leaf.NotBefore) {
+		at = leaf.NotBefore
+	}
+	inter := x509.NewCertPool()
+	for _, ic := range certs[1:] {
+		inter.AddCert(ic)
+	}
+	if _, err := leaf.Verify(x509.VerifyOptions{
+		Roots:         c.Roots,
+		Intermediates: inter,
+		CurrentTime:   at,
+		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}); err == nil {
+		r.Trusted = true
+	} else {
+		problems = append(problems, CodeHTTPSUntrusted)
+		reasons = append(reasons, "the certificate is not trusted: "+untrustedText(HTTPSResult{Subject: r.Subject, Issuer: r.Issuer, Err: err}))
+		errs = append(errs, err)
+	}
+
+	if len(problems) == 0 {
+		r.Status = StatusGreen
+		return r
+	}
+	r.Status = StatusRed
+	r.Problem, r.Problems = problems[0], problems
+	r.Reason = strings.Join(reasons, "; ")
+	r.Err = errors.Join(errs...)
+	return r
+}
