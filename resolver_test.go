@@ -334,3 +334,46 @@ func TestNetResolverSatisfiesContract(t *testing.T) {
 		t.Error("IsNotFound must see through wrapping")
 	}
 }
+
+// TestStubResolverFailover: a server that does not listen and one that
+// answers SERVFAIL are passed over for one that answers.
+func TestStubResolverFailover(t *testing.T) {
+	bad := domainauth.MustFakeResolver(`example.com. TXT "from the bad server"`)
+	bad.Fail("example.com", 0, domainauth.FailServFail)
+	good := domainauth.MustFakeResolver(`example.com. TXT "from the good server"`)
+	badSrv, err := bad.Serve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer badSrv.Close()
+	goodSrv, err := good.Serve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer goodSrv.Close()
+	// A port with nothing behind it: take one and release it.
+	l, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := l.LocalAddr().String()
+	l.Close()
+
+	r := &domainauth.StubResolver{Servers: []string{dead, badSrv.Addr(), goodSrv.Addr()}, Timeout: 200 * time.Millisecond}
+	txt, err := r.LookupTXT(context.Background(), "example.com")
+	if err != nil || len(txt) != 1 || txt[0] != "from the good server" {
+		t.Fatalf("got %q, %v", txt, err)
+	}
+	if badSrv.Queries() != 1 {
+		t.Errorf("the SERVFAIL server saw %d queries, want 1", badSrv.Queries())
+	}
+
+	// When every server fails, SERVFAIL is what is reported: temporary.
+	r = &domainauth.StubResolver{Servers: []string{badSrv.Addr()}, Timeout: 200 * time.Millisecond, Attempts: 2}
+	if _, err := r.LookupTXT(context.Background(), "example.com"); !domainauth.IsTemporary(err) {
+		t.Errorf("all servers failing: %v, want a temporary error", err)
+	}
+	if badSrv.Queries() != 3 {
+		t.Errorf("Attempts=2 should ask the server twice more, it saw %d queries in all", badSrv.Queries())
+	}
+}
