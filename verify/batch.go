@@ -1,0 +1,75 @@
+package verify
+
+import (
+	"context"
+	"sync"
+
+	"github.com/domainauth/domainauth/records"
+)
+
+// Stats counts the DNS work of a Verify or VerifyAll run.
+type Stats struct {
+	// Domains is the number of Sets verified (reported to the callback).
+	Domains int `json:"domains"`
+	// Lookups is the number of resolver calls made (a LookupCNAME may be
+	// several DNS queries underneath).
+	Lookups int64 `json:"lookups"`
+	// CacheHits is the number of lookups answered from the run's cache or
+	// by joining an identical lookup already in flight.
+	CacheHits int64 `json:"cache_hits"`
+}
+
+// VerifyAll verifies many Sets with at most v.Concurrency at once, and
+// calls emit once per Set as each completes (in completion order, not
+// input order), with i the Set's index in sets and either its report or
+// the error Verify would have returned (ErrInvalidSet). emit is never
+// called concurrently, so it needs no locking; while it runs, workers
+// finishing other Sets wait.
+//
+// All lookups of the run share one cache: an include, an MX host or the
+// _dmarc record of a parent domain that many Sets share is looked up once,
+// and concurrent identical lookups collapse into one. The cache lives for
+// the run only.
+//
+// When ctx ends, VerifyAll stops starting Sets, drops the reports of those
+// in progress (their lookups were cut short, so they would only say
+// Undetermined) and returns ctx's error after every worker has stopped.
+// Sets already reported stay reported.
+func (v *Verifier) VerifyAll(ctx context.Context, sets []records.Set, emit func(i int, r *Report, err error)) (Stats, error) {
+	c := v.newClient()
+	var (
+		mu    sync.Mutex
+		stats Stats
+		wg    sync.WaitGroup
+	)
+	next := make(chan int)
+	for range min(v.concurrency(), max(len(sets), 1)) {
+		wg.Go(func() {
+			for i := range next {
+				rep, err := v.verify(ctx, c, &sets[i])
+				if ctx.Err() != nil {
+					continue
+				}
+				mu.Lock()
+				stats.Domains++
+				if emit != nil {
+					emit(i, rep, err)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+feed:
+	for i := range sets {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	stats.Lookups = c.lookups.Load()
+	stats.CacheHits = c.hits.Load()
+	return stats, ctx.Err()
+}

@@ -1,0 +1,325 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/miekg/dns"
+
+	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/spf"
+)
+
+// probeIP is the address the published SPF record is evaluated for: from
+// TEST-NET-1 (RFC 5737), so it matches no real mechanism and check_host
+// walks the whole record, counting every lookup a receiver may make.
+var probeIP = netip.MustParseAddr("192.0.2.1")
+
+// isSPFText reports whether a TXT value is an SPF record by its version
+// (RFC 7208 section 4.5: "v=spf1" then a space or the end).
+func isSPFText(s string) bool {
+	return len(s) >= 6 && strings.EqualFold(s[:6], "v=spf1") && (len(s) == 6 || s[6] == ' ')
+}
+
+// spf checks the SPF record by meaning: one v=spf1 record, which parses,
+// holds every mechanism of the expected record (reached before "all"), and
+// evaluates within the lookup limits.
+func (k *check) spf(ctx context.Context) {
+	c := k.env.c
+	want, err := spf.Parse(strings.TrimSpace(k.rec.Values[0]))
+	if err != nil {
+		k.res.Status = Error
+		k.res.Error = err.Error()
+		k.add(CodeRecordUnsupported, Warning, "the expected SPF record does not parse: "+err.Error(), "")
+		return
+	}
+	txts, err := c.txt(ctx, k.fqdn)
+	if err != nil {
+		if isNotFound(err) {
+			k.spfAbsent(ctx, want)
+		} else {
+			k.temporary(err)
+		}
+		return
+	}
+	k.res.Found = limit(txts)
+	var spfs []string
+	for _, t := range k.res.Found {
+		switch {
+		case isSPFText(t):
+			spfs = append(spfs, t)
+		case quoted(t) && isSPFText(unquote(t)):
+			k.add(CodeTXTQuotes, Critical,
+				fmt.Sprintf("the SPF record at %s is wrapped in literal quotes (%s), so receivers do not see an SPF record", k.res.FQDN, shorten(t)),
+				fmt.Sprintf("Edit the TXT record at host %q and remove the quote characters: the value must start with v=spf1.", k.host()))
+		case isSPFText(strings.TrimSpace(t)):
+			k.add(CodeWhitespaceTypo, Critical,
+				fmt.Sprintf("the SPF record at %s starts with spaces (%q), so receivers do not see an SPF record", k.res.FQDN, shorten(t)),
+				fmt.Sprintf("Edit the TXT record at host %q and remove the spaces before v=spf1.", k.host()))
+		}
+	}
+	switch {
+	case len(spfs) == 0 && len(k.res.Findings) > 0:
+		k.res.Status = Mismatch
+		return
+	case len(spfs) == 0:
+		k.spfAbsent(ctx, want)
+		return
+	case len(spfs) > 1:
+		k.res.Status = Mismatch
+		k.add(CodeSPFMultiple, Critical,
+			fmt.Sprintf("%d SPF records at %s; receivers treat that as a permanent error and none of them counts", len(spfs), k.res.FQDN),
+			fmt.Sprintf("Keep one TXT record starting with v=spf1 at host %q and delete the others. Merged, it would read: %s", k.host(), mergeSPF(spfs, want)))
+		return
+	}
+	got, err := spf.Parse(spfs[0])
+	if err != nil {
+		k.res.Status = Mismatch
+		fixed := strings.NewReplacer(": ", ":", "= ", "=", " :", ":").Replace(spfs[0])
+		if r, err2 := spf.Parse(fixed); err2 == nil && fixed != spfs[0] && spfCovers(r, want) {
+			k.add(CodeWhitespaceTypo, Critical,
+				fmt.Sprintf("the SPF record at %s has stray spaces: %q", k.res.FQDN, shorten(spfs[0])),
+				fmt.Sprintf("Edit the TXT record at host %q to: %s", k.host(), r.String()))
+			return
+		}
+		msg := fmt.Sprintf("the SPF record at %s does not parse: %v", k.res.FQDN, err)
+		var se *spf.SyntaxError
+		if errors.As(err, &se) {
+			msg = fmt.Sprintf("the SPF record at %s does not parse at offset %d (%q): %v", k.res.FQDN, se.Offset, se.Term, se.Err)
+		}
+		k.add(CodeSPFSyntax, Critical, msg,
+			fmt.Sprintf("Edit the TXT record at host %q to: %s", k.host(), want.String()))
+		return
+	}
+	k.res.Status = Found
+	k.spfCompare(got, want)
+	if k.res.Status != Found {
+		return
+	}
+	k.spfEvaluate(ctx)
+}
+
+// spfCompare checks that got holds every mechanism of want (other than
+// all), with the same qualifier, before any all.
+func (k *check) spfCompare(got, want *spf.Record) {
+	allAt := -1
+	for i := range got.Terms {
+		if got.Terms[i].Kind == spf.KindAll {
+			allAt = i
+			break
+		}
+	}
+	var missing, late []string
+	for _, w := range want.Terms {
+		if !w.Kind.IsMechanism() || w.Kind == spf.KindAll {
+			continue
+		}
+		j := findTerm(got, &w)
+		switch {
+		case j < 0 && w.Kind == spf.KindInclude && allAt < 0 && redirectsTo(got, w.Domain):
+			// redirect=X hands the whole evaluation to X: as good as include.
+		case j < 0:
+			missing = append(missing, w.String())
+		case got.Terms[j].Qualifier != w.Qualifier:
+			missing = append(missing, w.String()+" (published as "+got.Terms[j].String()+")")
+		case allAt >= 0 && j > allAt:
+			late = append(late, w.String())
+		}
+	}
+	fixed := got.Clone()
+	for _, w := range want.Terms {
+		if w.Kind == spf.KindInclude {
+			fixed.RemoveInclude(w.Domain)
+			fixed.AddInclude(w.Domain)
+		}
+	}
+	if len(missing) > 0 {
+		k.res.Status = Mismatch
+		k.add(CodeSPFIncludeMissing, Critical,
+			fmt.Sprintf("the SPF record at %s lacks %s", k.res.FQDN, strings.Join(missing, ", ")),
+			fmt.Sprintf("Edit the TXT record at host %q (do not add a second one) to: %s", k.host(), spfFix(fixed, want)))
+	}
+	if len(late) > 0 {
+		k.res.Status = Mismatch
+		k.add(CodeSPFAllPosition, Critical,
+			fmt.Sprintf("in the SPF record at %s, %s comes after %q, so receivers never reach it", k.res.FQDN, strings.Join(late, ", "), got.Terms[allAt].String()),
+			fmt.Sprintf("Move the all mechanism to the end of the record at host %q: %s", k.host(), spfFix(fixed, want)))
+	}
+	if a := got.All(); a != nil && a.Qualifier == spf.QualifierPass {
+		k.add(CodeSPFAllPosition, Warning,
+			fmt.Sprintf("the SPF record at %s ends in +all: it authorises every server on the Internet to send as this domain", k.res.FQDN),
+			fmt.Sprintf("Replace +all with ~all (or -all) in the record at host %q.", k.host()))
+	}
+}
+
+// spfFix is the record to suggest: fixed (the published record with the
+// required includes in place), with want's other mechanisms when fixed
+// still lacks them, or want itself.
+func spfFix(fixed, want *spf.Record) string {
+	if spfCovers(fixed, want) {
+		return fixed.String()
+	}
+	return want.String()
+}
+
+// spfCovers reports whether got holds every mechanism of want.
+func spfCovers(got, want *spf.Record) bool {
+	for _, w := range want.Terms {
+		if w.Kind.IsMechanism() && w.Kind != spf.KindAll {
+			if j := findTerm(got, &w); j < 0 || got.Terms[j].Qualifier != w.Qualifier {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func redirectsTo(r *spf.Record, domain string) bool {
+	d, ok := r.Redirect()
+	return ok && dnsname.Canonical(d) == dnsname.Canonical(domain)
+}
+
+// findTerm returns the index of the first term of r with w's meaning
+// (qualifier aside), or -1.
+func findTerm(r *spf.Record, w *spf.Term) int {
+	for i := range r.Terms {
+		t := &r.Terms[i]
+		if t.Kind != w.Kind {
+			continue
+		}
+		switch t.Kind {
+		case spf.KindIP4, spf.KindIP6:
+			if t.Prefix.Masked() == w.Prefix.Masked() {
+				return i
+			}
+		default:
+			if dnsname.Canonical(t.Domain) == dnsname.Canonical(w.Domain) &&
+				t.HasV4Len == w.HasV4Len && t.V4Len == w.V4Len && t.HasV6Len == w.HasV6Len && t.V6Len == w.V6Len {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// mergeSPF suggests one record holding the mechanisms of several.
+func mergeSPF(txts []string, want *spf.Record) string {
+	var base *spf.Record
+	for _, t := range txts {
+		r, err := spf.Parse(t)
+		if err != nil {
+			continue
+		}
+		if base == nil {
+			base = r.Clone()
+			continue
+		}
+		for _, term := range r.Terms {
+			if term.Kind.IsMechanism() && term.Kind != spf.KindAll && findTerm(base, &term) < 0 {
+				insertBeforeAll(base, term)
+			}
+		}
+	}
+	if base == nil {
+		return want.String()
+	}
+	for _, term := range want.Terms {
+		if term.Kind.IsMechanism() && term.Kind != spf.KindAll && findTerm(base, &term) < 0 {
+			insertBeforeAll(base, term)
+		}
+	}
+	return base.String()
+}
+
+func insertBeforeAll(r *spf.Record, t spf.Term) {
+	for i := range r.Terms {
+		if r.Terms[i].Kind == spf.KindAll || r.Terms[i].Kind == spf.KindRedirect {
+			r.Terms = append(r.Terms[:i], append([]spf.Term{t}, r.Terms[i:]...)...)
+			return
+		}
+	}
+	r.Terms = append(r.Terms, t)
+}
+
+// spfEvaluate runs check_host on the published record for an address that
+// matches nothing, so that receivers' limits are checked on the whole
+// include tree.
+func (k *check) spfEvaluate(ctx context.Context) {
+	checker := spf.Checker{Resolver: k.env.c.resolver()}
+	out := checker.CheckHost(ctx, probeIP, k.fqdn, "postmaster@"+k.fqdn)
+	switch out.Result {
+	case spf.TempError:
+		k.temporary(fmt.Errorf("evaluating the SPF record at %s: %w", k.res.FQDN, out.Err))
+	case spf.PermError:
+		k.res.Status = Mismatch
+		switch {
+		case errors.Is(out.Err, spf.ErrLookupLimit), errors.Is(out.Err, spf.ErrVoidLookupLimit), errors.Is(out.Err, spf.ErrMXLimit):
+			k.add(CodeSPFLookupLimit, Critical,
+				fmt.Sprintf("the SPF record at %s needs too many DNS lookups (%d, %d of them void): %v", k.res.FQDN, out.Lookups, out.VoidLookups, out.Err),
+				fmt.Sprintf("Receivers stop after 10 lookups (2 that find nothing) and reject the record. Remove includes you no longer use from the record at host %q, "+
+					"or keep only the provider's include there: this subdomain is used for this provider's mail only.", k.host()))
+		default:
+			k.add(CodeSPFProblem, Critical,
+				fmt.Sprintf("the SPF record at %s fails for receivers: %v", k.res.FQDN, out.Err),
+				fmt.Sprintf("Fix or remove the failing part of the record at host %q.", k.host()))
+		}
+	}
+}
+
+// spfAbsent explains a missing SPF record.
+func (k *check) spfAbsent(ctx context.Context, want *spf.Record) {
+	c := k.env.c
+	present := func(ctx context.Context, name string) bool {
+		txts, err := c.txt(ctx, name)
+		return err == nil && anySPF(txts, nil)
+	}
+	atApex := func(ctx context.Context, name string) bool {
+		txts, err := c.txt(ctx, name)
+		return err == nil && anySPF(txts, want)
+	}
+	k.absent(ctx, present, atApex)
+	if c.q == nil {
+		return
+	}
+	m, err := c.query(ctx, k.fqdn, dns.TypeSPF)
+	if err != nil || m.Rcode != dns.RcodeSuccess {
+		return
+	}
+	for _, rr := range m.Answer {
+		if s, ok := rr.(*dns.SPF); ok && dnsname.Canonical(s.Hdr.Name) == k.fqdn {
+			k.res.Found = append(k.res.Found, "SPF "+strings.Join(s.Txt, ""))
+			k.add(CodeSPFType99, Critical,
+				fmt.Sprintf("the SPF record at %s is published with the obsolete record type SPF (99), which receivers ignore", k.res.FQDN),
+				fmt.Sprintf("Add the same value as a TXT record at host %q (record type TXT, not SPF), then delete the SPF-type record.", k.host()))
+			return
+		}
+	}
+}
+
+// anySPF reports whether txts hold an SPF record; with want, one holding
+// want's mechanisms.
+func anySPF(txts []string, want *spf.Record) bool {
+	for _, t := range limit(txts) {
+		if !isSPFText(t) {
+			continue
+		}
+		if want == nil {
+			return true
+		}
+		if r, err := spf.Parse(t); err == nil && spfCovers(r, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// shorten keeps messages readable for long values.
+func shorten(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
+}

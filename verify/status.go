@@ -1,0 +1,164 @@
+package verify
+
+import "fmt"
+
+// Status is the overall verdict on a sending domain, as the "Verify domain"
+// button shows it. Its text form (JSON) is the lower-case name.
+type Status int
+
+// The overall statuses. Precedence, first match wins: Undetermined (From
+// address is a template, or a required record could not be looked up),
+// Verified (every required record Found), then Pending, Failed or
+// Unverified depending on the pending window.
+const (
+	// Unverified: a required record is missing or wrong and no pending
+	// window applies (the Set has no AddedAt, or the window is disabled).
+	Unverified Status = iota
+	// Verified: every required record was found with the expected meaning.
+	// The domain can send. (CustomerGauge's green state.)
+	Verified
+	// Pending: a required record is missing or wrong, but the pending
+	// window (72 hours from when the domain was added, by default) is still
+	// open: DNS changes may still be propagating. (Yellow.)
+	Pending
+	// Failed: a required record is missing or wrong and the pending window
+	// is over. (Red.) Never the result of a DNS failure.
+	Failed
+	// Undetermined: the answer cannot be known now: the From address is a
+	// template such as "{{ customer.email }}", or a lookup of a required
+	// record timed out or failed with SERVFAIL. Retry later.
+	Undetermined
+)
+
+var statusNames = [...]string{
+	Unverified:   "unverified",
+	Verified:     "verified",
+	Pending:      "pending",
+	Failed:       "failed",
+	Undetermined: "undetermined",
+}
+
+// String returns the lower-case name of s ("verified").
+func (s Status) String() string {
+	if s >= 0 && int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// MarshalText encodes s as its lower-case name.
+func (s Status) MarshalText() ([]byte, error) {
+	if s < 0 || int(s) >= len(statusNames) {
+		return nil, fmt.Errorf("verify: unknown status %d", int(s))
+	}
+	return []byte(statusNames[s]), nil
+}
+
+// UnmarshalText decodes a lower-case status name.
+func (s *Status) UnmarshalText(b []byte) error {
+	for i, n := range statusNames {
+		if n == string(b) {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("verify: unknown status %q", b)
+}
+
+// RecordStatus is the verdict on one record of a Set.
+type RecordStatus int
+
+// The record statuses.
+const (
+	// Missing: nothing usable at the expected name (NXDOMAIN, NODATA, or
+	// records of the type that are not of this kind, like a TXT record
+	// that is not SPF where SPF was expected).
+	Missing RecordStatus = iota
+	// Found: the record is published with the expected meaning.
+	Found
+	// Mismatch: a record of the kind is published at the name but it does
+	// not mean what was asked (another DKIM key, an SPF record without the
+	// provider's include, another CNAME target, ...).
+	Mismatch
+	// Error: the record could not be looked up (timeout, SERVFAIL): its
+	// state is unknown, which is never the same as Missing.
+	Error
+)
+
+var recordStatusNames = [...]string{
+	Missing:  "missing",
+	Found:    "found",
+	Mismatch: "mismatch",
+	Error:    "error",
+}
+
+// String returns the lower-case name of s ("found").
+func (s RecordStatus) String() string {
+	if s >= 0 && int(s) < len(recordStatusNames) {
+		return recordStatusNames[s]
+	}
+	return fmt.Sprintf("RecordStatus(%d)", int(s))
+}
+
+// MarshalText encodes s as its lower-case name.
+func (s RecordStatus) MarshalText() ([]byte, error) {
+	if s < 0 || int(s) >= len(recordStatusNames) {
+		return nil, fmt.Errorf("verify: unknown record status %d", int(s))
+	}
+	return []byte(recordStatusNames[s]), nil
+}
+
+// UnmarshalText decodes a lower-case record status name.
+func (s *RecordStatus) UnmarshalText(b []byte) error {
+	for i, n := range recordStatusNames {
+		if n == string(b) {
+			*s = RecordStatus(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("verify: unknown record status %q", b)
+}
+
+// Severity says how much a Finding matters.
+type Severity int
+
+// The severities, from least to most serious.
+const (
+	// Info is advice: nothing is broken.
+	Info Severity = iota
+	// Warning: the record works for verification, but mail may suffer
+	// (or, for dns-temporary, the state is unknown for now).
+	Warning
+	// Critical: the record does not do its job; the domain cannot be
+	// verified until it is fixed.
+	Critical
+)
+
+var severityNames = [...]string{Info: "info", Warning: "warning", Critical: "error"}
+
+// String returns "info", "warning" or "error".
+func (s Severity) String() string {
+	if s >= 0 && int(s) < len(severityNames) {
+		return severityNames[s]
+	}
+	return fmt.Sprintf("Severity(%d)", int(s))
+}
+
+// MarshalText encodes s as "info", "warning" or "error".
+func (s Severity) MarshalText() ([]byte, error) {
+	if s < 0 || int(s) >= len(severityNames) {
+		return nil, fmt.Errorf("verify: unknown severity %d", int(s))
+	}
+	return []byte(severityNames[s]), nil
+}
+
+// UnmarshalText decodes "info", "warning" or "error".
+func (s *Severity) UnmarshalText(b []byte) error {
+	for i, n := range severityNames {
+		if n == string(b) {
+			*s = Severity(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("verify: unknown severity %q", b)
+}

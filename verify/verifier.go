@@ -1,0 +1,296 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/records"
+)
+
+// Defaults for the zero fields of a Verifier.
+const (
+	// DefaultPendingWindow is how long after a domain was added missing
+	// records make it Pending rather than Failed: the 72 hours
+	// CustomerGauge gives, ample for DNS changes to propagate.
+	DefaultPendingWindow = 72 * time.Hour
+	// DefaultLookupTimeout bounds each DNS lookup.
+	DefaultLookupTimeout = 5 * time.Second
+	// DefaultConcurrency is how many domains VerifyAll checks at once, and
+	// how many records of one domain Verify looks up at once.
+	DefaultConcurrency = 8
+	// MaxRecords is the most records a Set may hold; larger Sets are
+	// refused with ErrInvalidSet.
+	MaxRecords = 64
+	// maxAnswers bounds the records of one answer verify looks at.
+	maxAnswers = 32
+)
+
+// ErrInvalidSet is returned (wrapped) for a Set verify cannot check at all:
+// no domain, or more than MaxRecords records.
+var ErrInvalidSet = errors.New("verify: invalid record set")
+
+// Verifier checks record sets against DNS. The zero value is ready to use:
+// it asks [net.DefaultResolver], reads the system clock, and applies the
+// defaults above. A Verifier is safe for concurrent use and holds no state
+// between calls; do not change its fields while a call is running.
+type Verifier struct {
+	// Resolver answers the lookups; nil means net.DefaultResolver. When it
+	// also implements Querier (domainauth's StubResolver and FakeResolver
+	// do), verify uses the raw query for extra diagnostics (spf-type-99,
+	// the first hop of a CNAME chain, cname-conflict).
+	Resolver Resolver
+	// Clock returns the current time; nil means time.Now. The pending
+	// window is measured with it.
+	Clock func() time.Time
+	// PendingWindow is how long after Set.AddedAt a domain with missing
+	// records is Pending rather than Failed. Zero means
+	// DefaultPendingWindow; a negative value disables the window, so such
+	// a domain is Unverified (as it is when Set.AddedAt is zero).
+	PendingWindow time.Duration
+	// LookupTimeout bounds each DNS lookup (a caller's deadline on ctx
+	// still applies). Zero means DefaultLookupTimeout; negative means no
+	// per-lookup bound.
+	LookupTimeout time.Duration
+	// Concurrency bounds the domains VerifyAll checks at once and the
+	// records Verify looks up at once. Zero or negative means
+	// DefaultConcurrency.
+	Concurrency int
+	// DisableCache turns off the per-run cache of DNS answers (every
+	// question is then asked each time it comes up). For measurements;
+	// leave it off.
+	DisableCache bool
+}
+
+func (v *Verifier) now() time.Time {
+	if v.Clock != nil {
+		return v.Clock()
+	}
+	return time.Now()
+}
+
+func (v *Verifier) window() time.Duration {
+	if v.PendingWindow == 0 {
+		return DefaultPendingWindow
+	}
+	return v.PendingWindow
+}
+
+func (v *Verifier) lookupTimeout() time.Duration {
+	switch {
+	case v.LookupTimeout == 0:
+		return DefaultLookupTimeout
+	case v.LookupTimeout < 0:
+		return 0
+	}
+	return v.LookupTimeout
+}
+
+func (v *Verifier) concurrency() int {
+	if v.Concurrency <= 0 {
+		return DefaultConcurrency
+	}
+	return v.Concurrency
+}
+
+func (v *Verifier) newClient() *client {
+	var r Resolver = v.Resolver
+	if r == nil {
+		r = net.DefaultResolver
+	}
+	return newClient(r, v.lookupTimeout(), !v.DisableCache)
+}
+
+// Report is the result of verifying one Set. See the package
+// documentation for the JSON form.
+type Report struct {
+	// Domain is the sending domain (Set.Domain).
+	Domain string `json:"domain"`
+	// Status is the overall verdict, Reason says why in one sentence.
+	Status Status `json:"status"`
+	Reason string `json:"reason"`
+	// CheckedAt is the Verifier's clock when the check started.
+	CheckedAt time.Time `json:"checked_at"`
+	// WindowEnds is when the pending window closes (Set.AddedAt plus the
+	// window); zero when no window applies.
+	WindowEnds time.Time `json:"window_ends,omitzero"`
+	// Records holds one result per record of the Set, in Set order.
+	Records []RecordResult `json:"records"`
+	// Findings holds the findings about the domain as a whole (such as
+	// from-templated); those about a record are in its RecordResult.
+	Findings []Finding `json:"findings,omitempty"`
+}
+
+// AllFindings returns the domain findings followed by every record's
+// findings, in Set order.
+func (r *Report) AllFindings() []Finding {
+	out := append([]Finding(nil), r.Findings...)
+	for _, rr := range r.Records {
+		out = append(out, rr.Findings...)
+	}
+	return out
+}
+
+// HasCode reports whether any finding of the report has code c.
+func (r *Report) HasCode(c Code) bool {
+	for _, f := range r.AllFindings() {
+		if f.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+// RecordResult is the verdict on one record of the Set.
+type RecordResult struct {
+	Purpose records.Purpose `json:"purpose"`
+	Type    records.Type    `json:"type"`
+	// FQDN is where the record was expected; Name is its host-field form
+	// relative to the zone.
+	FQDN     string `json:"fqdn"`
+	Name     string `json:"name"`
+	Required bool   `json:"required"`
+	Status   RecordStatus `json:"status"`
+	// Expected is what was asked for, Found what DNS holds at FQDN, both
+	// in zone-file presentation ("10 mxa.example.net" for MX, the TXT text
+	// joined into one string, CNAME targets without the trailing dot).
+	Expected []string `json:"expected"`
+	Found    []string `json:"found"`
+	// Findings explain a Missing, Mismatch or Error status, and give
+	// advice on Found records.
+	Findings []Finding `json:"findings,omitempty"`
+	// Error is the lookup failure behind an Error status (Err's text).
+	Error string `json:"error,omitempty"`
+	// Err is the lookup failure behind an Error status, for errors.Is/As.
+	Err error `json:"-"`
+}
+
+// Verify checks every record of set against DNS and returns the report.
+// Lookups for one Set share a cache, so a name asked twice (an include, a
+// parent's _dmarc) is looked up once.
+//
+// Verify returns an error only when set cannot be checked at all
+// (ErrInvalidSet) or ctx ended before the check finished; DNS failures are
+// part of the report (records with status Error, overall Undetermined).
+func (v *Verifier) Verify(ctx context.Context, set records.Set) (*Report, error) {
+	return v.verify(ctx, v.newClient(), &set)
+}
+
+func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Report, error) {
+	if set.Domain == "" {
+		return nil, fmt.Errorf("%w: no domain", ErrInvalidSet)
+	}
+	if len(set.Records) > MaxRecords {
+		return nil, fmt.Errorf("%w: %s: %d records, at most %d", ErrInvalidSet, set.Domain, len(set.Records), MaxRecords)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rep := &Report{
+		Domain:    set.Domain,
+		CheckedAt: v.now(),
+		Records:   make([]RecordResult, len(set.Records)),
+	}
+	if !set.AddedAt.IsZero() && v.window() > 0 {
+		rep.WindowEnds = set.AddedAt.Add(v.window())
+	}
+	templated := isTemplated(set.FromAddress)
+	if templated {
+		rep.Findings = append(rep.Findings, Finding{
+			Code:     CodeFromTemplated,
+			Severity: Warning,
+			Message:  fmt.Sprintf("the From address %q is a template, so the domain mail is sent from cannot be known", set.FromAddress),
+			Fix:      "Set a literal From address (name@" + set.Domain + ") for this sender, or verify each domain the template can produce.",
+		})
+	}
+
+	env := &env{c: c, set: set, fromDomain: fromDomain(set)}
+	sem := make(chan struct{}, v.concurrency())
+	var wg sync.WaitGroup
+	for i := range set.Records {
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				rep.Records[i] = newResult(set, &set.Records[i])
+				k := &check{env: env, rec: &set.Records[i], res: &rep.Records[i]}
+				k.temporary(ctx.Err())
+				return
+			}
+			defer func() { <-sem }()
+			rep.Records[i] = env.checkRecord(ctx, &set.Records[i])
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rep.Status, rep.Reason = v.status(rep, set, templated)
+	return rep, nil
+}
+
+// status applies the precedence documented on Status.
+func (v *Verifier) status(rep *Report, set *records.Set, templated bool) (Status, string) {
+	if templated {
+		return Undetermined, fmt.Sprintf("the From address %q is a template; the sending domain cannot be determined", set.FromAddress)
+	}
+	var failed, notFound []string
+	required := 0
+	for _, r := range rep.Records {
+		if !r.Required {
+			continue
+		}
+		required++
+		switch r.Status {
+		case Error:
+			failed = append(failed, string(r.Type)+" "+r.FQDN)
+		case Missing, Mismatch:
+			notFound = append(notFound, string(r.Type)+" "+r.FQDN)
+		}
+	}
+	if len(failed) > 0 {
+		return Undetermined, fmt.Sprintf("DNS lookups failed temporarily for %s; try again later", strings.Join(failed, ", "))
+	}
+	if len(notFound) == 0 {
+		return Verified, fmt.Sprintf("all %d required records found", required)
+	}
+	what := fmt.Sprintf("%d of %d required records missing or wrong (%s)", len(notFound), required, strings.Join(notFound, ", "))
+	if rep.WindowEnds.IsZero() {
+		return Unverified, what
+	}
+	if rep.CheckedAt.Before(rep.WindowEnds) {
+		return Pending, what + "; still within the check window, which ends " + rep.WindowEnds.UTC().Format("2006-01-02 15:04 MST")
+	}
+	return Failed, what + "; the check window ended " + rep.WindowEnds.UTC().Format("2006-01-02 15:04 MST")
+}
+
+// isTemplated reports whether a From address holds template syntax:
+// Liquid, Handlebars, Mustache and Jinja ({{ }}, {% %}), or ${ }.
+func isTemplated(addr string) bool {
+	for _, t := range []string{"{{", "}}", "{%", "%}", "${"} {
+		if strings.Contains(addr, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromDomain is the domain of the From address, or the Set's domain when
+// there is no usable address.
+func fromDomain(set *records.Set) string {
+	a := strings.TrimSpace(set.FromAddress)
+	if i := strings.LastIndexByte(a, '<'); i >= 0 {
+		a = strings.TrimSuffix(a[i+1:], ">")
+	}
+	if i := strings.LastIndexByte(a, '@'); i >= 0 && !isTemplated(a) {
+		if d, err := dnsname.Normalize(strings.TrimSpace(a[i+1:])); err == nil {
+			return d
+		}
+	}
+	return dnsname.Canonical(set.Domain)
+}
