@@ -46,7 +46,7 @@ func (g *generator) dmarc() error {
 	if len(a.DMARCReports) > maxReports {
 		return fieldErrf("Account.DMARCReports", "", ErrInvalid, "more than %d destinations", maxReports)
 	}
-	var rua []string
+	var rua, external []string
 	for i, d := range a.DMARCReports {
 		f := fmt.Sprintf("Account.DMARCReports[%d]", i)
 		u, err := reportURI(f, d)
@@ -54,6 +54,16 @@ func (g *generator) dmarc() error {
 			return err
 		}
 		rua = append(rua, u)
+		host := u[strings.LastIndexByte(u, '@')+1:]
+		if dnsname.OrgDomain(host) != dnsname.OrgDomain(g.domain) {
+			external = append(external, host)
+		}
+	}
+	warnExternal := func() {
+		for _, host := range external {
+			g.warn("DMARC reports for %s go to another domain, %s: it must authorise them with a TXT record \"v=DMARC1\" at %s._report._dmarc.%s (RFC 7489 section 7.1), or receivers will not send them.",
+				g.domain, host, g.domain, host)
+		}
 	}
 
 	names := []string{"_dmarc." + g.domain}
@@ -78,6 +88,7 @@ func (g *generator) dmarc() error {
 	if !g.o.hasExisting {
 		desc += " Publish it only if the domain has no DMARC record yet; otherwise keep the existing one."
 	}
+	warnExternal()
 	g.add(Record{Purpose: PurposeDMARC, FQDN: fqdn, Type: TypeTXT, Values: []string{value}, Description: desc})
 	return nil
 }

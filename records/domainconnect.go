@@ -202,7 +202,14 @@ func DomainConnect(p Provider, o DomainConnectOptions) (*DomainConnectTemplate, 
 		t.Records = append(t.Records, DomainConnectRecord{Type: "SPFM", Host: h, SPFRules: strings.Join(rules, " "), TTL: ttl})
 	}
 	if d := p.DKIM; d.Host != "" {
-		selectors := append([]string(nil), d.Selectors...)
+		var selectors []string
+		for i, sel := range d.Selectors {
+			v, err := conv(fmt.Sprintf("Provider.DKIM.Selectors[%d]", i), sel, "")
+			if err != nil {
+				return nil, err
+			}
+			selectors = append(selectors, v)
+		}
 		for i := 1; i <= d.AccountSelectors; i++ {
 			name := dcSelector + strconv.Itoa(i)
 			vars[name] = true

@@ -225,6 +225,10 @@ func (g *generator) variables() error {
 			return err
 		}
 		if err := checkLabelValue("Provider.AccountLabel", label); err != nil {
+			if uses(p.AccountLabel, "account") {
+				// The account id made the label too long or odd: say so.
+				return fieldErr("Account.ID", a.ID, fmt.Errorf("the account label %s (%s) is not a valid DNS label: %w", label, p.AccountLabel, err))
+			}
 			return err
 		}
 		g.vars["label"] = label
@@ -503,7 +507,18 @@ func (g *generator) dkim() error {
 	if d.AccountSelectors < 0 || d.AccountSelectors > maxSelectors || len(d.Selectors) > maxSelectors {
 		return fieldErrf("Provider.DKIM", "", ErrInvalid, "at most %d selectors", maxSelectors)
 	}
-	selectors := slices.Clone(d.Selectors)
+	var selectors []string
+	for i, sel := range d.Selectors {
+		f := fmt.Sprintf("Provider.DKIM.Selectors[%d]", i)
+		v, err := g.expand(f, sel)
+		if err != nil {
+			return err
+		}
+		if err := checkLabelValue(f, v); err != nil {
+			return err
+		}
+		selectors = append(selectors, v)
+	}
 	switch {
 	case d.AccountSelectors == 0 && len(a.DKIMSelectors) > 0:
 		return fieldErrf("Account.DKIMSelectors", "", ErrNotApplicable, "provider %s uses fixed selectors %v", g.p.Name, d.Selectors)
@@ -529,10 +544,7 @@ func (g *generator) dkim() error {
 		return fieldErrf("Account.DKIMKey", "", ErrNotApplicable, "provider %s delegates DKIM by CNAME and publishes the keys itself", g.p.Name)
 	}
 	seen := map[string]bool{}
-	for i, sel := range selectors {
-		if err := checkLabelValue(fmt.Sprintf("Provider.DKIM.Selectors[%d]", i), sel); err != nil {
-			return err
-		}
+	for _, sel := range selectors {
 		sel = strings.ToLower(sel)
 		if seen[sel] {
 			return fieldErrf("Provider.DKIM.Selectors", sel, ErrConflict, "selector listed twice")

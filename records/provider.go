@@ -76,7 +76,8 @@ type DKIM struct {
 	// domain; it must contain {selector}, e.g. "{selector}._domainkey" or
 	// "{selector}._domainkey.{label}". Empty: no DKIM records.
 	Host string
-	// Selectors are the provider's fixed selectors, e.g. "krs" or "s1", "s2".
+	// Selectors are the provider's fixed selectors (templates), e.g. "krs",
+	// "s1", "s2" or "acme{account}".
 	Selectors []string
 	// AccountSelectors is the number of selectors each account supplies in
 	// Account.DKIMSelectors (Amazon SES's three tokens); 0 when the provider

@@ -5,22 +5,6 @@ import (
 	"strings"
 )
 
-// Provider names and values are templates: plain text with variables in
-// braces, such as "cio{account}" or "{selector}.dkim.amazonses.com".
-//
-// Variable names are lower-case letters, digits and underscores, starting
-// with a letter. The built-in variables are
-//
-//	{account}   Account.ID
-//	{region}    the account's region (Account.Region, or the provider's default)
-//	{label}     the expanded Provider.AccountLabel (the account subdomain label)
-//	{selector}  the DKIM selector (only in Provider.DKIM.Host and Provider.DKIM.CNAME)
-//
-// Every other name comes from Account.Vars, or from Provider.Defaults when
-// the account does not set it. A value substituted into a template must be
-// made of letters, digits, hyphens and underscores, so that an account value
-// can never add or remove a label of the name it is part of.
-
 // maxTemplate bounds the length of one template; real ones are short.
 const maxTemplate = 1024
 
