@@ -35,7 +35,7 @@ func TestGenerateErrors(t *testing.T) {
 		{"public suffix", records.MailgunStyle(), func(a *records.Account) { a.Domain = "co.uk" }, "Account.Domain", dnsname.ErrPublicSuffix},
 		{"space in domain", records.MailgunStyle(), func(a *records.Account) { a.Domain = "exa mple.com" }, "Account.Domain", dnsname.ErrInvalidChar},
 		{"label too long", records.MailgunStyle(), func(a *records.Account) { a.Domain = long + "a.com" }, "Account.Domain", dnsname.ErrLabelTooLong},
-		{"bad IDN", records.MailgunStyle(), func(a *records.Account) { a.Domain = "a\u05d0.com" } // RTL and LTR mixed in one label (RFC 5893), "Account.Domain", dnsname.ErrIDNA},
+		{"bad IDN", records.MailgunStyle(), func(a *records.Account) { a.Domain = "a\u05d0.com" /* RTL and LTR mixed in one label, RFC 5893 */ }, "Account.Domain", dnsname.ErrIDNA},
 		{"URL instead of domain", records.MailgunStyle(), func(a *records.Account) { a.Domain = "https://example.com" }, "Account.Domain", dnsname.ErrInvalidChar},
 		{"generated name too long", records.MailgunStyle(), func(a *records.Account) { a.Domain = longDomain; a.From = "" }, "Provider.ReturnPath.Host", dnsname.ErrNameTooLong},
 		{"account label too long", records.MailgunStyle(), func(a *records.Account) { a.ID = strings.Repeat("9", 61) }, "Account.ID", records.ErrInvalid},
@@ -47,7 +47,9 @@ func TestGenerateErrors(t *testing.T) {
 		{"from at parent of sending subdomain", records.MailgunStyle(), func(a *records.Account) { a.Domain = "mail.example.com" }, "Account.From", records.ErrOutsideDomain},
 		{"from not an address", records.MailgunStyle(), func(a *records.Account) { a.From = "news at example.com" }, "Account.From", records.ErrInvalid},
 		{"dkim key missing", records.MailgunStyle(), func(a *records.Account) { a.DKIMKey = "" }, "Account.DKIMKey", records.ErrRequired},
-		{"dkim key escaped semicolon", records.MailgunStyle(), func(a *records.Account) { a.DKIMKey = `v=DKIM1\; k=ed25519\; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=` }, "Account.DKIMKey", dkim.ErrKeyEscapedSemicolon},
+		{"dkim key escaped semicolon", records.MailgunStyle(), func(a *records.Account) {
+			a.DKIMKey = `v=DKIM1\; k=ed25519\; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=`
+		}, "Account.DKIMKey", dkim.ErrKeyEscapedSemicolon},
 		{"dkim key quoted", records.MailgunStyle(), func(a *records.Account) { a.DKIMKey = `"` + rfc8463Key + `"` }, "Account.DKIMKey", dkim.ErrKeyQuoted},
 		{"dkim key revoked", records.MailgunStyle(), func(a *records.Account) { a.DKIMKey = "v=DKIM1; p=" }, "Account.DKIMKey", records.ErrInvalid},
 		{"dkim key twice", records.MailgunStyle(), func(a *records.Account) { a.DKIMPublicKey = []byte{1} }, "Account.DKIMKey", records.ErrInvalid},
@@ -63,7 +65,9 @@ func TestGenerateErrors(t *testing.T) {
 		{"ses two tokens", records.SESStyle(), func(a *records.Account) { *a = sesAccount(); a.DKIMSelectors = a.DKIMSelectors[:2] }, "Account.DKIMSelectors", records.ErrRequired},
 		{"ses token with dot", records.SESStyle(), func(a *records.Account) { *a = sesAccount(); a.DKIMSelectors[2] = "a.b" }, "Account.DKIMSelectors[2]", records.ErrInvalid},
 		{"ses given a key", records.SESStyle(), func(a *records.Account) { *a = sesAccount(); a.DKIMKey = rfc8463Key }, "Account.DKIMKey", records.ErrNotApplicable},
-		{"sendgrid user missing", records.SendGridStyle(), func(a *records.Account) { *a = records.Account{Domain: "example.com", ID: "1", Vars: map[string]string{"wl": "1"}} }, "Account.Vars[user]", records.ErrRequired},
+		{"sendgrid user missing", records.SendGridStyle(), func(a *records.Account) {
+			*a = records.Account{Domain: "example.com", ID: "1", Vars: map[string]string{"wl": "1"}}
+		}, "Account.Vars[user]", records.ErrRequired},
 
 		{"provider without name", func() records.Provider { p := records.MailgunStyle(); p.Name = ""; return p }(), nil, "Provider.Name", records.ErrRequired},
 		{"provider +all", func() records.Provider { p := records.MailgunStyle(); p.SPF.All = "+all"; return p }(), nil, "Provider.SPF.All", records.ErrInvalid},
@@ -96,7 +100,9 @@ func TestGenerateErrors(t *testing.T) {
 			p := records.SendGridStyle()
 			p.SPF.Includes = []string{"sendgrid.net"}
 			return p
-		}(), func(a *records.Account) { *a = records.Account{Domain: "example.com", ID: "1", Vars: map[string]string{"user": "2", "wl": "3"}} },
+		}(), func(a *records.Account) {
+			*a = records.Account{Domain: "example.com", ID: "1", Vars: map[string]string{"user": "2", "wl": "3"}}
+		},
 			"Provider.ReturnPath.Host", records.ErrConflict},
 	}
 	for _, tt := range tests {
