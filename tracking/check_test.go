@@ -423,8 +423,12 @@ func TestCheckRefusesPrivateAddress(t *testing.T) {
 			var asked []netip.Addr
 			// The zero Checker's guard (PublicOnly) refuses the address.
 			zero := &tracking.Checker{Resolver: res}
-			if r, err := zero.Check(context.Background(), "link.example.com"); err != nil || !errors.Is(r.HTTPS.Err, tracking.ErrForbiddenAddress) {
-				t.Fatalf("zero Checker: %v, HTTPS error %v", err, r.HTTPS.Err)
+			zr, err := zero.Check(context.Background(), "link.example.com")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !errors.Is(zr.HTTPS.Err, tracking.ErrForbiddenAddress) {
+				t.Fatalf("zero Checker: HTTPS error %v, want ErrForbiddenAddress", zr.HTTPS.Err)
 			}
 			// The same guard, wrapped to see what it is asked.
 			c := &tracking.Checker{Resolver: res, Now: clock}

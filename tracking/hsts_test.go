@@ -1,0 +1,92 @@
+package tracking_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/domainauth/domainauth/tracking"
+)
+
+func TestParseHSTS(t *testing.T) {
+	year := 365 * 24 * time.Hour
+	good := []struct {
+		in   string
+		want tracking.HSTS
+	}{
+		// RFC 6797 section 6.2 examples.
+		{"max-age=31536000", tracking.HSTS{MaxAge: year}},
+		{"max-age=15768000 ; includeSubDomains", tracking.HSTS{MaxAge: 15768000 * time.Second, IncludeSubDomains: true}},
+		// Quoted value, case-insensitive names (section 6.1).
+		{`max-age="31536000"`, tracking.HSTS{MaxAge: year}},
+		{"MAX-AGE=10; INCLUDESUBDOMAINS", tracking.HSTS{MaxAge: 10 * time.Second, IncludeSubDomains: true}},
+		{"includeSubDomains; max-age=10; preload", tracking.HSTS{MaxAge: 10 * time.Second, IncludeSubDomains: true, Preload: true}},
+		// max-age=0: the host is to be forgotten (section 6.1.1).
+		{"max-age=0; includeSubDomains", tracking.HSTS{IncludeSubDomains: true}},
+		// Unknown directives are ignored; empty ones too.
+		{"max-age=5;; foo=bar; baz", tracking.HSTS{MaxAge: 5 * time.Second}},
+		// Huge values are clamped, not rejected.
+		{"max-age=99999999999999999999999", tracking.HSTS{MaxAge: time.Duration(1<<63 - 1)}},
+	}
+	for _, tc := range good {
+		got, err := tracking.ParseHSTS(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseHSTS(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
+		}
+	}
+	bad := []struct {
+		in   string
+		want error
+	}{
+		{"", tracking.ErrHSTSMaxAge},                                                    // max-age is required
+		{"includeSubDomains", tracking.ErrHSTSMaxAge},                                   // still required
+		{"max-age=", tracking.ErrHSTSMaxAge},                                            // no value
+		{"max-age=-1", tracking.ErrHSTSMaxAge},                                          // delta-seconds are digits
+		{"max-age=1e6", tracking.ErrHSTSMaxAge},                                         // ditto
+		{"max-age=10; max-age=20", tracking.ErrHSTSDuplicate},                           // section 6.1 rule 2
+		{"max-age=10; includeSubDomains; includesubdomains", tracking.ErrHSTSDuplicate}, // names compare case-insensitively
+		{"max-age=10; includeSubDomains=yes", tracking.ErrHSTSSyntax},                   // valueless directive
+		{`max-age=10; "x"=1`, tracking.ErrHSTSSyntax},                                   // name must be a token
+	}
+	for _, tc := range bad {
+		if got, err := tracking.ParseHSTS(tc.in); !errors.Is(err, tc.want) {
+			t.Errorf("ParseHSTS(%q) = %+v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func TestHSTSString(t *testing.T) {
+	h := tracking.HSTS{MaxAge: 63072000 * time.Second, IncludeSubDomains: true, Preload: true}
+	const want = "max-age=63072000; includeSubDomains; preload"
+	if got := h.String(); got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
+	if back, err := tracking.ParseHSTS(want); err != nil || back != h {
+		t.Errorf("round trip: %+v, %v", back, err)
+	}
+}
+
+func TestPreloadedTLD(t *testing.T) {
+	tests := []struct {
+		host string
+		tld  string
+	}{
+		{"link.example.dev", "dev"},
+		{"link.example.app", "app"},
+		{"t.shop.page", "page"},
+		{"click.example.foo", "foo"},
+		{"a.b.c.zip", "zip"},
+		{"news.bank", "bank"},
+		{"dev", "dev"},
+		{"link.example.com", ""},
+		{"link.dev.example.com", ""}, // only the top-level label counts
+		{"link.example.io", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		tld, ok := tracking.PreloadedTLD(tc.host)
+		if tld != tc.tld || ok != (tc.tld != "") {
+			t.Errorf("PreloadedTLD(%q) = %q, %v; want %q", tc.host, tld, ok, tc.tld)
+		}
+	}
+}
