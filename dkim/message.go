@@ -1,0 +1,165 @@
+package dkim
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Default limits on the header section a Signer or Verifier reads.
+const (
+	DefaultMaxHeaderBytes  = 1 << 20
+	DefaultMaxHeaderFields = 1000
+)
+
+// ErrHeaderTooLarge is returned when the header section of a message
+// exceeds the configured size or field count.
+var ErrHeaderTooLarge = errors.New("dkim: message header too large")
+
+// field is one header field of the message: raw holds name, colon, value
+// and continuation lines exactly as they arrived, with the final line end.
+type field struct {
+	name string // as written, without surrounding whitespace
+	raw  string
+}
+
+// headerParser accumulates the header section from arbitrary writes.
+type headerParser struct {
+	maxBytes, maxFields int
+	buf                 []byte
+	done                bool
+}
+
+// write appends p to the header and reports how many bytes of p belong to
+// it; once the blank line that ends the header has been seen, done is set
+// and the rest of p is body.
+func (h *headerParser) write(p []byte) (int, error) {
+	used := 0
+	for used < len(p) && !h.done {
+		i := bytes.IndexByte(p[used:], '\n')
+		if i < 0 {
+			h.buf = append(h.buf, p[used:]...)
+			used = len(p)
+			break
+		}
+		line := p[used : used+i+1]
+		used += i + 1
+		// A line holding only the line end, at the start of a line, ends
+		// the header.
+		lineStart := len(h.buf) == 0 || h.buf[len(h.buf)-1] == '\n'
+		if lineStart && (len(line) == 1 || len(line) == 2 && line[0] == '\r') {
+			h.done = true
+			break
+		}
+		if !lineStart && len(line) == 1 {
+			// "\r" ended the previous write and this is its "\n": an
+			// empty line if the CR stood alone on its line.
+			n := len(h.buf)
+			if h.buf[n-1] == '\r' && (n == 1 || h.buf[n-2] == '\n') {
+				h.buf = h.buf[:n-1]
+				h.done = true
+				break
+			}
+		}
+		h.buf = append(h.buf, line...)
+	}
+	if len(h.buf) > h.maxBytes {
+		return used, fmt.Errorf("%w: more than %d bytes", ErrHeaderTooLarge, h.maxBytes)
+	}
+	return used, nil
+}
+
+// fields splits the accumulated header into fields.
+func (h *headerParser) fields() ([]field, error) {
+	s := string(h.buf)
+	var out []field
+	for len(s) > 0 {
+		// A field runs until a line that does not start with WSP.
+		end := 0
+		for {
+			i := strings.IndexByte(s[end:], '\n')
+			if i < 0 {
+				end = len(s)
+				break
+			}
+			end += i + 1
+			if end >= len(s) || (s[end] != ' ' && s[end] != '\t') {
+				break
+			}
+		}
+		raw := s[:end]
+		s = s[end:]
+		name := raw
+		if c := strings.IndexByte(raw, ':'); c >= 0 {
+			name = raw[:c]
+		}
+		name = strings.TrimRight(name, " \t\r\n")
+		if len(out) == h.maxFields {
+			return nil, fmt.Errorf("%w: more than %d fields", ErrHeaderTooLarge, h.maxFields)
+		}
+		out = append(out, field{name: name, raw: raw})
+	}
+	return out, nil
+}
+
+// readHeader reads the header section from r, up to and including the
+// blank line, and leaves r at the first byte of the body.
+func readHeader(r *bufio.Reader, maxBytes, maxFields int) ([]field, error) {
+	h := headerParser{maxBytes: maxBytes, maxFields: maxFields}
+	for !h.done {
+		line, err := r.ReadSlice('\n')
+		if len(line) > 0 {
+			if _, werr := h.write(line); werr != nil {
+				return nil, werr
+			}
+		}
+		if err == io.EOF {
+			break // a message without body
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return nil, err
+		}
+	}
+	return h.fields()
+}
+
+// fieldValue returns what follows the colon of a raw field, without the
+// final line end.
+func fieldValue(raw string) string {
+	_, v, _ := strings.Cut(raw, ":")
+	return trimEOL(v)
+}
+
+func trimEOL(s string) string {
+	s = strings.TrimSuffix(s, "\n")
+	return strings.TrimSuffix(s, "\r")
+}
+
+// selectFields calls fn, in h= order, for each header field the list
+// names: the last field of that name not yet used, searching bottom-up
+// (RFC 6376 section 5.4.2). A name with no field left is skipped: it
+// stands for a null field, which is how over-signing works.
+func selectFields(fields []field, names []string, fn func(field)) {
+	for i, name := range names {
+		// Earlier occurrences of the same name used up fields from the bottom.
+		skip := 0
+		for _, prev := range names[:i] {
+			if strings.EqualFold(prev, name) {
+				skip++
+			}
+		}
+		for j := len(fields) - 1; j >= 0; j-- {
+			if !strings.EqualFold(fields[j].name, name) {
+				continue
+			}
+			if skip == 0 {
+				fn(fields[j])
+				break
+			}
+			skip--
+		}
+	}
+}

@@ -1,0 +1,421 @@
+package dkim
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/domainauth/domainauth/internal/dnsname"
+)
+
+// DefaultSignedHeaders are the header fields Sign signs when
+// SignOptions.Headers is nil, each as many times as it occurs.
+var defaultSignedHeaders = []string{
+	"From", "Reply-To", "Subject", "Date", "To", "Cc", "Message-ID",
+	"In-Reply-To", "References", "MIME-Version", "Content-Type",
+	"Content-Transfer-Encoding", "Sender", "List-Id", "List-Help",
+	"List-Unsubscribe", "List-Unsubscribe-Post", "List-Subscribe",
+	"List-Post", "List-Owner", "List-Archive", "Feedback-ID",
+}
+
+// oversignedHeaders are signed once more than they occur, so that nobody
+// can add another instance later without breaking the signature (a second
+// From or Subject shown instead of the signed one). RFC 6376 section 8.15.
+var oversignedHeaders = []string{
+	"From", "Reply-To", "Subject", "Date", "To", "Cc", "Message-ID",
+	"MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+	"List-Unsubscribe", "List-Unsubscribe-Post",
+}
+
+// DefaultSignedHeaders returns the header field names Sign uses when
+// SignOptions.Headers is nil: each present field is signed as often as it
+// occurs, and those in the over-signed subset (From, Reply-To, Subject,
+// Date, To, Cc, Message-ID, MIME-Version, Content-Type,
+// Content-Transfer-Encoding, List-Unsubscribe, List-Unsubscribe-Post) once
+// more, which stops anyone adding one after signing.
+func DefaultSignedHeaders() []string { return append([]string(nil), defaultSignedHeaders...) }
+
+// SignOptions describes one signature. Domain, Selector and Key are
+// required; the zero value of every other field is a sensible default.
+type SignOptions struct {
+	Domain   string        // d=, the signing domain
+	Selector string        // s=
+	Key      crypto.Signer // *rsa.PrivateKey (rsa-sha256) or ed25519.PrivateKey (ed25519-sha256)
+
+	// HeaderCanonicalization and BodyCanonicalization default to relaxed,
+	// which survives the re-folding and whitespace changes of ordinary
+	// transport (the RFC default, simple, does not).
+	HeaderCanonicalization Canonicalization
+	BodyCanonicalization   Canonicalization
+
+	// Identity is i=, optional: "[local]@domain" with domain equal to or
+	// under Domain.
+	Identity string
+	// Headers lists the header fields to sign, in h= order, taken as given
+	// (list a name n+1 times to over-sign n fields). Nil means the
+	// recommended set with over-signing, see DefaultSignedHeaders. It must
+	// include From.
+	Headers []string
+	// Expiration, when positive, sets x= that long after t=.
+	Expiration time.Duration
+	// BodyLength sets l= to the length of the canonical body. Off by
+	// default: l= lets anyone append content below the signed part.
+	BodyLength bool
+	// CopyHeaders adds z= with copies of the signed header fields.
+	CopyHeaders bool
+	// NoTimestamp leaves out t= (and so x=).
+	NoTimestamp bool
+	// Now is the clock for t=; nil means time.Now.
+	Now func() time.Time
+	// Rand is passed to Key.Sign; nil means crypto/rand.Reader.
+	Rand io.Reader
+}
+
+// ErrSignOptions wraps the errors NewSigner returns for unusable options.
+var ErrSignOptions = errors.New("dkim: invalid sign options")
+
+// signJob is one signature under construction.
+type signJob struct {
+	opts SignOptions
+	alg  Algorithm
+	body int // index into Signer.bodies
+	sig  *Signature
+}
+
+type bodyHash struct {
+	canon Canonicalization
+	h     hash.Hash
+	c     *bodyCanonicalizer
+}
+
+// Signer computes one or more DKIM signatures in one pass over a message.
+// Write the whole message (header and body, CRLF or LF line ends) to it,
+// then Close; HeaderFields returns the DKIM-Signature fields to prepend.
+// The body is hashed as it is written and not kept; the header section is
+// buffered (up to DefaultMaxHeaderBytes). A Signer is for one message and
+// one goroutine.
+type Signer struct {
+	jobs   []*signJob
+	bodies []*bodyHash
+	hdr    headerParser
+	err    error
+	closed bool
+}
+
+// NewSigner checks the options, one per signature, and returns a Signer.
+// Signatures with the same body canonicalization share one body hash.
+func NewSigner(opts ...SignOptions) (*Signer, error) {
+	if len(opts) == 0 {
+		return nil, fmt.Errorf("%w: no signature requested", ErrSignOptions)
+	}
+	s := &Signer{hdr: headerParser{maxBytes: DefaultMaxHeaderBytes, maxFields: DefaultMaxHeaderFields}}
+	for i, o := range opts {
+		j, err := newSignJob(o)
+		if err != nil {
+			return nil, fmt.Errorf("signature %d: %w", i+1, err)
+		}
+		j.body = -1
+		for k, b := range s.bodies {
+			if b.canon == j.opts.BodyCanonicalization {
+				j.body = k
+			}
+		}
+		if j.body < 0 {
+			h := sha256.New()
+			s.bodies = append(s.bodies, &bodyHash{canon: j.opts.BodyCanonicalization, h: h, c: newBodyCanonicalizer(h, j.opts.BodyCanonicalization, -1)})
+			j.body = len(s.bodies) - 1
+		}
+		s.jobs = append(s.jobs, j)
+	}
+	return s, nil
+}
+
+func newSignJob(o SignOptions) (*signJob, error) {
+	bad := func(format string, args ...any) (*signJob, error) {
+		return nil, fmt.Errorf("%w: "+format, append([]any{ErrSignOptions}, args...)...)
+	}
+	d, err := dnsname.Normalize(o.Domain)
+	if err != nil || o.Domain == "" {
+		return bad("domain %q: %v", o.Domain, err)
+	}
+	o.Domain = d
+	if o.Selector == "" {
+		return bad("no selector")
+	}
+	if _, err := dnsname.Normalize(o.Selector + "._domainkey." + d); err != nil || strings.ContainsAny(o.Selector, " ;") {
+		return bad("selector %q: %v", o.Selector, err)
+	}
+	var alg Algorithm
+	switch k := o.Key.(type) {
+	case *rsa.PrivateKey:
+		if k.N.BitLen() < 1024 {
+			return bad("RSA key of %d bits; verifiers refuse keys under 1024 bits (RFC 8301)", k.N.BitLen())
+		}
+		alg = RSASHA256
+	case ed25519.PrivateKey:
+		alg = Ed25519SHA256
+	case nil:
+		return bad("no key")
+	default:
+		switch k.Public().(type) {
+		case *rsa.PublicKey:
+			alg = RSASHA256
+		case ed25519.PublicKey:
+			alg = Ed25519SHA256
+		default:
+			return bad("unsupported key type %T", o.Key)
+		}
+	}
+	for _, c := range []*Canonicalization{&o.HeaderCanonicalization, &o.BodyCanonicalization} {
+		if *c == "" {
+			*c = Relaxed
+		}
+		if *c != Simple && *c != Relaxed {
+			return bad("canonicalization %q", *c)
+		}
+	}
+	if o.Identity != "" {
+		at := strings.LastIndexByte(o.Identity, '@')
+		if at < 0 || !identityWithin(o.Identity[at+1:], d) {
+			return bad("identity %q is not within %s", o.Identity, d)
+		}
+	}
+	if o.Headers != nil {
+		from := false
+		for _, h := range o.Headers {
+			if !validFieldName(h) {
+				return bad("header field name %q", h)
+			}
+			from = from || strings.EqualFold(h, "From")
+		}
+		if !from {
+			return bad("Headers must include From")
+		}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
+	return &signJob{opts: o, alg: alg}, nil
+}
+
+// Write feeds the next part of the message.
+func (s *Signer) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	if s.closed {
+		return 0, errors.New("dkim: write after Close")
+	}
+	n := len(p)
+	if !s.hdr.done {
+		used, err := s.hdr.write(p)
+		if err != nil {
+			s.err = err
+			return used, err
+		}
+		p = p[used:]
+	}
+	if len(p) > 0 {
+		for _, b := range s.bodies {
+			b.c.Write(p)
+		}
+	}
+	return n, nil
+}
+
+// Close ends the message and computes the signatures.
+func (s *Signer) Close() error {
+	if s.closed || s.err != nil {
+		return s.err
+	}
+	s.closed = true
+	fields, err := s.hdr.fields()
+	if err != nil {
+		s.err = err
+		return err
+	}
+	hasFrom := false
+	for _, f := range fields {
+		hasFrom = hasFrom || strings.EqualFold(f.name, "From")
+	}
+	if !hasFrom {
+		s.err = errors.New("dkim: message has no From header field")
+		return s.err
+	}
+	sums := make([][]byte, len(s.bodies))
+	for i, b := range s.bodies {
+		b.c.Close()
+		sums[i] = b.h.Sum(nil)
+	}
+	var scratch []byte
+	for _, j := range s.jobs {
+		o := j.opts
+		sig := &Signature{
+			Version:                1,
+			Algorithm:              j.alg,
+			HeaderCanonicalization: o.HeaderCanonicalization,
+			BodyCanonicalization:   o.BodyCanonicalization,
+			Domain:                 o.Domain,
+			Selector:               o.Selector,
+			Identity:               o.Identity,
+			BodyHash:               sums[j.body],
+			Headers:                o.Headers,
+		}
+		if sig.Headers == nil {
+			sig.Headers = chooseHeaders(fields)
+		}
+		if !o.NoTimestamp {
+			now := o.Now().Truncate(time.Second)
+			sig.Timestamp = now.UTC()
+			if o.Expiration > 0 {
+				sig.Expiration = now.Add(max(o.Expiration, time.Second)).UTC()
+			}
+		}
+		if o.BodyLength {
+			n := s.bodies[j.body].c.total
+			sig.BodyLength = &n
+		}
+		if o.CopyHeaders {
+			selectFields(fields, sig.Headers, func(f field) {
+				sig.CopiedHeaders = append(sig.CopiedHeaders, unfold(f.raw))
+			})
+		}
+		var b strings.Builder
+		b.WriteString(FieldName)
+		b.WriteString(":")
+		sig.write(&b, true, false)
+		h := sha256.New()
+		scratch = hashHeaders(h, scratch[:0], fields, sig.Headers, b.String(), o.HeaderCanonicalization)
+		digest := h.Sum(nil)
+		var sigBytes []byte
+		if j.alg == Ed25519SHA256 {
+			sigBytes, err = o.Key.Sign(o.Rand, digest, crypto.Hash(0))
+		} else {
+			sigBytes, err = o.Key.Sign(o.Rand, digest, crypto.SHA256)
+		}
+		if err != nil {
+			s.err = fmt.Errorf("dkim: signing for %s: %w", o.Domain, err)
+			return s.err
+		}
+		sig.Signature = sigBytes
+		j.sig = sig
+	}
+	return nil
+}
+
+// unfold removes the line ends of a raw header field.
+func unfold(raw string) string {
+	raw = trimEOL(raw)
+	return strings.NewReplacer("\r\n", "", "\n", "").Replace(raw)
+}
+
+// chooseHeaders picks h= from the default set for this message.
+func chooseHeaders(fields []field) []string {
+	var h []string
+	for _, name := range defaultSignedHeaders {
+		n := 0
+		for _, f := range fields {
+			if strings.EqualFold(f.name, name) {
+				n++
+			}
+		}
+		for _, o := range oversignedHeaders {
+			if o == name {
+				n++
+				break
+			}
+		}
+		for range n {
+			h = append(h, name)
+		}
+	}
+	return h
+}
+
+// hashHeaders writes the canonical signed header fields and the
+// DKIM-Signature field sigField (with an empty b= and no final line end)
+// to h, using scratch as the buffer; it returns scratch for reuse.
+func hashHeaders(h hash.Hash, scratch []byte, fields []field, names []string, sigField string, c Canonicalization) []byte {
+	selectFields(fields, names, func(f field) {
+		scratch = CanonicalizeHeader(scratch[:0], f.raw, c)
+		h.Write(scratch)
+	})
+	scratch = CanonicalizeHeader(scratch[:0], sigField, c)
+	h.Write(scratch[:len(scratch)-2]) // without the CRLF CanonicalizeHeader added
+	return scratch
+}
+
+// Signatures returns the signatures computed by Close, in the order of the
+// options given to NewSigner; nil before a successful Close.
+func (s *Signer) Signatures() []*Signature {
+	if !s.closed || s.err != nil {
+		return nil
+	}
+	out := make([]*Signature, len(s.jobs))
+	for i, j := range s.jobs {
+		out[i] = j.sig
+	}
+	return out
+}
+
+// HeaderFields returns the DKIM-Signature header fields, folded and
+// CRLF-terminated, to prepend to the message; "" before a successful Close.
+func (s *Signer) HeaderFields() string {
+	var b strings.Builder
+	for _, sig := range s.Signatures() {
+		b.WriteString(sig.HeaderField())
+	}
+	return b.String()
+}
+
+// Sign reads a message from r and returns the DKIM-Signature header fields
+// to prepend, one per option. The message is streamed, not kept in memory.
+func Sign(r io.Reader, opts ...SignOptions) (string, error) {
+	s, err := NewSigner(opts...)
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.Copy(s, r); err != nil {
+		return "", err
+	}
+	if err := s.Close(); err != nil {
+		return "", err
+	}
+	return s.HeaderFields(), nil
+}
+
+// SignMessage reads a message from r and writes it to w with the
+// DKIM-Signature fields prepended. It holds the whole message in memory;
+// to avoid that, use Sign (or a Signer) and send the fields and the message
+// yourself.
+func SignMessage(w io.Writer, r io.Reader, opts ...SignOptions) error {
+	var buf bytes.Buffer
+	fields, err := Sign(io.TeeReader(r, &buf), opts...)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, fields); err != nil {
+		return err
+	}
+	_, err = buf.WriteTo(w)
+	return err
+}
+
+// identityWithin reports whether domain is d or a subdomain of it, ignoring case.
+func identityWithin(domain, d string) bool {
+	domain = strings.TrimSuffix(strings.ToLower(domain), ".")
+	d = strings.TrimSuffix(strings.ToLower(d), ".")
+	return dnsname.IsSubdomain(domain, d)
+}

@@ -1,0 +1,447 @@
+package dkim
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/domainauth/domainauth/internal/tagvalue"
+)
+
+// Algorithm is the a= tag of a signature: signing algorithm and hash.
+type Algorithm string
+
+// Signing algorithms. Sign produces the first two; Verify accepts them and
+// recognises RSASHA1 only to reject it (RFC 8301 section 3.1).
+const (
+	RSASHA256     Algorithm = "rsa-sha256"     // RFC 6376
+	Ed25519SHA256 Algorithm = "ed25519-sha256" // RFC 8463
+	RSASHA1       Algorithm = "rsa-sha1"       // historic, refused
+)
+
+// keyType returns the k= type an algorithm needs, and its hash name.
+func (a Algorithm) split() (KeyType, string) {
+	k, h, _ := strings.Cut(string(a), "-")
+	return KeyType(k), h
+}
+
+// FieldName is the name of the header field that carries a signature.
+const FieldName = "DKIM-Signature"
+
+// Signature is a parsed DKIM-Signature header field (RFC 6376 section 3.5):
+//
+//	DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com;
+//		s=sel2025; t=1700000000; h=From:To:Subject:Date;
+//		bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=...
+//
+// Tags this package does not know are ignored.
+type Signature struct {
+	Version   int       // v=, always 1
+	Algorithm Algorithm // a=
+	Signature []byte    // b=, decoded from base64
+	BodyHash  []byte    // bh=, decoded from base64
+
+	// HeaderCanonicalization and BodyCanonicalization are c=, simple/simple
+	// when the tag is absent.
+	HeaderCanonicalization Canonicalization
+	BodyCanonicalization   Canonicalization
+
+	Domain   string   // d=, the signing domain (SDID)
+	Selector string   // s=
+	Headers  []string // h=, the signed header field names in order
+
+	// Identity is i=, decoded from DKIM quoted-printable: "[local]@domain",
+	// a domain equal to or under Domain. Empty when absent (then "@"+Domain).
+	Identity string
+	// BodyLength is l=, the number of canonical body bytes signed; nil
+	// when absent (the whole body).
+	BodyLength *int64
+	// QueryMethods is q=; nil when absent (dns/txt).
+	QueryMethods []string
+	// Timestamp is t=, Expiration x=; zero when absent.
+	Timestamp  time.Time
+	Expiration time.Time
+	// CopiedHeaders is z=, decoded: "Name:value" copies of the original
+	// header fields, for diagnostics only.
+	CopiedHeaders []string
+}
+
+// SignatureError says which tag of a DKIM-Signature is wrong and where.
+type SignatureError struct {
+	Tag    string // the tag concerned, when known
+	Offset int    // byte offset in the field value, -1 when not applicable
+	Err    error  // wraps ErrSignatureSyntax or an ErrUnsupported* value
+}
+
+func (e *SignatureError) Error() string {
+	var b strings.Builder
+	b.WriteString("dkim: DKIM-Signature")
+	if e.Tag != "" {
+		fmt.Fprintf(&b, " tag %s=", e.Tag)
+	}
+	if e.Offset >= 0 {
+		fmt.Fprintf(&b, " at offset %d", e.Offset)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the reason, for errors.Is.
+func (e *SignatureError) Unwrap() error { return e.Err }
+
+// MaxSignatureLength bounds the DKIM-Signature value ParseSignature reads.
+const MaxSignatureLength = 64 << 10
+
+// ParseSignature parses the value of a DKIM-Signature header field (the
+// text after the colon; a leading "DKIM-Signature:" is accepted and
+// skipped). It checks the syntax and the required tags (v, a, b, bh, d, h,
+// s); whether the algorithm is acceptable is for Verify to judge, so a=
+// may hold any well-formed name.
+//
+// On error the returned Signature, when not nil, holds the tags read so
+// far (d= and s= for a report); the error is a *SignatureError.
+func ParseSignature(value string) (*Signature, error) {
+	if len(value) >= len(FieldName)+1 && strings.EqualFold(value[:len(FieldName)], FieldName) {
+		if rest := strings.TrimLeft(value[len(FieldName):], " \t"); strings.HasPrefix(rest, ":") {
+			value = rest[1:]
+		}
+	}
+	if len(value) > MaxSignatureLength {
+		return nil, &SignatureError{Offset: MaxSignatureLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSignatureSyntax, MaxSignatureLength)}
+	}
+	list, err := tagvalue.Parse(value)
+	if err != nil {
+		var se *tagvalue.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &SignatureError{Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, se.Err)}
+		}
+		return nil, &SignatureError{Offset: -1, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, err)}
+	}
+	s := &Signature{HeaderCanonicalization: Simple, BodyCanonicalization: Simple}
+	bad := func(t tagvalue.Tag, format string, args ...any) (*Signature, error) {
+		return s, &SignatureError{Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSignatureSyntax}, args...)...)}
+	}
+	// Identify the signer first, so even a broken signature can be reported.
+	for _, t := range list {
+		switch t.Name {
+		case "d":
+			s.Domain = stripFWS(t.Value)
+		case "s":
+			s.Selector = stripFWS(t.Value)
+		}
+	}
+	seen := 0
+	const (
+		hasV = 1 << iota
+		hasA
+		hasB
+		hasBH
+		hasD
+		hasH
+		hasS
+	)
+	for _, t := range list {
+		v := t.Value
+		switch t.Name {
+		case "v":
+			seen |= hasV
+			if stripFWS(v) != "1" {
+				return s, &SignatureError{Tag: "v", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrUnsupportedVersion, v)}
+			}
+			s.Version = 1
+		case "a":
+			seen |= hasA
+			v = stripFWS(v)
+			k, h, ok := strings.Cut(v, "-")
+			if !ok || !isAlnumToken(k) || !isAlnumToken(h) {
+				return bad(t, "algorithm %q is not of the form key-hash", v)
+			}
+			s.Algorithm = Algorithm(strings.ToLower(v))
+		case "b", "bh":
+			b, err := base64.StdEncoding.DecodeString(stripFWS(v))
+			if err != nil {
+				return bad(t, "invalid base64: %v", err)
+			}
+			if t.Name == "b" {
+				seen |= hasB
+				s.Signature = b
+			} else {
+				seen |= hasBH
+				s.BodyHash = b
+			}
+		case "c":
+			hc, bc, err := ParseCanonicalization(v)
+			if err != nil {
+				return s, &SignatureError{Tag: "c", Offset: t.Offset, Err: err}
+			}
+			s.HeaderCanonicalization, s.BodyCanonicalization = hc, bc
+		case "d":
+			seen |= hasD
+			if s.Domain == "" {
+				return bad(t, "empty domain")
+			}
+		case "s":
+			seen |= hasS
+			if s.Selector == "" {
+				return bad(t, "empty selector")
+			}
+		case "h":
+			seen |= hasH
+			s.Headers = splitColonList(v)
+			if len(s.Headers) == 0 {
+				return bad(t, "no header fields listed")
+			}
+			for _, name := range s.Headers {
+				if !validFieldName(name) {
+					return bad(t, "invalid header field name %q", name)
+				}
+			}
+		case "i":
+			id, err := decodeQP(v)
+			if err != nil {
+				return bad(t, "%v", err)
+			}
+			if !strings.Contains(id, "@") {
+				return bad(t, "identity %q has no @", id)
+			}
+			s.Identity = id
+		case "l":
+			n, err := parseDigits(v, 76)
+			if err != nil {
+				return bad(t, "%v", err)
+			}
+			s.BodyLength = &n
+		case "q":
+			s.QueryMethods = splitColonList(v)
+		case "t", "x":
+			n, err := parseDigits(v, 12)
+			if err != nil {
+				return bad(t, "%v", err)
+			}
+			tm := time.Unix(n, 0).UTC()
+			if t.Name == "t" {
+				s.Timestamp = tm
+			} else {
+				s.Expiration = tm
+			}
+		case "z":
+			for part := range strings.SplitSeq(stripFWS(v), "|") {
+				d, err := decodeQP(part)
+				if err != nil {
+					return bad(t, "%v", err)
+				}
+				s.CopiedHeaders = append(s.CopiedHeaders, d)
+			}
+		}
+	}
+	for _, req := range []struct {
+		bit  int
+		name string
+	}{{hasV, "v"}, {hasA, "a"}, {hasB, "b"}, {hasBH, "bh"}, {hasD, "d"}, {hasH, "h"}, {hasS, "s"}} {
+		if seen&req.bit == 0 {
+			return s, &SignatureError{Tag: req.name, Offset: -1, Err: fmt.Errorf("%w: required tag %s= missing", ErrSignatureSyntax, req.name)}
+		}
+	}
+	if !s.Expiration.IsZero() && !s.Timestamp.IsZero() && s.Expiration.Before(s.Timestamp) {
+		t, _ := tagOf(list, "x")
+		return bad(t, "x= is before t=")
+	}
+	return s, nil
+}
+
+func isAlnumToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// validFieldName reports whether s is an RFC 5322 field name: printable
+// ASCII except colon.
+func validFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x21 || c > 0x7e || c == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseDigits parses 1 to max decimal digits.
+func parseDigits(v string, max int) (int64, error) {
+	v = stripFWS(v)
+	if v == "" || len(v) > max {
+		return 0, fmt.Errorf("want 1 to %d digits, got %q", max, v)
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return 0, fmt.Errorf("%q is not a number", v)
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is out of range", v)
+	}
+	return n, nil
+}
+
+// String returns the signature's tag list on one line, in the order Sign
+// writes it; ParseSignature(s.String()) gives back s.
+func (s *Signature) String() string {
+	var b strings.Builder
+	s.write(&b, false, true)
+	return b.String()
+}
+
+// HeaderField returns the complete header field, "DKIM-Signature: "
+// followed by the tags folded at 78 columns and a final CRLF, ready to be
+// prepended to the message.
+func (s *Signature) HeaderField() string {
+	var b strings.Builder
+	b.WriteString(FieldName)
+	b.WriteString(":")
+	s.write(&b, true, true)
+	b.WriteString("\r\n")
+	return b.String()
+}
+
+// folder writes tags separated by "; ", folding lines at 78 columns.
+type folder struct {
+	b    *strings.Builder
+	fold bool
+	col  int
+	n    int
+}
+
+const foldWidth = 78
+
+// Ways a tag value may be folded.
+const (
+	breakNone  = iota // never
+	breakColon        // after a colon (h=)
+	breakBar          // after a vertical bar (z=)
+	breakAny          // anywhere (base64 in b=)
+)
+
+// tag writes name=value; when fold is on, a value that does not fit on the
+// line is broken where mode allows. For breakAny the decision to start a
+// new line before the tag ignores the value, so that the same tag with an
+// empty value (what the signer hashes) folds at the same place.
+func (f *folder) tag(name, value string, mode int) {
+	if f.n > 0 {
+		f.b.WriteByte(';')
+		f.col++
+	}
+	f.n++
+	tok := name + "="
+	if !f.fold {
+		if f.n > 1 {
+			f.b.WriteByte(' ')
+		}
+		f.b.WriteString(tok)
+		f.b.WriteString(value)
+		return
+	}
+	piece := func(v string) int {
+		switch mode {
+		case breakColon, breakBar:
+			sep := byte(':')
+			if mode == breakBar {
+				sep = '|'
+			}
+			if i := strings.IndexByte(v, sep); i >= 0 {
+				return i + 1
+			}
+			return len(v)
+		case breakAny:
+			return min(len(v), max(foldWidth-f.col, 0))
+		}
+		return len(v)
+	}
+	first := 0
+	if mode != breakAny {
+		first = piece(value)
+	}
+	if f.col+1+len(tok)+first > foldWidth && f.col > 8 {
+		f.b.WriteString("\r\n\t")
+		f.col = 8
+	} else {
+		f.b.WriteByte(' ')
+		f.col++
+	}
+	f.b.WriteString(tok)
+	f.col += len(tok)
+	for value != "" {
+		n := piece(value)
+		if n == 0 || f.col+n > foldWidth && f.col > 8+len(tok) {
+			f.b.WriteString("\r\n\t")
+			f.col = 8
+			if n = piece(value); n == 0 {
+				n = len(value)
+			}
+		}
+		f.b.WriteString(value[:n])
+		f.col += n
+		value = value[n:]
+	}
+}
+
+// write appends the tags. With withB unset the b= value is left empty,
+// which is what the signer hashes.
+func (s *Signature) write(b *strings.Builder, fold, withB bool) {
+	f := &folder{b: b, fold: fold, col: len(FieldName) + 1}
+	f.tag("v", strconv.Itoa(max(s.Version, 1)), breakNone)
+	f.tag("a", string(s.Algorithm), breakNone)
+	hc, bc := s.HeaderCanonicalization, s.BodyCanonicalization
+	if hc == "" {
+		hc = Simple
+	}
+	if bc == "" {
+		bc = Simple
+	}
+	f.tag("c", string(hc)+"/"+string(bc), breakNone)
+	f.tag("d", s.Domain, breakNone)
+	f.tag("s", s.Selector, breakNone)
+	if !s.Timestamp.IsZero() {
+		f.tag("t", strconv.FormatInt(s.Timestamp.Unix(), 10), breakNone)
+	}
+	if !s.Expiration.IsZero() {
+		f.tag("x", strconv.FormatInt(s.Expiration.Unix(), 10), breakNone)
+	}
+	if s.BodyLength != nil {
+		f.tag("l", strconv.FormatInt(*s.BodyLength, 10), breakNone)
+	}
+	if s.Identity != "" {
+		f.tag("i", encodeQP(s.Identity, false), breakNone)
+	}
+	if s.QueryMethods != nil {
+		f.tag("q", strings.Join(s.QueryMethods, ":"), breakNone)
+	}
+	f.tag("h", strings.Join(s.Headers, ":"), breakColon)
+	if s.CopiedHeaders != nil {
+		parts := make([]string, len(s.CopiedHeaders))
+		for i, c := range s.CopiedHeaders {
+			parts[i] = encodeQP(c, true)
+		}
+		f.tag("z", strings.Join(parts, "|"), breakBar)
+	}
+	f.tag("bh", base64.StdEncoding.EncodeToString(s.BodyHash), breakNone)
+	if withB {
+		f.tag("b", base64.StdEncoding.EncodeToString(s.Signature), breakAny)
+	} else {
+		f.tag("b", "", breakNone)
+	}
+}

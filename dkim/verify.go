@@ -1,0 +1,484 @@
+package dkim
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/tagvalue"
+)
+
+// TXTResolver looks up TXT records. *net.Resolver satisfies it, and so do
+// the resolvers of the domainauth root package. A name that does not exist
+// must be reported as a *net.DNSError with IsNotFound set; any other error
+// counts as a temporary failure.
+type TXTResolver interface {
+	LookupTXT(ctx context.Context, name string) ([]string, error)
+}
+
+// Status is the outcome of verifying one signature, in the words of RFC
+// 8601 section 2.7.1.
+type Status int
+
+// The verification outcomes.
+const (
+	// Pass: the signature verified.
+	Pass Status = iota + 1
+	// Fail: the signature is well formed and the key was found, but the
+	// body hash or the signature does not match: the message changed.
+	Fail
+	// Neutral: the signature was not evaluated (beyond MaxSignatures).
+	Neutral
+	// TempError: the key could not be fetched for now; try again later.
+	TempError
+	// PermError: the signature cannot be verified, ever: malformed,
+	// unsupported, expired, or its key is missing, revoked or unacceptable.
+	PermError
+)
+
+func (s Status) String() string {
+	switch s {
+	case Pass:
+		return "pass"
+	case Fail:
+		return "fail"
+	case Neutral:
+		return "neutral"
+	case TempError:
+		return "temperror"
+	case PermError:
+		return "permerror"
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Result is the verdict on one DKIM-Signature field.
+type Result struct {
+	Status Status
+	// Signature is the parsed field; for a malformed field it holds what
+	// could be read (often Domain and Selector), or nil.
+	Signature *Signature
+	// Key is the key record used, when it was fetched and parsed.
+	Key *Key
+	// Err says why the status is not Pass. Check it with errors.Is against
+	// the Err* values of this package.
+	Err error
+}
+
+// Domain returns the signing domain, d=, or "" when unknown.
+func (r *Result) Domain() string {
+	if r.Signature == nil {
+		return ""
+	}
+	return r.Signature.Domain
+}
+
+// Default verification limits.
+const (
+	DefaultMaxSignatures = 10
+	MinRSAKeyBits        = 1024 // RFC 8301 section 3.2
+)
+
+// Verifier checks the DKIM signatures of messages. The zero value is
+// ready to use, with net.DefaultResolver.
+type Verifier struct {
+	// Resolver fetches key records; nil means net.DefaultResolver.
+	Resolver TXTResolver
+	// Now is the clock for x=; nil means time.Now.
+	Now func() time.Time
+	// ClockSkew is how long after x= a signature is still accepted.
+	ClockSkew time.Duration
+	// MaxSignatures bounds the signatures evaluated per message (default
+	// DefaultMaxSignatures); the others are reported Neutral.
+	MaxSignatures int
+	// MaxHeaderBytes and MaxHeaderFields bound the header section (default
+	// DefaultMaxHeaderBytes, DefaultMaxHeaderFields); a larger header is an
+	// error of the Verify call.
+	MaxHeaderBytes  int
+	MaxHeaderFields int
+	// MinRSABits is the smallest RSA key accepted; values under
+	// MinRSAKeyBits (1024, the floor RFC 8301 sets) are raised to it.
+	MinRSABits int
+}
+
+// Verify checks every DKIM-Signature of the message read from r with a
+// zero Verifier using resolver.
+func Verify(ctx context.Context, r io.Reader, resolver TXTResolver) ([]Result, error) {
+	v := Verifier{Resolver: resolver}
+	return v.Verify(ctx, r)
+}
+
+// verifyJob is one signature being checked.
+type verifyJob struct {
+	res      Result
+	raw      string // the raw field
+	body     *bodyHash
+	lookup   string // key record name
+	done     bool
+	bodyHash []byte
+}
+
+// readBufSize is the fixed buffer the body streams through.
+const readBufSize = 16 << 10
+
+// Verify reads the message from r and returns one Result per
+// DKIM-Signature field, in the order they appear (top first); an unsigned
+// message gives none. The body is hashed as it is read, through fixed
+// buffers: memory does not grow with the body. Key lookups happen after
+// the body has been read, one per distinct selector and domain.
+//
+// The error is for the message as a whole: reading r failed, the header
+// section is over the limits, or ctx ended while reading. A signature that
+// does not pass is not an error: its Result says why. When ctx ends during
+// the key lookups, the signatures concerned are TempError.
+func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
+	maxBytes, maxFields := v.MaxHeaderBytes, v.MaxHeaderFields
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxHeaderBytes
+	}
+	if maxFields <= 0 {
+		maxFields = DefaultMaxHeaderFields
+	}
+	br := bufio.NewReaderSize(r, readBufSize)
+	fields, err := readHeader(br, maxBytes, maxFields)
+	if err != nil {
+		return nil, fmt.Errorf("dkim: reading header: %w", err)
+	}
+	now := time.Now
+	if v.Now != nil {
+		now = v.Now
+	}
+	maxSigs := v.MaxSignatures
+	if maxSigs <= 0 {
+		maxSigs = DefaultMaxSignatures
+	}
+	var jobs []*verifyJob
+	var bodies []*bodyHash
+	for _, f := range fields {
+		if !strings.EqualFold(f.name, FieldName) {
+			continue
+		}
+		j := &verifyJob{raw: f.raw}
+		jobs = append(jobs, j)
+		sig, err := ParseSignature(fieldValue(f.raw))
+		j.res.Signature = sig
+		if len(jobs) > maxSigs {
+			j.finish(Neutral, fmt.Errorf("%w (limit %d)", ErrTooManySignatures, maxSigs))
+			continue
+		}
+		if err != nil {
+			j.finish(PermError, err)
+			continue
+		}
+		if err := v.precheck(sig, now()); err != nil {
+			j.finish(PermError, err)
+			continue
+		}
+		j.lookup, err = dnsname.Normalize(sig.Selector + "._domainkey." + sig.Domain)
+		if err != nil {
+			j.finish(PermError, fmt.Errorf("%w: key record name: %w", ErrSignatureSyntax, err))
+			continue
+		}
+		limit := int64(-1)
+		if sig.BodyLength != nil {
+			limit = *sig.BodyLength
+		}
+		for _, b := range bodies {
+			if b.canon == sig.BodyCanonicalization && b.c.limit == limit {
+				j.body = b
+			}
+		}
+		if j.body == nil {
+			h := sha256.New()
+			j.body = &bodyHash{canon: sig.BodyCanonicalization, h: h, c: newBodyCanonicalizer(h, sig.BodyCanonicalization, limit)}
+			bodies = append(bodies, j.body)
+		}
+	}
+	if len(jobs) == 0 {
+		return nil, nil
+	}
+	if err := streamBody(ctx, br, bodies); err != nil {
+		return nil, err
+	}
+	for _, b := range bodies {
+		b.c.Close()
+	}
+	keys := keyCache{}
+	var scratch []byte
+	hh := sha256.New()
+	for _, j := range jobs {
+		if j.done {
+			continue
+		}
+		key, status, err := keys.get(ctx, v.resolver(), j.lookup)
+		j.res.Key = key
+		if err != nil {
+			j.finish(status, err)
+			continue
+		}
+		if err := v.checkKey(j.res.Signature, key); err != nil {
+			j.finish(PermError, err)
+			continue
+		}
+		scratch = v.check(j, fields, hh, scratch)
+	}
+	out := make([]Result, len(jobs))
+	for i, j := range jobs {
+		out[i] = j.res
+	}
+	return out, nil
+}
+
+func (v *Verifier) resolver() TXTResolver {
+	if v.Resolver == nil {
+		return net.DefaultResolver
+	}
+	return v.Resolver
+}
+
+func (j *verifyJob) finish(s Status, err error) {
+	j.res.Status, j.res.Err, j.done = s, err, true
+}
+
+// streamBody copies the body through the canonicalizers in fixed chunks,
+// checking ctx between chunks.
+func streamBody(ctx context.Context, br *bufio.Reader, bodies []*bodyHash) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("dkim: reading body: %w", err)
+		}
+		// Hand the reader's own buffer to the canonicalizers: no copy.
+		if _, err := br.Peek(1); err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return fmt.Errorf("dkim: reading body: %w", err)
+		}
+		p, _ := br.Peek(br.Buffered())
+		for _, b := range bodies {
+			b.c.Write(p)
+		}
+		br.Discard(len(p))
+	}
+}
+
+// precheck applies the rules that need no key and no body.
+func (v *Verifier) precheck(sig *Signature, now time.Time) error {
+	switch sig.Algorithm {
+	case RSASHA256, Ed25519SHA256:
+	case RSASHA1:
+		return ErrSHA1
+	default:
+		return fmt.Errorf("%w %q", ErrUnsupportedAlgorithm, sig.Algorithm)
+	}
+	if sig.QueryMethods != nil {
+		ok := false
+		for _, q := range sig.QueryMethods {
+			// RFC 6376 section 3.5: "dns/txt"; the type is case-insensitive.
+			ok = ok || strings.EqualFold(q, "dns/txt") || strings.EqualFold(q, "dns")
+		}
+		if !ok {
+			return fmt.Errorf("%w: q=%s", ErrUnsupportedQueryMethod, strings.Join(sig.QueryMethods, ":"))
+		}
+	}
+	if sig.Identity != "" {
+		at := strings.LastIndexByte(sig.Identity, '@')
+		if !identityWithin(sig.Identity[at+1:], sig.Domain) {
+			return fmt.Errorf("%w: i=%s, d=%s", ErrIdentityMismatch, sig.Identity, sig.Domain)
+		}
+	}
+	from := false
+	for _, h := range sig.Headers {
+		from = from || strings.EqualFold(h, "From")
+	}
+	if !from {
+		return ErrFromNotSigned
+	}
+	if !sig.Expiration.IsZero() && now.After(sig.Expiration.Add(v.ClockSkew)) {
+		return fmt.Errorf("%w at %s", ErrExpired, sig.Expiration.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// checkKey applies the key record's restrictions to the signature.
+func (v *Verifier) checkKey(sig *Signature, key *Key) error {
+	if key.Revoked() {
+		return ErrKeyRevoked
+	}
+	kt, h := sig.Algorithm.split()
+	if key.Type != kt {
+		return fmt.Errorf("%w: k=%s, a=%s", ErrKeyTypeMismatch, key.Type, sig.Algorithm)
+	}
+	if !key.AllowsHash(h) {
+		return fmt.Errorf("%w: h=%s", ErrKeyHashNotAllowed, strings.Join(key.HashAlgorithms, ":"))
+	}
+	if !key.AllowsEmail() {
+		return fmt.Errorf("%w: s=%s", ErrKeyNotForEmail, strings.Join(key.Services, ":"))
+	}
+	if key.Strict && sig.Identity != "" {
+		at := strings.LastIndexByte(sig.Identity, '@')
+		if !strings.EqualFold(strings.TrimSuffix(sig.Identity[at+1:], "."), strings.TrimSuffix(sig.Domain, ".")) {
+			return fmt.Errorf("%w: i=%s, d=%s", ErrKeyStrictIdentity, sig.Identity, sig.Domain)
+		}
+	}
+	if kt == KeyRSA {
+		minBits := max(v.MinRSABits, MinRSAKeyBits)
+		if bits := key.Bits(); bits < minBits {
+			return fmt.Errorf("%w: %d-bit RSA key, the minimum is %d", ErrKeyTooSmall, bits, minBits)
+		}
+	}
+	return nil
+}
+
+// check compares the body hash and verifies the signature.
+func (v *Verifier) check(j *verifyJob, fields []field, hh hash.Hash, scratch []byte) []byte {
+	sig := j.res.Signature
+	b := j.body
+	if sig.BodyLength != nil && *sig.BodyLength > b.c.total {
+		j.finish(PermError, fmt.Errorf("%w: l=%d, body has %d canonical bytes", ErrBodyLengthExceeded, *sig.BodyLength, b.c.total))
+		return scratch
+	}
+	if j.bodyHash == nil {
+		j.bodyHash = b.h.Sum(nil)
+	}
+	if !bytes.Equal(j.bodyHash, sig.BodyHash) {
+		j.finish(Fail, ErrBodyHashMismatch)
+		return scratch
+	}
+	stripped, err := stripSignatureValue(trimEOL(j.raw))
+	if err != nil {
+		j.finish(PermError, err)
+		return scratch
+	}
+	hh.Reset()
+	scratch = hashHeaders(hh, scratch[:0], fields, sig.Headers, stripped, sig.HeaderCanonicalization)
+	var digest [sha256.Size]byte
+	pub, err := j.res.Key.PublicKey()
+	if err == nil {
+		err = verifySignature(sig.Algorithm, pub, hh.Sum(digest[:0]), sig.Signature)
+	}
+	if err != nil {
+		j.finish(Fail, err)
+		return scratch
+	}
+	j.finish(Pass, nil)
+	return scratch
+}
+
+// stripSignatureValue returns the raw DKIM-Signature field with the value
+// of its b= tag removed (RFC 6376 section 3.7), everything else untouched.
+func stripSignatureValue(raw string) (string, error) {
+	colon := strings.IndexByte(raw, ':')
+	value := raw[colon+1:]
+	list, err := tagvalue.Parse(value)
+	if err != nil {
+		return "", err
+	}
+	t, ok := tagOf(list, "b")
+	if !ok {
+		return "", fmt.Errorf("%w: no b= tag", ErrSignatureSyntax)
+	}
+	start := colon + 1 + t.Offset + strings.IndexByte(value[t.Offset:], '=') + 1
+	end := strings.IndexByte(raw[start:], ';')
+	if end < 0 {
+		end = len(raw)
+	} else {
+		end += start
+	}
+	return raw[:start] + raw[end:], nil
+}
+
+// verifySignature checks sig over digest with the key.
+func verifySignature(alg Algorithm, pub crypto.PublicKey, digest, sig []byte) error {
+	switch alg {
+	case RSASHA256:
+		rk, ok := pub.(*rsa.PublicKey)
+		if !ok {
+			return ErrKeyTypeMismatch
+		}
+		if err := rsa.VerifyPKCS1v15(rk, crypto.SHA256, digest, sig); err != nil {
+			return ErrSignatureMismatch
+		}
+	case Ed25519SHA256:
+		ek, ok := pub.(ed25519.PublicKey)
+		if !ok {
+			return ErrKeyTypeMismatch
+		}
+		if !ed25519.Verify(ek, digest, sig) {
+			return ErrSignatureMismatch
+		}
+	default:
+		return ErrUnsupportedAlgorithm
+	}
+	return nil
+}
+
+// keyCache remembers the key lookups of one message.
+type keyCache []cachedKey
+
+type cachedKey struct {
+	name   string
+	key    *Key
+	status Status
+	err    error
+}
+
+// get fetches and parses the key record at name.
+func (c *keyCache) get(ctx context.Context, r TXTResolver, name string) (*Key, Status, error) {
+	for _, k := range *c {
+		if k.name == name {
+			return k.key, k.status, k.err
+		}
+	}
+	key, status, err := fetchKey(ctx, r, name)
+	*c = append(*c, cachedKey{name, key, status, err})
+	return key, status, err
+}
+
+// MaxKeyRecords bounds the TXT records considered at a key name.
+const MaxKeyRecords = 10
+
+func fetchKey(ctx context.Context, r TXTResolver, name string) (*Key, Status, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
+	}
+	txts, err := r.LookupTXT(ctx, name)
+	if err != nil {
+		var de *net.DNSError
+		if errors.As(err, &de) && de.IsNotFound {
+			return nil, PermError, fmt.Errorf("%w at %s: %w", ErrNoKey, name, err)
+		}
+		return nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
+	}
+	if len(txts) == 0 {
+		return nil, PermError, fmt.Errorf("%w at %s", ErrNoKey, name)
+	}
+	// RFC 6376 section 3.6.2.2: with several records the result is
+	// undefined; take the first that parses.
+	var first error
+	for i, txt := range txts {
+		if i == MaxKeyRecords {
+			break
+		}
+		k, err := ParseKey(txt)
+		if err == nil {
+			return k, 0, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return nil, PermError, fmt.Errorf("%w at %s: %w", ErrKeyInvalid, name, first)
+}
