@@ -1,0 +1,292 @@
+package dmarc_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"testing"
+
+	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/dmarc"
+)
+
+// txtOnly hides the fake resolver's Query method, as *net.Resolver has
+// none.
+type txtOnly struct{ r dmarc.Resolver }
+
+func (t txtOnly) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	return t.r.LookupTXT(ctx, name)
+}
+
+func TestLookup(t *testing.T) {
+	const zone = `$ORIGIN example.
+$TTL 300
+_dmarc.org            TXT "v=DMARC1; p=reject; sp=quarantine"
+_dmarc.mixed          TXT "google-site-verification=abc"
+_dmarc.mixed          TXT "v=DMARC1; p=none"
+_dmarc.two            TXT "v=DMARC1; p=none"
+_dmarc.two            TXT "v=DMARC1; p=reject"
+_dmarc.broken         TXT "v=DMARC1; p=maybe"
+_dmarc.np             TXT "v=DMARC1; p=reject; sp=none; np=quarantine"
+exists.np             A   192.0.2.1
+`
+	tests := []struct {
+		name      string
+		from      string
+		fail      string // name whose TXT lookup times out
+		txtOnly   bool
+		opts      []dmarc.Option
+		domain    string // policy domain
+		discovery dmarc.Discovery
+		policy    dmarc.Policy // Record.Policy; "" for no record
+		errIs     error
+		nonExist  bool
+		finding   string
+		queries   []string
+	}{
+		{name: "author", from: "org.example", domain: "org.example", discovery: dmarc.DiscoveryAuthor, policy: dmarc.Reject,
+			queries: []string{"_dmarc.org.example"}},
+		{name: "org fallback", from: "a.b.org.example", domain: "org.example", discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject,
+			queries: []string{"_dmarc.a.b.org.example", "_dmarc.org.example"}},
+		{name: "tree walk", from: "a.b.org.example", opts: []dmarc.Option{dmarc.WithTreeWalk()}, domain: "org.example",
+			discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject,
+			queries: []string{"_dmarc.a.b.org.example", "_dmarc.b.org.example", "_dmarc.org.example", "_dmarc.example"}},
+		{name: "non-DMARC TXT ignored", from: "mixed.example", domain: "mixed.example", discovery: dmarc.DiscoveryAuthor, policy: dmarc.None},
+		{name: "no record", from: "none.example", queries: []string{"_dmarc.none.example"}},
+		{name: "several records: no policy", from: "two.example", domain: "two.example", finding: dmarc.FindingMultipleRecords},
+		{name: "invalid record", from: "broken.example", domain: "broken.example", errIs: dmarc.ErrInvalidRecord},
+		{name: "temporary failure is not no-policy", from: "org.example", fail: "_dmarc.org.example", errIs: dmarc.ErrTemporary},
+		{name: "temporary failure at org domain", from: "sub.org.example", fail: "_dmarc.org.example", errIs: dmarc.ErrTemporary},
+		{name: "np: NXDOMAIN", from: "gone.np.example", domain: "np.example", discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject, nonExist: true},
+		{name: "np: name exists", from: "exists.np.example", domain: "np.example", discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject},
+		{name: "np: resolver without Query", from: "gone.np.example", txtOnly: true, domain: "np.example",
+			discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject, finding: dmarc.FindingExistenceUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := domainauth.MustFakeResolver(zone)
+			if tt.fail != "" {
+				fake.Fail(tt.fail, 0, domainauth.FailTimeout)
+			}
+			var r dmarc.Resolver = fake
+			if tt.txtOnly {
+				r = txtOnly{fake}
+			}
+			lr, err := dmarc.Lookup(context.Background(), r, tt.from, tt.opts...)
+			if tt.errIs != nil {
+				if !errors.Is(err, tt.errIs) {
+					t.Fatalf("err = %v, want %v", err, tt.errIs)
+				}
+				if tt.errIs == dmarc.ErrTemporary {
+					var de *net.DNSError
+					if !errors.As(err, &de) || !dmarc.IsTemporary(err) {
+						t.Errorf("temporary error %v does not reach the *net.DNSError", err)
+					}
+				}
+				if tt.errIs == dmarc.ErrInvalidRecord {
+					var pe *dmarc.ParseError
+					if !errors.As(err, &pe) || pe.Tag != "p" {
+						t.Errorf("invalid record error %v does not name tag p", err)
+					}
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if lr == nil {
+				t.Fatal("nil result")
+			}
+			if lr.PolicyDomain != tt.domain || lr.Discovery != tt.discovery {
+				t.Errorf("policy domain %q via %v, want %q via %v", lr.PolicyDomain, lr.Discovery, tt.domain, tt.discovery)
+			}
+			var p dmarc.Policy
+			if lr.Record != nil {
+				p = lr.Record.Policy
+			}
+			if p != tt.policy {
+				t.Errorf("policy %q, want %q", p, tt.policy)
+			}
+			if lr.NonExistent != tt.nonExist {
+				t.Errorf("NonExistent = %v", lr.NonExistent)
+			}
+			if tt.finding != "" {
+				found := false
+				for _, f := range lr.Findings {
+					found = found || f.Code == tt.finding
+				}
+				if !found {
+					t.Errorf("findings %v lack %s", lr.Findings, tt.finding)
+				}
+			}
+			if tt.queries != nil && !equalStrings(lr.Queries, tt.queries) {
+				t.Errorf("queries %v, want %v", lr.Queries, tt.queries)
+			}
+		})
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestLookupCancelled(t *testing.T) {
+	fake := domainauth.MustFakeResolver("_dmarc.example.com. 300 IN TXT \"v=DMARC1; p=reject\"\n")
+	fake.Fail("_dmarc.example.com", 0, domainauth.FailHang)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := dmarc.Lookup(ctx, fake, "example.com")
+	if !dmarc.IsTemporary(err) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want a temporary error wrapping context.Canceled", err)
+	}
+}
+
+func TestLookupBadDomain(t *testing.T) {
+	fake := domainauth.MustFakeResolver("")
+	if _, err := dmarc.Lookup(context.Background(), fake, "bad..example"); err == nil || dmarc.IsTemporary(err) {
+		t.Fatalf("err = %v, want a permanent name error", err)
+	}
+}
+
+func TestEvaluatePolicyAndSampling(t *testing.T) {
+	const zone = `$ORIGIN example.
+_dmarc.shop  300 TXT "v=DMARC1; p=reject; sp=quarantine; np=reject; pct=30"
+_dmarc.test  300 TXT "v=DMARC1; p=reject; t=y"
+www.shop     300 A   192.0.2.1
+`
+	fake := domainauth.MustFakeResolver(zone)
+	ctx := context.Background()
+	fail := func(from string) dmarc.Input {
+		return dmarc.Input{FromDomain: from, SPF: dmarc.SPFResult{Domain: "other.example", Result: dmarc.AuthPass}}
+	}
+	tests := []struct {
+		name        string
+		from        string
+		draw        int
+		opts        []dmarc.Option
+		policy      dmarc.Policy
+		tag         string
+		disposition dmarc.Policy
+		sampled     bool
+	}{
+		// RFC 7489 section 6.6.4: sampled in, the policy; sampled out, one step weaker.
+		{name: "p, sampled in", from: "shop.example", draw: 29, policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
+		{name: "p, sampled out", from: "shop.example", draw: 30, policy: dmarc.Reject, tag: "p", disposition: dmarc.Quarantine},
+		{name: "RFC 9989 ignores pct", from: "shop.example", draw: 99, opts: []dmarc.Option{dmarc.WithoutPercent()},
+			policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
+		{name: "sp for an existing subdomain", from: "www.shop.example", draw: 0, policy: dmarc.Quarantine, tag: "sp", disposition: dmarc.Quarantine, sampled: true},
+		{name: "np for a non-existent subdomain", from: "nope.shop.example", draw: 0, policy: dmarc.Reject, tag: "np", disposition: dmarc.Reject, sampled: true},
+		{name: "t=y weakens reject", from: "test.example", draw: 0, policy: dmarc.Quarantine, tag: "p", disposition: dmarc.Quarantine, sampled: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := append([]dmarc.Option{dmarc.WithRand(fixedRand(tt.draw))}, tt.opts...)
+			res := dmarc.Verify(ctx, fake, fail(tt.from), opts...)
+			if res.Status != dmarc.StatusFail || res.Policy != tt.policy || res.PolicyTag != tt.tag ||
+				res.Disposition != tt.disposition || res.Sampled != tt.sampled {
+				t.Errorf("got %s policy %s=%s disposition %s sampled %v; want fail %s=%s %s %v (%s)",
+					res.Status, res.PolicyTag, res.Policy, res.Disposition, res.Sampled, tt.tag, tt.policy, tt.disposition, tt.sampled, res.Reason)
+			}
+		})
+	}
+}
+
+func TestEvaluateAlignedIdentifier(t *testing.T) {
+	lr := &dmarc.LookupResult{Domain: "example.com", PolicyDomain: "example.com",
+		Record: dmarc.MustParse("v=DMARC1; p=reject; aspf=s")}
+	res := dmarc.Evaluate(lr, dmarc.Input{
+		FromDomain: "example.com",
+		SPF:        dmarc.SPFResult{Domain: "bounce.example.com", Result: dmarc.AuthPass}, // strict: not aligned
+		DKIM: []dmarc.DKIMResult{
+			{Domain: "esp.example.net", Selector: "s1", Result: dmarc.AuthPass},  // not aligned
+			{Domain: "mail.example.com", Selector: "s2", Result: dmarc.AuthFail}, // aligned, failed
+			{Domain: "mail.example.com", Selector: "s3", Result: dmarc.AuthPass}, // aligned (relaxed), passed
+			{Domain: "example.com", Selector: "s4", Result: dmarc.AuthTempError}, // ignored after a pass
+		},
+	})
+	if res.Status != dmarc.StatusPass || res.AlignedBy != dmarc.IdentifierDKIM || res.AlignedSelector != "s3" ||
+		res.SPFAligned || !res.DKIMAligned || res.Disposition != dmarc.None {
+		t.Errorf("result %+v", res)
+	}
+	// With only a temporary failure on an aligned identifier: temperror.
+	res = dmarc.Evaluate(lr, dmarc.Input{FromDomain: "example.com",
+		DKIM: []dmarc.DKIMResult{{Domain: "example.com", Result: dmarc.AuthTempError}}})
+	if res.Status != dmarc.StatusTempError || res.Disposition != dmarc.None {
+		t.Errorf("result %+v, want temperror", res)
+	}
+	if res := dmarc.Evaluate(nil, dmarc.Input{FromDomain: "example.com"}); res.Status != dmarc.StatusNone {
+		t.Errorf("nil lookup: %+v", res)
+	}
+}
+
+func TestAlignedOpenDMARC(t *testing.T) {
+	var corpus struct {
+		Alignment struct {
+			Cases []struct {
+				Domain1, Domain2, Mode string
+				Aligned                bool
+			} `json:"cases"`
+		} `json:"alignment"`
+	}
+	readCorpus(t, "opendmarc-alignment-and-from.json", &corpus)
+	// OpenDMARC strips leading and repeated dots; those are not domain
+	// names, and we never align an invalid name (a caller normalizes names
+	// with dnsname or Lookup first).
+	differ := map[string]bool{".mac.com.|mac.com": true, "....mac.com....|mac.com": true}
+	var pass, diff int
+	for _, c := range corpus.Alignment.Cases {
+		mode := dmarc.Relaxed
+		if c.Mode == "strict" {
+			mode = dmarc.Strict
+		}
+		want := c.Aligned
+		if differ[c.Domain1+"|"+c.Domain2] {
+			want = false
+		}
+		if got := dmarc.Aligned(mode, c.Domain1, c.Domain2); got != want {
+			t.Errorf("Aligned(%s, %q, %q) = %v, want %v", mode, c.Domain1, c.Domain2, got, want)
+		} else if want != c.Aligned {
+			diff++
+		} else {
+			pass++
+		}
+	}
+	t.Logf("opendmarc alignment: %d cases, %d agree, %d deliberately differ (malformed names never align)", len(corpus.Alignment.Cases), pass, diff)
+}
+
+func TestAuthorizeExternal(t *testing.T) {
+	const zone = `$ORIGIN example.
+$TTL 300
+shop.example._report._dmarc.reports  TXT "v=DMARC1"
+*._report._dmarc.wild                TXT "v=DMARC1;"
+shop.example._report._dmarc.junk     TXT "not dmarc"
+`
+	fake := domainauth.MustFakeResolver(zone)
+	fake.Fail("shop.example._report._dmarc.slow.example", 0, domainauth.FailTimeout)
+	tests := []struct {
+		uri  string
+		ok   bool
+		temp bool
+	}{
+		{"mailto:dmarc@shop.example", true, false},         // same domain: no query
+		{"mailto:dmarc@reports.shop.example", true, false}, // same organizational domain
+		{"mailto:agg@reports.example", true, false},        // explicit authorization
+		{"mailto:agg@wild.example", true, false},           // wildcard authorization
+		{"mailto:agg@junk.example", false, false},          // TXT without v=DMARC1
+		{"mailto:agg@nobody.example", false, false},        // no record
+		{"mailto:agg@slow.example", false, true},           // timeout
+		{"https://reports.example/dmarc", true, false},     // host of a non-mailto URI
+	}
+	for _, tt := range tests {
+		ok, err := dmarc.AuthorizeExternal(context.Background(), fake, "shop.example", dmarc.URI{Address: tt.uri})
+		if ok != tt.ok || dmarc.IsTemporary(err) != tt.temp || (!tt.temp && err != nil) {
+			t.Errorf("AuthorizeExternal(%s) = %v, %v; want %v (temporary error %v)", tt.uri, ok, err, tt.ok, tt.temp)
+		}
+	}
+}

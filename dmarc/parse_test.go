@@ -1,0 +1,194 @@
+package dmarc_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/domainauth/domainauth/dmarc"
+)
+
+// The example policies of the seed ESP document (CustomerGauge, "Example
+// use cases"), which customers copy into their DNS.
+func TestParseSeedExamples(t *testing.T) {
+	tests := []struct {
+		txt     string
+		want    dmarc.Record
+		present dmarc.Tags
+	}{
+		{
+			// "Neutral policy": the bare minimum.
+			txt: "v=DMARC1; p=none;",
+			want: dmarc.Record{Policy: dmarc.None, SubdomainPolicy: dmarc.None, NPolicy: dmarc.None,
+				Percent: 100, ADKIM: dmarc.Relaxed, ASPF: dmarc.Relaxed, ReportFormat: "afrf", Interval: 86400, PSD: dmarc.PSDUnknown},
+			present: dmarc.TagV | dmarc.TagP,
+		},
+		{
+			// "Quarantine policy with failure reporting": 25% of failing mail.
+			txt: "v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com;",
+			want: dmarc.Record{Policy: dmarc.Quarantine, SubdomainPolicy: dmarc.Quarantine, NPolicy: dmarc.Quarantine,
+				Percent: 25, RUF: []dmarc.URI{{Address: "mailto:reporting@example.com"}},
+				ADKIM: dmarc.Relaxed, ASPF: dmarc.Relaxed, ReportFormat: "afrf", Interval: 86400, PSD: dmarc.PSDUnknown},
+			present: dmarc.TagV | dmarc.TagP | dmarc.TagPct | dmarc.TagRUF,
+		},
+		{
+			// "Strict policy with aggregate reporting".
+			txt: "v=DMARC1; p=reject; rua=mailto:reporting@example.com;",
+			want: dmarc.Record{Policy: dmarc.Reject, SubdomainPolicy: dmarc.Reject, NPolicy: dmarc.Reject,
+				Percent: 100, RUA: []dmarc.URI{{Address: "mailto:reporting@example.com"}},
+				ADKIM: dmarc.Relaxed, ASPF: dmarc.Relaxed, ReportFormat: "afrf", Interval: 86400, PSD: dmarc.PSDUnknown},
+			present: dmarc.TagV | dmarc.TagP | dmarc.TagRUA,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.txt, func(t *testing.T) {
+			r, err := dmarc.Parse(tt.txt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.want.Present = tt.present
+			if diff := cmp.Diff(&tt.want, r, cmpopts.IgnoreUnexported(dmarc.Record{})); diff != "" {
+				t.Errorf("Parse mismatch (-want +got):\n%s", diff)
+			}
+			roundTrip(t, r)
+		})
+	}
+}
+
+func TestParseDefaultsVisible(t *testing.T) {
+	// pct=100 spelled out and pct left out hold the same value; only
+	// Present tells them apart.
+	a := dmarc.MustParse("v=DMARC1; p=reject; pct=100; adkim=r")
+	b := dmarc.MustParse("v=DMARC1; p=reject")
+	if a.Percent != b.Percent || a.ADKIM != b.ADKIM {
+		t.Fatalf("values differ: %d/%s and %d/%s", a.Percent, a.ADKIM, b.Percent, b.ADKIM)
+	}
+	if !a.Present.Has(dmarc.TagPct|dmarc.TagADKIM) || b.Present.Has(dmarc.TagPct) || b.Present.Has(dmarc.TagADKIM) {
+		t.Errorf("Present = %v and %v", a.Present, b.Present)
+	}
+	// sp defaults to p, np to sp (RFC 7489 section 6.3, RFC 9989).
+	c := dmarc.MustParse("v=DMARC1; p=reject; sp=quarantine")
+	if c.SubdomainPolicy != dmarc.Quarantine || c.NPolicy != dmarc.Quarantine || c.Present.Has(dmarc.TagNP) {
+		t.Errorf("sp/np = %s/%s, present %v", c.SubdomainPolicy, c.NPolicy, c.Present)
+	}
+}
+
+func TestParseRules(t *testing.T) {
+	tests := []struct {
+		name     string
+		txt      string
+		err      error  // sentinel Parse must return
+		tag      string // tag the error names
+		fallback bool
+		findings []string // Finding codes, in order
+	}{
+		// RFC 7489 section 6.6.3 step 6 (DESIGN.md corrections): no valid p,
+		// or an invalid sp, means p=none with a valid rua, else no policy.
+		{name: "missing p", txt: "v=DMARC1; sp=reject", err: dmarc.ErrNoPolicy, tag: "p"},
+		{name: "invalid p", txt: "v=DMARC1; p=block", err: dmarc.ErrBadValue, tag: "p"},
+		{name: "invalid sp", txt: "v=DMARC1; p=reject; sp=block", err: dmarc.ErrBadValue, tag: "sp"},
+		{name: "invalid sp with rua", txt: "v=DMARC1; p=reject; sp=block; rua=mailto:d@example.com", fallback: true,
+			findings: []string{dmarc.FindingFallback}},
+		{name: "missing p with only a bad rua", txt: "v=DMARC1; rua=bogus", err: dmarc.ErrNoPolicy, tag: "p"},
+		// v must be first and exactly DMARC1.
+		{name: "v not first", txt: "p=none; v=DMARC1", err: dmarc.ErrNotDMARC, tag: "v"},
+		{name: "lower-case version", txt: "v=dmarc1; p=none", err: dmarc.ErrNotDMARC, tag: "v"},
+		{name: "spf record", txt: "v=spf1 -all", err: dmarc.ErrNotDMARC, tag: "v"},
+		{name: "malformed first tag", txt: "bogus; v=DMARC1; p=none", err: dmarc.ErrNotDMARC, tag: "v"},
+		// Duplicated known tags make the policy ambiguous.
+		{name: "duplicate p", txt: "v=DMARC1; p=none; P=reject", err: dmarc.ErrDuplicateTag, tag: "P"},
+		{name: "duplicate unknown tag", txt: "v=DMARC1; p=none; x=1; x=2"},
+		// RFC 7489 section 6.3: bad optional values fall back to defaults.
+		{name: "bad pct", txt: "v=DMARC1; p=none; pct=101", findings: []string{dmarc.FindingDiscarded}},
+		{name: "bad np", txt: "v=DMARC1; p=none; np=block", findings: []string{dmarc.FindingDiscarded}},
+		{name: "one bad rua uri", txt: "v=DMARC1; p=none; rua=mailto:a@example.com,bogus", findings: []string{dmarc.FindingDiscarded}},
+		{name: "malformed tag skipped", txt: "v=DMARC1; p=none; bogus; adkim=s", findings: []string{dmarc.FindingDiscarded}},
+		// Differences between RFC 7489 and RFC 9989 readings.
+		{name: "p late", txt: "v=DMARC1; adkim=s; p=none", findings: []string{dmarc.FindingPolicyOrder}},
+		{name: "removed tags", txt: "v=DMARC1; p=none; pct=50; rf=afrf; ri=3600",
+			findings: []string{dmarc.FindingRemovedTag, dmarc.FindingRemovedTag, dmarc.FindingRemovedTag}},
+		{name: "size limit", txt: "v=DMARC1; p=none; rua=mailto:a@example.com!10m", findings: []string{dmarc.FindingSizeLimit}},
+		{name: "new tags", txt: "v=DMARC1; p=none; np=reject; psd=n; t=y",
+			findings: []string{dmarc.FindingNewTag, dmarc.FindingNewTag, dmarc.FindingNewTag}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := dmarc.Parse(tt.txt)
+			if tt.err != nil {
+				var pe *dmarc.ParseError
+				if !errors.Is(err, tt.err) || !errors.As(err, &pe) || pe.Tag != tt.tag {
+					t.Fatalf("Parse(%q) = %v, want %v naming tag %q", tt.txt, err, tt.err, tt.tag)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Parse(%q) = %v", tt.txt, err)
+			}
+			if r.Fallback != tt.fallback {
+				t.Errorf("Fallback = %v", r.Fallback)
+			}
+			if tt.fallback && (r.Policy != dmarc.None || r.SubdomainPolicy != dmarc.None) {
+				t.Errorf("fallback policy = %s/%s, want none", r.Policy, r.SubdomainPolicy)
+			}
+			var codes []string
+			for _, f := range r.Findings() {
+				codes = append(codes, f.Code)
+			}
+			if !slices.Equal(codes, tt.findings) {
+				t.Errorf("findings = %v, want %v (%v)", codes, tt.findings, r.Findings())
+			}
+			roundTrip(t, r)
+		})
+	}
+}
+
+func TestParseURISize(t *testing.T) {
+	tests := []struct {
+		in   string
+		size uint64
+		out  string
+	}{
+		{"mailto:a@example.com!10m", 10 << 20, "mailto:a@example.com!10m"},
+		{"mailto:a@example.com!0G", 0, "mailto:a@example.com!0g"},
+		{"mailto:a@example.com!1024", 1024, "mailto:a@example.com!1024"},
+		{"mailto:a@example.com!2t", 2 << 40, "mailto:a@example.com!2t"},
+	}
+	for _, tt := range tests {
+		u, err := dmarc.ParseURI(tt.in)
+		if err != nil || !u.HasMaxSize || u.MaxSize != tt.size || u.String() != tt.out {
+			t.Errorf("ParseURI(%q) = %+v (%q), %v; want size %d, %q", tt.in, u, u.String(), err, tt.size, tt.out)
+		}
+	}
+	for _, bad := range []string{"mailto:a@example.com!", "mailto:a@example.com!10p", "mailto:a@example.com!99999999999t", "bogus", ":x", "mailto:", "1ab:x", "mailto:a b@example.com"} {
+		if u, err := dmarc.ParseURI(bad); err == nil {
+			t.Errorf("ParseURI(%q) = %+v, want error", bad, u)
+		}
+	}
+}
+
+// roundTrip checks that the canonical text parses back to the same record.
+func roundTrip(t *testing.T, r *dmarc.Record) {
+	t.Helper()
+	s := r.String()
+	r2, err := dmarc.Parse(s)
+	if err != nil {
+		t.Fatalf("Parse(String()) = %v for %q", err, s)
+	}
+	if diff := cmp.Diff(r, r2, recordCmp...); diff != "" {
+		t.Errorf("round trip of %q (-before +after):\n%s", s, diff)
+	}
+	if s2 := r2.String(); s2 != s {
+		t.Errorf("String not stable: %q then %q", s, s2)
+	}
+}
+
+// recordCmp compares records for the round-trip property: what String
+// cannot carry (the discarded values, the fallback flag) is left out.
+var recordCmp = []cmp.Option{
+	cmpopts.IgnoreUnexported(dmarc.Record{}),
+	cmpopts.IgnoreFields(dmarc.Record{}, "Discarded", "Fallback"),
+	cmpopts.EquateEmpty(),
+}
