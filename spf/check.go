@@ -286,10 +286,10 @@ func isNotFound(err error) bool {
 
 // validDomain checks the domain check_host is called with (RFC 7208
 // section 4.3): at most 253 characters, labels of 1 to 63, at least two
-// labels. It returns the name without a trailing dot.
+// labels, not an address literal. It returns the name without a trailing dot.
 func validDomain(d string) (string, bool) {
 	d = strings.TrimSuffix(d, ".")
-	if d == "" || len(d) > 253 {
+	if d == "" || len(d) > 253 || d[0] == '[' { // '[': an address literal, as in "postmaster@[192.0.2.1]"
 		return d, false
 	}
 	labels, start := 0, 0
