@@ -1,0 +1,130 @@
+package tracking
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"testing"
+	"time"
+)
+
+// A correctly signed link whose destination is not http(s) (possible only
+// with the key, e.g. a link made by another version of this code) is still
+// refused: the handler never redirects to javascript: or data: URLs.
+func TestRedirectorRefusesSignedBadDestination(t *testing.T) {
+	k, err := NewKeyring(Key{ID: "k", Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Linker{Host: "link.example.com", Keys: k}
+	dest := "javascript:alert(document.cookie)"
+	mac := sign(k.keys[0].Secret, "link.example.com", "k", "0", dest)
+	path := "/c/k.0." + base64.RawURLEncoding.EncodeToString([]byte(dest)) + "." + base64.RawURLEncoding.EncodeToString(mac)
+	if _, err := l.Verify("https://link.example.com" + path); !errors.Is(err, ErrBadDestination) {
+		t.Errorf("Verify: %v, want ErrBadDestination", err)
+	}
+	rec := httptest.NewRecorder()
+	(&Redirector{Linker: l}).ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	if rec.Code != http.StatusBadRequest || rec.Header().Get("Location") != "" {
+		t.Errorf("handler: %d, Location %q", rec.Code, rec.Header().Get("Location"))
+	}
+}
+
+// staticResolver answers every name with the same addresses.
+type staticResolver []netip.Addr
+
+func (s staticResolver) LookupCNAME(_ context.Context, host string) (string, error) {
+	return host + ".", nil
+}
+
+func (s staticResolver) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) {
+	return s, nil
+}
+
+// The dialer refuses before connecting: with only private addresses (and
+// literal ones) it returns the guard's error and never calls the socket
+// layer. The error is the guard's, not one from the socket layer.
+func TestDialerRefusesBeforeConnecting(t *testing.T) {
+	for _, tc := range []struct {
+		res  staticResolver
+		addr string
+	}{
+		{staticResolver{netip.MustParseAddr("10.0.0.1")}, "internal.example.com:80"},
+		{staticResolver{netip.MustParseAddr("192.168.10.1"), netip.MustParseAddr("fd00::5")}, "internal.example.com:443"},
+		{nil, "10.0.0.1:80"},
+		{nil, "[::ffff:192.168.0.1]:443"},
+		{nil, "169.254.169.254:80"},
+	} {
+		d := &dialer{resolver: tc.res, guard: PublicOnly, timeout: time.Second}
+		conn, err := d.DialContext(context.Background(), "tcp", tc.addr)
+		if conn != nil {
+			conn.Close()
+			t.Fatalf("%s: connected", tc.addr)
+		}
+		var ae *AddressError
+		if !errors.As(err, &ae) || !errors.Is(err, ErrForbiddenAddress) {
+			t.Errorf("%s: err = %v, want *AddressError", tc.addr, err)
+		}
+		// Every error of net.Dialer, the Control hook's included, comes
+		// as a *net.OpError: none means the socket layer was never used.
+		var oe *net.OpError
+		if errors.As(err, &oe) {
+			t.Errorf("%s: error from the socket layer: %v", tc.addr, err)
+		}
+	}
+}
+
+// With a mix, only the allowed addresses are dialled.
+func TestDialerSkipsRefusedAddresses(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	ap := netip.MustParseAddrPort(srv.Listener.Addr().String())
+	d := &dialer{
+		resolver: staticResolver{netip.MustParseAddr("10.0.0.1"), ap.Addr()},
+		guard:    AllowLoopback,
+		timeout:  time.Second,
+		httpPort: int(ap.Port()),
+	}
+	conn, err := d.DialContext(context.Background(), "tcp", "mixed.example.com:80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if got := conn.RemoteAddr().String(); got != ap.String() {
+		t.Errorf("connected to %s, want %s", got, ap)
+	}
+}
+
+// The Control hook is the last line: a guard that allows an address at
+// resolution time but refuses it at connect time (as if the address had
+// changed) stops the connection.
+func TestDialerControlHook(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	ap := netip.MustParseAddrPort(srv.Listener.Addr().String())
+	calls := 0
+	d := &dialer{
+		resolver: staticResolver{ap.Addr()},
+		guard: func(a netip.Addr) error {
+			calls++
+			if calls == 1 {
+				return nil
+			}
+			return ErrForbiddenAddress
+		},
+		timeout:  time.Second,
+		httpPort: int(ap.Port()),
+	}
+	conn, err := d.DialContext(context.Background(), "tcp", "flip.example.com:80")
+	if err == nil {
+		conn.Close()
+		t.Fatal("connected despite the Control hook")
+	}
+	if !errors.Is(err, ErrForbiddenAddress) || calls != 2 {
+		t.Errorf("err = %v after %d guard calls", err, calls)
+	}
+}
