@@ -314,6 +314,7 @@ func (k *check) mx(ctx context.Context) {
 	}
 	if len(missing) > 0 {
 		k.res.Status = Mismatch
+		k.cnameConflict(ctx)
 		k.add(CodeMXMissingHost, Critical,
 			fmt.Sprintf("MX at %s lacks %s (found: %s)", k.res.FQDN, strings.Join(missing, ", "), strings.Join(k.res.Found, ", ")),
 			fmt.Sprintf("Publish every host in the MX record set at host %q: %s. "+
@@ -329,7 +330,7 @@ func (k *check) mx(ctx context.Context) {
 			}
 		}
 	}
-	if len(extra) > 0 {
+	if len(extra) > 0 && !k.has(CodeCNAMEConflict) {
 		k.add(CodeMXExtraHost, Warning,
 			fmt.Sprintf("MX at %s also names %s; bounces sent there do not reach the provider", k.res.FQDN, strings.Join(extra, ", ")),
 			fmt.Sprintf("Remove the other MX values at host %q, keeping only %s.", k.host(), strings.Join(k.res.Expected, ", ")))

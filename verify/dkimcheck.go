@@ -52,7 +52,7 @@ func (k *check) dkim(ctx context.Context) {
 				k.res.Status = Found
 			case key.Revoked():
 				consider(verdict{CodeDKIMKeyMismatch, fmt.Sprintf("the DKIM key at %s is revoked (empty p=)", k.res.FQDN), ""})
-			case wantP != "" && strings.HasPrefix(wantP, pValue(t)):
+			case truncatedKey(wantP, pValue(t)):
 				consider(verdict{CodeDKIMKeyTruncated, fmt.Sprintf("the DKIM key at %s is cut off after %d of %d key characters", k.res.FQDN, len(pValue(t)), len(wantP)), ""})
 			default:
 				consider(verdict{CodeDKIMKeyMismatch, fmt.Sprintf("the DKIM key at %s is not this account's key (an older key, or another sender's)", k.res.FQDN), ""})
@@ -76,7 +76,7 @@ func (k *check) dkim(ctx context.Context) {
 			consider(verdict{CodeDKIMEscapedSemicolon, fmt.Sprintf(`the DKIM record at %s contains "\;": the backslashes were published literally%s`, k.res.FQDN, keyNote),
 				fmt.Sprintf(`Your DNS host stores the value as typed: replace each \; with a plain ; in the TXT record at host %q. `+
 					`Only hosts that reject plain semicolons need the \; form.`, k.host())})
-		case errors.Is(err, dkim.ErrKeyTruncated) || wantP != "" && pValue(t) != "" && strings.HasPrefix(wantP, pValue(t)):
+		case errors.Is(err, dkim.ErrKeyTruncated) || truncatedKey(wantP, pValue(t)):
 			consider(verdict{CodeDKIMKeyTruncated, fmt.Sprintf("the DKIM key at %s is cut off after %d of %d key characters", k.res.FQDN, len(pValue(t)), len(wantP)), ""})
 		default:
 			consider(verdict{CodeDKIMKeyInvalid, fmt.Sprintf("the DKIM record at %s does not parse: %v", k.res.FQDN, err),
@@ -161,4 +161,10 @@ func (k *check) dkimAbsent(ctx context.Context, want *dkim.Key) {
 		return false
 	}
 	k.absent(ctx, present, atApex)
+}
+
+// truncatedKey reports whether the published p= text is a strict prefix of
+// the expected one: the key was cut off.
+func truncatedKey(want, got string) bool {
+	return got != "" && len(got) < len(want) && strings.HasPrefix(want, got)
 }

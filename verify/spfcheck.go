@@ -97,6 +97,7 @@ func (k *check) spf(ctx context.Context) {
 	k.res.Status = Found
 	k.spfCompare(got, want)
 	if k.res.Status != Found {
+		k.cnameConflict(ctx)
 		return
 	}
 	k.spfEvaluate(ctx)
