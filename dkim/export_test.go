@@ -1,8 +1,44 @@
 package dkim
 
-import "io"
+import (
+	"crypto/sha256"
+	"io"
+	"strings"
+)
 
 // NewBodyCanonicalizer exposes the body canonicalizer to the external tests.
 func NewBodyCanonicalizer(w io.Writer, c Canonicalization, limit int64) io.WriteCloser {
 	return newBodyCanonicalizer(w, c, limit)
+}
+
+// HeaderDigest computes the SHA-256 header hash of the i-th DKIM-Signature
+// field of msg (RFC 6376 section 3.7), for reproducing published signatures.
+func HeaderDigest(msg string, i int) ([]byte, *Signature, error) {
+	h := headerParser{maxBytes: DefaultMaxHeaderBytes, maxFields: DefaultMaxHeaderFields}
+	h.write([]byte(msg))
+	fields, err := h.fields()
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range fields {
+		if !strings.EqualFold(f.name, FieldName) {
+			continue
+		}
+		if i > 0 {
+			i--
+			continue
+		}
+		sig, err := ParseSignature(fieldValue(f.raw))
+		if err != nil {
+			return nil, nil, err
+		}
+		stripped, err := stripSignatureValue(trimEOL(f.raw))
+		if err != nil {
+			return nil, nil, err
+		}
+		hh := sha256.New()
+		hashHeaders(hh, nil, fields, sig.Headers, stripped, sig.HeaderCanonicalization)
+		return hh.Sum(nil), sig, nil
+	}
+	return nil, nil, io.EOF
 }

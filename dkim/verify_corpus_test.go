@@ -126,39 +126,73 @@ func TestVerifyManifestPrimary(t *testing.T) {
 	t.Logf("primary cases: %d/%d as expected", pass, len(m.Cases))
 }
 
-// mailDKIMDifferences lists the Mail::DKIM corpus cases where this package
-// deliberately reaches another verdict, with the reason. Mail::DKIM's
-// "invalid" means permerror or temperror.
-var mailDKIMDifferences = map[string]struct {
-	status string
-	reason error
-	why    string
-}{}
-
+// TestVerifyMailDKIMCorpus runs the Mail::DKIM corpus. Mail::DKIM
+// predates RFC 8301 and accepts draft-era signatures, so this package
+// deliberately reaches another verdict for three kinds of message, each
+// recognised by its reason:
+//
+//   - rsa-sha1 signatures: permerror with ErrSHA1 (RFC 8301 section 3.1);
+//     this also hides the 512-bit test keys of messiah.edu, which would be
+//     ErrKeyTooSmall (RFC 8301 section 3.2);
+//   - pre-RFC 6376 drafts (no v= tag, or v=0.5): permerror with
+//     ErrSignatureSyntax or ErrUnsupportedVersion (RFC 6376 section 3.5
+//     makes v=1 required);
+//   - DomainKeys (RFC 4870) messages with only a DomainKey-Signature: no
+//     DKIM result at all, as the manifest notes.
+//
+// Every other case must agree: "pass" is pass, "fail" is fail, "invalid"
+// is permerror or temperror.
 func TestVerifyMailDKIMCorpus(t *testing.T) {
 	dir, m := loadManifest(t)
 	res := fakeDNS(t, m.MailDKIM.DNS)
-	var agree, differ, unexpected int
+	var agree, differ int
 	for _, c := range m.MailDKIM.Cases {
 		name := filepath.Base(c.File)
 		t.Run(name, func(t *testing.T) {
 			results := verifyFile(t, filepath.Join(dir, c.File), res)
-			var got []string
-			for _, r := range results {
-				got = append(got, r.Status.String()+" "+errString(r.Err))
+			if len(results) == 0 {
+				if strings.Contains(c.Note, "DomainKeys") {
+					differ++ // DomainKeys only: no DKIM signature to judge
+					return
+				}
+				t.Fatalf("no results, Mail::DKIM says %s", c.ExpectedMailDKIM)
 			}
-			t.Logf("%s (Mail::DKIM: %s): %q", name, c.ExpectedMailDKIM, got)
+			// Mail::DKIM reports the best signature of the message.
+			best := results[0]
+			for _, r := range results {
+				if r.Status == dkim.Pass || best.Status != dkim.Pass && r.Status == dkim.Fail {
+					best = r
+				}
+			}
+			agrees := false
+			switch c.ExpectedMailDKIM {
+			case "pass":
+				agrees = best.Status == dkim.Pass
+			case "fail":
+				agrees = best.Status == dkim.Fail
+			case "invalid":
+				agrees = best.Status == dkim.PermError || best.Status == dkim.TempError
+			}
+			if agrees {
+				agree++
+				return
+			}
+			deliberate := false
+			for _, r := range results {
+				if r.Status == dkim.PermError && (errors.Is(r.Err, dkim.ErrSHA1) || errors.Is(r.Err, dkim.ErrUnsupportedVersion) ||
+					errors.Is(r.Err, dkim.ErrSignatureSyntax) && r.Signature != nil && r.Signature.Version == 0) {
+					deliberate = true
+				}
+			}
+			if !deliberate {
+				t.Errorf("Mail::DKIM says %s; got %v: %v", c.ExpectedMailDKIM, best.Status, best.Err)
+				return
+			}
+			differ++
 		})
 	}
-	_ = agree
-	_ = differ
-	_ = unexpected
-	_ = errors.Is
-}
-
-func errString(err error) string {
-	if err == nil {
-		return ""
+	t.Logf("Mail::DKIM corpus: %d agree, %d deliberately differ, %d cases", agree, differ, len(m.MailDKIM.Cases))
+	if agree+differ != len(m.MailDKIM.Cases) {
+		t.Errorf("%d cases neither agree nor differ for a documented reason", len(m.MailDKIM.Cases)-agree-differ)
 	}
-	return err.Error()
 }
