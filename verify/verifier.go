@@ -152,9 +152,9 @@ type RecordResult struct {
 	Type    records.Type    `json:"type"`
 	// FQDN is where the record was expected; Name is its host-field form
 	// relative to the zone.
-	FQDN     string `json:"fqdn"`
-	Name     string `json:"name"`
-	Required bool   `json:"required"`
+	FQDN     string       `json:"fqdn"`
+	Name     string       `json:"name"`
+	Required bool         `json:"required"`
 	Status   RecordStatus `json:"status"`
 	// Expected is what was asked for, Found what DNS holds at FQDN, both
 	// in zone-file presentation ("10 mxa.example.net" for MX, the TXT text

@@ -18,8 +18,8 @@ import (
 // Two RSA-2048 public keys (DER SubjectPublicKeyInfo, base64): the
 // account's key and an older one.
 const (
-	keyA = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwxcIyCrnG5qjcYIwf78XNAJeQld+D5f88YUtArVSGaG9BmSzTwyU2FK9wjfiHOCuGTpVTDwquRv7SB88EcBzM48PzGzvyQ4F+0MZJoLLYdclSY67h2sSGtFhv8EvZwkXiN0MQPu0mCy4GSC/lNfVXgjxltYs4Rmx4j2FfFGu+e5I49DH9XdRTQ53Jl5hH+MhEA7U5ETaC0JpntYniPl1q5MQUM15kLgY9qQKUPubvHx6Z9Kz/QPDZpT3GvGMwbXcDZlw/TNRlPo9G2RKEZQm6/OQASS0HlSfn+os5bWkl71rTjyiCM0lsUCtZVdaBFIur/Mpb3qeSPDniSWCnwYIfwIDAQAB"
-	keyB = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2Ln4EpKl6x+b00k6hyIa8cXhfR7l7/KkxckkXb9NnkQrdBoDoXBfJ8imLM21Wm79w90ZzRvuzersNjXv66cbSf/Y/77fo/1oyLPaieraRvVx8f8nd8t1zUQjELl2WG6t2gNOJU+f2nDFchhBvmOlGiP7c2WyLXD0h0h2rju5keP9fckSqMV0ApbC+xyBE4MalMxZPC9wZeK7a44RME+YJ65hEt+4Xl7v1EueIRdHuQV5KL5orRYLTFjRlJ7J3halCqFQxqhAgatLa1AgGMxx7imBu69Qj6ZV9KyeRn7xmKJuVdgu0LctZrdHNGx12sbvm7jlW0faTeGiIZnPpMhFcwIDAQAB"
+	keyA  = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwxcIyCrnG5qjcYIwf78XNAJeQld+D5f88YUtArVSGaG9BmSzTwyU2FK9wjfiHOCuGTpVTDwquRv7SB88EcBzM48PzGzvyQ4F+0MZJoLLYdclSY67h2sSGtFhv8EvZwkXiN0MQPu0mCy4GSC/lNfVXgjxltYs4Rmx4j2FfFGu+e5I49DH9XdRTQ53Jl5hH+MhEA7U5ETaC0JpntYniPl1q5MQUM15kLgY9qQKUPubvHx6Z9Kz/QPDZpT3GvGMwbXcDZlw/TNRlPo9G2RKEZQm6/OQASS0HlSfn+os5bWkl71rTjyiCM0lsUCtZVdaBFIur/Mpb3qeSPDniSWCnwYIfwIDAQAB"
+	keyB  = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2Ln4EpKl6x+b00k6hyIa8cXhfR7l7/KkxckkXb9NnkQrdBoDoXBfJ8imLM21Wm79w90ZzRvuzersNjXv66cbSf/Y/77fo/1oyLPaieraRvVx8f8nd8t1zUQjELl2WG6t2gNOJU+f2nDFchhBvmOlGiP7c2WyLXD0h0h2rju5keP9fckSqMV0ApbC+xyBE4MalMxZPC9wZeK7a44RME+YJ65hEt+4Xl7v1EueIRdHuQV5KL5orRYLTFjRlJ7J3halCqFQxqhAgatLa1AgGMxx7imBu69Qj6ZV9KyeRn7xmKJuVdgu0LctZrdHNGx12sbvm7jlW0faTeGiIZnPpMhFcwIDAQAB"
 	dkimA = "v=DKIM1; k=rsa; p=" + keyA
 )
 
@@ -172,7 +172,9 @@ func TestStatus(t *testing.T) {
 			set:  func(s *records.Set) { s.FromAddress = "{% if vip %}vip{% endif %}@example.com" },
 			want: verify.Undetermined},
 		{name: "undetermined: SERVFAIL on a required record", zone: []string{okMX, okSPF, okDKIM},
-			fail: func(f *domainauth.FakeResolver) { f.Fail("krs._domainkey.cio123.example.com", dns.TypeTXT, domainauth.FailServFail) },
+			fail: func(f *domainauth.FakeResolver) {
+				f.Fail("krs._domainkey.cio123.example.com", dns.TypeTXT, domainauth.FailServFail)
+			},
 			want: verify.Undetermined, reason: "DNS lookups failed temporarily for TXT krs._domainkey.cio123.example.com"},
 		{name: "undetermined, never failed: timeout after the window", zone: []string{okMX, okDKIM},
 			set:  func(s *records.Set) { s.AddedAt = now.Add(-30 * 24 * time.Hour) },
@@ -365,7 +367,9 @@ func TestFindings(t *testing.T) {
 			fail:    func(f *domainauth.FakeResolver) { f.Fail("cio123.example.com", dns.TypeMX, domainauth.FailServFail) },
 			purpose: records.PurposeReturnPath, status: verify.Error, codes: []verify.Code{verify.CodeDNSTemporary}},
 		{name: "dns-temporary: timeout", zone: []string{okMX, okSPF, okDKIM},
-			fail:    func(f *domainauth.FakeResolver) { f.Fail("krs._domainkey.cio123.example.com", dns.TypeTXT, domainauth.FailTimeout) },
+			fail: func(f *domainauth.FakeResolver) {
+				f.Fail("krs._domainkey.cio123.example.com", dns.TypeTXT, domainauth.FailTimeout)
+			},
 			purpose: records.PurposeDKIM, status: verify.Error, codes: []verify.Code{verify.CodeDNSTemporary}},
 		{name: "dns-temporary: SPF include times out", zone: []string{okMX, okSPF, okDKIM},
 			fail:    func(f *domainauth.FakeResolver) { f.Fail("_spf.provider.net", 0, domainauth.FailTimeout) },
