@@ -102,13 +102,9 @@ func (g *generator) existingDMARC(name, txt string) {
 			strict = append(strict, tag+"=s")
 		}
 	}
-	where := "the return path"
-	if g.set.ReturnPath == "" {
-		where = "the provider's signing domain"
-	}
 	if len(strict) > 0 {
-		g.warn("the existing DMARC record at %s sets %s (strict alignment): mail whose %s is a subdomain such as %s will fail DMARC. Change it to relaxed (r) or remove the tag: %q",
-			name, strings.Join(strict, " and "), where, g.returnPathOr("an account subdomain"), txt)
+		g.warn("the existing DMARC record at %s sets %s (strict alignment): the provider's mail uses %s, a subdomain of the From domain, which strict alignment rejects, so it will fail DMARC. Change the tag to r or remove it: %q",
+			name, strings.Join(strict, " and "), g.returnPathOr("an account subdomain"), txt)
 		return
 	}
 	g.warn("the domain already has a DMARC record at %s, so no new one is proposed. It must keep relaxed alignment (aspf and adkim absent or r): the provider signs and bounces with %s.",
