@@ -1,0 +1,57 @@
+package dmarc_test
+
+import (
+	"testing"
+
+	"github.com/domainauth/domainauth/dmarc"
+)
+
+var benchRecords = []struct{ name, txt string }{
+	{"minimal", "v=DMARC1; p=none"},
+	{"typical", "v=DMARC1; p=quarantine; pct=25; rua=mailto:dmarc@example.com; ruf=mailto:forensic@example.com; adkim=s; aspf=r"},
+	{"full", "v=DMARC1; p=reject; sp=quarantine; np=reject; pct=50; rua=mailto:a@example.com,mailto:b@reports.example.net!10m; ruf=mailto:f@example.com; adkim=s; aspf=s; fo=0:1:d:s; rf=afrf; ri=3600; psd=n; t=n"},
+}
+
+var sinkRecord *dmarc.Record
+
+func BenchmarkParse(b *testing.B) {
+	for _, br := range benchRecords {
+		b.Run(br.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := dmarc.Parse(br.txt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkRecord = r
+			}
+		})
+	}
+}
+
+var sinkResult dmarc.Result
+
+func BenchmarkEvaluate(b *testing.B) {
+	lr := &dmarc.LookupResult{Domain: "mail.example.com", PolicyDomain: "example.com", Discovery: dmarc.DiscoveryOrgDomain,
+		OrgDomain: "example.com", Record: dmarc.MustParse("v=DMARC1; p=reject; pct=50")}
+	inputs := []struct {
+		name string
+		in   dmarc.Input
+	}{
+		{"pass-dkim", dmarc.Input{FromDomain: "mail.example.com",
+			SPF:  dmarc.SPFResult{Domain: "bounces.esp.example.net", Result: dmarc.AuthPass},
+			DKIM: []dmarc.DKIMResult{{Domain: "esp.example.net", Selector: "s1", Result: dmarc.AuthPass}, {Domain: "example.com", Selector: "s2", Result: dmarc.AuthPass}}}},
+		{"fail", dmarc.Input{FromDomain: "mail.example.com",
+			SPF:  dmarc.SPFResult{Domain: "bounces.esp.example.net", Result: dmarc.AuthPass},
+			DKIM: []dmarc.DKIMResult{{Domain: "esp.example.net", Selector: "s1", Result: dmarc.AuthPass}}}},
+	}
+	for _, c := range inputs {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			r := dmarc.WithRand(fixedRand(10))
+			for b.Loop() {
+				sinkResult = dmarc.Evaluate(lr, c.in, r)
+			}
+		})
+	}
+}
