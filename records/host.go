@@ -123,7 +123,7 @@ func (s *Set) HostTable(f HostForm) string {
 	fmt.Fprintln(tw, "TYPE\tHOST\tPRIORITY\tVALUE\tTTL\tREQUIRED")
 	for _, r := range s.ForHost(f) {
 		prio := ""
-		if r.Type == TypeMX && !strings.Contains(r.Value, "\n") {
+		if r.Type == TypeMX && !f.CombineMX {
 			prio = fmt.Sprint(r.Priority)
 		}
 		for i, line := range strings.Split(r.Value, "\n") {

@@ -148,7 +148,7 @@ func TestDMARCRecommendation(t *testing.T) {
 			warning: "aspf=s and adkim=s"},
 		{name: "organizational domain covers subdomain", domain: "news.example.co.uk",
 			existing: map[string][]string{"_dmarc.news.example.co.uk": {}, "_dmarc.example.co.uk": {"v=DMARC1; p=none"}},
-			warning: "_dmarc.example.co.uk"},
+			warning:  "_dmarc.example.co.uk"},
 		{name: "subdomain without any", domain: "news.example.co.uk",
 			existing: map[string][]string{"_dmarc.news.example.co.uk": {}, "_dmarc.example.co.uk": {}}, want: "v=DMARC1; p=none"},
 	}
