@@ -1,0 +1,121 @@
+package spf
+
+import (
+	"context"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/domainauth/domainauth"
+)
+
+// newTestEval returns the evaluation state CheckHost would build, without
+// a resolver (the %{p} macro is not used here).
+func newTestEval(ip, sender string) *evaluation {
+	c := &Checker{HELO: "mx.example.org", Receiver: "mx.example.net", Now: func() time.Time { return time.Unix(1700000000, 0) }}
+	e := &evaluation{c: c, ip: netip.MustParseAddr(ip), sender: sender, maxLookups: 10, maxVoids: 2, maxNames: 10}
+	i := strings.LastIndexByte(sender, '@')
+	e.local, e.senderDomain = sender[:i], sender[i+1:]
+	return e
+}
+
+// TestExpandRFCExamples checks the examples of RFC 7208 section 7.4.
+func TestExpandRFCExamples(t *testing.T) {
+	const d = "email.example.com"
+	tests := []struct{ ip, in, want string }{
+		{"192.0.2.3", "%{s}", "strong-bad@email.example.com"},
+		{"192.0.2.3", "%{o}", "email.example.com"},
+		{"192.0.2.3", "%{d}", "email.example.com"},
+		{"192.0.2.3", "%{d4}", "email.example.com"},
+		{"192.0.2.3", "%{d3}", "email.example.com"},
+		{"192.0.2.3", "%{d2}", "example.com"},
+		{"192.0.2.3", "%{d1}", "com"},
+		{"192.0.2.3", "%{dr}", "com.example.email"},
+		{"192.0.2.3", "%{d2r}", "example.email"},
+		{"192.0.2.3", "%{l}", "strong-bad"},
+		{"192.0.2.3", "%{l-}", "strong.bad"},
+		{"192.0.2.3", "%{lr}", "strong-bad"},
+		{"192.0.2.3", "%{lr-}", "bad.strong"},
+		{"192.0.2.3", "%{l1r-}", "strong"},
+		{"192.0.2.3", "%{ir}.%{v}._spf.%{d2}", "3.2.0.192.in-addr._spf.example.com"},
+		{"192.0.2.3", "%{lr-}.lp._spf.%{d2}", "bad.strong.lp._spf.example.com"},
+		{"192.0.2.3", "%{lr-}.lp.%{ir}.%{v}._spf.%{d2}", "bad.strong.lp.3.2.0.192.in-addr._spf.example.com"},
+		{"192.0.2.3", "%{ir}.%{v}.%{l1r-}.lp._spf.%{d2}", "3.2.0.192.in-addr.strong.lp._spf.example.com"},
+		{"192.0.2.3", "%{d2}.trusted-domains.example.net", "example.com.trusted-domains.example.net"},
+		{"2001:db8::cb01", "%{ir}.%{v}._spf.%{d2}", "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com"},
+		// Section 7.3: more parts asked for than exist gives them all; %% %_ %-.
+		{"192.0.2.3", "%{d99}", "email.example.com"},
+		{"192.0.2.3", "%{d999999999999}", "email.example.com"},
+		{"192.0.2.3", "a%%b%_c%-d", "a%b c%20d"},
+		// Several delimiters, and empty parts kept.
+		{"192.0.2.3", "%{s.-}", "strong.bad@email.example.com"},
+		{"192.0.2.3", "%{o1r}", "email"},
+		// Upper case letters are URL-escaped (section 7.3).
+		{"192.0.2.3", "%{S}", "strong-bad%40email.example.com"},
+		{"192.0.2.3", "%{c} %{h} %{r} %{t}", "192.0.2.3 mx.example.org mx.example.net 1700000000"},
+		{"2001:db8::cb01", "%{c}", "2001:db8::cb01"},
+	}
+	for _, tt := range tests {
+		e := newTestEval(tt.ip, "strong-bad@email.example.com")
+		got, err := e.expand(context.Background(), tt.in, d, true)
+		if err != nil || got != tt.want {
+			t.Errorf("expand(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestExpandRefusesBadMacros(t *testing.T) {
+	e := newTestEval("192.0.2.3", "a@example.com")
+	for _, in := range []string{"%", "%{", "%{d", "%{}", "%{x}", "%{d0}", "%{d2x}", "%x"} {
+		if got, err := e.expand(context.Background(), in, "example.com", true); err == nil {
+			t.Errorf("expand(%q) = %q, want error", in, got)
+		}
+	}
+	if _, err := e.expand(context.Background(), "%{c}", "example.com", false); err == nil {
+		t.Error("%{c} accepted outside an explanation")
+	}
+}
+
+func TestQueryNameTruncation(t *testing.T) {
+	long := strings.Repeat("abcdefghi.", 30) + "example.com" // 311 characters
+	got, ok := queryName(long)
+	if !ok || len(got) > 253 || !strings.HasSuffix(long, got) || got[0] == '.' {
+		t.Errorf("queryName: %q (%d), %v", got, len(got), ok)
+	}
+	if _, ok := queryName("192.0.2.1"); ok {
+		t.Error("an address literal was taken as a name")
+	}
+}
+
+// FuzzExpand checks that macro expansion never panics and agrees with the
+// syntax check: a string scanMacro accepts expands without error, and the
+// output holds no unexpanded macro.
+func FuzzExpand(f *testing.F) {
+	for _, s := range []string{
+		"%{ir}.%{v}._spf.%{d2}", "%{l1r-}.lp", "%{S}%%%_%-", "%{d999}", "%{c}%{r}%{t}", "plain.example.com",
+		"%{p}", "%{h}", "%{o-+,/_=}", "%{", "%{d0}", "%",
+	} {
+		f.Add(s, "192.0.2.1", "user.name@example.com")
+	}
+	f.Add("%{i}", "2001:db8::1", "@x")
+	f.Fuzz(func(t *testing.T, s, ip, sender string) {
+		addr, err := netip.ParseAddr(ip)
+		if err != nil || addr.Zone() != "" {
+			return
+		}
+		if !strings.Contains(sender, "@") {
+			sender = "postmaster@" + sender
+		}
+		e := newTestEval(addr.String(), sender)
+		e.res = domainauth.MustFakeResolver("") // %{p} finds no PTR
+		_, _, serr := scanMacro(s, true, true)
+		got, err := e.expand(context.Background(), s, "example.com", true)
+		if serr == nil && err != nil {
+			t.Fatalf("scanMacro accepts %q but expand fails: %v", s, err)
+		}
+		if err == nil && serr == nil && strings.Contains(got, "%{") && !strings.Contains(s, "%%{") {
+			t.Fatalf("expand(%q) left a macro: %q", s, got)
+		}
+	})
+}
