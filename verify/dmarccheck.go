@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -15,30 +16,43 @@ import (
 // than the text of the suggested record.
 func (k *check) dmarc(ctx context.Context) {
 	from := k.env.fromDomain
-	pol, err := lookupDMARC(ctx, k.env.c, from)
-	if err != nil {
-		k.temporary(err)
-		return
+	r := k.env.c.resolver()
+	lr, err := dmarc.Lookup(ctx, r, from)
+	if lr != nil && lr.TXT != "" {
+		k.res.Found = []string{lr.TXT}
 	}
-	if pol.text != "" {
-		k.res.Found = []string{pol.text}
-	}
-	if pol.invalid != "" {
+	switch {
+	case err != nil && errors.Is(err, dmarc.ErrInvalidRecord):
 		k.res.Status = Mismatch
 		k.add(CodeDMARCInvalid, Critical,
-			fmt.Sprintf("the DMARC record at _dmarc.%s cannot be used: %s", pol.domain, pol.invalid),
-			fmt.Sprintf("Keep exactly one TXT record at host %q, starting with v=DMARC1, for example: %s", k.host(), k.rec.Values[0]))
+			fmt.Sprintf("the DMARC record at _dmarc.%s cannot be used: %v", lr.PolicyDomain, err),
+			fmt.Sprintf("Replace the TXT record at host %q with a valid one, for example: %s", k.host(), k.rec.Values[0]))
 		return
-	}
-	if pol.record == nil {
+	case err != nil:
+		k.temporary(err)
+		return
+	case lr.Record == nil:
+		for _, f := range lr.Findings {
+			if f.Code == dmarc.FindingMultipleRecords {
+				k.res.Status = Mismatch
+				k.add(CodeDMARCInvalid, Critical,
+					fmt.Sprintf("several DMARC records for %s, so receivers apply none: %s", from, f.Message),
+					fmt.Sprintf("Keep exactly one TXT record starting with v=DMARC1 at host %q, for example: %s", k.host(), k.rec.Values[0]))
+				return
+			}
+		}
 		k.dmarcAbsent(ctx, from)
 		return
 	}
+	pol := dmarcPolicy{record: lr.Record, text: lr.TXT, domain: lr.PolicyDomain, nonExistent: lr.NonExistent}
 	k.res.Status = Found
 	rec := pol.record
 	applied := rec.Policy
 	if pol.domain != from {
 		applied = rec.SubdomainPolicy
+		if pol.nonExistent {
+			applied = rec.NPolicy
+		}
 	}
 	where := "_dmarc." + pol.domain
 	if applied == dmarc.None {
@@ -103,22 +117,11 @@ func (k *check) dmarcReports(ctx context.Context, rec *dmarc.Record, policyDomai
 		if i == maxAnswers {
 			break
 		}
-		addr, ok := strings.CutPrefix(strings.ToLower(u.Address), "mailto:")
-		if !ok {
-			continue
-		}
-		at := strings.LastIndexByte(addr, '@')
-		if at < 0 {
-			continue
-		}
-		dest, err := dnsname.Normalize(addr[at+1:])
-		if err != nil || dnsname.OrgDomain(dest) == dnsname.OrgDomain(policyDomain) {
-			continue
-		}
-		ok, err = reportAuthorized(ctx, k.env.c, policyDomain, dest)
+		ok, err := dmarc.AuthorizeExternal(ctx, k.env.c.resolver(), policyDomain, u)
 		if err != nil || ok {
-			continue // a temporary failure here says nothing either way
+			continue // a temporary failure says nothing either way
 		}
+		dest, _ := dmarc.ReportDomain(u)
 		k.add(CodeDMARCRUAUnauthorized, Warning,
 			fmt.Sprintf("the DMARC record at %s sends aggregate reports to %s, but %s has not authorized reports for %s", where, u.Address, dest, policyDomain),
 			fmt.Sprintf("Ask the operator of %s to publish a TXT record at %s._report._dmarc.%s with the value v=DMARC1, or change rua to an address at %s.",
@@ -168,4 +171,12 @@ func anyDMARC(txts []string) bool {
 		}
 	}
 	return false
+}
+
+// dmarcPolicy is the DMARC policy that applies to a From domain.
+type dmarcPolicy struct {
+	record      *dmarc.Record
+	text        string // the TXT text of the record
+	domain      string // where it was found: the From domain or its organizational domain
+	nonExistent bool   // the From domain does not exist (np applies)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -12,11 +11,6 @@ import (
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/spf"
 )
-
-// probeIP is the address the published SPF record is evaluated for: from
-// TEST-NET-1 (RFC 5737), so it matches no real mechanism and check_host
-// walks the whole record, counting every lookup a receiver may make.
-var probeIP = netip.MustParseAddr("192.0.2.1")
 
 // isSPFText reports whether a TXT value is an SPF record by its version
 // (RFC 7208 section 4.5: "v=spf1" then a space or the end).
@@ -245,28 +239,47 @@ func insertBeforeAll(r *spf.Record, t spf.Term) {
 	r.Terms = append(r.Terms, t)
 }
 
-// spfEvaluate runs check_host on the published record for an address that
-// matches nothing, so that receivers' limits are checked on the whole
-// include tree.
+// spfEvaluate analyses the published record's whole include tree with
+// spf.Analyze, as receivers would walk it, for the lookup limits of RFC
+// 7208 section 4.6.4 and for records that cannot evaluate.
 func (k *check) spfEvaluate(ctx context.Context) {
-	checker := spf.Checker{Resolver: k.env.c.resolver()}
-	out := checker.CheckHost(ctx, probeIP, k.fqdn, "postmaster@"+k.fqdn)
-	switch out.Result {
-	case spf.TempError:
-		k.temporary(fmt.Errorf("evaluating the SPF record at %s: %w", k.res.FQDN, out.Err))
-	case spf.PermError:
-		k.res.Status = Mismatch
-		switch {
-		case errors.Is(out.Err, spf.ErrLookupLimit), errors.Is(out.Err, spf.ErrVoidLookupLimit), errors.Is(out.Err, spf.ErrMXLimit):
-			k.add(CodeSPFLookupLimit, Critical,
-				fmt.Sprintf("the SPF record at %s needs too many DNS lookups (%d, %d of them void): %v", k.res.FQDN, out.Lookups, out.VoidLookups, out.Err),
-				fmt.Sprintf("Receivers stop after 10 lookups (2 that find nothing) and reject the record. Remove includes you no longer use from the record at host %q, "+
-					"or keep only the provider's include there: this subdomain is used for this provider's mail only.", k.host()))
+	a, err := spf.Analyze(ctx, k.env.c.resolver(), k.fqdn)
+	if err != nil {
+		k.temporary(fmt.Errorf("analysing the SPF record at %s: %w", k.res.FQDN, err))
+		return
+	}
+	var temp []string
+	limitHit := false
+	for _, f := range a.Findings {
+		switch f.Code {
+		case "temperror":
+			temp = append(temp, f.Message)
+		case "lookup-limit", "void-lookup-limit", "mx-limit":
+			limitHit = true
+		case "plus-all", "terms-after-all", "spf-type-99":
+			// Reported by spfCompare from the record itself.
 		default:
-			k.add(CodeSPFProblem, Critical,
-				fmt.Sprintf("the SPF record at %s fails for receivers: %v", k.res.FQDN, out.Err),
-				fmt.Sprintf("Fix or remove the failing part of the record at host %q.", k.host()))
+			switch f.Severity {
+			case spf.SeverityError:
+				k.res.Status = Mismatch
+				k.add(CodeSPFProblem, Critical,
+					fmt.Sprintf("the SPF record at %s fails for receivers (%s at %s): %s", k.res.FQDN, f.Code, f.Domain, f.Message),
+					fmt.Sprintf("Fix or remove the failing part of the record at host %q.", k.host()))
+			case spf.SeverityWarning:
+				k.add(CodeSPFProblem, Warning,
+					fmt.Sprintf("the SPF record at %s: %s at %s: %s", k.res.FQDN, f.Code, f.Domain, f.Message), "")
+			}
 		}
+	}
+	if limitHit {
+		k.res.Status = Mismatch
+		k.add(CodeSPFLookupLimit, Critical,
+			fmt.Sprintf("the SPF record at %s needs %d DNS lookups (%d of them void); receivers allow 10 (and 2 void)", k.res.FQDN, a.Lookups, a.VoidLookups),
+			fmt.Sprintf("Receivers stop after 10 lookups (or 2 that find nothing) and reject the record. Remove the includes and mechanisms you no longer use from the record at host %q, "+
+				"or keep only the provider's include there: this subdomain carries this provider's mail only.", k.host()))
+	}
+	if len(temp) > 0 && k.res.Status == Found {
+		k.temporary(fmt.Errorf("evaluating the SPF record at %s: %s", k.res.FQDN, strings.Join(temp, "; ")))
 	}
 }
 
