@@ -2,7 +2,6 @@ package dmarc
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -258,6 +257,7 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 		res.Reason = err.Error()
 		return res
 	}
+	var tempErr error
 	if o := collect(opts); o.treeWalk && lr.Record != nil {
 		orgs := map[string]string{lr.Domain: lr.OrgDomain}
 		names := []string{in.SPF.Domain}
@@ -275,13 +275,11 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 			}
 			od, err := w.orgDomain(ctx, d)
 			if err != nil {
-				if errors.Is(err, ErrTemporary) {
-					// Alignment of this identifier is unknown; leave it out
-					// so that it cannot pass, which makes the result
-					// fail or temperror below.
-					orgs[d] = "\x00unknown:" + d
-					continue
-				}
+				// The alignment of this identifier is unknown: it cannot
+				// pass, and a fail becomes temperror below.
+				tempErr = err
+				orgs[d] = "\x00unknown:" + d
+				continue
 			}
 			orgs[d] = od
 		}
@@ -292,5 +290,10 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 			return n
 		}))
 	}
-	return Evaluate(lr, in, opts...)
+	res := Evaluate(lr, in, opts...)
+	if res.Status == StatusFail && tempErr != nil {
+		res.Status, res.Disposition, res.Err = StatusTempError, None, tempErr
+		res.Reason = "no aligned pass, and the organizational domain of an identifier could not be determined: " + tempErr.Error()
+	}
+	return res
 }

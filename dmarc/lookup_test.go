@@ -290,3 +290,18 @@ shop.example._report._dmarc.junk     TXT "not dmarc"
 		}
 	}
 }
+
+func TestVerifyTreeWalkTemporaryOrgDomain(t *testing.T) {
+	fake := domainauth.MustFakeResolver(`_dmarc.example.com. 300 IN TXT "v=DMARC1; p=reject"` + "\n")
+	fake.Fail("_dmarc.mail.example.com", 0, domainauth.FailServFail)
+	in := dmarc.Input{FromDomain: "example.com",
+		DKIM: []dmarc.DKIMResult{{Domain: "mail.example.com", Selector: "s", Result: dmarc.AuthPass}}}
+	res := dmarc.Verify(context.Background(), fake, in, dmarc.WithTreeWalk())
+	if res.Status != dmarc.StatusTempError || !dmarc.IsTemporary(res.Err) {
+		t.Fatalf("result %s (%v), want temperror: the DKIM domain's organizational domain is unknown", res.Status, res.Err)
+	}
+	fake.Fail("_dmarc.mail.example.com", 0, 0)
+	if res := dmarc.Verify(context.Background(), fake, in, dmarc.WithTreeWalk()); res.Status != dmarc.StatusPass {
+		t.Fatalf("result %s, want pass once DNS answers", res.Status)
+	}
+}
