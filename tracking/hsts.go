@@ -79,7 +79,7 @@ func ParseHSTS(value string) (HSTS, error) {
 				}
 			}
 			secs, err := strconv.ParseInt(val, 10, 64)
-			if err != nil || secs > int64(maxDuration/time.Second) {
+			if err != nil || secs >= int64(maxDuration/time.Second) {
 				h.MaxAge = maxDuration // out of range: as long as we can say
 			} else {
 				h.MaxAge = time.Duration(secs) * time.Second
@@ -100,7 +100,9 @@ func ParseHSTS(value string) (HSTS, error) {
 	return h, nil
 }
 
-const maxDuration = time.Duration(1<<63 - 1)
+// maxDuration is the longest max-age kept, a whole number of seconds (about
+// 292 years); longer values are clamped to it.
+const maxDuration = time.Duration(1<<63-1) / time.Second * time.Second
 
 // String formats the policy as a header value.
 func (h HSTS) String() string {

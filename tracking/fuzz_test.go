@@ -1,0 +1,142 @@
+package tracking_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/domainauth/domainauth/tracking"
+)
+
+func fuzzLinker(t testing.TB) *tracking.Linker {
+	return &tracking.Linker{
+		Host: "link.example.com",
+		Keys: mustKeyring(t, tracking.Key{ID: "k2", Secret: secretNew}, tracking.Key{ID: "k1", Secret: secretOld}),
+		Now:  clock,
+	}
+}
+
+// FuzzParseLink feeds arbitrary URLs to the parser and the verifier.
+// Invariants: no panic; Verify fails with one of the package's errors or
+// succeeds only for a link that Link would have produced, byte for byte
+// (so the fuzzer cannot find a second encoding of a signed link); a
+// verified destination is an http(s) URL.
+func FuzzParseLink(f *testing.F) {
+	l := fuzzLinker(f)
+	good, _ := l.Link("https://example.com/welcome?utm=mail")
+	l.TTL = 24 * time.Hour
+	expiring, _ := l.Link("http://example.com/")
+	l.TTL = 0
+	for _, s := range []string{
+		good,
+		expiring,
+		"https://link.example.com/c/k2.0.aHR0cHM6Ly9leGFtcGxlLmNvbS8.AAAA",
+		"https://link.example.com/c/k2.0..",
+		"https://link.example.com/c/....",
+		"https://link.example.com/c/k2.-1.aHR0cDovL2Eu.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+		"http://link.example.com/c/k%32.0.x.y",
+		"https://[::1]/c/a.b.c.d",
+		"javascript:alert(1)",
+		"",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if p, err := tracking.ParseLink(s, ""); err == nil && p.KeyID == "" {
+			t.Fatalf("ParseLink(%q) gave no key id", s)
+		}
+		link, err := l.Verify(s)
+		if err != nil {
+			known := []error{tracking.ErrMalformedLink, tracking.ErrLinkTooLong, tracking.ErrWrongHost,
+				tracking.ErrUnknownKey, tracking.ErrBadSignature, tracking.ErrExpired, tracking.ErrBadDestination}
+			for _, k := range known {
+				if errors.Is(err, k) {
+					return
+				}
+			}
+			t.Fatalf("Verify(%q): unexpected error %v", s, err)
+		}
+		again, err := l.LinkExpiring(link.Destination, link.Expires)
+		if err != nil {
+			t.Fatalf("verified %q but cannot rebuild: %v", s, err)
+		}
+		// Only the current key signs new links, and the URL may differ in
+		// the letter case of the scheme or host; the token must not.
+		tok := s[strings.Index(s, "/c/"):]
+		if link.KeyID == "k2" && !strings.HasSuffix(again, tok) {
+			t.Fatalf("verified %q, rebuilt %q", s, again)
+		}
+		if !strings.HasPrefix(link.Destination, "http://") && !strings.HasPrefix(link.Destination, "https://") {
+			t.Fatalf("verified destination %q", link.Destination)
+		}
+	})
+}
+
+// FuzzLinkRoundTrip builds a link for an arbitrary destination and expiry.
+// Invariants: Link either refuses the destination or returns a link that
+// verifies to the same destination and expiry, through Verify and through
+// the Redirector's parsing of the path.
+func FuzzLinkRoundTrip(f *testing.F) {
+	for _, s := range []string{
+		"https://example.com/",
+		"http://example.com/a?b=c#d",
+		"https://例え.jp/パス",
+		"https://example.com/" + strings.Repeat("x", 3000),
+		"HTTP://Example.COM",
+		"https://example.com/\x00",
+		"javascript:alert(1)",
+	} {
+		f.Add(s, int64(0))
+		f.Add(s, int64(3600))
+	}
+	f.Fuzz(func(t *testing.T, dest string, ttl int64) {
+		l := fuzzLinker(t)
+		var exp time.Time
+		if ttl > 0 && ttl < 1<<40 {
+			exp = testNow.Add(time.Duration(ttl) * time.Second)
+		}
+		link, err := l.LinkExpiring(dest, exp)
+		if err != nil {
+			if !errors.Is(err, tracking.ErrBadDestination) && !errors.Is(err, tracking.ErrLinkTooLong) {
+				t.Fatalf("Link(%q): %v", dest, err)
+			}
+			return
+		}
+		got, err := l.Verify(link)
+		if err != nil {
+			t.Fatalf("Verify(Link(%q)) = %v", dest, err)
+		}
+		if got.Destination != dest || !got.Expires.Equal(exp) {
+			t.Fatalf("round trip: %q %v, want %q %v", got.Destination, got.Expires, dest, exp)
+		}
+		if !bytes.Contains([]byte(link), []byte("/c/k2.")) {
+			t.Fatalf("link %q not under the prefix with the current key", link)
+		}
+	})
+}
+
+// FuzzParseHSTS: no panic; a valid policy prints to a header that parses
+// back to the same policy.
+func FuzzParseHSTS(f *testing.F) {
+	for _, s := range []string{
+		"max-age=31536000; includeSubDomains; preload",
+		`max-age="0"`,
+		"max-age=10; max-age=10",
+		"includeSubDomains=1; max-age=3",
+		";;;max-age=99999999999999999999",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := tracking.ParseHSTS(s)
+		if err != nil {
+			return
+		}
+		back, err := tracking.ParseHSTS(h.String())
+		if err != nil || back != h {
+			t.Fatalf("ParseHSTS(%q) = %+v; String %q parses to %+v, %v", s, h, h.String(), back, err)
+		}
+	})
+}
