@@ -1,0 +1,212 @@
+// Package examples_test builds and runs every example program, as a user
+// would with go run, and checks exit statuses and key output lines.
+package examples_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/domainauth/domainauth"
+)
+
+// build compiles ./NAME into a temporary directory.
+func build(t *testing.T, name string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("building example programs is skipped in -short mode")
+	}
+	bin := filepath.Join(t.TempDir(), name)
+	cmd := exec.Command("go", "build", "-o", bin, "./"+name)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./%s: %v\n%s", name, err, out)
+	}
+	return bin
+}
+
+// run executes bin with a timeout and returns stdout, stderr and the exit
+// status.
+func run(t *testing.T, bin string, args ...string) (string, string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%s %v did not finish in time", filepath.Base(bin), args)
+	}
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func wantLines(t *testing.T, out string, lines ...string) {
+	t.Helper()
+	for _, l := range lines {
+		if !strings.Contains(out, l) {
+			t.Errorf("output lacks %q\n--- output:\n%s", l, out)
+		}
+	}
+}
+
+func TestOnboarding(t *testing.T) {
+	bin := build(t, "onboarding")
+	out, stderr, code := run(t, bin)
+	if code != 0 {
+		t.Fatalf("exit status %d, want 0\nstderr: %s\nstdout:\n%s", code, stderr, out)
+	}
+	wantLines(t, out,
+		// the record set, as a table and a zone file
+		"cio12345.example.com.\t3600\tIN\tMX\t10 mxa.mailgun.org.",
+		`cio12345.example.com.	3600	IN	TXT	"v=spf1 include:mailgun.org ~all"`,
+		// the broken zone: each mistake found, with its fix
+		"example.com: pending",
+		"name-doubled", "name-at-apex", "cname-proxied", "dkim-key-mismatch",
+		"Proxied (orange cloud)",
+		// the fixed zone
+		"example.com: verified",
+		// the message as a receiver sees it
+		"DKIM   d=cio12345.example.com s=krs: pass",
+		"SPF    pass for cio12345.example.com from 198.51.100.10",
+		"DMARC  pass",
+		"Final state: verified; DMARC pass: true",
+	)
+}
+
+func TestCheckdomainZoneFile(t *testing.T) {
+	bin := build(t, "checkdomain")
+	out, _, code := run(t, bin, "-zone", "checkdomain/testdata/example.zone", "-selector", "s1,s2", "example.com")
+	if code != 0 {
+		t.Fatalf("exit status %d, want 0\n%s", code, out)
+	}
+	// example.com includes _spf.example.net (a, mx: 2 lookups) and
+	// mailgun.org (include: 1): 2 + 2 + 1 = 5 DNS-querying terms.
+	wantLines(t, out,
+		"record:  v=spf1 include:_spf.example.net include:mailgun.org ~all",
+		"lookups: 5 of 10",
+		"include:_spf.mailgun.org",
+		"policy for example.com: quarantine (adkim=s, aspf=r)",
+		"s1._domainkey.example.com: ed25519 256 bits",
+		"s2._domainkey.example.com: no key",
+		"Result: ok",
+	)
+
+	// The same zone served on loopback through -server gives the same
+	// report.
+	text, err := os.ReadFile("checkdomain/testdata/example.zone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := domainauth.MustFakeResolver(string(text)).Serve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	out2, _, code := run(t, bin, "-server", srv.Addr(), "-selector", "s1,s2", "example.com")
+	if code != 0 || out2 != out {
+		t.Errorf("-server: exit %d, output differs from -zone:\n%s", code, out2)
+	}
+
+	// JSON output parses and carries the same facts.
+	js, _, code := run(t, bin, "-zone", "checkdomain/testdata/example.zone", "-json", "example.com")
+	var rep struct {
+		SPF struct {
+			Lookups int `json:"lookups"`
+		} `json:"spf"`
+		DMARC struct {
+			Applies string `json:"policy_applied"`
+		} `json:"dmarc"`
+		Failed bool `json:"failed"`
+	}
+	if err := json.Unmarshal([]byte(js), &rep); err != nil || code != 0 {
+		t.Fatalf("-json: exit %d, %v\n%s", code, err, js)
+	}
+	if rep.SPF.Lookups != 5 || rep.DMARC.Applies != "quarantine" || rep.Failed {
+		t.Errorf("-json: %+v", rep)
+	}
+}
+
+func TestCheckdomainProblems(t *testing.T) {
+	bin := build(t, "checkdomain")
+	out, _, code := run(t, bin, "-zone", "checkdomain/testdata/broken.zone", "broken.example")
+	if code != 1 {
+		t.Errorf("two SPF records: exit %d, want 1\n%s", code, out)
+	}
+	wantLines(t, out, "multiple-records", "Result: problems found")
+
+	// A server that does not answer: exit 1 and a message saying so.
+	l, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := l.LocalAddr().String()
+	l.Close()
+	_, stderr, code := run(t, bin, "-server", dead, "-timeout", "3s", "example.com")
+	if code != 1 || !strings.Contains(stderr, "could not get answers from "+dead) {
+		t.Errorf("unreachable server: exit %d, stderr %q", code, stderr)
+	}
+
+	// Bad usage: exit 2.
+	for _, args := range [][]string{{}, {"bad..name"}, {"-zone", "x", "-server", "y", "example.com"}, {"-zone", "does-not-exist.zone", "example.com"}} {
+		if _, _, code := run(t, bin, args...); code != 2 {
+			t.Errorf("checkdomain %v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+func TestBatchDemo(t *testing.T) {
+	bin := build(t, "batch")
+	out, stderr, code := run(t, bin, "-demo", "200", "-concurrency", "16")
+	// Every tenth generated domain leaves its MX out: 180 verified, 20
+	// pending, so the exit status is 1.
+	if code != 1 {
+		t.Fatalf("exit status %d, want 1\nstderr: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 200 {
+		t.Fatalf("%d JSON lines, want 200", len(lines))
+	}
+	counts := map[string]int{}
+	for _, l := range lines {
+		var rep struct {
+			Domain string `json:"domain"`
+			Status string `json:"status"`
+		}
+		if err := json.Unmarshal([]byte(l), &rep); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		counts[rep.Status]++
+	}
+	if counts["verified"] != 180 || counts["pending"] != 20 {
+		t.Errorf("statuses %v, want 180 verified and 20 pending", counts)
+	}
+	wantLines(t, stderr, "200/200 domains", "200 domains in")
+}
+
+func TestBatchInputErrors(t *testing.T) {
+	bin := build(t, "batch")
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(bad, []byte("# comment\n{\"domain\": \"a.example\"}\nnot json\n"), 0o644)
+	_, stderr, code := run(t, bin, bad)
+	if code != 2 || !strings.Contains(stderr, "line 3") {
+		t.Errorf("malformed line: exit %d, stderr %q; want 2 naming line 3", code, stderr)
+	}
+	if _, _, code := run(t, bin); code != 2 {
+		t.Errorf("no input: exit %d, want 2", code)
+	}
+}
