@@ -549,3 +549,45 @@ func unescapesTXT(t *testing.T, r *domainauth.FakeResolver) bool {
 	txts, err := r.LookupTXT(t.Context(), "escape-probe.example")
 	return err == nil && len(txts) == 1 && txts[0] == `a"b`
 }
+
+func ExampleVerifier_VerifyAll() {
+	r := domainauth.MustFakeResolver(`
+$ORIGIN example.com.
+_dmarc              TXT "v=DMARC1; p=none"
+cio.a               TXT "v=spf1 include:_spf.provider.net ~all"
+cio.b               TXT "v=spf1 include:_spf.provider.net ~all"
+cio.b               TXT "v=spf1 a ~all"
+_spf.provider.net.  TXT "v=spf1 ip4:198.51.100.0/24 ~all"
+`)
+	r.Fail("cio.c.example.com", 0, domainauth.FailServFail)
+	var sets []records.Set
+	for _, name := range []string{"a", "b", "c"} {
+		d := name + ".example.com"
+		sets = append(sets, records.Set{Domain: d, Records: []records.Record{{
+			Purpose: records.PurposeSPF, FQDN: "cio." + d, Type: records.TypeTXT,
+			Values: []string{"v=spf1 include:_spf.provider.net ~all"}, Required: true,
+		}}})
+	}
+	v := &verify.Verifier{Resolver: r, Concurrency: 2}
+	results := make([]string, len(sets))
+	stats, err := v.VerifyAll(context.Background(), sets, func(i int, rep *verify.Report, err error) {
+		if err != nil {
+			results[i] = err.Error()
+			return
+		}
+		results[i] = fmt.Sprintf("%s: %s %v", rep.Domain, rep.Status, codes(rep.AllFindings()))
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range results {
+		fmt.Println(s)
+	}
+	fmt.Println(stats.Domains, "domains")
+	// Output:
+	// a.example.com: verified []
+	// b.example.com: unverified [spf-multiple]
+	// c.example.com: undetermined [dns-temporary]
+	// 3 domains
+}
