@@ -1,0 +1,127 @@
+package dkim_test
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/dkim"
+)
+
+func FuzzParseKey(f *testing.F) {
+	for _, s := range []string{
+		rfc8463RSARecord, rfc8463EdRecord,
+		"v=DKIM1; p=", "k=rsa; t=y:s; h=sha256; s=email:*; n=a=20note; p=",
+		`"v=DKIM1; p=abc"`, `v=DKIM1\; p=`, "p=-----BEGIN PUBLIC KEY-----",
+		"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPa",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, err := dkim.ParseKey(s)
+		if err != nil {
+			if k != nil {
+				t.Fatal("key and error both returned")
+			}
+			return
+		}
+		// Canonical form round-trips and is a fixed point.
+		out := k.String()
+		k2, err := dkim.ParseKey(out)
+		if err != nil {
+			t.Fatalf("ParseKey(%q).String() = %q does not parse: %v", s, out, err)
+		}
+		if !reflect.DeepEqual(k, k2) {
+			t.Fatalf("round trip changed the key: %#v vs %#v", k, k2)
+		}
+		if k2.String() != out {
+			t.Fatalf("String not stable: %q vs %q", out, k2.String())
+		}
+		if !k.Revoked() && !k.SamePublicKey(k2) {
+			t.Fatal("key not equal to its own round trip")
+		}
+	})
+}
+
+func FuzzParseSignature(f *testing.F) {
+	f.Add("v=1; a=rsa-sha256; c=relaxed/simple; d=example.com; s=sel; t=1; x=2; l=10; i=joe=40example.com; q=dns/txt; h=From:To; z=From:a=7Cb|To:c; bh=AAAA; b=AAAA")
+	f.Add("v=1; a=ed25519-sha256; d=example.com; s=s; h=from; bh=; b=")
+	f.Add("DKIM-Signature: v=1; a=rsa-sha1; d=x; s=y; h=a:b:c;\r\n\tbh=AA\r\n\t==; b=")
+	f.Add("v=1; synerr")
+	f.Fuzz(func(t *testing.T, s string) {
+		sig, err := dkim.ParseSignature(s)
+		if err != nil {
+			return
+		}
+		for _, form := range []string{sig.String(), sig.HeaderField()} {
+			sig2, err := dkim.ParseSignature(form)
+			if err != nil {
+				t.Fatalf("ParseSignature(%q) formatted as %q: %v", s, form, err)
+			}
+			if !reflect.DeepEqual(sig, sig2) {
+				t.Fatalf("round trip of %q via %q:\n%#v\n%#v", s, form, sig, sig2)
+			}
+		}
+	})
+}
+
+func canon(c dkim.Canonicalization, in string, chunks ...int) string {
+	var out bytes.Buffer
+	w := dkim.NewBodyCanonicalizer(&out, c, -1)
+	p := []byte(in)
+	for _, n := range chunks {
+		n = min(n, len(p))
+		w.Write(p[:n])
+		p = p[n:]
+	}
+	w.Write(p)
+	w.Close()
+	return out.String()
+}
+
+func FuzzCanonicalizeBody(f *testing.F) {
+	f.Add("Hey \t you!\r\n\r\n", 3)
+	f.Add("a\r\r\n \n\r\n", 1)
+	f.Add("", 0)
+	f.Add("x \r", 2)
+	f.Fuzz(func(t *testing.T, in string, split int) {
+		if split < 0 {
+			split = -split
+		}
+		for _, c := range []dkim.Canonicalization{dkim.Simple, dkim.Relaxed} {
+			whole := canon(c, in)
+			if got := canon(c, in, split%(len(in)+1)); got != whole {
+				t.Fatalf("%s: split at %d: %q vs %q", c, split, got, whole)
+			}
+			if again := canon(c, whole); again != whole {
+				t.Fatalf("%s not idempotent: %q -> %q -> %q", c, in, whole, again)
+			}
+			if whole != "" && !strings.HasSuffix(whole, "\r\n") {
+				t.Fatalf("%s: %q does not end with CRLF", c, whole)
+			}
+			if strings.HasSuffix(whole, "\r\n\r\n") {
+				t.Fatalf("%s: trailing empty line kept in %q", c, whole)
+			}
+			if c == dkim.Relaxed && (strings.Contains(whole, " \r\n") || strings.Contains(whole, "  ") || strings.Contains(whole, "\t")) {
+				t.Fatalf("relaxed left whitespace: %q", whole)
+			}
+		}
+	})
+}
+
+func FuzzCanonicalizeHeader(f *testing.F) {
+	f.Add("Subject \t:\t Kimi \t \r\n No \t\r\n Na Wa\r\n")
+	f.Add("X:")
+	f.Add("no colon\n")
+	f.Fuzz(func(t *testing.T, field string) {
+		r := string(dkim.CanonicalizeHeader(nil, field, dkim.Relaxed))
+		if again := string(dkim.CanonicalizeHeader(nil, r, dkim.Relaxed)); again != r {
+			t.Fatalf("relaxed header not idempotent: %q -> %q -> %q", field, r, again)
+		}
+		s := string(dkim.CanonicalizeHeader(nil, field, dkim.Simple))
+		if !strings.HasSuffix(s, "\r\n") || !strings.HasSuffix(r, "\r\n") {
+			t.Fatalf("no final CRLF: %q %q", s, r)
+		}
+	})
+}
