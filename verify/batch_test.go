@@ -305,24 +305,31 @@ func BenchmarkVerifyAll(b *testing.B) {
 			b.ReportAllocs()
 			q0 := srv.Queries()
 			start := time.Now()
-			runs := 0
+			runs, lost := 0, 0
 			for b.Loop() {
-				verified := 0
+				verified, undetermined := 0, 0
 				if _, err := v.VerifyAll(b.Context(), sets, func(_ int, r *verify.Report, err error) {
-					if err == nil && r.Status == verify.Verified {
+					switch {
+					case err == nil && r.Status == verify.Verified:
 						verified++
+					case err == nil && r.Status == verify.Undetermined:
+						// The loopback server dropped a query on a busy
+						// machine: the right verdict for a timeout.
+						undetermined++
 					}
 				}); err != nil {
 					b.Fatal(err)
 				}
-				if verified != n {
-					b.Fatalf("%d of %d verified", verified, n)
+				if verified+undetermined != n {
+					b.Fatalf("%d of %d verified, %d undetermined", verified, n, undetermined)
 				}
+				lost += undetermined
 				runs++
 			}
 			domains := float64(runs * n)
 			b.ReportMetric(domains/time.Since(start).Seconds(), "domains/s")
 			b.ReportMetric(float64(srv.Queries()-q0)/domains, "queries/domain")
+			b.ReportMetric(float64(lost)/domains, "undetermined/domain")
 		})
 	}
 }
