@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -231,33 +232,38 @@ func (l *Linker) LinkExpiring(destination string, expires time.Time) (string, er
 	key := l.Keys.keys[0]
 	mac := sign(key.Secret, host, key.ID, expText, destination)
 
-	var b strings.Builder
-	b.Grow(len(scheme) + 3 + len(host) + len(l.prefix()) + len(key.ID) + len(expText) + base64.RawURLEncoding.EncodedLen(len(destination)) + 48)
-	b.WriteString(scheme)
-	b.WriteString("://")
-	b.WriteString(host)
-	b.WriteString(l.prefix())
-	b.WriteString(key.ID)
-	b.WriteByte('.')
-	b.WriteString(expText)
-	b.WriteByte('.')
-	b.WriteString(base64.RawURLEncoding.EncodeToString([]byte(destination)))
-	b.WriteByte('.')
-	b.WriteString(base64.RawURLEncoding.EncodeToString(mac))
-	if b.Len() > l.maxLength() {
-		return "", fmt.Errorf("tracking: %w: %d bytes, at most %d", ErrLinkTooLong, b.Len(), l.maxLength())
+	enc := base64.RawURLEncoding
+	b := make([]byte, 0, len(scheme)+3+len(host)+len(l.prefix())+len(key.ID)+len(expText)+enc.EncodedLen(len(destination))+enc.EncodedLen(len(mac))+3)
+	b = append(b, scheme...)
+	b = append(b, "://"...)
+	b = append(b, host...)
+	b = append(b, l.prefix()...)
+	b = append(b, key.ID...)
+	b = append(b, '.')
+	b = append(b, expText...)
+	b = append(b, '.')
+	b = enc.AppendEncode(b, []byte(destination))
+	b = append(b, '.')
+	b = enc.AppendEncode(b, mac)
+	if len(b) > l.maxLength() {
+		return "", fmt.Errorf("tracking: %w: %d bytes, at most %d", ErrLinkTooLong, len(b), l.maxLength())
 	}
-	return b.String(), nil
+	return string(b), nil
 }
 
 func sign(secret []byte, host, keyID, expText, destination string) []byte {
 	m := hmac.New(sha256.New, secret)
-	for _, s := range []string{macLabel, host, keyID, expText} {
-		m.Write([]byte(s))
-		m.Write([]byte{0})
-	}
-	m.Write([]byte(destination))
-	return m.Sum(nil)
+	var zero = []byte{0}
+	io.WriteString(m, macLabel)
+	m.Write(zero)
+	io.WriteString(m, host)
+	m.Write(zero)
+	io.WriteString(m, keyID)
+	m.Write(zero)
+	io.WriteString(m, expText)
+	m.Write(zero)
+	io.WriteString(m, destination)
+	return m.Sum(make([]byte, 0, sha256.Size))
 }
 
 // checkDestination accepts only absolute http and https URLs with a host
