@@ -222,8 +222,22 @@ func (b *bodyCanonicalizer) content(s []byte) {
 			s = s[i:]
 			continue
 		}
+		// Take the longest run that needs no change: words separated by
+		// single spaces. It ends before a tab, before two spaces, or
+		// before a space at the end of s.
 		i := 1
-		for i < len(s) && s[i] != ' ' && s[i] != '\t' {
+		for i < len(s) {
+			c := s[i]
+			if c == '\t' {
+				break
+			}
+			if c == ' ' {
+				if i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '\t' {
+					i += 2
+					continue
+				}
+				break
+			}
 			i++
 		}
 		b.flushLines()
