@@ -153,7 +153,9 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender s
 	var o Outcome
 	o.Result, o.Term, o.TermDomain, o.Explanation, o.Err = e.check(ctx, domain, false)
 	o.Lookups, o.VoidLookups = e.lookups, e.voids
-	e.tracef("result %v for %s: %v", o.Result, domain, o.Err)
+	if e.trace != nil {
+		e.tracef("result %v for %s: %v", o.Result, domain, o.Err)
+	}
 	return o
 }
 
@@ -208,12 +210,16 @@ func (e *evaluation) check(ctx context.Context, domain string, nested bool) (Res
 		}
 		match, res, err := e.mechanism(ctx, d, t)
 		if err != nil {
-			e.tracef("%s: %s: %v", d, t, err)
+			if e.trace != nil {
+				e.tracef("%s: %s: %v", d, t, err)
+			}
 			return res, t, d, "", err
 		}
 		if match {
 			r := t.Qualifier.Result()
-			e.tracef("%s: %s matched: %v", d, t, r)
+			if e.trace != nil {
+				e.tracef("%s: %s matched: %v", d, t, r)
+			}
 			expl := ""
 			if r == Fail && !nested {
 				expl = e.explain(ctx, rec, d)
@@ -231,7 +237,9 @@ func (e *evaluation) check(ctx context.Context, domain string, nested bool) (Res
 		if err != nil {
 			return PermError, nil, d, "", err
 		}
-		e.tracef("%s: redirect to %s", d, target)
+		if e.trace != nil {
+			e.tracef("%s: redirect to %s", d, target)
+		}
 		r, t, td, expl, err := e.check(ctx, target, nested)
 		if r == None {
 			return PermError, nil, d, "", fmt.Errorf("%w: %q", ErrRedirectNone, target)
@@ -264,7 +272,9 @@ func (e *evaluation) record(ctx context.Context, d string) (*Record, Result, err
 	case n > 1:
 		return nil, PermError, fmt.Errorf("%w at %s", ErrMultipleRecords, d)
 	}
-	e.tracef("%s: record %q", d, found)
+	if e.trace != nil {
+		e.tracef("%s: record %q", d, found)
+	}
 	rec, err := Parse(found)
 	if err != nil {
 		return nil, PermError, fmt.Errorf("spf record at %s: %w", d, err)
@@ -280,6 +290,9 @@ func isSPF(s string) bool {
 
 // isNotFound reports whether err says the name or record does not exist.
 func isNotFound(err error) bool {
+	if de, ok := err.(*net.DNSError); ok { // the usual case, without errors.As's allocation
+		return de.IsNotFound
+	}
 	var de *net.DNSError
 	return errors.As(err, &de) && de.IsNotFound
 }

@@ -154,53 +154,52 @@ func (t *Term) v6Len() int {
 // lower-case names, no "+" qualifier, no CIDR length equal to the full
 // address length on ip4 and ip6.
 func (t *Term) String() string {
-	var b strings.Builder
-	t.appendTo(&b)
-	return b.String()
+	return string(t.appendTo(make([]byte, 0, 16+len(t.Domain)+len(t.Name)+len(t.Value))))
 }
 
-func (t *Term) appendTo(b *strings.Builder) {
+func (t *Term) appendTo(b []byte) []byte {
 	if t.Kind.IsMechanism() && t.Qualifier != QualifierPass {
-		b.WriteString(t.Qualifier.String())
+		b = append(b, t.Qualifier.String()...)
 	}
 	switch t.Kind {
 	case KindAll:
-		b.WriteString("all")
+		b = append(b, "all"...)
 	case KindInclude, KindExists:
-		b.WriteString(t.Kind.String())
-		b.WriteByte(':')
-		b.WriteString(t.Domain)
+		b = append(b, t.Kind.String()...)
+		b = append(b, ':')
+		b = append(b, t.Domain...)
 	case KindA, KindMX, KindPTR:
-		b.WriteString(t.Kind.String())
+		b = append(b, t.Kind.String()...)
 		if t.Domain != "" {
-			b.WriteByte(':')
-			b.WriteString(t.Domain)
+			b = append(b, ':')
+			b = append(b, t.Domain...)
 		}
 		if t.HasV4Len {
-			b.WriteByte('/')
-			b.WriteString(strconv.Itoa(t.V4Len))
+			b = append(b, '/')
+			b = strconv.AppendInt(b, int64(t.V4Len), 10)
 		}
 		if t.HasV6Len {
-			b.WriteString("//")
-			b.WriteString(strconv.Itoa(t.V6Len))
+			b = append(b, "//"...)
+			b = strconv.AppendInt(b, int64(t.V6Len), 10)
 		}
 	case KindIP4, KindIP6:
-		b.WriteString(t.Kind.String())
-		b.WriteByte(':')
-		b.WriteString(t.Prefix.Addr().String())
+		b = append(b, t.Kind.String()...)
+		b = append(b, ':')
+		b = t.Prefix.Addr().AppendTo(b)
 		if t.Prefix.Bits() != t.Prefix.Addr().BitLen() {
-			b.WriteByte('/')
-			b.WriteString(strconv.Itoa(t.Prefix.Bits()))
+			b = append(b, '/')
+			b = strconv.AppendInt(b, int64(t.Prefix.Bits()), 10)
 		}
 	case KindRedirect, KindExp:
-		b.WriteString(t.Kind.String())
-		b.WriteByte('=')
-		b.WriteString(t.Domain)
+		b = append(b, t.Kind.String()...)
+		b = append(b, '=')
+		b = append(b, t.Domain...)
 	case KindModifier:
-		b.WriteString(t.Name)
-		b.WriteByte('=')
-		b.WriteString(t.Value)
+		b = append(b, t.Name...)
+		b = append(b, '=')
+		b = append(b, t.Value...)
 	}
+	return b
 }
 
 // Record is a parsed SPF record (RFC 7208 section 4.5 and 12): the version
@@ -219,18 +218,17 @@ type Record struct {
 // (see Term.String) separated by one space. Parse(r.String()) gives back a
 // record equal to r.
 func (r *Record) String() string {
-	var b strings.Builder
 	n := len("v=spf1")
 	for i := range r.Terms {
 		n += 1 + len(r.Terms[i].Domain) + len(r.Terms[i].Name) + len(r.Terms[i].Value) + 12
 	}
-	b.Grow(n)
-	b.WriteString("v=spf1")
+	b := make([]byte, 0, n)
+	b = append(b, "v=spf1"...)
 	for i := range r.Terms {
-		b.WriteByte(' ')
-		r.Terms[i].appendTo(&b)
+		b = append(b, ' ')
+		b = r.Terms[i].appendTo(b)
 	}
-	return b.String()
+	return string(b)
 }
 
 // Clone returns a deep copy of r, so that the copy can be edited without
