@@ -1,14 +1,17 @@
 package records_test
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth"
 	"github.com/domainauth/domainauth/records"
 )
 
@@ -204,5 +207,35 @@ func TestHostForms(t *testing.T) {
 	quotedEsc := rows(records.HostForm{QuoteTXT: true, EscapeSemicolons: true})
 	if want := `"v=DMARC1\; p=none"`; quotedEsc[4].Value != want {
 		t.Errorf("quoted escaped DMARC value %q, want %q", quotedEsc[4].Value, want)
+	}
+}
+
+// The zone file, loaded into the fake resolver, answers every record of the
+// set the way a real server would (the full Verified check is verify's).
+func TestZoneFileServed(t *testing.T) {
+	for name, s := range goldenSets(t) {
+		t.Run(name, func(t *testing.T) {
+			r := domainauth.MustFakeResolver(s.ZoneFile())
+			ctx := context.Background()
+			for _, rec := range s.Records {
+				switch rec.Type {
+				case records.TypeMX:
+					mxs, err := r.LookupMX(ctx, rec.FQDN)
+					if err != nil || len(mxs) != len(rec.Values) {
+						t.Fatalf("MX %s: %v %v", rec.FQDN, mxs, err)
+					}
+				case records.TypeTXT:
+					txts, err := r.LookupTXT(ctx, rec.FQDN)
+					if err != nil || !slices.Contains(txts, rec.Values[0]) {
+						t.Fatalf("TXT %s: %q %v, want %q", rec.FQDN, txts, err, rec.Values[0])
+					}
+				case records.TypeCNAME:
+					c, err := r.LookupCNAME(ctx, rec.FQDN)
+					if err != nil || c != rec.Values[0]+"." {
+						t.Fatalf("CNAME %s: %q %v, want %q", rec.FQDN, c, err, rec.Values[0]+".")
+					}
+				}
+			}
+		})
 	}
 }
