@@ -1,5 +1,7 @@
 package tracking
 
+import "fmt"
+
 // Severity says how much a Finding matters.
 type Severity int
 
@@ -25,6 +27,26 @@ func (s Severity) String() string {
 		return "error"
 	}
 	return "unknown"
+}
+
+// MarshalText encodes the severity as its name, so that JSON shows "error"
+// rather than a number.
+func (s Severity) MarshalText() ([]byte, error) {
+	if s < Info || s > Error {
+		return nil, fmt.Errorf("tracking: invalid severity %d", int(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText decodes a severity name written by MarshalText.
+func (s *Severity) UnmarshalText(b []byte) error {
+	for _, v := range []Severity{Info, Warning, Error} {
+		if string(b) == v.String() {
+			*s = v
+			return nil
+		}
+	}
+	return fmt.Errorf("tracking: unknown severity %q", b)
 }
 
 // Finding is one problem (or notable fact) about a link-tracking host, in the

@@ -75,7 +75,17 @@ var preloadedTLDs = map[string]string{
 
 // PreloadedTLD reports whether the top-level domain of host is on the
 // browsers' HSTS preload list with includeSubDomains, and returns that TLD
-// (in A-label form). host must be normalised (see internal/dnsname).
+// (in A-label form). host must be normalised (lower case, A-labels, no
+// trailing dot).
+//
+// The list is data compiled into the package, from Chromium's
+// net/http/transport_security_state_static.json (the "gTLDs and eTLDs"
+// entries with mode force-https and include_subdomains), consulted on
+// 2026-11-23: Google's TLDs (.android, .app, .boo, .channel, .chrome,
+// .dad, .day, .dev, .eat, .esq, .fly, .foo, .gle, .gmail, .google,
+// .hangout, .ing, .meet, .meme, .mov, .new, .nexus, .page, .phd, .play,
+// .prof, .rsvp, .search, .youtube, .zip), fTLD's .bank and .insurance, and
+// the brand TLDs of Microsoft, Amazon and Fujitsu that asked for it.
 func PreloadedTLD(host string) (tld string, ok bool) {
 	tld = host
 	for i := len(host) - 1; i >= 0; i-- {

@@ -106,7 +106,7 @@ func (c *Checker) findings(r *Report) []Finding {
 				add(p, sev, fmt.Sprintf("No HTTPS connection to %s: %v.", host, s.Err),
 					"HTTPS link tracking needs a server for this host on port 443: ask the provider how to enable it (often a certificate they issue, or your own reverse proxy).")
 			case CodeHTTPSHandshake:
-				add(p, sev, fmt.Sprintf("The TLS handshake with %s failed: %s.", host, s.Reason),
+				add(p, sev, fmt.Sprintf("The TLS handshake with %s failed: %s.", host, handshakeText(s)),
 					fmt.Sprintf("The server on port 443 has no certificate for %s: set up HTTPS link tracking with the provider (or on your proxy) for this host.", host))
 			case CodeHTTPSNotCovered:
 				add(p, sev, fmt.Sprintf("The certificate served for %s does not cover it: %s.", host, notCoveredText(host, s.DNSNames)),
@@ -180,4 +180,11 @@ func addrList(addrs []netip.Addr) string {
 		b.WriteString(a.String())
 	}
 	return b.String()
+}
+
+func handshakeText(s HTTPSResult) string {
+	if s.Err != nil {
+		return s.Err.Error()
+	}
+	return s.Reason
 }
