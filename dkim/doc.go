@@ -1,3 +1,69 @@
-// Package dkim implements DomainKeys Identified Mail (RFC 6376) with the
-// RFC 8301 crypto updates and Ed25519 signatures (RFC 8463).
+// Package dkim implements DomainKeys Identified Mail: RFC 6376, with the
+// cryptographic updates of RFC 8301 and Ed25519 signatures from RFC 8463.
+//
+// # The idea
+//
+// A domain that sends mail signs each message with a private key: it
+// hashes the body and a chosen set of header fields (From, Subject, ...)
+// and adds the result as a DKIM-Signature header field naming the domain
+// (d=) and a selector (s=):
+//
+//	DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com;
+//		s=sel2025; h=From:To:Subject:Date; bh=...; b=...
+//
+// The public half is published in DNS as a TXT record at
+// <selector>._domainkey.<domain>:
+//
+//	sel2025._domainkey.example.com. TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkq..."
+//
+// A receiver fetches the key and checks both hashes. A pass proves the
+// domain took responsibility for the message and that the signed parts did
+// not change in transit; DMARC then checks that d= aligns with From.
+// Selectors let a domain hold several keys at once (one per provider,
+// or old and new during a rotation).
+//
+// # What this package offers
+//
+//   - Key records: [ParseKey], [Key.String], [NewKey], [GenerateKey]
+//     (RSA 2048 to 4096, Ed25519), PEM helpers, and [Key.Matches] to prove
+//     that what a customer published is the key a provider signs with.
+//     The usual publishing mistakes (quotes, "\;", a truncated key, PEM
+//     armour) have their own errors: [ErrKeyQuoted] and friends.
+//   - Signing: [Signer] is an io.Writer that hashes the message as it
+//     streams through and produces one or more signatures in one pass (RSA
+//     and Ed25519 side by side, as RFC 8463 recommends); [Sign] and
+//     [SignMessage] wrap it. The default header set over-signs From,
+//     Subject, To and the other fields a forger would add.
+//   - Verifying: [Verifier.Verify] checks every signature of a message and
+//     gives one [Result] per signature: a [Status] and, unless it passed,
+//     an error to test with errors.Is ([ErrBodyHashMismatch],
+//     [ErrKeyRevoked], [ErrSHA1], ...). Memory use does not grow with the
+//     body: it is canonicalized and hashed through fixed buffers.
+//   - Canonicalization: [CanonicalizeHeader], [ParseCanonicalization].
+//
+// Key lookups go through a [TXTResolver], which *net.Resolver and the
+// resolvers of the domainauth root package satisfy.
+//
+// # Departures from the RFCs and choices
+//
+//   - rsa-sha1 signatures are refused (PermError, [ErrSHA1]) and RSA keys
+//     under 1024 bits are refused ([ErrKeyTooSmall]), per RFC 8301.
+//     GenerateKey makes no RSA key under 2048 bits.
+//   - Signatures without v=1 (pre-RFC 6376 drafts) are PermError.
+//     DomainKeys (RFC 4870) DomainKey-Signature fields are ignored.
+//   - g= in key records (RFC 4871) is ignored, as RFC 6376 says.
+//   - Key records holding a bare PKCS#1 RSAPublicKey instead of a
+//     SubjectPublicKeyInfo are accepted, as several verifiers do; an
+//     Ed25519 key wrapped in SubjectPublicKeyInfo is refused (RFC 8463
+//     wants the 32 raw bytes).
+//   - With several TXT records at the key name, the first that parses is
+//     used (RFC 6376 leaves this undefined).
+//   - An l= larger than the canonical body is PermError
+//     ([ErrBodyLengthExceeded]); l= shorter than the body passes, as the
+//     RFC says, so the signer never sets it unless asked.
+//   - Signing defaults to relaxed/relaxed, not the RFC default simple/simple,
+//     because simple breaks on ordinary re-folding in transit.
+//   - Signatures beyond Verifier.MaxSignatures (default 10) are reported
+//     Neutral without being checked; t= in the future is not checked.
+//   - Bare LF line ends are read as CRLF, in headers and body alike.
 package dkim

@@ -1,0 +1,76 @@
+package dkim_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/domainauth/domainauth/dkim"
+)
+
+func TestParseSignature(t *testing.T) {
+	// RFC 6376 Appendix A.2.
+	const a2 = "v=1; a=rsa-sha256; s=brisbane; d=example.com;\r\n" +
+		"      c=simple/simple; q=dns/txt; i=joe@football.example.com;\r\n" +
+		"      h=Received : From : To : Subject : Date : Message-ID;\r\n" +
+		"      bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;\r\n" +
+		"      b=AuUoFEfDxTDkHlLXSZEpZj79LICEps6eda7W3deTVFOk4yAUoqOB\r\n" +
+		"        4nujc7YopdG5dWLSdNg6xNAZpOPr+kHxt1IrE+NahM6L/LbvaHut\r\n" +
+		"        KVdkLLkpVaVVQPzeRDI009SO2Il5Lu7rDNH6mZckBdrIx0orEtZV\r\n" +
+		"        4bmp/YzhwvcubU4=;"
+	sig, err := dkim.ParseSignature(a2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sig.Domain != "example.com" || sig.Selector != "brisbane" || sig.Identity != "joe@football.example.com" ||
+		strings.Join(sig.Headers, ",") != "Received,From,To,Subject,Date,Message-ID" ||
+		sig.HeaderCanonicalization != dkim.Simple || sig.BodyCanonicalization != dkim.Simple ||
+		len(sig.Signature) != 128 || len(sig.BodyHash) != 32 || sig.Algorithm != dkim.RSASHA256 {
+		t.Errorf("%+v", sig)
+	}
+	// Defaults, qp-encoded i=, z=, t=/x=, l=.
+	sig, err = dkim.ParseSignature("DKIM-Signature: v=1; a=ed25519-sha256; d=example.com; s=s; h=from; bh=AAAA; b=;" +
+		" i=j=3Bo=40sub.example.com; z=From:a=7Cb|To:=20c; t=100; x=200; l=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sig.HeaderCanonicalization != dkim.Simple || sig.BodyCanonicalization != dkim.Simple {
+		t.Errorf("default c= is %s/%s", sig.HeaderCanonicalization, sig.BodyCanonicalization)
+	}
+	if sig.Identity != "j;o@sub.example.com" || strings.Join(sig.CopiedHeaders, "|") != "From:a|b|To: c" {
+		t.Errorf("i=%q z=%q", sig.Identity, sig.CopiedHeaders)
+	}
+	if !sig.Timestamp.Equal(time.Unix(100, 0)) || !sig.Expiration.Equal(time.Unix(200, 0)) || sig.BodyLength == nil || *sig.BodyLength != 0 {
+		t.Errorf("t=%v x=%v l=%v", sig.Timestamp, sig.Expiration, sig.BodyLength)
+	}
+
+	const base = "v=1; a=rsa-sha256; d=example.com; s=s; h=from; bh=AAAA; b=AAAA"
+	for _, c := range []struct {
+		in   string
+		want error
+	}{
+		{strings.Replace(base, "v=1", "v=2", 1), dkim.ErrUnsupportedVersion},
+		{strings.Replace(base, "v=1; ", "", 1), dkim.ErrSignatureSyntax},    // v= required
+		{strings.Replace(base, "; s=s", "", 1), dkim.ErrSignatureSyntax},    // s= required
+		{strings.Replace(base, "h=from", "h=", 1), dkim.ErrSignatureSyntax}, // empty h=
+		{strings.Replace(base, "bh=AAAA", "bh=A!", 1), dkim.ErrSignatureSyntax},
+		{strings.Replace(base, "a=rsa-sha256", "a=rsa", 1), dkim.ErrSignatureSyntax},
+		{base + "; c=relaxed/stressed", dkim.ErrUnsupportedCanonicalization},
+		{base + "; c=", dkim.ErrUnsupportedCanonicalization},
+		{base + "; i=joe", dkim.ErrSignatureSyntax},
+		{base + "; i=joe=4", dkim.ErrSignatureSyntax},
+		{base + "; l=-1", dkim.ErrSignatureSyntax},
+		{base + "; l=99999999999999999999999", dkim.ErrSignatureSyntax},
+		{base + "; t=1234567890123", dkim.ErrSignatureSyntax},
+		{base + "; t=20; x=10", dkim.ErrSignatureSyntax},
+		{base + "; d=example.org", dkim.ErrSignatureSyntax}, // duplicate tag
+		{"synerr", dkim.ErrSignatureSyntax},
+	} {
+		_, err := dkim.ParseSignature(c.in)
+		var se *dkim.SignatureError
+		if !errors.Is(err, c.want) || !errors.As(err, &se) {
+			t.Errorf("ParseSignature(%q) = %v, want %v", c.in, err, c.want)
+		}
+	}
+}
