@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 
@@ -274,15 +275,16 @@ func (f *FakeResolver) answer(qname string, qtype uint16) *dns.Msg {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	cur := qname
-	seen := map[string]bool{}
+	var seenBuf [4]string
+	seen := seenBuf[:0] // names of the chain so far, to stop at a loop
 	for hop := 0; ; hop++ {
-		if hop > maxChain || seen[cur] {
+		if hop > maxChain || slices.Contains(seen, cur) {
 			// A CNAME loop or an over-long chain: recursive servers give up.
 			m.Rcode = dns.RcodeServerFailure
 			m.Answer = nil
 			return m
 		}
-		seen[cur] = true
+		seen = append(seen, cur)
 		byType, exists := f.records(cur)
 		if !exists {
 			m.Rcode = dns.RcodeNameError

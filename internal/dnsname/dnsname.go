@@ -88,6 +88,12 @@ func Normalize(name string) (string, error) {
 		s = a
 	}
 	s = lowerASCII(s)
+	if strings.Contains(s, "xn--") {
+		// An A-label must decode to a valid U-label: "xn--a" does not.
+		if _, err := profile.ToUnicode(s); err != nil {
+			return "", &Error{Name: name, Offset: strings.Index(s, "xn--"), Err: fmt.Errorf("%w: %v", ErrIDNA, err)}
+		}
+	}
 	if err := check(s); err != nil {
 		err.Name = name
 		return "", err

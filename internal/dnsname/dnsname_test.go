@@ -35,6 +35,9 @@ func TestNormalize(t *testing.T) {
 		{"-example.com", "", ErrHyphen},
 		{"example-.com", "", ErrHyphen},
 		{"a*b.example.com", "", ErrInvalidChar},
+		{"xn--a.com", "", ErrIDNA},    // punycode that decodes to nothing valid
+		{"XN--A.com", "", ErrIDNA},    // checked after case folding
+		{"a\u202eb.com", "", ErrIDNA}, // bidi override
 	}
 	for _, tt := range tests {
 		got, err := Normalize(tt.in)
