@@ -34,9 +34,9 @@ var ErrKeySize = errors.New("dkim: unsupported RSA key size")
 // must be 0 or 256. rand is the source of randomness (crypto/rand.Reader in
 // production).
 //
-// Note that crypto/rsa ignores rand since Go 1.20 unless GODEBUG asks
-// otherwise, so RSA keys are not reproducible from a fixed reader; Ed25519
-// keys are.
+// Ed25519 keys are reproducible from a fixed reader (its first 32 bytes are
+// the seed); RSA keys are not, since crypto/rsa does not promise to use
+// rand deterministically.
 func GenerateKey(kt KeyType, bits int, rand io.Reader) (crypto.Signer, *Key, error) {
 	if rand == nil {
 		return nil, nil, errors.New("dkim: GenerateKey needs a source of randomness")
