@@ -167,7 +167,7 @@ func (r *StubResolver) exchange(ctx context.Context, name string, qtype uint16) 
 			}
 			resp, err := r.exchangeOne(ctx, q, server)
 			if err != nil {
-				if ctx.Err() != nil {
+				if ctxExpired(ctx) {
 					return nil, errContext(ctx, name, server)
 				}
 				lastErr = err
@@ -208,6 +208,17 @@ func (r *StubResolver) exchangeOne(ctx context.Context, q *dns.Msg, server strin
 		return nil, errors.New("answer does not match the question")
 	}
 	return resp, nil
+}
+
+// ctxExpired reports whether ctx is done or its deadline has passed. The
+// socket deadline set from the context can fire a moment before the
+// context's own timer, so an I/O timeout at the deadline is the context's.
+func ctxExpired(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
 }
 
 // LookupTXT returns the TXT records of name, the character-strings of each

@@ -104,7 +104,9 @@ func errRcode(name, server string, rcode int) error {
 func errContext(ctx context.Context, name, server string) error {
 	err := ctx.Err()
 	if err == nil {
-		err = context.Canceled
+		// Called when the deadline has passed but the context's timer
+		// has not fired yet.
+		err = context.DeadlineExceeded
 	}
 	return &net.DNSError{
 		Err:         err.Error(),
