@@ -196,3 +196,21 @@ func TestCNAMEFindingText(t *testing.T) {
 		t.Errorf("finding = %+v", f)
 	}
 }
+
+// A name with no record gets one finding, not also "cannot connect" ones.
+func TestCheckMissingNameOneFinding(t *testing.T) {
+	c := &tracking.Checker{Resolver: domainauth.MustFakeResolver("example.com. A 192.0.2.1"), Guard: denyAll}
+	r, err := c.Check(context.Background(), "link.example.com", "e.provider.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(r); !slices.Equal(got, []string{"cname-missing"}) {
+		t.Errorf("findings = %q", got)
+	}
+	if r.HTTP.Status != tracking.StatusRed || r.HTTPS.Status != tracking.StatusRed {
+		t.Errorf("statuses %v %v, want red", r.HTTP.Status, r.HTTPS.Status)
+	}
+	if f := r.Findings[0]; f.Fix != `Add a CNAME record: host "link" (link.example.com), value e.provider.test. It can take up to a few hours to be visible.` {
+		t.Errorf("fix = %q", f.Fix)
+	}
+}

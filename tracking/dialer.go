@@ -22,6 +22,7 @@ type AddressError struct {
 	Err  error      // the guard's reason; wraps ErrForbiddenAddress for the built-in guards
 }
 
+// Error names the host, the address and the reason.
 func (e *AddressError) Error() string {
 	if e.Host == "" {
 		return fmt.Sprintf("tracking: connecting to %s: %v", e.Addr, e.Err)

@@ -46,6 +46,9 @@ func (c *Checker) findings(r *Report) []Finding {
 	}
 
 	forbidden := false
+	// With no record at the name (no CNAME, no address) nothing can be
+	// connected to, and saying so adds nothing to cname-missing.
+	noName := r.CNAME.Status == CNAMEMissing
 	addForbidden := func(err error) {
 		var ae *AddressError
 		if forbidden || !errors.As(err, &ae) {
@@ -78,7 +81,7 @@ func (c *Checker) findings(r *Report) []Finding {
 		}
 		if h.Err != nil {
 			addForbidden(h.Err)
-			if !forbidden {
+			if !forbidden && !noName {
 				add(CodeHTTPUnreachable, Error,
 					fmt.Sprintf("No HTTP response from http://%s/: %v.", host, h.Err),
 					"Check that the CNAME is published and has reached the resolvers, and that nothing (a firewall, a proxy) blocks port 80.")
@@ -103,6 +106,9 @@ func (c *Checker) findings(r *Report) []Finding {
 			case CodeAddressForbidden:
 				addForbidden(s.Err)
 			case CodeHTTPSUnreachable:
+				if noName {
+					continue
+				}
 				add(p, sev, fmt.Sprintf("No HTTPS connection to %s: %v.", host, s.Err),
 					"HTTPS link tracking needs a server for this host on port 443: ask the provider how to enable it (often a certificate they issue, or your own reverse proxy).")
 			case CodeHTTPSHandshake:
