@@ -41,6 +41,10 @@ func (h *Redirector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := h.Linker
+	if l == nil {
+		http.Error(w, "tracking link handler misconfigured", http.StatusInternalServerError)
+		return
+	}
 	if len(r.RequestURI) > l.maxLength() || len(r.URL.Path) > l.maxLength() {
 		http.Error(w, "link too long", http.StatusRequestURITooLong)
 		return

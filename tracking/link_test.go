@@ -322,6 +322,13 @@ func TestRedirector(t *testing.T) {
 		})
 	}
 
+	// A Redirector without a Linker fails closed.
+	rec0 := httptest.NewRecorder()
+	(&tracking.Redirector{}).ServeHTTP(rec0, httptest.NewRequest("GET", path(valid), nil))
+	if rec0.Code != http.StatusInternalServerError || rec0.Header().Get("Location") != "" {
+		t.Errorf("no Linker: %d", rec0.Code)
+	}
+
 	// 307 on request; the Host header does not matter.
 	h307 := &tracking.Redirector{Linker: l, StatusCode: http.StatusTemporaryRedirect}
 	req := httptest.NewRequest("GET", "http://attacker.example"+path(valid), nil)
