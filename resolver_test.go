@@ -28,6 +28,7 @@ $TTL 300
 multi        TXT   "v=spf1 " "ip4:192.0.2.1 " "-all"
 long         TXT   "` + long250 + `" "` + long250 + `"
 two          TXT   "first"
+quoted       TXT   "say \"hi\" \\ \065" "\059"
 two          TXT   "second"
 www          A     192.0.2.10
 www          AAAA  2001:db8::10
@@ -84,6 +85,7 @@ var situations = []situation{
 	{name: "TXT trailing dot and case", call: txt("EXAMPLE.com."), want: []string{"v=spf1 include:_spf.provider.net ~all"}},
 	{name: "TXT strings of one record joined", call: txt("multi.example.com"), want: []string{"v=spf1 ip4:192.0.2.1 -all"}},
 	{name: "TXT over 255 bytes split in strings", call: txt("long.example.com"), want: []string{long250 + long250}},
+	{name: "TXT escapes give the bytes on the wire", call: txt("quoted.example.com"), want: []string{`say "hi" \ A;`}},
 	{name: "two TXT records", call: txt("two.example.com"), want: []string{"first", "second"}},
 	{name: "NXDOMAIN", call: txt("nope.example.com"), err: "notfound"},
 	{name: "NODATA", call: txt("www.example.com"), err: "notfound"},
