@@ -30,6 +30,7 @@ const (
 	FailHang
 )
 
+// String returns the name of the value, as printed in reports.
 func (f Failure) String() string {
 	switch f {
 	case FailTimeout:
@@ -50,6 +51,7 @@ type Lookup struct {
 	Type uint16 // dns.TypeTXT, dns.TypeMX, ...
 }
 
+// String returns the name of the value, as printed in reports.
 func (l Lookup) String() string {
 	return dns.TypeToString[l.Type] + " " + l.Name
 }

@@ -89,6 +89,7 @@ type KeyError struct {
 	Err    error  // wraps one of the ErrKey* values
 }
 
+// Error describes the problem, naming what is wrong and where.
 func (e *KeyError) Error() string {
 	var b strings.Builder
 	b.WriteString("dkim: key record")

@@ -76,6 +76,7 @@ type SignatureError struct {
 	Err    error  // wraps ErrSignatureSyntax or an ErrUnsupported* value
 }
 
+// Error describes the problem, naming what is wrong and where.
 func (e *SignatureError) Error() string {
 	var b strings.Builder
 	b.WriteString("dkim: DKIM-Signature")

@@ -48,6 +48,7 @@ const (
 	PermError
 )
 
+// String returns the name of the value, as printed in reports.
 func (s Status) String() string {
 	switch s {
 	case Pass:

@@ -33,6 +33,7 @@ type ParseError struct {
 	Err    error  // one of the Err* sentinels, possibly wrapping a cause
 }
 
+// Error describes the problem, naming what is wrong and where.
 func (e *ParseError) Error() string {
 	switch {
 	case e.Tag != "" && e.Value != "":
@@ -65,6 +66,7 @@ type DNSError struct {
 	Err  error  // the resolver's error
 }
 
+// Error describes the problem, naming what is wrong and where.
 func (e *DNSError) Error() string {
 	return fmt.Sprintf("dmarc: lookup %s: %v", e.Name, e.Err)
 }
@@ -87,6 +89,7 @@ type RecordError struct {
 	Err  error  // the *ParseError
 }
 
+// Error describes the problem, naming what is wrong and where.
 func (e *RecordError) Error() string {
 	return fmt.Sprintf("dmarc: record at %s: %v", e.Name, e.Err)
 }

@@ -42,6 +42,7 @@ const (
 	DiscoveryTreeWalk                   // RFC 9989 DNS tree walk: at a parent of the From domain
 )
 
+// String returns the name of the value, as printed in reports.
 func (d Discovery) String() string {
 	switch d {
 	case DiscoveryAuthor:

@@ -37,6 +37,7 @@ type FieldError struct {
 	Err   error
 }
 
+// Error describes the problem, naming what is wrong and where.
 func (e *FieldError) Error() string {
 	if e.Value == "" {
 		return fmt.Sprintf("records: %s: %v", e.Field, e.Err)

@@ -47,6 +47,7 @@ type Error struct {
 	Err    error  // one of the Err* sentinels, possibly wrapped
 }
 
+// Error describes the problem, naming what is wrong and where.
 func (e *Error) Error() string {
 	if e.Offset >= 0 {
 		return fmt.Sprintf("invalid domain name %q: %v at offset %d", e.Name, e.Err, e.Offset)

@@ -51,6 +51,7 @@ type SyntaxError struct {
 	Err    error  // one of the Err* values
 }
 
+// Error describes the problem, naming what is wrong and where.
 func (e *SyntaxError) Error() string {
 	if e.Tag != "" {
 		return fmt.Sprintf("tag %q at offset %d: %v", e.Tag, e.Offset, e.Err)
