@@ -141,16 +141,22 @@ func (f *FakeResolver) AddRR(rrs ...dns.RR) {
 			f.rrs[name] = byType
 		}
 		byType[h.Rrtype] = append(byType[h.Rrtype], rr)
-		for n := name; ; {
-			f.names[n] = true
-			i := strings.IndexByte(n, '.')
-			if i < 0 || n == "." {
-				break
-			}
-			n = n[i+1:]
-			if n == "" {
-				n = "."
-			}
+		f.addNames(name)
+	}
+}
+
+// addNames marks name and its ancestors as existing (RFC 8020: a name with
+// records below it exists, as an empty non-terminal). Called with f.mu held.
+func (f *FakeResolver) addNames(name string) {
+	for n := name; !f.names[n]; {
+		f.names[n] = true
+		i := strings.IndexByte(n, '.')
+		if i < 0 || n == "." {
+			return
+		}
+		n = n[i+1:]
+		if n == "" {
+			n = "."
 		}
 	}
 }
@@ -172,17 +178,7 @@ func (f *FakeResolver) Remove(name string, qtype uint16) {
 	}
 	f.names = make(map[string]bool)
 	for owner := range f.rrs {
-		for n := owner; ; {
-			f.names[n] = true
-			i := strings.IndexByte(n, '.')
-			if i < 0 || n == "." {
-				break
-			}
-			n = n[i+1:]
-			if n == "" {
-				n = "."
-			}
-		}
+		f.addNames(owner)
 	}
 }
 

@@ -379,3 +379,25 @@ func TestStubResolverFailover(t *testing.T) {
 		t.Errorf("Attempts=2 should ask the server twice more, it saw %d queries in all", badSrv.Queries())
 	}
 }
+
+func TestFakeRemove(t *testing.T) {
+	fake := domainauth.MustFakeResolver(`
+$ORIGIN example.com.
+a.b   TXT "x"
+a.b   A   192.0.2.1
+`)
+	ctx := context.Background()
+	fake.Remove("a.b.example.com", dns.TypeTXT)
+	if _, err := fake.LookupTXT(ctx, "a.b.example.com"); !domainauth.IsNotFound(err) {
+		t.Errorf("removed TXT: %v, want not found", err)
+	}
+	if _, err := fake.LookupNetIP(ctx, "ip4", "a.b.example.com"); err != nil {
+		t.Errorf("the A record must stay: %v", err)
+	}
+	fake.Remove("a.b.example.com", 0)
+	// With nothing left below it, b.example.com no longer exists: NXDOMAIN.
+	m, err := fake.Query(ctx, "b.example.com", dns.TypeTXT)
+	if err != nil || m.Rcode != dns.RcodeNameError {
+		t.Errorf("after removing every record: %v %v, want NXDOMAIN", m, err)
+	}
+}

@@ -91,16 +91,22 @@ type KeyError struct {
 
 // Error describes the problem, naming what is wrong and where.
 func (e *KeyError) Error() string {
+	return tagError("dkim: key record", e.Tag, e.Offset, e.Err)
+}
+
+// tagError formats the errors of the tag=value parsers of this package:
+// what was parsed, the tag and offset when known, and the reason.
+func tagError(what, tag string, offset int, err error) string {
 	var b strings.Builder
-	b.WriteString("dkim: key record")
-	if e.Tag != "" {
-		fmt.Fprintf(&b, " tag %s=", e.Tag)
+	b.WriteString(what)
+	if tag != "" {
+		fmt.Fprintf(&b, " tag %s=", tag)
 	}
-	if e.Offset >= 0 {
-		fmt.Fprintf(&b, " at offset %d", e.Offset)
+	if offset >= 0 {
+		fmt.Fprintf(&b, " at offset %d", offset)
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
+	b.WriteString(err.Error())
 	return b.String()
 }
 

@@ -78,17 +78,7 @@ type SignatureError struct {
 
 // Error describes the problem, naming what is wrong and where.
 func (e *SignatureError) Error() string {
-	var b strings.Builder
-	b.WriteString("dkim: DKIM-Signature")
-	if e.Tag != "" {
-		fmt.Fprintf(&b, " tag %s=", e.Tag)
-	}
-	if e.Offset >= 0 {
-		fmt.Fprintf(&b, " at offset %d", e.Offset)
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
-	return b.String()
+	return tagError("dkim: DKIM-Signature", e.Tag, e.Offset, e.Err)
 }
 
 // Unwrap returns the reason, for errors.Is.
