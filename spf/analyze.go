@@ -84,7 +84,8 @@ type Analysis struct {
 
 	// VoidLookups counts the targets of a, mx and exists terms (without
 	// macros) and of includes that do not exist; over 2 some evaluations
-	// end in permerror.
+	// end in permerror. Only the first 100 a, mx and exists targets of the
+	// tree are looked up, so past that it is a lower bound.
 	VoidLookups int
 
 	Findings []Finding
@@ -101,10 +102,13 @@ func (a *Analysis) Has(code string) bool {
 }
 
 // Limits of the walk, so that a hostile tree cannot make Analyze work
-// forever: it stops descending past maxDepth and after maxNodes records.
+// forever: it stops descending past maxDepth and after maxNodes records,
+// and looks up the targets of at most maxChecks a, mx and exists terms in
+// all (one record may hold thousands of them; an evaluation stops after 10).
 const (
-	analyzeMaxDepth = 20
-	analyzeMaxNodes = 100
+	analyzeMaxDepth  = 20
+	analyzeMaxNodes  = 100
+	analyzeMaxChecks = 100
 )
 
 // Analyze fetches the SPF record of domain and every record it includes or
@@ -139,6 +143,8 @@ type analyzer struct {
 	a     *Analysis
 	seen  map[string]int // domain -> times reached
 	nodes int
+	// checks counts the a, mx and exists targets looked up so far.
+	checks int
 }
 
 func (a *analyzer) add(sev Severity, code, domain, msg string) {
@@ -284,6 +290,10 @@ func (a *analyzer) voidCheck(ctx context.Context, n *Node, t *Term) {
 		a.add(SeverityInfo, "macro-target", n.Domain, fmt.Sprintf("%q depends on the message; its target cannot be checked statically", t.String()))
 		return
 	}
+	if a.checks >= analyzeMaxChecks || ctx.Err() != nil {
+		return
+	}
+	a.checks++
 	target = strings.TrimSuffix(target, ".")
 	var err error
 	switch t.Kind {
