@@ -142,7 +142,15 @@ func trimEOL(s string) string {
 // names: the last field of that name not yet used, searching bottom-up
 // (RFC 6376 section 5.4.2). A name with no field left is skipped: it
 // stands for a null field, which is how over-signing works.
+//
+// h= is untrusted and may name tens of thousands of fields within
+// MaxSignatureLength, so the work must stay linear: short lists (every
+// real one) are matched by direct search, long ones through an index.
 func selectFields(fields []field, names []string, fn func(field)) {
+	if len(names) > selectDirectMax {
+		selectFieldsIndexed(fields, names, fn)
+		return
+	}
 	for i, name := range names {
 		// Earlier occurrences of the same name used up fields from the bottom.
 		skip := 0
@@ -160,6 +168,34 @@ func selectFields(fields []field, names []string, fn func(field)) {
 				break
 			}
 			skip--
+		}
+	}
+}
+
+// selectDirectMax is the longest h= list selectFields matches by direct
+// search, which costs len(names)*(len(names)+len(fields)) comparisons and
+// allocates nothing.
+const selectDirectMax = 64
+
+// selectFieldsIndexed is selectFields in time linear in the number of
+// names and fields: the fields of each name, bottom-up, and how many of
+// them each name has used so far.
+func selectFieldsIndexed(fields []field, names []string, fn func(field)) {
+	byName := make(map[string][]int, len(fields))
+	for j := len(fields) - 1; j >= 0; j-- {
+		n := strings.ToLower(fields[j].name)
+		byName[n] = append(byName[n], j)
+	}
+	used := make(map[string]int, len(byName))
+	for _, name := range names {
+		n := strings.ToLower(name)
+		idx, ok := byName[n]
+		if !ok {
+			continue
+		}
+		if k := used[n]; k < len(idx) {
+			used[n] = k + 1
+			fn(fields[idx[k]])
 		}
 	}
 }
