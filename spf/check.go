@@ -373,11 +373,28 @@ func queryName(name string) (string, bool) {
 		}
 		name = name[i+1:]
 	}
-	if _, err := netip.ParseAddr(name); err == nil {
-		return name, false // an address literal is not a name to look up
+	if mayBeAddr(name) {
+		if _, err := netip.ParseAddr(name); err == nil {
+			return name, false // an address literal is not a name to look up
+		}
 	}
 	_, ok := validDomain(name)
 	return name, ok
+}
+
+// mayBeAddr reports whether name could be an IP address literal: an IPv6
+// address holds a colon, an IPv4 address only digits and dots. Ordinary
+// names skip netip.ParseAddr, whose error allocates.
+func mayBeAddr(name string) bool {
+	if strings.IndexByte(name, ':') >= 0 {
+		return true
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c != '.' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // dnsErr wraps a resolver error for a TempError.

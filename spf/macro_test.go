@@ -119,3 +119,24 @@ func FuzzExpand(f *testing.F) {
 		}
 	})
 }
+
+// TestQueryNameAddressLiterals: an expanded target that is an IP address
+// literal is never looked up; ordinary names take the fast path past the
+// address parser and are still checked as names.
+func TestQueryNameAddressLiterals(t *testing.T) {
+	for _, tt := range []struct {
+		in string
+		ok bool
+	}{
+		{"192.0.2.1", false},
+		{"2001:db8::1", false},
+		{"::ffff:192.0.2.1", false},
+		{"example.com", true},
+		{"1.2.3.example", true},
+		{"a:b", false},
+	} {
+		if _, ok := queryName(tt.in); ok != tt.ok {
+			t.Errorf("queryName(%q) ok = %v, want %v", tt.in, ok, tt.ok)
+		}
+	}
+}
