@@ -154,7 +154,7 @@ func (s *Set) Table() string {
 	}
 	b.WriteByte('\n')
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PURPOSE\tTYPE\tNAME\tPRIORITY\tVALUE\tREQUIRED")
+	fmt.Fprintln(tw, "PURPOSE\tTYPE\tNAME\tPRIORITY\tREQUIRED\tVALUE")
 	for i := range s.Records {
 		r := &s.Records[i]
 		ps := r.priorities()
@@ -171,7 +171,7 @@ func (s *Set) Table() string {
 			if r.Merged {
 				note = " (edit the existing record)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Purpose, r.Type, name, prio, v+note, yesNo(r.Required))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Purpose, r.Type, name, prio, yesNo(r.Required), v+note)
 		}
 	}
 	tw.Flush()
