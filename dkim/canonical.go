@@ -2,8 +2,10 @@ package dkim
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"strings"
 )
 
@@ -167,8 +169,188 @@ var crBytes = []byte("\r")
 var spBytes = []byte(" ")
 
 // Write canonicalizes p. It never fails: hash writes do not.
+//
+// Most of a body passes through canonicalization unchanged, so Write
+// looks for the longest span that needs no change (scanRelaxed,
+// scanSimple) and hands it on whole, CRLFs included; spans of a few
+// hundred bytes or more go to the hash without a copy. What ends a span
+// is handled here when it is common (a line end, a run of whitespace)
+// and by slowWrite, one byte at a time, otherwise. The state between
+// spans is the one slowWrite keeps, so both paths can take turns at any
+// byte.
 func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 	n := len(p)
+	for len(p) > 0 {
+		if b.cr {
+			b.slowWrite(p[:1])
+			p = p[1:]
+			continue
+		}
+		switch c := p[0]; {
+		case c == '\r':
+			if len(p) < 2 || p[1] != '\n' {
+				b.slowWrite(p[:1]) // a CR at the end of p, or a bare CR
+				p = p[1:]
+				continue
+			}
+			b.endLine()
+			p = p[2:]
+			continue
+		case c == '\n':
+			b.endLine() // bare LF
+			p = p[1:]
+			continue
+		case b.relaxed && (c == ' ' || c == '\t'):
+			i := 1
+			for i < len(p) && (p[i] == ' ' || p[i] == '\t') {
+				i++
+			}
+			b.wsp = true
+			p = p[i:]
+			continue
+		}
+		// p[0] is content.
+		b.flushLines()
+		if b.wsp {
+			b.emitSpace()
+			b.wsp = false
+		}
+		var k int
+		if b.relaxed {
+			k = scanRelaxed(p)
+		} else {
+			k = scanSimple(p)
+		}
+		b.emit(p[:k])
+		b.inLine = true
+		p = p[k:]
+	}
+	return n, nil
+}
+
+// isContent reports whether c is neither whitespace nor a line end.
+func isContent(c byte) bool { return c != ' ' && c != '\t' && c != '\r' && c != '\n' }
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// scanRelaxed returns the length of the longest prefix of p that relaxed
+// canonicalization leaves unchanged and after which no state is pending,
+// for p starting with content: no tab, no whitespace run, no whitespace
+// before a line end, no bare LF, every CRLF followed by content (not an
+// empty line, which may turn out to be trailing), and nothing that needs
+// the bytes after p to decide. The result is at least 1 and p[k-1] is
+// content.
+//
+// It reads eight bytes at a time: a byte below 0x21 (whitespace, line
+// ends, other controls) that is not a space, or a space followed by such
+// a byte, is a candidate, checked one by one; text has few.
+func scanRelaxed(p []byte) int {
+	n := len(p)
+	i := 0
+	if n >= 24 {
+		x0 := binary.LittleEndian.Uint64(p)
+		c0 := ctlMask(x0)
+		for i+24 <= n {
+			q := p[i+8 : i+24]
+			x1 := binary.LittleEndian.Uint64(q)
+			x2 := binary.LittleEndian.Uint64(q[8:])
+			c1, c2 := ctlMask(x1), ctlMask(x2)
+			// Bit 5 (0x20) is set in a space and in no other byte
+			// below 0x21: ^x<<2 moves its complement to bit 7.
+			m0 := c0 & (c0>>8 | c1<<56 | ^x0<<2)
+			m1 := c1 & (c1>>8 | c2<<56 | ^x1<<2)
+			for m0|m1 != 0 {
+				var j int
+				if m0 != 0 {
+					j = i + bits.TrailingZeros64(m0)>>3
+					m0 &= m0 - 1
+				} else {
+					j = i + 8 + bits.TrailingZeros64(m1)>>3
+					m1 &= m1 - 1
+				}
+				if !relaxedBenign(p, j) {
+					return j
+				}
+			}
+			x0, c0 = x2, c2
+			i += 16
+		}
+	}
+	for i+10 <= n {
+		q := p[i : i+9]
+		x := binary.LittleEndian.Uint64(q)
+		c := ctlMask(x)
+		m := c & (ctlMask(binary.LittleEndian.Uint64(q[1:])) | ^x<<2)
+		for ; m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			if !relaxedBenign(p, j) {
+				return j
+			}
+		}
+		i += 8
+	}
+	for ; i < n; i++ {
+		if p[i] > ' ' {
+			continue
+		}
+		if !relaxedBenign(p, i) {
+			return i
+		}
+	}
+	return n
+}
+
+// ctlMask sets bit 7 of each byte of x that is below 0x21 (whitespace,
+// line ends, other controls) and clears every other bit.
+func ctlMask(x uint64) uint64 { return ^(((x | msb) - 0x21*lsb) | x) & msb }
+
+// relaxedBenign reports whether the byte p[j], below 0x21, passes
+// through relaxed canonicalization unchanged with nothing held back,
+// given that everything before it does.
+func relaxedBenign(p []byte, j int) bool {
+	switch p[j] {
+	case ' ':
+		return j+1 < len(p) && isContent(p[j+1])
+	case '\t':
+		return false
+	case '\r':
+		return j+2 < len(p) && p[j+1] == '\n' && isContent(p[j+2])
+	case '\n':
+		return j > 0 && p[j-1] == '\r' && j+1 < len(p) && isContent(p[j+1])
+	}
+	return true // another control character: content
+}
+
+// scanSimple is scanRelaxed for simple canonicalization, where only line
+// ends matter: the span stops before a bare LF, before a CRLF not
+// followed by a content line start (neither CR nor LF), and before a CR
+// at the end of p.
+func scanSimple(p []byte) int {
+	i := 0
+	for {
+		q := bytes.IndexByte(p[i:], '\n')
+		if q < 0 {
+			if p[len(p)-1] == '\r' {
+				return len(p) - 1
+			}
+			return len(p)
+		}
+		q += i
+		if q == 0 || p[q-1] != '\r' {
+			return q
+		}
+		if q+1 >= len(p) || p[q+1] == '\r' || p[q+1] == '\n' {
+			return q - 1
+		}
+		i = q + 1
+	}
+}
+
+// slowWrite is Write for any input, byte by byte in relaxed mode.
+func (b *bodyCanonicalizer) slowWrite(p []byte) {
 	for len(p) > 0 {
 		if b.cr {
 			b.cr = false
@@ -198,7 +380,6 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 			b.endLine()
 		}
 	}
-	return n, nil
 }
 
 // content handles text within one line (no line end in it).
@@ -265,9 +446,15 @@ func (b *bodyCanonicalizer) flushLines() {
 	b.any = true
 }
 
+// directMin is the shortest span emit hands to the hash without copying
+// it into the buffer first: below it, the copy costs less than an extra
+// hash write of a partial block.
+const directMin = 512
+
+// emit passes canonical bytes on to the hash, cut at the l= limit.
 func (b *bodyCanonicalizer) emit(s []byte) {
-	b.total += int64(len(s))
 	if b.limit >= 0 {
+		b.total += int64(len(s))
 		room := b.limit - b.hashed
 		if room <= 0 {
 			return
@@ -275,23 +462,44 @@ func (b *bodyCanonicalizer) emit(s []byte) {
 		if int64(len(s)) > room {
 			s = s[:room]
 		}
+		b.hashed += int64(len(s))
 	}
-	b.hashed += int64(len(s))
-	if len(s) > len(b.buf)-b.n {
-		b.flush()
-		if len(s) >= len(b.buf) {
-			b.w.Write(s)
-			return
-		}
+	if len(s) < directMin && len(s) <= len(b.buf)-b.n {
+		b.n += copy(b.buf[b.n:], s)
+		return
 	}
-	b.n += copy(b.buf[b.n:], s)
+	b.flush()
+	if len(s) >= directMin {
+		b.write(s)
+		return
+	}
+	b.n = copy(b.buf[:], s)
+}
+
+// emitSpace is emit(spBytes), shorter when there is room.
+func (b *bodyCanonicalizer) emitSpace() {
+	if b.limit < 0 && b.n < len(b.buf) {
+		b.buf[b.n] = ' '
+		b.n++
+		return
+	}
+	b.emit(spBytes)
 }
 
 func (b *bodyCanonicalizer) flush() {
 	if b.n > 0 {
-		b.w.Write(b.buf[:b.n])
+		b.write(b.buf[:b.n])
 		b.n = 0
 	}
+}
+
+// write hands s to the hash. Without a limit, total counts here; with
+// one, emit counts it, bytes beyond the limit included.
+func (b *bodyCanonicalizer) write(s []byte) {
+	if b.limit < 0 {
+		b.total += int64(len(s))
+	}
+	b.w.Write(s)
 }
 
 // Close ends the body: it emits the final CRLF the algorithms call for and
