@@ -126,7 +126,12 @@ const MaxKeyRecordLength = 8 << 10
 // more precise sentinel (ErrKeyQuoted, ErrKeyEscapedSemicolon,
 // ErrKeyTruncated, ErrKeyPEM); they are *KeyError values giving the tag
 // and offset.
-func ParseKey(txt string) (*Key, error) {
+func ParseKey(txt string) (*Key, error) { return parseKey(txt, nil) }
+
+// parseKey is ParseKey; when pub is not nil and the key is not revoked,
+// it also stores the decoded public key there, so that a verifier need
+// not decode it again.
+func parseKey(txt string, pub *crypto.PublicKey) (*Key, error) {
 	if len(txt) > MaxKeyRecordLength {
 		return nil, &KeyError{Offset: MaxKeyRecordLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrKeySyntax, MaxKeyRecordLength)}
 	}
@@ -202,8 +207,12 @@ func ParseKey(txt string) (*Key, error) {
 	}
 	k.Data = b
 	if len(b) > 0 {
-		if _, err := k.PublicKey(); err != nil {
+		p, err := k.PublicKey()
+		if err != nil {
 			return nil, &KeyError{Tag: "p", Offset: off, Err: err}
+		}
+		if pub != nil {
+			*pub = p
 		}
 	}
 	return k, nil
@@ -339,6 +348,11 @@ func (k *Key) Bits() int {
 	if err != nil {
 		return 0
 	}
+	return publicBits(pub)
+}
+
+// publicBits is Bits for a decoded public key.
+func publicBits(pub crypto.PublicKey) int {
 	switch p := pub.(type) {
 	case *rsa.PublicKey:
 		return p.N.BitLen()

@@ -37,6 +37,9 @@ type headerParser struct {
 // it; once the blank line that ends the header has been seen, done is set
 // and the rest of p is body.
 func (h *headerParser) write(p []byte) (int, error) {
+	if h.buf == nil && len(p) > 0 {
+		h.buf = make([]byte, 0, headerCap(p, h.maxBytes))
+	}
 	used := 0
 	for used < len(p) && !h.done {
 		i := bytes.IndexByte(p[used:], '\n')
@@ -70,6 +73,20 @@ func (h *headerParser) write(p []byte) (int, error) {
 		return used, fmt.Errorf("%w: more than %d bytes", ErrHeaderTooLarge, h.maxBytes)
 	}
 	return used, nil
+}
+
+// headerCap returns the size of the header section at the start of p, or
+// len(p) when its end is not in p, at most maxBytes+1: the capacity to
+// give the header buffer so that it need not grow.
+func headerCap(p []byte, maxBytes int) int {
+	n := len(p)
+	if i := bytes.Index(p, []byte("\n\r\n")); i >= 0 {
+		n = i + 1
+	}
+	if i := bytes.Index(p[:n], []byte("\n\n")); i >= 0 {
+		n = i + 1
+	}
+	return min(n, maxBytes+1)
 }
 
 // fields splits the accumulated header into fields.
@@ -109,6 +126,12 @@ func (h *headerParser) fields() ([]field, error) {
 // blank line, and leaves r at the first byte of the body.
 func readHeader(r *bufio.Reader, maxBytes, maxFields int) ([]field, error) {
 	h := headerParser{maxBytes: maxBytes, maxFields: maxFields}
+	// Size the buffer once from what r has read already: the whole header
+	// of most messages.
+	r.Peek(1)
+	if p, _ := r.Peek(r.Buffered()); len(p) > 0 {
+		h.buf = make([]byte, 0, headerCap(p, maxBytes))
+	}
 	for !h.done {
 		line, err := r.ReadSlice('\n')
 		if len(line) > 0 {

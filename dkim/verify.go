@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/domainauth/domainauth/internal/dnsname"
@@ -126,13 +127,18 @@ type verifyJob struct {
 	res      Result
 	raw      string // the raw field
 	body     *bodyHash
-	lookup   string // key record name
+	lookup   string           // key record name
+	pub      crypto.PublicKey // the key, decoded
 	done     bool
 	bodyHash []byte
 }
 
 // readBufSize is the fixed buffer the body streams through.
 const readBufSize = 16 << 10
+
+// readerPool holds the read buffers of finished verifications: a
+// verification of a small message costs less than clearing a new one.
+var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufSize) }}
 
 // Verify reads the message from r and returns one Result per
 // DKIM-Signature field, in the order they appear (top first); an unsigned
@@ -152,7 +158,12 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	if maxFields <= 0 {
 		maxFields = DefaultMaxHeaderFields
 	}
-	br := bufio.NewReaderSize(r, readBufSize)
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() {
+		br.Reset(nil) // keep the buffer, not the caller's reader
+		readerPool.Put(br)
+	}()
 	fields, err := readHeader(br, maxBytes, maxFields)
 	if err != nil {
 		return nil, fmt.Errorf("dkim: reading header: %w", err)
@@ -210,7 +221,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	if len(jobs) == 0 {
 		return nil, nil
 	}
-	if err := streamBody(ctx, br, bodies); err != nil {
+	if err := streamBody(ctx, r, br, bodies); err != nil {
 		return nil, err
 	}
 	for _, b := range bodies {
@@ -223,13 +234,13 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 		if j.done {
 			continue
 		}
-		key, status, err := keys.get(ctx, v.resolver(), j.lookup)
-		j.res.Key = key
+		key, pub, status, err := keys.get(ctx, v.resolver(), j.lookup)
+		j.res.Key, j.pub = key, pub
 		if err != nil {
 			j.finish(status, err)
 			continue
 		}
-		if err := v.checkKey(j.res.Signature, key); err != nil {
+		if err := v.checkKey(j.res.Signature, key, pub); err != nil {
 			j.finish(PermError, err)
 			continue
 		}
@@ -254,25 +265,60 @@ func (j *verifyJob) finish(s Status, err error) {
 }
 
 // streamBody copies the body through the canonicalizers in fixed chunks,
-// checking ctx between chunks.
-func streamBody(ctx context.Context, br *bufio.Reader, bodies []*bodyHash) error {
+// checking ctx between chunks. br reads from r; when r holds the message
+// in memory (*bytes.Reader, *bytes.Buffer), what br has not read yet is
+// handed over from r's own memory, without copying it through br.
+func streamBody(ctx context.Context, r io.Reader, br *bufio.Reader, bodies []*bodyHash) error {
+	sink := bodySink{ctx: ctx, bodies: bodies}
 	for {
+		// Hand the reader's own buffer to the canonicalizers: no copy.
+		if n := br.Buffered(); n > 0 {
+			p, _ := br.Peek(n)
+			if _, err := sink.Write(p); err != nil {
+				return err
+			}
+			br.Discard(n)
+		}
+		switch m := r.(type) {
+		case *bytes.Reader:
+			if m.Len() == 0 {
+				return nil
+			}
+			_, err := m.WriteTo(sink)
+			return err
+		case *bytes.Buffer:
+			if m.Len() == 0 {
+				return nil
+			}
+			_, err := m.WriteTo(sink)
+			return err
+		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("dkim: reading body: %w", err)
 		}
-		// Hand the reader's own buffer to the canonicalizers: no copy.
 		if _, err := br.Peek(1); err != nil {
 			if err == io.EOF {
 				return nil
 			}
 			return fmt.Errorf("dkim: reading body: %w", err)
 		}
-		p, _ := br.Peek(br.Buffered())
-		for _, b := range bodies {
-			b.c.Write(p)
-		}
-		br.Discard(len(p))
 	}
+}
+
+// bodySink writes body bytes to every canonicalizer, unless ctx has ended.
+type bodySink struct {
+	ctx    context.Context
+	bodies []*bodyHash
+}
+
+func (s bodySink) Write(p []byte) (int, error) {
+	if err := s.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("dkim: reading body: %w", err)
+	}
+	for _, b := range s.bodies {
+		b.c.Write(p)
+	}
+	return len(p), nil
 }
 
 // precheck applies the rules that need no key and no body.
@@ -313,8 +359,9 @@ func (v *Verifier) precheck(sig *Signature, now time.Time) error {
 	return nil
 }
 
-// checkKey applies the key record's restrictions to the signature.
-func (v *Verifier) checkKey(sig *Signature, key *Key) error {
+// checkKey applies the key record's restrictions to the signature; pub is
+// the decoded key (nil when revoked).
+func (v *Verifier) checkKey(sig *Signature, key *Key, pub crypto.PublicKey) error {
 	if key.Revoked() {
 		return ErrKeyRevoked
 	}
@@ -336,7 +383,7 @@ func (v *Verifier) checkKey(sig *Signature, key *Key) error {
 	}
 	if kt == KeyRSA {
 		minBits := max(v.MinRSABits, MinRSAKeyBits)
-		if bits := key.Bits(); bits < minBits {
+		if bits := publicBits(pub); bits < minBits {
 			return fmt.Errorf("%w: %d-bit RSA key, the minimum is %d", ErrKeyTooSmall, bits, minBits)
 		}
 	}
@@ -366,11 +413,7 @@ func (v *Verifier) check(j *verifyJob, fields []field, hh hash.Hash, scratch []b
 	hh.Reset()
 	scratch = hashHeaders(hh, scratch[:0], fields, sig.Headers, stripped, sig.HeaderCanonicalization)
 	var digest [sha256.Size]byte
-	pub, err := j.res.Key.PublicKey()
-	if err == nil {
-		err = verifySignature(sig.Algorithm, pub, hh.Sum(digest[:0]), sig.Signature)
-	}
-	if err != nil {
+	if err := verifySignature(sig.Algorithm, j.pub, hh.Sum(digest[:0]), sig.Signature); err != nil {
 		j.finish(Fail, err)
 		return scratch
 	}
@@ -432,39 +475,40 @@ type keyCache []cachedKey
 type cachedKey struct {
 	name   string
 	key    *Key
+	pub    crypto.PublicKey
 	status Status
 	err    error
 }
 
 // get fetches and parses the key record at name.
-func (c *keyCache) get(ctx context.Context, r TXTResolver, name string) (*Key, Status, error) {
+func (c *keyCache) get(ctx context.Context, r TXTResolver, name string) (*Key, crypto.PublicKey, Status, error) {
 	for _, k := range *c {
 		if k.name == name {
-			return k.key, k.status, k.err
+			return k.key, k.pub, k.status, k.err
 		}
 	}
-	key, status, err := fetchKey(ctx, r, name)
-	*c = append(*c, cachedKey{name, key, status, err})
-	return key, status, err
+	key, pub, status, err := fetchKey(ctx, r, name)
+	*c = append(*c, cachedKey{name, key, pub, status, err})
+	return key, pub, status, err
 }
 
 // MaxKeyRecords bounds the TXT records considered at a key name.
 const MaxKeyRecords = 10
 
-func fetchKey(ctx context.Context, r TXTResolver, name string) (*Key, Status, error) {
+func fetchKey(ctx context.Context, r TXTResolver, name string) (*Key, crypto.PublicKey, Status, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
+		return nil, nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
 	}
 	txts, err := r.LookupTXT(ctx, name)
 	if err != nil {
 		var de *net.DNSError
 		if errors.As(err, &de) && de.IsNotFound {
-			return nil, PermError, fmt.Errorf("%w at %s: %w", ErrNoKey, name, err)
+			return nil, nil, PermError, fmt.Errorf("%w at %s: %w", ErrNoKey, name, err)
 		}
-		return nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
+		return nil, nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
 	}
 	if len(txts) == 0 {
-		return nil, PermError, fmt.Errorf("%w at %s", ErrNoKey, name)
+		return nil, nil, PermError, fmt.Errorf("%w at %s", ErrNoKey, name)
 	}
 	// RFC 6376 section 3.6.2.2: with several records the result is
 	// undefined; take the first that parses.
@@ -473,13 +517,14 @@ func fetchKey(ctx context.Context, r TXTResolver, name string) (*Key, Status, er
 		if i == MaxKeyRecords {
 			break
 		}
-		k, err := ParseKey(txt)
+		var pub crypto.PublicKey
+		k, err := parseKey(txt, &pub)
 		if err == nil {
-			return k, 0, nil
+			return k, pub, 0, nil
 		}
 		if first == nil {
 			first = err
 		}
 	}
-	return nil, PermError, fmt.Errorf("%w at %s: %w", ErrKeyInvalid, name, first)
+	return nil, nil, PermError, fmt.Errorf("%w at %s: %w", ErrKeyInvalid, name, first)
 }
