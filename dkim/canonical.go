@@ -195,7 +195,9 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 			}
 			b.endLine()
 			p = p[2:]
-			continue
+			if !b.startsContent(p) {
+				continue
+			}
 		case c == '\n':
 			b.endLine() // bare LF
 			p = p[1:]
@@ -207,7 +209,9 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 			}
 			b.wsp = true
 			p = p[i:]
-			continue
+			if !b.startsContent(p) {
+				continue
+			}
 		}
 		// p[0] is content.
 		b.flushLines()
@@ -226,6 +230,19 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 		p = p[k:]
 	}
 	return n, nil
+}
+
+// startsContent reports whether p starts with a byte that the
+// canonicalization passes on as it is (whitespace does not count in
+// relaxed mode).
+func (b *bodyCanonicalizer) startsContent(p []byte) bool {
+	if len(p) == 0 {
+		return false
+	}
+	if b.relaxed {
+		return isContent(p[0])
+	}
+	return p[0] != '\r' && p[0] != '\n'
 }
 
 // isContent reports whether c is neither whitespace nor a line end.
@@ -248,10 +265,32 @@ const (
 // ends, other controls) that is not a space, or a space followed by such
 // a byte, is a candidate, checked one by one; text has few.
 func scanRelaxed(p []byte) int {
-	n := len(p)
 	i := 0
-	if n >= 24 {
-		x0 := binary.LittleEndian.Uint64(p)
+	for {
+		j := nextCandidate(p, i)
+		if j == len(p) {
+			return j
+		}
+		switch c := p[j]; {
+		case c == '\r' && j+2 < len(p) && p[j+1] == '\n' && isContent(p[j+2]):
+			i = j + 2 // a line end within the span
+		case c == '\n' || c == '\r' || c == '\t':
+			return j
+		case c == ' ' && (j+1 == len(p) || !isContent(p[j+1])):
+			return j
+		default:
+			i = j + 1 // a space before other control bytes, or one of them
+		}
+	}
+}
+
+// nextCandidate returns the index of the first byte from p[i] on that
+// may need a change: a byte below 0x21 that is not a space, or a space
+// followed by one; len(p) when there is none.
+func nextCandidate(p []byte, i int) int {
+	n := len(p)
+	if i+24 <= n {
+		x0 := binary.LittleEndian.Uint64(p[i:])
 		c0 := ctlMask(x0)
 		for i+24 <= n {
 			q := p[i+8 : i+24]
@@ -260,43 +299,18 @@ func scanRelaxed(p []byte) int {
 			c1, c2 := ctlMask(x1), ctlMask(x2)
 			// Bit 5 (0x20) is set in a space and in no other byte
 			// below 0x21: ^x<<2 moves its complement to bit 7.
-			m0 := c0 & (c0>>8 | c1<<56 | ^x0<<2)
-			m1 := c1 & (c1>>8 | c2<<56 | ^x1<<2)
-			for m0|m1 != 0 {
-				var j int
-				if m0 != 0 {
-					j = i + bits.TrailingZeros64(m0)>>3
-					m0 &= m0 - 1
-				} else {
-					j = i + 8 + bits.TrailingZeros64(m1)>>3
-					m1 &= m1 - 1
-				}
-				if !relaxedBenign(p, j) {
-					return j
-				}
+			if m := c0 & (c0>>8 | c1<<56 | ^x0<<2); m != 0 {
+				return i + bits.TrailingZeros64(m)>>3
+			}
+			if m := c1 & (c1>>8 | c2<<56 | ^x1<<2); m != 0 {
+				return i + 8 + bits.TrailingZeros64(m)>>3
 			}
 			x0, c0 = x2, c2
 			i += 16
 		}
 	}
-	for i+10 <= n {
-		q := p[i : i+9]
-		x := binary.LittleEndian.Uint64(q)
-		c := ctlMask(x)
-		m := c & (ctlMask(binary.LittleEndian.Uint64(q[1:])) | ^x<<2)
-		for ; m != 0; m &= m - 1 {
-			j := i + bits.TrailingZeros64(m)>>3
-			if !relaxedBenign(p, j) {
-				return j
-			}
-		}
-		i += 8
-	}
 	for ; i < n; i++ {
-		if p[i] > ' ' {
-			continue
-		}
-		if !relaxedBenign(p, i) {
+		if c := p[i]; c < ' ' || c == ' ' && (i+1 == n || p[i+1] <= ' ') {
 			return i
 		}
 	}
@@ -306,23 +320,6 @@ func scanRelaxed(p []byte) int {
 // ctlMask sets bit 7 of each byte of x that is below 0x21 (whitespace,
 // line ends, other controls) and clears every other bit.
 func ctlMask(x uint64) uint64 { return ^(((x | msb) - 0x21*lsb) | x) & msb }
-
-// relaxedBenign reports whether the byte p[j], below 0x21, passes
-// through relaxed canonicalization unchanged with nothing held back,
-// given that everything before it does.
-func relaxedBenign(p []byte, j int) bool {
-	switch p[j] {
-	case ' ':
-		return j+1 < len(p) && isContent(p[j+1])
-	case '\t':
-		return false
-	case '\r':
-		return j+2 < len(p) && p[j+1] == '\n' && isContent(p[j+2])
-	case '\n':
-		return j > 0 && p[j-1] == '\r' && j+1 < len(p) && isContent(p[j+1])
-	}
-	return true // another control character: content
-}
 
 // scanSimple is scanRelaxed for simple canonicalization, where only line
 // ends matter: the span stops before a bare LF, before a CRLF not
@@ -453,6 +450,14 @@ const directMin = 512
 
 // emit passes canonical bytes on to the hash, cut at the l= limit.
 func (b *bodyCanonicalizer) emit(s []byte) {
+	if b.limit < 0 && len(s) < directMin && len(s) <= len(b.buf)-b.n {
+		b.n += copy(b.buf[b.n:], s)
+		return
+	}
+	b.emitSlow(s)
+}
+
+func (b *bodyCanonicalizer) emitSlow(s []byte) {
 	if b.limit >= 0 {
 		b.total += int64(len(s))
 		room := b.limit - b.hashed
