@@ -259,7 +259,7 @@ func (s *Signer) Close() error {
 		b.c.Close()
 		sums[i] = b.h.Sum(nil)
 	}
-	var scratch []byte
+	scratch := make([]byte, 0, 512) // one canonical header field at a time
 	for _, j := range s.jobs {
 		o := j.opts
 		sig := &Signature{
@@ -293,6 +293,7 @@ func (s *Signer) Close() error {
 			})
 		}
 		var b strings.Builder
+		b.Grow(sig.sizeHint())
 		b.WriteString(FieldName)
 		b.WriteString(":")
 		sig.write(&b, true, false)

@@ -228,7 +228,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 		b.c.Close()
 	}
 	keys := keyCache{}
-	var scratch []byte
+	scratch := make([]byte, 0, 512) // one canonical header field at a time
 	hh := sha256.New()
 	for _, j := range jobs {
 		if j.done {
