@@ -1,7 +1,6 @@
 package dmarc
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -32,16 +31,22 @@ const MaxURIs = 32
 // Record.Findings says what RFC 7489 and RFC 9989 receivers read
 // differently in the record.
 func Parse(txt string) (*Record, error) {
-	tags, bad := splitTags(txt)
-	if len(tags) == 0 || !strings.EqualFold(tags[0].Name, "v") || (len(bad) > 0 && bad[0].Offset < tags[0].Offset) {
+	ts := newTagScanner(txt)
+	// The first tag must be v=DMARC1; a malformed tag before it makes the
+	// text something else.
+	if !ts.next() || ts.bad != nil {
 		pe := &ParseError{Tag: "v", Err: ErrNotDMARC}
-		if len(tags) > 0 {
-			pe.Offset = tags[0].Offset
+		for ts.bad != nil && ts.next() {
+		}
+		if ts.bad == nil && ts.ntags > 0 {
+			pe.Offset = ts.tag.Offset // the first well-formed tag
 		}
 		return nil, pe
 	}
-	if tags[0].Value != "DMARC1" {
-		return nil, &ParseError{Tag: tags[0].Name, Offset: tags[0].Offset, Value: tags[0].Value, Err: ErrNotDMARC}
+	if v := ts.tag; !strings.EqualFold(v.Name, "v") {
+		return nil, &ParseError{Tag: "v", Offset: v.Offset, Err: ErrNotDMARC}
+	} else if v.Value != "DMARC1" {
+		return nil, &ParseError{Tag: v.Name, Offset: v.Offset, Value: v.Value, Err: ErrNotDMARC}
 	}
 	r := &Record{
 		Percent:      DefaultPercent,
@@ -51,17 +56,19 @@ func Parse(txt string) (*Record, error) {
 		Interval:     DefaultInterval,
 		PSD:          PSDUnknown,
 		Present:      TagV,
-		Discarded:    bad,
 	}
 	var (
 		seen        = TagV
 		policyErr   *ParseError // invalid p or sp: decides between fallback and rejection
 		subPolicyOK = true
+		bad         []*ParseError // malformed tags, listed first in Discarded
 	)
-	discard := func(t tagvalue.Tag, err error) {
-		r.Discarded = append(r.Discarded, &ParseError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: err})
-	}
-	for i, t := range tags[1:] {
+	for ts.next() {
+		if ts.bad != nil {
+			bad = append(bad, ts.bad)
+			continue
+		}
+		t := ts.tag
 		bit := tagByName(t.Name)
 		if bit == 0 {
 			continue // unknown tags MUST be ignored (RFC 7489 section 6.3)
@@ -81,7 +88,7 @@ func Parse(txt string) (*Record, error) {
 			}
 			r.Policy = p
 			r.Present |= TagP
-			r.pLate = i != 0
+			r.pLate = ts.ntags != 2 // v is the first well-formed tag, p must be the second
 		case TagSP:
 			p, ok := parsePolicy(t.Value)
 			if !ok {
@@ -96,7 +103,7 @@ func Parse(txt string) (*Record, error) {
 		case TagNP:
 			p, ok := parsePolicy(t.Value)
 			if !ok {
-				discard(t, ErrBadValue)
+				r.discard(t, ErrBadValue)
 				continue
 			}
 			r.NPolicy = p
@@ -104,7 +111,7 @@ func Parse(txt string) (*Record, error) {
 		case TagPct:
 			n, ok := parseUint(t.Value, 100)
 			if !ok {
-				discard(t, ErrBadValue)
+				r.discard(t, ErrBadValue)
 				continue
 			}
 			r.Percent = int(n)
@@ -123,7 +130,7 @@ func Parse(txt string) (*Record, error) {
 		case TagADKIM, TagASPF:
 			m, ok := parseMode(t.Value)
 			if !ok {
-				discard(t, ErrBadValue)
+				r.discard(t, ErrBadValue)
 				continue
 			}
 			if bit == TagADKIM {
@@ -135,7 +142,7 @@ func Parse(txt string) (*Record, error) {
 		case TagFO:
 			fo, ok := parseFO(t.Value)
 			if !ok {
-				discard(t, ErrBadValue)
+				r.discard(t, ErrBadValue)
 				continue
 			}
 			r.FailureOptions = fo
@@ -143,7 +150,7 @@ func Parse(txt string) (*Record, error) {
 		case TagRF:
 			rf, ok := parseRF(t.Value)
 			if !ok {
-				discard(t, ErrBadValue)
+				r.discard(t, ErrBadValue)
 				continue
 			}
 			r.ReportFormat = rf
@@ -151,7 +158,7 @@ func Parse(txt string) (*Record, error) {
 		case TagRI:
 			n, ok := parseUint(t.Value, 1<<32-1)
 			if !ok {
-				discard(t, ErrBadValue)
+				r.discard(t, ErrBadValue)
 				continue
 			}
 			r.Interval = uint32(n)
@@ -165,7 +172,7 @@ func Parse(txt string) (*Record, error) {
 			case strings.EqualFold(t.Value, "u"):
 				r.PSD = PSDUnknown
 			default:
-				discard(t, ErrBadValue)
+				r.discard(t, ErrBadValue)
 				continue
 			}
 			r.Present |= TagPSD
@@ -176,11 +183,14 @@ func Parse(txt string) (*Record, error) {
 			case strings.EqualFold(t.Value, "n"):
 				r.Testing = false
 			default:
-				discard(t, ErrBadValue)
+				r.discard(t, ErrBadValue)
 				continue
 			}
 			r.Present |= TagT
 		}
+	}
+	if len(bad) > 0 {
+		r.Discarded = append(bad, r.Discarded...)
 	}
 	if !r.Present.Has(TagP) || !subPolicyOK {
 		if policyErr == nil {
@@ -206,6 +216,11 @@ func Parse(txt string) (*Record, error) {
 	return r, nil
 }
 
+// discard records that tag t had an invalid value and keeps the default.
+func (r *Record) discard(t tagvalue.Tag, err error) {
+	r.Discarded = append(r.Discarded, &ParseError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: err})
+}
+
 // MustParse is like Parse but panics on error. It is meant for tests and
 // hard-coded records.
 func MustParse(txt string) *Record {
@@ -216,37 +231,53 @@ func MustParse(txt string) *Record {
 	return r
 }
 
-// splitTags splits txt into tags like tagvalue.Parse, but skips malformed
-// tags instead of stopping, returning them as *ParseError.
-func splitTags(txt string) (tagvalue.List, []*ParseError) {
-	var (
-		tags tagvalue.List
-		bad  []*ParseError
-	)
-	base := 0
-	for base <= len(txt) && len(tags) < tagvalue.MaxTags {
-		l, err := tagvalue.Parse(txt[base:])
-		if base == 0 {
-			tags = l
-		} else {
-			for _, t := range l {
-				t.Offset += base
-				tags = append(tags, t)
-			}
-		}
-		var se *tagvalue.SyntaxError
-		if err == nil || errors.Is(err, tagvalue.ErrDuplicateTag) || !errors.As(err, &se) {
-			break
-		}
-		at := base + se.Offset
-		bad = append(bad, &ParseError{Tag: se.Tag, Offset: at, Err: fmt.Errorf("%w: %w", ErrSyntax, se.Err)})
-		next := strings.IndexByte(txt[at:], ';')
-		if next < 0 || len(bad) >= tagvalue.MaxTags {
-			break
-		}
-		base = at + next + 1
+// tagScanner reads the tags of a record like tagvalue.Scanner, but skips a
+// malformed tag instead of stopping: next then sets bad and the scan goes
+// on after the tag's ';', as if the rest were a new list (with its own
+// tagvalue.MaxTags). It stops once MaxTags well-formed tags have been read
+// when it meets a malformed one, and after MaxTags malformed tags.
+type tagScanner struct {
+	txt   string
+	base  int // offset in txt of the text sc reads
+	sc    tagvalue.Scanner
+	tag   tagvalue.Tag // the tag read by next, Offset in txt
+	bad   *ParseError  // or the malformed tag next met
+	ntags int          // well-formed tags read
+	nbad  int          // malformed tags met
+	done  bool
+}
+
+func newTagScanner(txt string) tagScanner {
+	return tagScanner{txt: txt, sc: tagvalue.NewScanner(txt)}
+}
+
+// next reads the next tag, well-formed (bad nil, tag set) or not (bad set),
+// and reports false at the end of the text.
+func (ts *tagScanner) next() bool {
+	ts.bad = nil
+	if ts.done {
+		return false
 	}
-	return tags, bad
+	if ts.sc.Next() {
+		ts.tag = ts.sc.Tag()
+		ts.tag.Offset += ts.base
+		ts.ntags++
+		return true
+	}
+	ts.done = true
+	se, ok := ts.sc.Err().(*tagvalue.SyntaxError)
+	if !ok {
+		return false // the end of the text
+	}
+	at := ts.base + se.Offset
+	ts.bad = &ParseError{Tag: se.Tag, Offset: at, Err: fmt.Errorf("%w: %w", ErrSyntax, se.Err)}
+	ts.nbad++
+	if next := strings.IndexByte(ts.txt[at:], ';'); next >= 0 && ts.nbad < tagvalue.MaxTags && ts.ntags < tagvalue.MaxTags {
+		ts.base = at + next + 1
+		ts.sc = tagvalue.NewScanner(ts.txt[ts.base:])
+		ts.done = false
+	}
+	return true
 }
 
 func parsePolicy(s string) (Policy, bool) {

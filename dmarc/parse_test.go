@@ -3,6 +3,7 @@ package dmarc_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -191,4 +192,65 @@ var recordCmp = []cmp.Option{
 	cmpopts.IgnoreUnexported(dmarc.Record{}),
 	cmpopts.IgnoreFields(dmarc.Record{}, "Discarded", "Fallback"),
 	cmpopts.EquateEmpty(),
+}
+
+// Tag names are case-insensitive (RFC 7489 section 6.4: "v=DMARC1" aside,
+// the grammar's literals are ABNF strings, which ignore case); names that
+// only resemble a known tag are unknown tags and ignored.
+func TestParseTagNameCase(t *testing.T) {
+	tags := []struct {
+		name, value string
+		bit         dmarc.Tags
+	}{
+		{"p", "reject", dmarc.TagP}, {"sp", "none", dmarc.TagSP}, {"np", "none", dmarc.TagNP},
+		{"pct", "10", dmarc.TagPct}, {"rua", "mailto:a@example.com", dmarc.TagRUA},
+		{"ruf", "mailto:a@example.com", dmarc.TagRUF}, {"adkim", "s", dmarc.TagADKIM},
+		{"aspf", "s", dmarc.TagASPF}, {"fo", "1", dmarc.TagFO}, {"rf", "afrf", dmarc.TagRF},
+		{"ri", "60", dmarc.TagRI}, {"psd", "y", dmarc.TagPSD}, {"t", "y", dmarc.TagT},
+	}
+	for _, tg := range tags {
+		for _, name := range []string{tg.name, strings.ToUpper(tg.name), strings.ToUpper(tg.name[:1]) + tg.name[1:]} {
+			txt := "v=DMARC1; p=none; " + name + "=" + tg.value
+			if tg.bit == dmarc.TagP {
+				txt = "v=DMARC1; " + name + "=" + tg.value
+			}
+			r, err := dmarc.Parse(txt)
+			if err != nil || !r.Present.Has(tg.bit) {
+				t.Errorf("Parse(%q): present %v, %v; want %v", txt, r, err, tg.bit)
+			}
+		}
+		for _, name := range []string{tg.name + "1", tg.name + "_", "x" + tg.name, tg.name + "x"} {
+			txt := "v=DMARC1; p=none; " + name + "=" + tg.value
+			r, err := dmarc.Parse(txt)
+			if err != nil || r.Present != dmarc.TagV|dmarc.TagP || len(r.Discarded) != 0 {
+				t.Errorf("Parse(%q) = %+v, %v: %q is not a DMARC tag", txt, r, err, name)
+			}
+		}
+	}
+}
+
+// Malformed tags come first in Discarded, in the order of the text, then
+// invalid values in the order of the text.
+func TestParseDiscardedOrder(t *testing.T) {
+	txt := "v=DMARC1; p=none; pct=x; bad1; adkim=q; =bad2; rua=mailto:a@example.com"
+	r, err := dmarc.Parse(txt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		tag    string
+		offset int
+		err    error
+	}{
+		{"bad1", 25, dmarc.ErrSyntax}, {"", 40, dmarc.ErrSyntax}, {"pct", 18, dmarc.ErrBadValue}, {"adkim", 31, dmarc.ErrBadValue},
+	}
+	if len(r.Discarded) != len(want) {
+		t.Fatalf("Discarded = %v, want %d entries", r.Discarded, len(want))
+	}
+	for i, w := range want {
+		d := r.Discarded[i]
+		if d.Tag != w.tag || d.Offset != w.offset || !errors.Is(d, w.err) {
+			t.Errorf("Discarded[%d] = %q at %d (%v), want %q at %d (%v)", i, d.Tag, d.Offset, d.Err, w.tag, w.offset, w.err)
+		}
+	}
 }

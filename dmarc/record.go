@@ -127,10 +127,44 @@ func (t Tags) String() string {
 
 // tagByName returns the tag bit for a tag name (any case), or 0.
 func tagByName(name string) Tags {
-	for i, n := range tagNames {
-		if len(n) == len(name) && strings.EqualFold(n, name) {
-			return 1 << i
-		}
+	// c|0x20 is a lower-case letter only when c is that letter in either
+	// case, and every known name is lower-case letters.
+	var k [5]byte
+	if len(name) > len(k) {
+		return 0
+	}
+	for i := 0; i < len(name); i++ {
+		k[i] = name[i] | 0x20
+	}
+	switch string(k[:len(name)]) {
+	case "v":
+		return TagV
+	case "p":
+		return TagP
+	case "sp":
+		return TagSP
+	case "np":
+		return TagNP
+	case "pct":
+		return TagPct
+	case "rua":
+		return TagRUA
+	case "ruf":
+		return TagRUF
+	case "adkim":
+		return TagADKIM
+	case "aspf":
+		return TagASPF
+	case "fo":
+		return TagFO
+	case "rf":
+		return TagRF
+	case "ri":
+		return TagRI
+	case "psd":
+		return TagPSD
+	case "t":
+		return TagT
 	}
 	return 0
 }

@@ -13,6 +13,7 @@ package tagvalue
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Tag is one name=value pair and where it starts in the input.
@@ -74,81 +75,129 @@ const MaxTags = 64
 // with a more lenient rule can go on.
 //
 // Parse does not allocate beyond the returned slice: names and values are
-// substrings of s.
+// substrings of s. A caller that only walks the tags once can use a
+// Scanner instead, which allocates nothing.
 func Parse(s string) (List, error) {
-	n := 1
-	for i := 0; i < len(s); i++ {
-		if s[i] == ';' {
-			n++
-		}
-	}
+	n := strings.Count(s, ";") + 1
 	if n > MaxTags {
 		n = MaxTags
 	}
 	list := make(List, 0, n)
 	var dup error
-	i := 0
-	for i <= len(s) {
-		// One tag-spec runs to the next ';' or the end.
-		end := i
-		for end < len(s) && s[end] != ';' {
-			end++
-		}
-		spec := s[i:end]
-		a, b := trim(spec)
-		if a == b {
-			// Empty tag: allowed only as the last one (a trailing ';').
-			if end < len(s) {
-				return list, &SyntaxError{Offset: i + a, Err: ErrEmptyTag}
-			}
-			break
-		}
-		if len(list) == MaxTags {
-			return list, &SyntaxError{Offset: i + a, Err: fmt.Errorf("more than %d tags", MaxTags)}
-		}
-		body := spec[a:b]
-		eq := -1
-		for k := 0; k < len(body); k++ {
-			if body[k] == '=' {
-				eq = k
-				break
-			}
-		}
-		if eq < 0 {
-			return list, &SyntaxError{Tag: body, Offset: i + a, Err: ErrMissingEquals}
-		}
-		na, nb := trim(body[:eq])
-		name := body[na:nb]
-		if !validName(name) {
-			return list, &SyntaxError{Tag: name, Offset: i + a + na, Err: ErrBadName}
-		}
-		va, vb := trim(body[eq+1:])
-		value := body[eq+1+va : eq+1+vb]
-		for k := 0; k < len(value); k++ {
-			c := value[k]
-			if c >= 0x21 && c <= 0x7e && c != ';' || isSpace(c) {
-				continue
-			}
-			return list, &SyntaxError{Tag: name, Offset: i + a + eq + 1 + va + k, Err: ErrBadValue}
-		}
+	sc := NewScanner(s)
+	for sc.Next() {
+		t := sc.Tag()
 		if dup == nil {
-			for _, t := range list {
-				if t.Name == name {
-					dup = &SyntaxError{Tag: name, Offset: i + a, Err: ErrDuplicateTag}
+			for _, u := range list {
+				if u.Name == t.Name {
+					dup = &SyntaxError{Tag: t.Name, Offset: t.Offset, Err: ErrDuplicateTag}
 					break
 				}
 			}
 		}
-		list = append(list, Tag{Name: name, Value: value, Offset: i + a})
-		if end >= len(s) {
-			break
-		}
-		i = end + 1
+		list = append(list, t)
+	}
+	if sc.err != nil {
+		return list, sc.err
 	}
 	if dup != nil {
 		return list, dup
 	}
 	return list, nil
+}
+
+// Scanner reads a tag list one tag at a time, with the syntax and the
+// MaxTags limit of Parse, without allocating (only a syntax error is
+// allocated). Unlike Parse it does not look for duplicate tags: a caller
+// that knows its tag names can do that more cheaply. Use it like
+// bufio.Scanner:
+//
+//	sc := tagvalue.NewScanner(s)
+//	for sc.Next() {
+//		t := sc.Tag()
+//		...
+//	}
+//	if err := sc.Err(); err != nil { ... }
+type Scanner struct {
+	s   string
+	pos int // start of the next tag-spec; past len(s) when done
+	n   int // tags returned so far
+	tag Tag
+	err *SyntaxError
+}
+
+// NewScanner returns a Scanner over s, positioned before the first tag.
+func NewScanner(s string) Scanner { return Scanner{s: s} }
+
+// Next advances to the next tag, which Tag then returns. It returns false
+// at the end of the list and at the first malformed tag, which Err then
+// reports.
+func (sc *Scanner) Next() bool {
+	s, i := sc.s, sc.pos
+	if i > len(s) {
+		return false
+	}
+	// One tag-spec runs to the next ';' or the end.
+	end := len(s)
+	if k := strings.IndexByte(s[i:], ';'); k >= 0 {
+		end = i + k
+	}
+	spec := s[i:end]
+	a, b := trim(spec)
+	if a == b {
+		// Empty tag: allowed only as the last one (a trailing ';').
+		if end < len(s) {
+			return sc.fail("", i+a, ErrEmptyTag)
+		}
+		sc.pos = len(s) + 1
+		return false
+	}
+	if sc.n == MaxTags {
+		return sc.fail("", i+a, fmt.Errorf("more than %d tags", MaxTags))
+	}
+	body := spec[a:b]
+	eq := strings.IndexByte(body, '=')
+	if eq < 0 {
+		return sc.fail(body, i+a, ErrMissingEquals)
+	}
+	na, nb := trim(body[:eq])
+	name := body[na:nb]
+	if !validName(name) {
+		return sc.fail(name, i+a+na, ErrBadName)
+	}
+	va, vb := trim(body[eq+1:])
+	value := body[eq+1+va : eq+1+vb]
+	for k := 0; k < len(value); k++ {
+		if c := value[k]; c < 0x21 || c > 0x7e {
+			if !isSpace(c) {
+				return sc.fail(name, i+a+eq+1+va+k, ErrBadValue)
+			}
+		}
+	}
+	sc.n++
+	sc.tag = Tag{Name: name, Value: value, Offset: i + a}
+	sc.pos = end + 1
+	return true
+}
+
+// fail ends the scan with a syntax error.
+func (sc *Scanner) fail(tag string, offset int, err error) bool {
+	sc.err = &SyntaxError{Tag: tag, Offset: offset, Err: err}
+	sc.pos = len(sc.s) + 1
+	return false
+}
+
+// Tag returns the tag that the last successful Next read. Its name and
+// value are substrings of the scanned text.
+func (sc *Scanner) Tag() Tag { return sc.tag }
+
+// Err returns the *SyntaxError that stopped the scan, or nil when it
+// reached the end of the list (or has not stopped yet).
+func (sc *Scanner) Err() error {
+	if sc.err == nil {
+		return nil
+	}
+	return sc.err
 }
 
 func validName(s string) bool {

@@ -80,6 +80,113 @@ func TestTagLimit(t *testing.T) {
 	}
 }
 
+// scanAll reads s with a Scanner into a List, the way Parse does without its
+// duplicate check.
+func scanAll(s string) (List, error) {
+	var l List
+	sc := NewScanner(s)
+	for sc.Next() {
+		l = append(l, sc.Tag())
+	}
+	return l, sc.Err()
+}
+
+// checkAgree asserts that a Scanner yields the tags Parse returns, and
+// stops with Parse's error, except that it does not report duplicates.
+func checkAgree(t *testing.T, s string) {
+	t.Helper()
+	want, werr := Parse(s)
+	got, gerr := scanAll(s)
+	if errors.Is(werr, ErrDuplicateTag) {
+		werr = nil
+	}
+	if len(want) != len(got) || (len(want) > 0 && !cmp.Equal(want, got)) {
+		t.Fatalf("Scanner(%q) tags differ from Parse (-parse +scanner):\n%s", s, cmp.Diff(want, got))
+	}
+	if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
+		t.Fatalf("Scanner(%q) error %v, Parse %v", s, gerr, werr)
+	}
+	if gerr != nil {
+		var se *SyntaxError
+		if !errors.As(gerr, &se) {
+			t.Fatalf("Scanner(%q) error %T is not a *SyntaxError", s, gerr)
+		}
+	}
+}
+
+func TestScannerAgreesWithParse(t *testing.T) {
+	var long strings.Builder
+	for i := range MaxTags + 3 {
+		long.WriteString("t" + strings.Repeat("x", i) + "=1;")
+	}
+	for _, s := range []string{
+		"v=DKIM1; k=rsa; p=MIGf", "v=DMARC1;p=none;", "v=DMARC1; p=none; ", " v = DKIM1 ;\r\n\tp = ab cd ",
+		"n=", "", ";", " ; ", "x_1=a=b", "v=DKIM1; k", "v=1;;p=x", "1v=x", "v=1; p-x=y", "v=a\x01b",
+		"p=\"quoted\";x=\x80", "v=1; p=a; v=2", "a=1;a=2;b", "=x", "a =", long.String(), long.String()[:len(long.String())-1],
+	} {
+		checkAgree(t, s)
+	}
+}
+
+func TestScannerSteps(t *testing.T) {
+	sc := NewScanner("a=1; b = 2 ;c")
+	if !sc.Next() || sc.Tag() != (Tag{"a", "1", 0}) {
+		t.Fatalf("first tag: %+v", sc.Tag())
+	}
+	if !sc.Next() || sc.Tag() != (Tag{"b", "2", 5}) {
+		t.Fatalf("second tag: %+v", sc.Tag())
+	}
+	if sc.Err() != nil {
+		t.Fatalf("error before the end: %v", sc.Err())
+	}
+	if sc.Next() {
+		t.Fatalf("third tag %+v has no '='", sc.Tag())
+	}
+	if !errors.Is(sc.Err(), ErrMissingEquals) {
+		t.Fatalf("got %v, want ErrMissingEquals", sc.Err())
+	}
+	if sc.Next() {
+		t.Fatal("Next after an error must stay false")
+	}
+	// Duplicates are the caller's business.
+	sc = NewScanner("a=1;a=2")
+	n := 0
+	for sc.Next() {
+		n++
+	}
+	if n != 2 || sc.Err() != nil {
+		t.Fatalf("got %d tags, %v; want 2, nil", n, sc.Err())
+	}
+}
+
+func TestScannerDoesNotAllocate(t *testing.T) {
+	const rec = "v=DMARC1; p=reject; sp=quarantine; pct=100; rua=mailto:a@example.com; adkim=r; aspf=r; fo=1"
+	n := testing.AllocsPerRun(100, func() {
+		sc := NewScanner(rec)
+		for sc.Next() {
+		}
+		if sc.Err() != nil {
+			t.Fatal(sc.Err())
+		}
+	})
+	if n != 0 {
+		t.Errorf("Scanner allocates %v times per list, want 0", n)
+	}
+}
+
+func BenchmarkScanner(b *testing.B) {
+	const rec = "v=DMARC1; p=reject; sp=quarantine; pct=100; rua=mailto:a@example.com; adkim=r; aspf=r; fo=1"
+	b.ReportAllocs()
+	for b.Loop() {
+		sc := NewScanner(rec)
+		for sc.Next() {
+		}
+		if sc.Err() != nil {
+			b.Fatal(sc.Err())
+		}
+	}
+}
+
 func BenchmarkParse(b *testing.B) {
 	const rec = "v=DMARC1; p=reject; sp=quarantine; pct=100; rua=mailto:a@example.com; adkim=r; aspf=r; fo=1"
 	b.ReportAllocs()
@@ -95,6 +202,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		checkAgree(t, s)
 		l, err := Parse(s)
 		if err != nil {
 			var se *SyntaxError
