@@ -2,8 +2,8 @@ package dmarc
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
+	"strconv"
 
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
@@ -14,20 +14,42 @@ import (
 // organizational domain, from the public suffix list. Names are compared
 // without case and trailing dot; an empty name never aligns.
 func Aligned(mode AlignmentMode, fromDomain, authDomain string) bool {
-	return aligned(mode, dnsname.Canonical(fromDomain), dnsname.Canonical(authDomain), dnsname.OrgDomain)
+	a := aligner{from: dnsname.Canonical(fromDomain), org: dnsname.OrgDomain, orgIsParent: true}
+	return a.aligned(mode, dnsname.Canonical(authDomain))
 }
 
-func aligned(mode AlignmentMode, from, auth string, org func(string) string) bool {
-	if from == "" || auth == "" {
+// aligner decides the alignment of the authenticated domains of one
+// message with its From domain, finding the organizational domain of the
+// From domain at most once.
+type aligner struct {
+	from    string
+	fromOrg string // org(from), once known
+	haveOrg bool
+	org     func(string) string
+	// orgIsParent says that org(n) is n or one of its parent domains
+	// (true of the public suffix list and of the tree walk): a name that
+	// is neither fromOrg nor below it then cannot have fromOrg as its
+	// organizational domain, and org need not be asked.
+	orgIsParent bool
+}
+
+func (a *aligner) aligned(mode AlignmentMode, auth string) bool {
+	if a.from == "" || auth == "" {
 		return false
 	}
-	if from == auth {
+	if a.from == auth {
 		return true
 	}
 	if mode == Strict {
 		return false
 	}
-	return org(from) == org(auth)
+	if !a.haveOrg {
+		a.fromOrg, a.haveOrg = a.org(a.from), true
+	}
+	if a.orgIsParent && !dnsname.IsSubdomain(auth, a.fromOrg) {
+		return false
+	}
+	return a.org(auth) == a.fromOrg
 }
 
 // AuthResult is an SPF or DKIM result as Evaluate needs it, spelled as in
@@ -137,6 +159,13 @@ type Result struct {
 // WithOrgDomain.
 func Evaluate(lr *LookupResult, in Input, opts ...Option) Result {
 	o := collect(opts)
+	return evaluate(lr, in, &o)
+}
+
+// evaluate is Evaluate with the options collected. o.fromOrg, when set,
+// is the organizational domain of the From domain as o.orgDomain (or the
+// public suffix list) finds it.
+func evaluate(lr *LookupResult, in Input, o *options) Result {
 	var from string
 	if lr != nil {
 		from = lr.Domain // normalized by Lookup (A-labels)
@@ -159,15 +188,15 @@ func Evaluate(lr *LookupResult, in Input, opts ...Option) Result {
 	}
 	rec := lr.Record
 	res.Record, res.PolicyDomain, res.Discovery = rec, lr.PolicyDomain, lr.Discovery
-	org := o.orgDomain
-	if org == nil {
-		org = dnsname.OrgDomain
+	al := aligner{from: from, fromOrg: o.fromOrg, haveOrg: o.fromOrg != "", org: o.orgDomain, orgIsParent: o.orgIsParent}
+	if al.org == nil {
+		al.org, al.orgIsParent = dnsname.OrgDomain, true
 	}
 
 	temp := false
 	for _, d := range in.DKIM {
 		dom := dnsname.Canonical(d.Domain)
-		if !aligned(rec.ADKIM, from, dom, org) {
+		if !al.aligned(rec.ADKIM, dom) {
 			continue
 		}
 		switch d.Result {
@@ -180,7 +209,7 @@ func Evaluate(lr *LookupResult, in Input, opts ...Option) Result {
 			temp = true
 		}
 	}
-	if dom := dnsname.Canonical(in.SPF.Domain); aligned(rec.ASPF, from, dom, org) {
+	if dom := dnsname.Canonical(in.SPF.Domain); al.aligned(rec.ASPF, dom) {
 		switch in.SPF.Result {
 		case AuthPass:
 			res.SPFAligned = true
@@ -210,7 +239,7 @@ func Evaluate(lr *LookupResult, in Input, opts ...Option) Result {
 	switch {
 	case res.DKIMAligned || res.SPFAligned:
 		res.Status = StatusPass
-		res.Reason = fmt.Sprintf("%s passed for %s, aligned with %s", res.AlignedBy, res.AlignedDomain, from)
+		res.Reason = string(res.AlignedBy) + " passed for " + res.AlignedDomain + ", aligned with " + from
 		return res
 	case temp:
 		res.Status = StatusTempError
@@ -231,13 +260,14 @@ func Evaluate(lr *LookupResult, in Input, opts ...Option) Result {
 			res.Disposition = res.Policy.weaker()
 		}
 	}
-	res.Reason = fmt.Sprintf("no aligned SPF or DKIM pass for %s; policy %s=%s", from, res.PolicyTag, res.Policy)
+	testNote, sampleNote := "", ""
 	if rec.Testing {
-		res.Reason += " (t=y: one step weaker)"
+		testNote = " (t=y: one step weaker)"
 	}
 	if !res.Sampled {
-		res.Reason += fmt.Sprintf(", message outside pct=%d: %s", rec.Percent, res.Disposition)
+		sampleNote = ", message outside pct=" + strconv.Itoa(rec.Percent) + ": " + string(res.Disposition)
 	}
+	res.Reason = "no aligned SPF or DKIM pass for " + from + "; policy " + res.PolicyTag + "=" + string(res.Policy) + testNote + sampleNote
 	return res
 }
 
@@ -248,7 +278,8 @@ func Evaluate(lr *LookupResult, in Input, opts ...Option) Result {
 // StatusPermError too. Under WithTreeWalk, Verify also finds the
 // organizational domains of the authenticated domains by tree walk.
 func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
-	lr, err := Lookup(ctx, r, in.FromDomain, opts...)
+	o := collect(opts)
+	lr, err := lookup(ctx, r, in.FromDomain, &o)
 	if err != nil {
 		res := Result{Status: StatusPermError, FromDomain: lr.Domain, PolicyDomain: lr.PolicyDomain, Disposition: None, Err: err}
 		if IsTemporary(err) {
@@ -258,13 +289,17 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 		return res
 	}
 	var tempErr error
-	if o := collect(opts); o.treeWalk && lr.Record != nil {
+	if !o.treeWalk && o.orgDomain == nil {
+		// Lookup found the organizational domain with the public suffix list.
+		o.fromOrg = lr.OrgDomain
+	}
+	if o.treeWalk && lr.Record != nil {
 		orgs := map[string]string{lr.Domain: lr.OrgDomain}
 		names := []string{in.SPF.Domain}
 		for _, d := range in.DKIM {
 			names = append(names, d.Domain)
 		}
-		w := &walker{r: r, res: &LookupResult{}}
+		w := &walker{r: r, res: &LookupResult{}, cache: make(map[string]answer)}
 		for _, n := range names {
 			d, err := dnsname.Normalize(n)
 			if err != nil {
@@ -283,14 +318,16 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 			}
 			orgs[d] = od
 		}
-		opts = append(opts[:len(opts):len(opts)], WithOrgDomain(func(n string) string {
+		o.orgDomain = func(n string) string {
 			if o, ok := orgs[n]; ok {
 				return o
 			}
 			return n
-		}))
+		}
+		// Every value is the name or one of its parents (walkNames).
+		o.fromOrg, o.orgIsParent = lr.OrgDomain, true
 	}
-	res := Evaluate(lr, in, opts...)
+	res := evaluate(lr, in, &o)
 	if res.Status == StatusFail && tempErr != nil {
 		res.Status, res.Disposition, res.Err = StatusTempError, None, tempErr
 		res.Reason = "no aligned pass, and the organizational domain of an identifier could not be determined: " + tempErr.Error()

@@ -69,16 +69,25 @@ type options struct {
 	rand      Rand
 	ignorePct bool
 	orgDomain func(string) string
+
+	// Set by Verify for evaluate: the organizational domain of the From
+	// domain, already known from Lookup, and whether orgDomain returns a
+	// name or one of its parents (see aligner).
+	fromOrg     string
+	orgIsParent bool
 }
 
 func collect(opts []Option) options {
-	var o options
+	if len(opts) == 0 {
+		return options{} // o below escapes to the options' functions
+	}
+	o := new(options)
 	for _, f := range opts {
 		if f != nil {
-			f(&o)
+			f(o)
 		}
 	}
-	return o
+	return *o
 }
 
 // WithTreeWalk makes Lookup and Verify discover policies and organizational
@@ -154,6 +163,11 @@ const MaxTreeWalk = 8
 //   - an invalid fromDomain: the *dnsname.Error from normalizing it.
 func Lookup(ctx context.Context, r Resolver, fromDomain string, opts ...Option) (*LookupResult, error) {
 	o := collect(opts)
+	return lookup(ctx, r, fromDomain, &o)
+}
+
+// lookup is Lookup with the options collected.
+func lookup(ctx context.Context, r Resolver, fromDomain string, o *options) (*LookupResult, error) {
 	res := &LookupResult{}
 	d, err := dnsname.Normalize(fromDomain)
 	if err != nil {
@@ -162,13 +176,20 @@ func Lookup(ctx context.Context, r Resolver, fromDomain string, opts ...Option) 
 	res.Domain = d
 	w := &walker{r: r, res: res}
 	if o.treeWalk {
+		w.cache = make(map[string]answer) // the organizational domain walk asks again
 		err = w.treeWalk(ctx, d)
 	} else {
+		res.Queries = make([]string, 0, 2)
 		res.OrgDomain = dnsname.OrgDomain(d)
+		// Both query names in one allocation.
+		names := "_dmarc." + d
+		if res.OrgDomain != d {
+			names += "_dmarc." + res.OrgDomain
+		}
 		var done bool
-		done, err = w.try(ctx, d, DiscoveryAuthor)
+		done, err = w.try(ctx, d, names[:len("_dmarc.")+len(d)], DiscoveryAuthor)
 		if err == nil && !done && res.OrgDomain != d {
-			_, err = w.try(ctx, res.OrgDomain, DiscoveryOrgDomain)
+			_, err = w.try(ctx, res.OrgDomain, names[len("_dmarc.")+len(d):], DiscoveryOrgDomain)
 		}
 	}
 	if err != nil {
@@ -185,7 +206,8 @@ func Lookup(ctx context.Context, r Resolver, fromDomain string, opts ...Option) 
 	return res, nil
 }
 
-// walker runs the queries of one discovery and remembers their answers.
+// walker runs the queries of one discovery and, when cache is not nil,
+// remembers their answers.
 type walker struct {
 	r     Resolver
 	res   *LookupResult
@@ -193,16 +215,20 @@ type walker struct {
 }
 
 type answer struct {
-	records []string // the TXT records that start with v=DMARC1
-	err     error    // temporary failure
+	n      int    // the number of TXT records that start with v=DMARC1
+	record string // the first of them
+	err    error  // temporary failure
 }
 
-// query returns the DMARC records at _dmarc.<domain>.
-func (w *walker) query(ctx context.Context, domain string) answer {
+// query returns the DMARC records at _dmarc.<domain>. name is that query
+// name, or "" to have query build it.
+func (w *walker) query(ctx context.Context, domain, name string) answer {
 	if a, ok := w.cache[domain]; ok {
 		return a
 	}
-	name := "_dmarc." + domain
+	if name == "" {
+		name = "_dmarc." + domain
+	}
 	w.res.Queries = append(w.res.Queries, name)
 	var a answer
 	if err := ctx.Err(); err != nil {
@@ -214,36 +240,38 @@ func (w *walker) query(ctx context.Context, domain string) answer {
 		}
 		for _, t := range txts {
 			if isDMARC(t) {
-				a.records = append(a.records, t)
+				if a.n == 0 {
+					a.record = t
+				}
+				a.n++
 			}
 		}
 	}
-	if w.cache == nil {
-		w.cache = make(map[string]answer)
+	if w.cache != nil {
+		w.cache[domain] = a
 	}
-	w.cache[domain] = a
 	return a
 }
 
 // try looks for the policy at domain; done reports that discovery ends
 // there (a record, several records or an invalid one).
-func (w *walker) try(ctx context.Context, domain string, how Discovery) (done bool, err error) {
-	a := w.query(ctx, domain)
+func (w *walker) try(ctx context.Context, domain, name string, how Discovery) (done bool, err error) {
+	a := w.query(ctx, domain, name)
 	switch {
 	case a.err != nil:
 		return true, a.err
-	case len(a.records) == 0:
+	case a.n == 0:
 		return false, nil
-	case len(a.records) > 1:
+	case a.n > 1:
 		w.res.PolicyDomain = domain
 		w.res.Findings = append(w.res.Findings, Finding{Code: FindingMultipleRecords,
-			Message: fmt.Sprintf("%d DMARC records at _dmarc.%s: receivers apply no policy", len(a.records), domain)})
+			Message: fmt.Sprintf("%d DMARC records at _dmarc.%s: receivers apply no policy", a.n, domain)})
 		return true, nil
 	}
-	w.res.PolicyDomain, w.res.TXT = domain, a.records[0]
-	rec, err := Parse(a.records[0])
+	w.res.PolicyDomain, w.res.TXT = domain, a.record
+	rec, err := Parse(a.record)
 	if err != nil {
-		return true, &RecordError{Name: "_dmarc." + domain, TXT: a.records[0], Err: err}
+		return true, &RecordError{Name: "_dmarc." + domain, TXT: a.record, Err: err}
 	}
 	w.res.Record, w.res.Discovery = rec, how
 	return true, nil
@@ -290,7 +318,7 @@ func (w *walker) treeWalk(ctx context.Context, domain string) error {
 		if i == 0 {
 			how = DiscoveryAuthor
 		}
-		done, err := w.try(ctx, name, how)
+		done, err := w.try(ctx, name, "", how)
 		if err != nil {
 			return err
 		}
@@ -310,14 +338,14 @@ func (w *walker) treeWalk(ctx context.Context, domain string) error {
 func (w *walker) orgDomain(ctx context.Context, domain string) (string, error) {
 	org := domain
 	for _, name := range walkNames(domain) {
-		a := w.query(ctx, name)
+		a := w.query(ctx, name, "")
 		if a.err != nil {
 			return domain, a.err
 		}
-		if len(a.records) != 1 {
+		if a.n != 1 {
 			continue
 		}
-		rec, err := Parse(a.records[0])
+		rec, err := Parse(a.record)
 		if err != nil {
 			continue
 		}
@@ -361,6 +389,13 @@ func (w *walker) checkExists(ctx context.Context, domain string) error {
 // isNotFound reports a resolver error meaning the name or the record does
 // not exist.
 func isNotFound(err error) bool {
+	if de, ok := err.(*net.DNSError); ok {
+		return de.IsNotFound // the common case, without errors.As's allocation
+	}
+	return isNotFoundWrapped(err)
+}
+
+func isNotFoundWrapped(err error) bool {
 	var de *net.DNSError
 	return errors.As(err, &de) && de.IsNotFound
 }

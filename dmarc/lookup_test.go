@@ -305,3 +305,73 @@ func TestVerifyTreeWalkTemporaryOrgDomain(t *testing.T) {
 		t.Fatalf("result %s, want pass once DNS answers", res.Status)
 	}
 }
+
+// An organizational-domain function given with WithOrgDomain may map a
+// name to an unrelated domain (here a company's second domain): Evaluate
+// must ask it about every relaxed identifier, not only about names under
+// the From domain's organizational domain.
+func TestEvaluateWithOrgDomainUnrelated(t *testing.T) {
+	org := func(n string) string {
+		switch n {
+		case "example.net", "mail.example.net", "example.com", "news.example.com":
+			return "example.com"
+		}
+		return n
+	}
+	lr := &dmarc.LookupResult{Domain: "news.example.com", PolicyDomain: "example.com", OrgDomain: "example.com",
+		Discovery: dmarc.DiscoveryOrgDomain, Record: dmarc.MustParse("v=DMARC1; p=reject")}
+	in := dmarc.Input{FromDomain: "news.example.com",
+		SPF:  dmarc.SPFResult{Domain: "bounce.esp.example", Result: dmarc.AuthPass},
+		DKIM: []dmarc.DKIMResult{{Domain: "mail.example.net", Selector: "s", Result: dmarc.AuthPass}}}
+	res := dmarc.Evaluate(lr, in, dmarc.WithOrgDomain(org))
+	if res.Status != dmarc.StatusPass || res.AlignedDomain != "mail.example.net" {
+		t.Errorf("with WithOrgDomain: %s by %q (%s), want pass by mail.example.net", res.Status, res.AlignedDomain, res.Reason)
+	}
+	if res := dmarc.Evaluate(lr, in); res.Status != dmarc.StatusFail {
+		t.Errorf("with the public suffix list: %s (%s), want fail", res.Status, res.Reason)
+	}
+}
+
+// Verify is Lookup then Evaluate: the organizational domain it reuses from
+// Lookup changes no result.
+func TestVerifyIsLookupThenEvaluate(t *testing.T) {
+	const zone = `$ORIGIN example.
+_dmarc.shop         300 TXT "v=DMARC1; p=reject; sp=quarantine; adkim=r; aspf=s"
+_dmarc.news.shop    300 TXT "v=DMARC1; p=quarantine; adkim=s"
+_dmarc.co.uk.       300 TXT "v=DMARC1; p=none"
+_dmarc.shop.co.uk.  300 TXT "v=DMARC1; p=reject"
+`
+	fake := domainauth.MustFakeResolver(zone)
+	ctx := context.Background()
+	froms := []string{"shop.example", "www.shop.example", "a.b.shop.example", "news.shop.example", "x.news.shop.example",
+		"shop.co.uk", "mail.shop.co.uk", "other.example", "SHOP.example.", "192.0.2.1"}
+	auths := []string{"shop.example", "mail.shop.example", "news.shop.example", "esp.example", "example", "co.uk",
+		"shop.co.uk", "m.shop.co.uk", "evil.co.uk", "", "Mail.Shop.Example.", "bad..shop.example"}
+	for _, from := range froms {
+		for _, spf := range auths {
+			for _, dk := range auths {
+				in := dmarc.Input{FromDomain: from,
+					SPF:  dmarc.SPFResult{Domain: spf, Result: dmarc.AuthPass},
+					DKIM: []dmarc.DKIMResult{{Domain: dk, Selector: "s", Result: dmarc.AuthPass}}}
+				for _, opts := range [][]dmarc.Option{nil, {dmarc.WithTreeWalk()}} {
+					got := dmarc.Verify(ctx, fake, in, opts...)
+					lr, err := dmarc.Lookup(ctx, fake, from, opts...)
+					if err != nil {
+						if got.Err == nil || got.Err.Error() != err.Error() {
+							t.Errorf("%+v: Verify error %v, Lookup error %v", in, got.Err, err)
+						}
+						continue
+					}
+					if len(opts) > 0 && lr.Record != nil {
+						continue // under the tree walk Verify also walks for the identifiers' organizational domains
+					}
+					want := dmarc.Evaluate(lr, in, opts...)
+					if got.Status != want.Status || got.AlignedBy != want.AlignedBy || got.AlignedDomain != want.AlignedDomain ||
+						got.SPFAligned != want.SPFAligned || got.DKIMAligned != want.DKIMAligned || got.Reason != want.Reason {
+						t.Errorf("%+v %d options: Verify %+v, Lookup+Evaluate %+v", in, len(opts), got, want)
+					}
+				}
+			}
+		}
+	}
+}
