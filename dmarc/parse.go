@@ -31,19 +31,20 @@ const MaxURIs = 32
 // Record.Findings says what RFC 7489 and RFC 9989 receivers read
 // differently in the record.
 func Parse(txt string) (*Record, error) {
-	ts := newTagScanner(txt)
+	ts := tagScanner{sc: tagvalue.NewScanner(txt)}
 	// The first tag must be v=DMARC1; a malformed tag before it makes the
 	// text something else.
 	if !ts.next() || ts.bad != nil {
 		pe := &ParseError{Tag: "v", Err: ErrNotDMARC}
-		for ts.bad != nil && ts.next() {
-		}
-		if ts.bad == nil && ts.ntags > 0 {
-			pe.Offset = ts.tag.Offset // the first well-formed tag
+		for ts.bad != nil {
+			ts.bad = nil
+			if ts.next() && ts.bad == nil {
+				pe.Offset = ts.sc.Tag().Offset // the first well-formed tag
+			}
 		}
 		return nil, pe
 	}
-	if v := ts.tag; !strings.EqualFold(v.Name, "v") {
+	if v := ts.sc.Tag(); !strings.EqualFold(v.Name, "v") {
 		return nil, &ParseError{Tag: "v", Offset: v.Offset, Err: ErrNotDMARC}
 	} else if v.Value != "DMARC1" {
 		return nil, &ParseError{Tag: v.Name, Offset: v.Offset, Value: v.Value, Err: ErrNotDMARC}
@@ -62,13 +63,20 @@ func Parse(txt string) (*Record, error) {
 		policyErr   *ParseError // invalid p or sp: decides between fallback and rejection
 		subPolicyOK = true
 		bad         []*ParseError // malformed tags, listed first in Discarded
+		uris        []URI         // storage for RUA and RUF
 	)
-	for ts.next() {
-		if ts.bad != nil {
+	for {
+		// ts.next, by hand: the call is not inlined.
+		if !ts.sc.Next() {
+			if !ts.malformed() {
+				break
+			}
 			bad = append(bad, ts.bad)
+			ts.bad = nil
 			continue
 		}
-		t := ts.tag
+		ts.ntags++
+		t := ts.sc.Tag()
 		bit := tagByName(t.Name)
 		if bit == 0 {
 			continue // unknown tags MUST be ignored (RFC 7489 section 6.3)
@@ -117,7 +125,11 @@ func Parse(txt string) (*Record, error) {
 			r.Percent = int(n)
 			r.Present |= TagPct
 		case TagRUA, TagRUF:
-			us := parseURIs(t, &r.Discarded)
+			after := "" // the text after this tag
+			if k := strings.IndexByte(txt[t.Offset:], ';'); k >= 0 {
+				after = txt[t.Offset+k+1:]
+			}
+			us := parseURIs(t, &r.Discarded, &uris, after)
 			if len(us) == 0 {
 				continue
 			}
@@ -232,51 +244,37 @@ func MustParse(txt string) *Record {
 }
 
 // tagScanner reads the tags of a record like tagvalue.Scanner, but skips a
-// malformed tag instead of stopping: next then sets bad and the scan goes
-// on after the tag's ';', as if the rest were a new list (with its own
-// tagvalue.MaxTags). It stops once MaxTags well-formed tags have been read
-// when it meets a malformed one, and after MaxTags malformed tags.
+// malformed tag instead of stopping: next then sets bad, and the scan goes
+// on after the tag's ';' (tagvalue.Scanner.Resume). It stops at a
+// malformed tag once MaxTags well-formed tags have been read, and after
+// MaxTags malformed tags.
 type tagScanner struct {
-	txt   string
-	base  int // offset in txt of the text sc reads
 	sc    tagvalue.Scanner
-	tag   tagvalue.Tag // the tag read by next, Offset in txt
-	bad   *ParseError  // or the malformed tag next met
-	ntags int          // well-formed tags read
-	nbad  int          // malformed tags met
+	bad   *ParseError // the malformed tag next met; the caller clears it
+	ntags int         // well-formed tags read
+	nbad  int         // malformed tags met
 	done  bool
 }
 
-func newTagScanner(txt string) tagScanner {
-	return tagScanner{txt: txt, sc: tagvalue.NewScanner(txt)}
-}
-
-// next reads the next tag, well-formed (bad nil, tag set) or not (bad set),
-// and reports false at the end of the text.
+// next reads the next tag, well-formed (sc.Tag) or not (bad set), and
+// reports false at the end of the text.
 func (ts *tagScanner) next() bool {
-	ts.bad = nil
-	if ts.done {
-		return false
-	}
 	if ts.sc.Next() {
-		ts.tag = ts.sc.Tag()
-		ts.tag.Offset += ts.base
 		ts.ntags++
 		return true
 	}
-	ts.done = true
+	return ts.malformed()
+}
+
+// malformed is next after the Scanner stopped.
+func (ts *tagScanner) malformed() bool {
 	se, ok := ts.sc.Err().(*tagvalue.SyntaxError)
-	if !ok {
+	if !ok || ts.done {
 		return false // the end of the text
 	}
-	at := ts.base + se.Offset
-	ts.bad = &ParseError{Tag: se.Tag, Offset: at, Err: fmt.Errorf("%w: %w", ErrSyntax, se.Err)}
+	ts.bad = &ParseError{Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSyntax, se.Err)}
 	ts.nbad++
-	if next := strings.IndexByte(ts.txt[at:], ';'); next >= 0 && ts.nbad < tagvalue.MaxTags && ts.ntags < tagvalue.MaxTags {
-		ts.base = at + next + 1
-		ts.sc = tagvalue.NewScanner(ts.txt[ts.base:])
-		ts.done = false
-	}
+	ts.done = ts.nbad >= tagvalue.MaxTags || ts.ntags >= tagvalue.MaxTags || !ts.sc.Resume()
 	return true
 }
 
@@ -409,15 +407,21 @@ func parseRF(s string) (string, bool) {
 }
 
 // parseURIs parses a comma-separated list of DMARC URIs, keeping the valid
-// ones and recording the others in *discarded.
-func parseURIs(t tagvalue.Tag, discarded *[]*ParseError) []URI {
-	n := strings.Count(t.Value, ",") + 1
-	if n > MaxURIs {
-		n = MaxURIs
+// ones and recording the others in *discarded. It takes the URIs' storage
+// from *pool, which it allocates, when too small, with room for a later
+// list in the rest of the record (after): one allocation for rua and ruf.
+func parseURIs(t tagvalue.Tag, discarded *[]*ParseError, pool *[]URI, after string) []URI {
+	n := min(strings.Count(t.Value, ",")+1, MaxURIs)
+	if cap(*pool)-len(*pool) < n {
+		extra := 0
+		if after != "" {
+			extra = min(strings.Count(after, ",")+1, MaxURIs)
+		}
+		*pool = make([]URI, 0, n+extra)
 	}
-	us := make([]URI, 0, n)
-	s := t.Value
-	for len(us) < MaxURIs {
+	start := len(*pool)
+	us := (*pool)[start : start : start+n] // at most n URIs: no reallocation
+	for s := t.Value; len(us) < MaxURIs; {
 		part, rest, more := strings.Cut(s, ",")
 		u, err := parseURI(trimWSP(part))
 		if err != nil {
@@ -430,7 +434,8 @@ func parseURIs(t tagvalue.Tag, discarded *[]*ParseError) []URI {
 		}
 		s = rest
 	}
-	return us
+	*pool = (*pool)[:start+len(us)]
+	return us[:len(us):len(us)]
 }
 
 // ParseURI parses one DMARC report URI with its optional size limit

@@ -254,3 +254,16 @@ func TestParseDiscardedOrder(t *testing.T) {
 		}
 	}
 }
+
+// RUA and RUF are independent slices: appending to one leaves the other
+// alone (Parse stores them in one allocation).
+func TestParseURIListsIndependent(t *testing.T) {
+	r := dmarc.MustParse("v=DMARC1; p=none; rua=mailto:a@example.com,bogus,mailto:b@example.com; ruf=mailto:f@example.com")
+	if len(r.RUA) != 2 || len(r.RUF) != 1 {
+		t.Fatalf("RUA %v, RUF %v", r.RUA, r.RUF)
+	}
+	_ = append(r.RUA, dmarc.URI{Address: "mailto:x@example.com"})
+	if r.RUF[0].Address != "mailto:f@example.com" {
+		t.Errorf("appending to RUA changed RUF to %v", r.RUF)
+	}
+}

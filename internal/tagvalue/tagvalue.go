@@ -133,6 +133,58 @@ func NewScanner(s string) Scanner { return Scanner{s: s} }
 // at the end of the list and at the first malformed tag, which Err then
 // reports.
 func (sc *Scanner) Next() bool {
+	// The common case in one pass: name = value followed by ';' or the
+	// end. Anything else (an empty or malformed tag, the end, the tag
+	// limit) goes to next, which also finds the error.
+	s, i := sc.s, sc.pos
+	if i >= len(s) || sc.n == MaxTags {
+		return sc.next()
+	}
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	start := i
+	if i == len(s) || !isAlpha(s[i]) {
+		return sc.next()
+	}
+	for i++; i < len(s) && nameChar[s[i]]; i++ {
+	}
+	nameEnd := i
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	if i == len(s) || s[i] != '=' {
+		return sc.next()
+	}
+	for i++; i < len(s) && isSpace(s[i]); i++ {
+	}
+	vstart, vend := i, i
+	for ; i < len(s); i++ {
+		if c := s[i]; c > ' ' && c < 0x7f {
+			if c == ';' {
+				break
+			}
+			vend = i + 1
+		} else if !isSpace(c) {
+			return sc.next()
+		}
+	}
+	sc.n++
+	sc.tag = Tag{Name: s[start:nameEnd], Value: s[vstart:vend], Offset: start}
+	sc.pos = i + 1
+	return true
+}
+
+// nameChar holds the characters of a tag name after the first.
+var nameChar = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isAlpha(byte(c)) || c >= '0' && c <= '9' || c == '_'
+	}
+	return t
+}()
+
+// next is Next for every case, one tag-spec at a time.
+func (sc *Scanner) next() bool {
 	s, i := sc.s, sc.pos
 	if i > len(s) {
 		return false
@@ -185,6 +237,23 @@ func (sc *Scanner) fail(tag string, offset int, err error) bool {
 	sc.err = &SyntaxError{Tag: tag, Offset: offset, Err: err}
 	sc.pos = len(sc.s) + 1
 	return false
+}
+
+// Resume goes on after the malformed tag that stopped the scan: Next then
+// reads the tags after the next ';' as if they were a new list (the
+// MaxTags limit counts anew), with offsets still in the whole text. Err is
+// nil again. Resume returns false, and does nothing, when the scan did not
+// stop at an error or no ';' follows the error.
+func (sc *Scanner) Resume() bool {
+	if sc.err == nil {
+		return false
+	}
+	k := strings.IndexByte(sc.s[sc.err.Offset:], ';')
+	if k < 0 {
+		return false
+	}
+	sc.pos, sc.n, sc.err = sc.err.Offset+k+1, 0, nil
+	return true
 }
 
 // Tag returns the tag that the last successful Next read. Its name and

@@ -81,36 +81,87 @@ func TestTagLimit(t *testing.T) {
 }
 
 // scanAll reads s with a Scanner into a List, the way Parse does without its
-// duplicate check.
-func scanAll(s string) (List, error) {
+// duplicate check; slow uses only the general path of Next.
+func scanAll(s string, slow bool) (List, error) {
 	var l List
 	sc := NewScanner(s)
-	for sc.Next() {
+	for slow && sc.next() || !slow && sc.Next() {
 		l = append(l, sc.Tag())
 	}
 	return l, sc.Err()
 }
 
 // checkAgree asserts that a Scanner yields the tags Parse returns, and
-// stops with Parse's error, except that it does not report duplicates.
+// stops with Parse's error, except that it does not report duplicates; and
+// that Next's one-pass path reads what the general path reads.
 func checkAgree(t *testing.T, s string) {
 	t.Helper()
 	want, werr := Parse(s)
-	got, gerr := scanAll(s)
 	if errors.Is(werr, ErrDuplicateTag) {
 		werr = nil
 	}
-	if len(want) != len(got) || (len(want) > 0 && !cmp.Equal(want, got)) {
-		t.Fatalf("Scanner(%q) tags differ from Parse (-parse +scanner):\n%s", s, cmp.Diff(want, got))
-	}
-	if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
-		t.Fatalf("Scanner(%q) error %v, Parse %v", s, gerr, werr)
-	}
-	if gerr != nil {
-		var se *SyntaxError
-		if !errors.As(gerr, &se) {
-			t.Fatalf("Scanner(%q) error %T is not a *SyntaxError", s, gerr)
+	for _, slow := range []bool{false, true} {
+		got, gerr := scanAll(s, slow)
+		if len(want) != len(got) || (len(want) > 0 && !cmp.Equal(want, got)) {
+			t.Fatalf("Scanner(%q) (slow %v) tags differ from Parse (-parse +scanner):\n%s", s, slow, cmp.Diff(want, got))
 		}
+		if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
+			t.Fatalf("Scanner(%q) (slow %v) error %v, Parse %v", s, slow, gerr, werr)
+		}
+		if gerr != nil {
+			var se *SyntaxError
+			if !errors.As(gerr, &se) {
+				t.Fatalf("Scanner(%q) error %T is not a *SyntaxError", s, gerr)
+			}
+		}
+	}
+	checkResume(t, s)
+}
+
+// checkResume asserts that Resume reads on like Parse of the text after
+// the malformed tag's ';' would, with offsets in the whole text.
+func checkResume(t *testing.T, s string) {
+	t.Helper()
+	sc := NewScanner(s)
+	base := 0
+	for round := 0; ; round++ {
+		want, werr := Parse(s[base:])
+		if errors.Is(werr, ErrDuplicateTag) {
+			werr = nil
+		}
+		var got List
+		for sc.Next() {
+			got = append(got, sc.Tag())
+		}
+		if len(got) != len(want) {
+			t.Fatalf("round %d of %q after offset %d: %d tags, Parse gives %d", round, s, base, len(got), len(want))
+		}
+		for i := range got {
+			if w := want[i]; got[i] != (Tag{w.Name, w.Value, w.Offset + base}) {
+				t.Fatalf("round %d of %q: tag %+v, Parse gives %+v at +%d", round, s, got[i], w, base)
+			}
+		}
+		var se *SyntaxError
+		if werr == nil {
+			if sc.Err() != nil || sc.Resume() {
+				t.Fatalf("round %d of %q: error %v at the end, or Resume true", round, s, sc.Err())
+			}
+			return
+		}
+		if !errors.As(sc.Err(), &se) || !errors.As(werr, new(*SyntaxError)) {
+			t.Fatalf("round %d of %q: error %v, Parse %v", round, s, sc.Err(), werr)
+		}
+		k := strings.IndexByte(s[se.Offset:], ';')
+		if sc.Resume() != (k >= 0) {
+			t.Fatalf("round %d of %q: Resume after %v must be %v", round, s, se, k >= 0)
+		}
+		if k < 0 {
+			return
+		}
+		if sc.Err() != nil {
+			t.Fatalf("Err after Resume: %v", sc.Err())
+		}
+		base = se.Offset + k + 1
 	}
 }
 
@@ -147,6 +198,27 @@ func TestScannerSteps(t *testing.T) {
 	}
 	if sc.Next() {
 		t.Fatal("Next after an error must stay false")
+	}
+	if sc.Resume() {
+		t.Fatal("Resume after the last tag-spec must be false")
+	}
+	sc = NewScanner("a=1; b; c=3;; d=4")
+	var got []string
+	var errs []error
+	for {
+		for sc.Next() {
+			got = append(got, sc.Tag().Name)
+		}
+		if sc.Err() == nil {
+			break
+		}
+		errs = append(errs, sc.Err())
+		if !sc.Resume() {
+			break
+		}
+	}
+	if strings.Join(got, ",") != "a,c,d" || len(errs) != 2 || !errors.Is(errs[0], ErrMissingEquals) || !errors.Is(errs[1], ErrEmptyTag) {
+		t.Fatalf("resumed scan: tags %v, errors %v; want a,c,d and missing '=', empty tag", got, errs)
 	}
 	// Duplicates are the caller's business.
 	sc = NewScanner("a=1;a=2")
