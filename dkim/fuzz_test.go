@@ -5,7 +5,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
+	"time"
 
+	"github.com/domainauth/domainauth"
 	"github.com/domainauth/domainauth/dkim"
 )
 
@@ -122,6 +125,69 @@ func FuzzCanonicalizeHeader(f *testing.F) {
 		s := string(dkim.CanonicalizeHeader(nil, field, dkim.Simple))
 		if !strings.HasSuffix(s, "\r\n") || !strings.HasSuffix(r, "\r\n") {
 			t.Fatalf("no final CRLF: %q %q", s, r)
+		}
+	})
+}
+
+// FuzzVerify feeds whole messages to Verifier.Verify: header parsing,
+// DKIM-Signature parsing, key lookup and both canonicalizations on
+// arbitrary bytes. Verify must not panic, every result must carry a status
+// and say why it did not pass, and the in-memory fast path (a
+// *bytes.Reader, whose body is handed to the canonicalizers without a
+// copy) must agree with the streaming path (a reader that returns one
+// byte at a time).
+func FuzzVerify(f *testing.F) {
+	rk, ek := testKeys(f)
+	rrec, _ := dkim.NewKey(rk.Public())
+	erec, _ := dkim.NewKey(ek.Public())
+	res := domainauth.MustFakeResolver(`$ORIGIN example.com.
+rsa._domainkey TXT "` + rrec.String() + `"
+ed._domainkey  TXT "` + erec.String() + `"
+`)
+	now := time.Unix(1700000000, 0)
+	sign := func(msg string, o dkim.SignOptions) string {
+		o.Domain, o.Now = "example.com", func() time.Time { return now }
+		var b bytes.Buffer
+		if err := dkim.SignMessage(&b, strings.NewReader(msg), o); err != nil {
+			f.Fatal(err)
+		}
+		return b.String()
+	}
+	f.Add(sign(testMessage, dkim.SignOptions{Selector: "ed", Key: ek}))
+	f.Add(sign(testMessage, dkim.SignOptions{Selector: "rsa", Key: rk, HeaderCanonicalization: dkim.Simple, BodyCanonicalization: dkim.Simple}))
+	f.Add(sign(strings.ReplaceAll(testMessage, "\r\n", "\n"), dkim.SignOptions{Selector: "ed", Key: ek, BodyLength: true}))
+	f.Add(sign("From: a@example.com\r\n\r\n \t x  \r\n\r\n\r\n", dkim.SignOptions{Selector: "ed", Key: ek, BodyCanonicalization: dkim.Relaxed}))
+	f.Add("DKIM-Signature: v=1; a=ed25519-sha256; d=example.com; s=ed; h=from; bh=; b=\r\nFrom: x\r\n\r\nbody")
+	f.Add("DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=missing; l=3; h=from:from; bh=AA==; b=AA==\r\nFrom: x\r\n\r\n")
+	f.Add("no header at all")
+	v := &dkim.Verifier{Resolver: res, Now: func() time.Time { return now }}
+	f.Fuzz(func(t *testing.T, msg string) {
+		fast, ferr := v.Verify(t.Context(), bytes.NewReader([]byte(msg)))
+		slow, serr := v.Verify(t.Context(), iotest.OneByteReader(strings.NewReader(msg)))
+		if (ferr == nil) != (serr == nil) {
+			t.Fatalf("in memory: %v; streamed: %v", ferr, serr)
+		}
+		if ferr != nil {
+			if fast != nil {
+				t.Fatalf("results and error both returned: %v", ferr)
+			}
+			return
+		}
+		if len(fast) != len(slow) {
+			t.Fatalf("in memory %d results, streamed %d", len(fast), len(slow))
+		}
+		for i, r := range fast {
+			if r.Status != slow[i].Status {
+				t.Errorf("signature %d: in memory %v (%v), streamed %v (%v)", i, r.Status, r.Err, slow[i].Status, slow[i].Err)
+			}
+			switch {
+			case r.Status == dkim.Pass && r.Err != nil:
+				t.Errorf("signature %d passes with an error: %v", i, r.Err)
+			case r.Status != dkim.Pass && r.Err == nil:
+				t.Errorf("signature %d is %v without a reason", i, r.Status)
+			case r.Status == dkim.Pass && (r.Signature == nil || r.Key == nil):
+				t.Errorf("signature %d passes without its signature or key", i)
+			}
 		}
 	})
 }
