@@ -288,14 +288,14 @@ func BenchmarkDKIMKeyParse(b *testing.B) {
 	}
 }
 
-var messages sync.Map // size -> []byte
+var messages sync.Map // body name -> []byte
 
-func message(n int) []byte {
-	if m, ok := messages.Load(n); ok {
+func message(body Body) []byte {
+	if m, ok := messages.Load(body.Name); ok {
 		return m.([]byte)
 	}
-	m := Message(n)
-	messages.Store(n, m)
+	m := body.Message()
+	messages.Store(body.Name, m)
 	return m
 }
 
@@ -304,9 +304,9 @@ func message(n int) []byte {
 // over the message plus one signature with crypto/rsa or crypto/ed25519.
 func BenchmarkDKIMSign(b *testing.B) {
 	for _, a := range algs() {
-		for _, size := range Sizes {
-			msg := message(size)
-			prefix := a.name + "/" + SizeName(size) + "/"
+		for _, body := range Bodies {
+			msg := message(body)
+			prefix := a.name + "/" + body.Name + "/"
 			b.Run(prefix+libOurs, func(b *testing.B) {
 				opts := dkim.SignOptions{Domain: DKIMDomain, Selector: a.selector, Key: a.key, Headers: DKIMHeaders}
 				if h, err := dkim.Sign(bytes.NewReader(msg), opts); err != nil || h == "" {
@@ -409,16 +409,16 @@ func floorVerify(pub crypto.PublicKey, msg, sig []byte) bool {
 	panic("unknown key")
 }
 
-var signedMessages sync.Map // alg/size -> []byte
+var signedMessages sync.Map // alg/body -> []byte
 
-// signed returns the message of the given size signed by go-msgauth
+// signed returns the message of the given body signed by go-msgauth
 // (relaxed/relaxed); every library verifies the same bytes.
-func signed(b *testing.B, a alg, size int) []byte {
-	k := a.name + "/" + SizeName(size)
+func signed(b *testing.B, a alg, body Body) []byte {
+	k := a.name + "/" + body.Name
 	if m, ok := signedMessages.Load(k); ok {
 		return m.([]byte)
 	}
-	msg := message(size)
+	msg := message(body)
 	s, err := msgdkim.NewSigner(&msgdkim.SignOptions{
 		Domain: DKIMDomain, Selector: a.selector, Signer: a.key,
 		HeaderCanonicalization: msgdkim.CanonicalizationRelaxed,
@@ -443,14 +443,14 @@ func signed(b *testing.B, a alg, size int) []byte {
 func BenchmarkDKIMVerify(b *testing.B) {
 	z := GetZone()
 	for _, a := range algs() {
-		sizes := Sizes
+		bodies := Bodies
 		if a.name == "rsa2048" {
-			sizes = append(sizes[:len(sizes):len(sizes)], Size10MB)
+			bodies = append(bodies[:len(bodies):len(bodies)], Body10MB)
 		}
-		for _, size := range sizes {
-			prefix := a.name + "/" + SizeName(size) + "/"
+		for _, body := range bodies {
+			prefix := a.name + "/" + body.Name + "/"
 			b.Run(prefix+libOurs, func(b *testing.B) {
-				msg := signed(b, a, size)
+				msg := signed(b, a, body)
 				v := &dkim.Verifier{Resolver: Std{z}}
 				if res, err := v.Verify(ctx, bytes.NewReader(msg)); err != nil || len(res) != 1 || res[0].Status != dkim.Pass {
 					b.Fatal(res, err)
@@ -463,7 +463,7 @@ func BenchmarkDKIMVerify(b *testing.B) {
 				}
 			})
 			b.Run(prefix+libMsgauth, func(b *testing.B) {
-				msg := signed(b, a, size)
+				msg := signed(b, a, body)
 				opts := &msgdkim.VerifyOptions{LookupTXT: z.TXTFunc()}
 				if res, err := msgdkim.VerifyWithOptions(bytes.NewReader(msg), opts); err != nil || len(res) != 1 || res[0].Err != nil {
 					b.Fatal(res, err)
@@ -476,7 +476,7 @@ func BenchmarkDKIMVerify(b *testing.B) {
 				}
 			})
 			b.Run(prefix+libMox, func(b *testing.B) {
-				msg := signed(b, a, size)
+				msg := signed(b, a, body)
 				r := Mox{z}
 				if res, err := moxdkim.Verify(ctx, discard, r, false, moxdkim.DefaultPolicy, bytes.NewReader(msg), false); err != nil || len(res) != 1 || res[0].Status != moxdkim.StatusPass {
 					b.Fatal(res, err)
@@ -489,7 +489,7 @@ func BenchmarkDKIMVerify(b *testing.B) {
 				}
 			})
 			b.Run(prefix+libFloor, func(b *testing.B) {
-				msg := message(size)
+				msg := message(body)
 				sig := floorSign(a.key, msg)
 				pub := a.key.Public()
 				if !floorVerify(pub, msg, sig) {
