@@ -18,6 +18,7 @@ type env struct {
 	c          *client
 	set        *records.Set
 	fromDomain string
+	treeWalk   bool // Verifier.DMARCTreeWalk
 }
 
 // check is the state of checking one record.

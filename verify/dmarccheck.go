@@ -17,7 +17,11 @@ import (
 func (k *check) dmarc(ctx context.Context) {
 	from := k.env.fromDomain
 	r := k.env.c.resolver()
-	lr, err := dmarc.Lookup(ctx, r, from)
+	var opts []dmarc.Option
+	if k.env.treeWalk {
+		opts = append(opts, dmarc.WithTreeWalk())
+	}
+	lr, err := dmarc.Lookup(ctx, r, from, opts...)
 	if lr != nil && lr.TXT != "" {
 		k.res.Found = []string{lr.TXT}
 	}
@@ -41,7 +45,7 @@ func (k *check) dmarc(ctx context.Context) {
 				return
 			}
 		}
-		k.dmarcAbsent(ctx, from)
+		k.dmarcAbsent(ctx, from, lr.Queries)
 		return
 	}
 	pol := dmarcPolicy{record: lr.Record, text: lr.TXT, domain: lr.PolicyDomain, nonExistent: lr.NonExistent}
@@ -130,7 +134,7 @@ func (k *check) dmarcReports(ctx context.Context, rec *dmarc.Record, policyDomai
 }
 
 // dmarcAbsent explains a missing DMARC policy.
-func (k *check) dmarcAbsent(ctx context.Context, from string) {
+func (k *check) dmarcAbsent(ctx context.Context, from string, queried []string) {
 	c := k.env.c
 	k.res.Status = Missing
 	sev := Warning
@@ -138,7 +142,7 @@ func (k *check) dmarcAbsent(ctx context.Context, from string) {
 		sev = Critical
 	}
 	k.add(CodeDMARCMissing, sev,
-		fmt.Sprintf("no DMARC policy applies to %s (nothing at _dmarc.%s or _dmarc.%s)", from, from, dnsname.OrgDomain(from)),
+		fmt.Sprintf("no DMARC policy applies to %s (nothing at %s)", from, orList(queried)),
 		fmt.Sprintf("Add a TXT record with host %q and the value %s. Gmail and Yahoo require a DMARC record from bulk senders; p=none is enough to start.",
 			k.host(), k.rec.Values[0]))
 	if z := k.zone(); z != "" {
@@ -157,6 +161,17 @@ func (k *check) dmarcAbsent(ctx context.Context, from string) {
 				fmt.Sprintf("Move the record to host %q (the _dmarc name).", k.host()))
 		}
 	}
+}
+
+// orList joins names as "a", "a or b", "a, b or c".
+func orList(names []string) string {
+	switch len(names) {
+	case 0:
+		return "any _dmarc name"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 func isDMARCText(s string) bool {

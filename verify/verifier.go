@@ -65,6 +65,14 @@ type Verifier struct {
 	// question is then asked each time it comes up). For measurements;
 	// leave it off.
 	DisableCache bool
+	// DMARCTreeWalk discovers the DMARC policy with the DNS tree walk of
+	// RFC 9989 (DMARCbis: up to eight _dmarc names from the From domain
+	// upwards, psd= marking public suffix domains) instead of the RFC 7489
+	// fallback to the organizational domain of the public suffix list.
+	// The two agree for ordinary domains; they differ under public suffix
+	// operators that publish DMARC (psd=y) and for names the list does not
+	// know. Receivers are moving to the tree walk; see [dmarc.WithTreeWalk].
+	DMARCTreeWalk bool
 }
 
 func (v *Verifier) now() time.Time {
@@ -209,7 +217,7 @@ func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Re
 		})
 	}
 
-	env := &env{c: c, set: set, fromDomain: fromDomain(set)}
+	env := &env{c: c, set: set, fromDomain: fromDomain(set), treeWalk: v.DMARCTreeWalk}
 	sem := make(chan struct{}, v.concurrency())
 	var wg sync.WaitGroup
 	for i := range set.Records {
