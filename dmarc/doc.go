@@ -26,7 +26,8 @@
 // # Using the package
 //
 // [Parse] reads a record and [Record.String] prints it back in canonical
-// form. [Lookup] discovers the policy for a From domain; [Evaluate] applies
+// form. [FromDomain] finds the domain to evaluate in the message's From
+// header field (one field, one author domain). [Lookup] discovers the policy for a From domain; [Evaluate] applies
 // it to one message's SPF and DKIM results, and [Verify] does both.
 // [Aligned] is the alignment test on its own, and [AuthorizeExternal] the
 // check a receiver makes before sending reports to another organization.

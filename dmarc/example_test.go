@@ -3,6 +3,8 @@ package dmarc_test
 import (
 	"context"
 	"fmt"
+	"net/mail"
+	"strings"
 
 	"github.com/domainauth/domainauth"
 	"github.com/domainauth/domainauth/dmarc"
@@ -90,4 +92,23 @@ _dmarc 300 IN TXT "v=DMARC1; p=reject; sp=quarantine; pct=50"
 	// fail sp quarantine -> none
 	// no aligned SPF or DKIM pass for news.example.com; policy sp=quarantine, message outside pct=50: none
 	// pass dkim example.com esp1 -> none
+}
+
+// The domain DMARC evaluates comes from the message's From header field;
+// pass every From field net/mail read, so that a message with two is
+// caught.
+func ExampleFromDomain() {
+	msg, err := mail.ReadMessage(strings.NewReader("From: =?utf-8?q?J=C3=B6rg?= <jorg@News.Example.COM>\r\nSubject: hi\r\n\r\nbody\r\n"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	from, err := dmarc.FromDomain(msg.Header["From"])
+	fmt.Println(from, err)
+
+	_, err = dmarc.FromDomain([]string{"a@example.com, b@example.net"})
+	fmt.Println(err)
+	// Output:
+	// news.example.com <nil>
+	// From addresses in different domains: example.com and example.net
 }
