@@ -55,7 +55,7 @@ type SignOptions struct {
 	// which survives the re-folding and whitespace changes of ordinary
 	// transport (the RFC default, simple, does not).
 	HeaderCanonicalization Canonicalization
-	BodyCanonicalization   Canonicalization
+	BodyCanonicalization   Canonicalization // the body half of c=; "" means Relaxed
 
 	// Identity is i=, optional: "[local]@domain" with domain equal to or
 	// under Domain.

@@ -47,7 +47,7 @@ type Signature struct {
 	// HeaderCanonicalization and BodyCanonicalization are c=, simple/simple
 	// when the tag is absent.
 	HeaderCanonicalization Canonicalization
-	BodyCanonicalization   Canonicalization
+	BodyCanonicalization   Canonicalization // the body half of c=; Simple when absent
 
 	Domain   string   // d=, the signing domain (SDID)
 	Selector string   // s=
@@ -63,7 +63,7 @@ type Signature struct {
 	QueryMethods []string
 	// Timestamp is t=, Expiration x=; zero when absent.
 	Timestamp  time.Time
-	Expiration time.Time
+	Expiration time.Time // x= as a UTC time; zero when absent
 	// CopiedHeaders is z=, decoded: "Name:value" copies of the original
 	// header fields, for diagnostics only.
 	CopiedHeaders []string

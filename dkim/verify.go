@@ -68,6 +68,8 @@ func (s Status) String() string {
 
 // Result is the verdict on one DKIM-Signature field.
 type Result struct {
+	// Status is the verdict on the signature; for anything but Pass, Err
+	// says why.
 	Status Status
 	// Signature is the parsed field; for a malformed field it holds what
 	// could be read (often Domain and Selector), or nil.
@@ -109,7 +111,7 @@ type Verifier struct {
 	// DefaultMaxHeaderBytes, DefaultMaxHeaderFields); a larger header is an
 	// error of the Verify call.
 	MaxHeaderBytes  int
-	MaxHeaderFields int
+	MaxHeaderFields int // at most this many header fields; 0 or less means DefaultMaxHeaderFields
 	// MinRSABits is the smallest RSA key accepted; values under
 	// MinRSAKeyBits (1024, the floor RFC 8301 sets) are raised to it.
 	MinRSABits int

@@ -72,15 +72,15 @@ const (
 // SPFResult is the SPF result for the domain SPF checked: the
 // RFC5321.MailFrom domain, or the HELO domain when MAIL FROM was empty.
 type SPFResult struct {
-	Domain string
-	Result AuthResult
+	Domain string     // the domain SPF checked; "" never aligns
+	Result AuthResult // the SPF result for Domain; only AuthPass can align
 }
 
 // DKIMResult is the result of one DKIM signature.
 type DKIMResult struct {
-	Domain   string // the d= tag
-	Selector string // the s= tag
-	Result   AuthResult
+	Domain   string     // the d= tag
+	Selector string     // the s= tag
+	Result   AuthResult // the verification result of this signature; only AuthPass can align
 }
 
 // Input is what Evaluate needs to know about one message.
@@ -89,8 +89,8 @@ type Input struct {
 	// do with several From addresses or none is the receiver's choice (RFC
 	// 7489 section 6.6.1); Evaluate needs one domain.
 	FromDomain string
-	SPF        SPFResult
-	DKIM       []DKIMResult
+	SPF        SPFResult    // the SPF result; the zero value (no domain) never aligns
+	DKIM       []DKIMResult // one entry per DKIM signature checked; nil when none
 }
 
 // Status is the DMARC result of a message (RFC 7489 section 11.2).
@@ -117,8 +117,8 @@ const (
 
 // Result is the DMARC verdict for one message and what to do with it.
 type Result struct {
-	Status       Status
-	FromDomain   string
+	Status       Status    // the DMARC result; Err says why for temperror and permerror
+	FromDomain   string    // the From domain, normalized (lower case, A-labels); "" when Verify found it invalid
 	PolicyDomain string    // where the record was found
 	Discovery    Discovery // how it was found
 	Record       *Record   // the policy record; nil for StatusNone and errors
@@ -136,12 +136,12 @@ type Result struct {
 	Sampled bool
 	// SPFAligned and DKIMAligned say which passing identifiers aligned.
 	SPFAligned  bool
-	DKIMAligned bool
+	DKIMAligned bool // true when some DKIM result was pass for an aligned d= domain
 	// AlignedBy names the identifier that made DMARC pass (DKIM preferred),
 	// with its domain and, for DKIM, its selector.
 	AlignedBy       Identifier
-	AlignedDomain   string
-	AlignedSelector string
+	AlignedDomain   string // the aligned, passing domain in canonical form; "" when AlignedBy is IdentifierNone
+	AlignedSelector string // the s= of the aligned DKIM signature; "" unless AlignedBy is IdentifierDKIM
 	// Reason explains the result in a sentence.
 	Reason string
 	// Err is the cause of temperror and permerror.

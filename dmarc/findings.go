@@ -8,7 +8,7 @@ import "fmt"
 type Finding struct {
 	Code    string // stable identifier, one of the Finding* constants
 	Tag     string // the tag concerned, when there is one
-	Message string
+	Message string // a sentence for people; the wording may change
 }
 
 // Finding codes.

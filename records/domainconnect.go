@@ -20,15 +20,39 @@ import (
 // it ("@" is the sending domain itself), so a sending domain below the zone
 // apex is applied with the apex as the domain and the rest as the host.
 type DomainConnectTemplate struct {
-	ProviderID          string                `json:"providerId"`
-	ProviderName        string                `json:"providerName"`
-	ServiceID           string                `json:"serviceId"`
-	ServiceName         string                `json:"serviceName"`
-	Version             int                   `json:"version"`
-	Description         string                `json:"description,omitempty"`
-	VariableDescription string                `json:"variableDescription,omitempty"`
-	SyncBlock           bool                  `json:"syncBlock"`
-	Records             []DomainConnectRecord `json:"records"`
+	// ProviderID is providerId, the unique identifier of the service
+	// provider that owns the template, by convention its domain name. DNS
+	// hosts use it in apply URLs and it names the template file.
+	ProviderID string `json:"providerId"`
+	// ProviderName is providerName, the provider's name as a DNS host may
+	// show it on the consent page; DomainConnect uses ProviderID when
+	// DomainConnectOptions.ProviderName is empty.
+	ProviderName string `json:"providerName"`
+	// ServiceID is serviceId, which tells this template apart from the
+	// provider's others in apply URLs and OAuth scopes; no spaces.
+	ServiceID string `json:"serviceId"`
+	// ServiceName is serviceName, the friendly name of the service that
+	// may be shown to the customer; DomainConnect uses ServiceID when
+	// DomainConnectOptions.ServiceName is empty.
+	ServiceName string `json:"serviceName"`
+	// Version is version, the template revision, raised whenever its
+	// content changes; DomainConnect writes 1 when the option is 0.
+	Version int `json:"version"`
+	// Description is description, what the template sets up, for the
+	// people who onboard it at a DNS host rather than for the customer.
+	// Omitted from the JSON when empty.
+	Description string `json:"description,omitempty"`
+	// VariableDescription is variableDescription, a "%name%: meaning" list
+	// of the template's variables, for the same readers. Omitted from the
+	// JSON when empty.
+	VariableDescription string `json:"variableDescription,omitempty"`
+	// SyncBlock is syncBlock: true tells DNS hosts not to offer the
+	// synchronous (browser redirect, no OAuth) flow for this template.
+	// DomainConnect leaves it false.
+	SyncBlock bool `json:"syncBlock"`
+	// Records is records, the DNS records the template applies, in the
+	// order return path, SPF, DKIM, tracking.
+	Records []DomainConnectRecord `json:"records"`
 }
 
 // DomainConnectRecord is one template record. Type "SPFM" is Domain
@@ -36,14 +60,25 @@ type DomainConnectTemplate struct {
 // or creates "v=spf1 <rules> ~all" when there is none, so the template never
 // creates a second SPF record.
 type DomainConnectRecord struct {
-	Type     string `json:"type"`
-	Host     string `json:"host"`
+	// Type is type, the record type or pseudo-type: DomainConnect writes
+	// "MX", "CNAME", "TXT" and "SPFM".
+	Type string `json:"type"`
+	// Host is host, the owner name relative to the domain (and host) the
+	// template is applied to, "@" for that name itself; it may hold
+	// %variables%.
+	Host string `json:"host"`
+	// PointsTo is pointsTo, the target host name of an MX or CNAME record;
+	// empty for other types.
 	PointsTo string `json:"pointsTo,omitempty"`
-	Data     string `json:"data,omitempty"`
+	// Data is data, the text of a TXT record; empty for other types.
+	Data string `json:"data,omitempty"`
 	// Priority of MX records; nil for other types.
 	Priority *uint16 `json:"priority,omitempty"`
-	TTL      uint32  `json:"ttl"`
-	SPFRules string  `json:"spfRules,omitempty"`
+	TTL      uint32  `json:"ttl"` // ttl, in seconds: Provider.TTL, or DefaultTTL when that is 0
+	// SPFRules is spfRules, for an SPFM record the SPF terms to merge
+	// ("include:mailgun.org"), without "v=spf1" and without the closing
+	// all; empty for other types.
+	SPFRules string `json:"spfRules,omitempty"`
 	// TxtConflictMatchingMode "All" replaces any TXT record at Host (used
 	// for the DKIM key record, whose name belongs to the provider).
 	TxtConflictMatchingMode string `json:"txtConflictMatchingMode,omitempty"`

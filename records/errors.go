@@ -32,9 +32,9 @@ var (
 // Field uses Go syntax from the caller's point of view, for example
 // "Account.Domain", "Account.Vars[user]" or "Provider.DKIM.Host".
 type FieldError struct {
-	Field string
-	Value string
-	Err   error
+	Field string // the input field concerned, in the Go syntax described above
+	Value string // the offending value as given; "" when it is missing or not shown
+	Err   error  // why: wraps one of the Err* values above or a dnsname error
 }
 
 // Error describes the problem, naming what is wrong and where.

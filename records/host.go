@@ -48,15 +48,22 @@ func EscapedSemicolonForm() HostForm { return HostForm{RelativeNames: true, Esca
 
 // HostRecord is one record as typed into a DNS host's form.
 type HostRecord struct {
-	Purpose Purpose
-	Host    string
-	Type    Type
+	Purpose Purpose // what the record is for, as in Record.Purpose
+	// Host is the record name as the form wants it: Record.Name under
+	// RelativeNames, otherwise Record.FQDN, with a final dot under
+	// TrailingDot.
+	Host string
+	Type Type // the record type: TypeMX, TypeTXT or TypeCNAME
 	// Priority is the MX preference, 0 for other types and for combined MX
 	// records (whose Value holds the priorities).
 	Priority uint16
+	// Value is one record value in the form's syntax: a host name for MX
+	// and CNAME (with a final dot under TrailingDot), TXT text quoted or
+	// escaped as the form asks, or for a combined MX record one
+	// "priority host" line per value.
 	Value    string
-	TTL      uint32
-	Required bool
+	TTL      uint32 // time to live in seconds, as in Record.TTL
+	Required bool   // Record.Required: needed for the domain to be Verified, not advice
 }
 
 // ForHost returns the set's records in form f.

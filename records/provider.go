@@ -28,10 +28,10 @@ type Provider struct {
 	// out of Account.Vars, e.g. {"mailfrom": "mail"}.
 	Defaults map[string]string
 
-	ReturnPath ReturnPath
-	SPF        SPF
-	DKIM       DKIM
-	Tracking   Tracking
+	ReturnPath ReturnPath // the bounce domain's MX or CNAME record; zero means none
+	SPF        SPF        // the SPF record; no Includes and no Mechanisms means none
+	DKIM       DKIM       // the DKIM key records or delegations; zero means none
+	Tracking   Tracking   // the link-tracking CNAME targets; zero means no tracking host
 }
 
 // ReturnPath is the bounce (MAIL FROM, RFC 5321 envelope sender) domain: the

@@ -31,7 +31,7 @@ const (
 // (the form AWS Route 53 asks for); Priority then applies to every value
 // unless Priorities gives one per value.
 type Record struct {
-	Purpose Purpose `json:"purpose"`
+	Purpose Purpose `json:"purpose"` // what the record is for: one of the Purpose* values
 	// FQDN is the absolute owner name, normalised (A-labels, lower case,
 	// no trailing dot), e.g. "cio123.example.com".
 	FQDN string `json:"fqdn"`
@@ -39,7 +39,7 @@ type Record struct {
 	// what DNS hosts that append the domain themselves want in their
 	// "host" field.
 	Name string `json:"name"`
-	Type Type   `json:"type"`
+	Type Type   `json:"type"` // the record type: TypeMX, TypeTXT or TypeCNAME
 	// Values holds the record data: the host names of MX and CNAME
 	// records (absolute, no trailing dot) or the full TXT text (one
 	// logical string, not split into 255-byte pieces).
@@ -48,7 +48,7 @@ type Record struct {
 	Priority uint16 `json:"priority,omitempty"`
 	// Priorities, when set, gives one MX preference per value.
 	Priorities []uint16 `json:"priorities,omitempty"`
-	TTL        uint32   `json:"ttl"`
+	TTL        uint32   `json:"ttl"` // time to live in seconds: Provider.TTL, or DefaultTTL when that is 0
 	// Required records must all be found for the domain to be Verified;
 	// the others (DMARC recommendation, tracking) are advice.
 	Required bool `json:"required"`
@@ -79,7 +79,7 @@ type Set struct {
 	// Domain is the sending domain the customer added (normalised), e.g.
 	// "example.com"; UnicodeDomain is its display form when it is an IDN.
 	Domain        string `json:"domain"`
-	UnicodeDomain string `json:"unicode_domain,omitempty"`
+	UnicodeDomain string `json:"unicode_domain,omitempty"` // U-label form of Domain; empty unless it is an IDN
 	// Zone is the apex of the DNS zone the records go in; Name fields are
 	// relative to it. Usually the registrable domain of Domain.
 	Zone string `json:"zone"`
@@ -94,11 +94,13 @@ type Set struct {
 	// AccountID and Region are the account values the set was made for
 	// (added by the records package; empty when not used).
 	AccountID string `json:"account_id,omitempty"`
-	Region    string `json:"region,omitempty"`
+	Region    string `json:"region,omitempty"` // lower case: Account.Region, else the provider's first region; empty when neither
 	// AddedAt is when the domain was added; verify's pending window
 	// counts from here. Zero when unknown.
 	AddedAt time.Time `json:"added_at,omitzero"`
-	Records []Record  `json:"records"`
+	// Records are the records to publish, in the order return path, SPF,
+	// DKIM, DMARC, tracking.
+	Records []Record `json:"records"`
 	// Warnings are advice that is not a record (for example: an existing
 	// DMARC policy must keep relaxed alignment).
 	Warnings []string `json:"warnings,omitempty"`

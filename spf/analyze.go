@@ -50,10 +50,10 @@ func (s Severity) String() string {
 // terms-after-all, plus-all, neutral-all, redirect-ignored, macro-target,
 // string-too-long, record-too-long, spf-type-99.
 type Finding struct {
-	Code     string
-	Severity Severity
-	Domain   string // the domain whose record the finding is about
-	Message  string
+	Code     string   // one of the codes listed above
+	Severity Severity // SeverityInfo, SeverityWarning or SeverityError
+	Domain   string   // the domain whose record the finding is about
+	Message  string   // a sentence for people; the wording may change
 }
 
 // String returns "severity code domain: message".
@@ -74,8 +74,8 @@ type Node struct {
 // Analysis is the static view of a domain's SPF policy: what every
 // evaluation would have to fetch, whatever the client address.
 type Analysis struct {
-	Domain string
-	Root   *Node
+	Domain string // the domain analysed, normalised (A-labels, lower case)
+	Root   *Node  // the record of Domain, with the tree below it; never nil
 
 	// Lookups is the total of DNS-querying terms (include, a, mx, ptr,
 	// exists, redirect) in the whole tree, as if every term were
@@ -88,6 +88,8 @@ type Analysis struct {
 	// tree are looked up, so past that it is a lower bound.
 	VoidLookups int
 
+	// Findings are the problems found in the whole tree, in the order
+	// they were found; nil when there are none.
 	Findings []Finding
 }
 

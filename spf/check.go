@@ -80,7 +80,7 @@ type Outcome struct {
 	// match inside an included record it is the include mechanism. Nil when
 	// no mechanism matched (neutral by default, none, or an error before).
 	Term       *Term
-	TermDomain string
+	TermDomain string // the domain whose record gave the result; set even when Term is nil
 
 	// Explanation is the expanded exp= text of the record that gave Fail
 	// (RFC 7208 section 6.2), or empty when it has none or it could not be

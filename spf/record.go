@@ -109,7 +109,7 @@ func (k Kind) needsLookup() bool {
 //	redirect=_spf.x.org   Kind KindRedirect, Domain "_spf.x.org"
 //	moo=cow               Kind KindModifier, Name "moo", Value "cow"
 type Term struct {
-	Kind Kind
+	Kind Kind // which mechanism or modifier this is; it says which other fields apply
 
 	// Qualifier of a mechanism. An explicit "+" is not remembered: it is
 	// the default and String leaves it out.
@@ -127,7 +127,7 @@ type Term struct {
 	// V4Len and V6Len are the CIDR lengths of a and mx, used only when
 	// HasV4Len or HasV6Len is set; absent lengths mean /32 and /128.
 	V4Len, V6Len       int
-	HasV4Len, HasV6Len bool
+	HasV4Len, HasV6Len bool // whether a "/n" (IPv4) or "//n" (IPv6) length was written
 
 	// Name and Value of an unknown modifier (KindModifier). Name keeps the
 	// case it was written in; Value is an unexpanded macro-string.
@@ -211,7 +211,7 @@ func (t *Term) appendTo(b []byte) []byte {
 // AddInclude, RemoveInclude and SetAll. Modifiers stay in Terms at the
 // position they were written; Redirect and Exp find them.
 type Record struct {
-	Terms []Term
+	Terms []Term // the terms after "v=spf1", in record order; empty for a bare "v=spf1"
 }
 
 // String returns the record in canonical form: "v=spf1", then each term

@@ -56,8 +56,8 @@ type Checker struct {
 	// RequestTimeout each HTTP request from connect to the end of the
 	// headers (default DefaultRequestTimeout).
 	DialTimeout    time.Duration
-	TLSTimeout     time.Duration
-	RequestTimeout time.Duration
+	TLSTimeout     time.Duration // 0 or less means DefaultTLSTimeout
+	RequestTimeout time.Duration // 0 or less means DefaultRequestTimeout
 
 	// MaxBodyBytes bounds how much of a response body (and of its
 	// headers) is read. Default DefaultMaxBodyBytes.
@@ -82,7 +82,7 @@ type Checker struct {
 	// HTTPPort and HTTPSPort replace ports 80 and 443 when connecting,
 	// for tests against httptest servers. Zero keeps the standard ports.
 	HTTPPort  int
-	HTTPSPort int
+	HTTPSPort int // dialled instead of 443, for the HTTPS and HSTS probes; 0 keeps 443
 
 	// UserAgent is sent with HTTP requests. Default
 	// "domainauth-tracking-check/1".
@@ -182,11 +182,11 @@ type Report struct {
 	// Host is the checked host, normalised; Expected the normalised
 	// expected CNAME targets.
 	Host     string
-	Expected []string
+	Expected []string // nil when none was given: any CNAME then counts as correct
 
-	CNAME CNAMEResult
-	HTTP  HTTPResult
-	HTTPS HTTPSResult
+	CNAME CNAMEResult // what DNS says about Host
+	HTTP  HTTPResult  // whether http:// links to Host work, HSTS included
+	HTTPS HTTPSResult // whether https:// links to Host work: the TLS handshake and certificate
 
 	// HTTPSRequired is true when browsers will not follow http:// links
 	// to Host (HSTS on the host or a parent, or a preloaded TLD), so the

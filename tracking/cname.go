@@ -44,7 +44,7 @@ func (s CNAMEStatus) String() string {
 
 // CNAMEResult is what DNS says about the tracking host.
 type CNAMEResult struct {
-	Status CNAMEStatus
+	Status CNAMEStatus // the verdict on the record; CNAMEUnknown when the lookup failed temporarily
 	// Target is the name the host is an alias of: the first CNAME target
 	// when the resolver offers raw queries, otherwise the end of the
 	// chain (what LookupCNAME returns). Normalised, no trailing dot.

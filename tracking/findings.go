@@ -54,10 +54,10 @@ func (s *Severity) UnmarshalText(b []byte) error {
 // a Severity, a Message that names the host and what was found, and a Fix
 // that a customer who is not a DNS expert can follow.
 type Finding struct {
-	Code     string   `json:"code"`
-	Severity Severity `json:"severity"`
-	Message  string   `json:"message"`
-	Fix      string   `json:"fix,omitempty"`
+	Code     string   `json:"code"`          // one of the Code* constants below
+	Severity Severity `json:"severity"`      // how much it matters: Info, Warning or Error
+	Message  string   `json:"message"`       // one or two sentences naming the host and what was found
+	Fix      string   `json:"fix,omitempty"` // what the customer should do, in plain words; Check always sets it
 }
 
 // Stable finding codes. The cname-proxied, cname-target, hsts-on-domain and

@@ -25,7 +25,7 @@ type HTTPResult struct {
 	// Preloaded is true when the host's TLD is on the browsers' HSTS
 	// preload list; TLD names it. The HSTS probes are then skipped.
 	Preloaded bool
-	TLD       string
+	TLD       string // the preloaded TLD without a dot, e.g. "dev"; empty unless Preloaded
 	// HSTS lists the Strict-Transport-Security headers found over HTTPS
 	// on the host and its parents up to the registrable domain, whether
 	// or not they cover the host (see HSTSSource.Applies).
@@ -52,8 +52,8 @@ type HSTSSource struct {
 	// Header is the raw header value; Policy its parsed form (zero when
 	// ParseErr is set: browsers ignore an invalid header).
 	Header   string
-	Policy   HSTS
-	ParseErr error
+	Policy   HSTS  // the parsed Header; the zero HSTS when ParseErr is set
+	ParseErr error // why ParseHSTS rejected Header; nil when it parsed
 	// Applies is true when the policy covers the tracking host: it was
 	// sent by the host itself, or by a parent with includeSubDomains,
 	// with a max-age above zero (RFC 6797 section 8.2).

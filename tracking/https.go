@@ -26,22 +26,22 @@ type HTTPSResult struct {
 	// can be both expired and for another name); Reason says them in
 	// words.
 	Problem  string
-	Problems []string
-	Reason   string
+	Problems []string // the finding codes of every failed property, Problem first; nil when green
+	Reason   string   // the problems in words, joined by "; "; empty when green
 
 	// The leaf certificate, when the handshake got that far.
-	Subject   string   // subject common name
-	Issuer    string   // issuer common name
-	DNSNames  []string // subject alternative names (DNS)
-	NotBefore time.Time
-	NotAfter  time.Time
+	Subject   string    // subject common name
+	Issuer    string    // issuer common name
+	DNSNames  []string  // subject alternative names (DNS)
+	NotBefore time.Time // start of the leaf's validity period; zero without a certificate
+	NotAfter  time.Time // end of the leaf's validity period; zero without a certificate
 	// DaysLeft counts whole days until NotAfter (negative once expired).
 	DaysLeft int
 
 	// Covered, Expired and Trusted are the individual verdicts.
 	Covered bool
 	Expired bool // outside [NotBefore, NotAfter]
-	Trusted bool
+	Trusted bool // chains to Checker.Roots (or the system's), judged within the leaf's validity period
 
 	// Err is the connection, handshake or verification error.
 	Err error

@@ -116,8 +116,8 @@ const (
 //	 "message": "MX record found at cio123.example.com.example.com instead of cio123.example.com",
 //	 "fix": "Your DNS host adds the domain by itself (GoDaddy does): ..."}
 type Finding struct {
-	Code     Code     `json:"code"`
-	Severity Severity `json:"severity"`
+	Code     Code     `json:"code"`     // the kind of problem, one of the Code* values
+	Severity Severity `json:"severity"` // Info, Warning or Critical (written "error" in JSON)
 	// Record is the record the finding is about, as "<fqdn> <TYPE>", or
 	// empty for the domain as a whole (from-templated).
 	Record string `json:"record,omitempty"`

@@ -121,7 +121,7 @@ type Report struct {
 	Domain string `json:"domain"`
 	// Status is the overall verdict, Reason says why in one sentence.
 	Status Status `json:"status"`
-	Reason string `json:"reason"`
+	Reason string `json:"reason"` // one sentence, naming the required records at fault if any
 	// CheckedAt is the Verifier's clock when the check started.
 	CheckedAt time.Time `json:"checked_at"`
 	// WindowEnds is when the pending window closes (Set.AddedAt plus the
@@ -156,19 +156,19 @@ func (r *Report) HasCode(c Code) bool {
 
 // RecordResult is the verdict on one record of the Set.
 type RecordResult struct {
-	Purpose records.Purpose `json:"purpose"`
-	Type    records.Type    `json:"type"`
+	Purpose records.Purpose `json:"purpose"` // the Set record's Purpose
+	Type    records.Type    `json:"type"`    // the record type expected, from the Set
 	// FQDN is where the record was expected; Name is its host-field form
 	// relative to the zone.
 	FQDN     string       `json:"fqdn"`
-	Name     string       `json:"name"`
-	Required bool         `json:"required"`
-	Status   RecordStatus `json:"status"`
+	Name     string       `json:"name"`     // the Set record's Name, or FQDN relative to the zone when that is empty
+	Required bool         `json:"required"` // the Set record's Required: only required records decide Report.Status
+	Status   RecordStatus `json:"status"`   // Found, Missing, Mismatch or Error
 	// Expected is what was asked for, Found what DNS holds at FQDN, both
 	// in zone-file presentation ("10 mxa.example.net" for MX, the TXT text
 	// joined into one string, CNAME targets without the trailing dot).
 	Expected []string `json:"expected"`
-	Found    []string `json:"found"`
+	Found    []string `json:"found"` // nil if none; may also hold "CNAME <target>" or a proxy's addresses
 	// Findings explain a Missing, Mismatch or Error status, and give
 	// advice on Found records.
 	Findings []Finding `json:"findings,omitempty"`

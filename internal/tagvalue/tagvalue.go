@@ -18,9 +18,9 @@ import (
 
 // Tag is one name=value pair and where it starts in the input.
 type Tag struct {
-	Name   string
-	Value  string
-	Offset int // byte offset of the tag name in the parsed text
+	Name   string // the tag name as written; names are case-sensitive
+	Value  string // the value without surrounding whitespace, inner whitespace kept; may be empty
+	Offset int    // byte offset of the tag name in the parsed text
 }
 
 // List is the parsed tags in their order of appearance.
