@@ -89,7 +89,7 @@ type Property struct {
 
 // Get returns the value of the first property of r with the given type
 // and name (compared without case), and whether there is one.
-func (r *Result) Get(ptype, name string) (string, bool) {
+func (r Result) Get(ptype, name string) (string, bool) {
 	for _, p := range r.Properties {
 		if strings.EqualFold(p.Type, ptype) && strings.EqualFold(p.Name, name) {
 			return p.Value, true
@@ -110,14 +110,14 @@ func (r *Result) Get(ptype, name string) (string, bool) {
 // (controls other than tab, invalid UTF-8) are written as spaces; Validate
 // reports them, and the keywords that are not keywords, beforehand.
 // Parse(h.String()) gives back h when h is valid and in lower case.
-func (h *Header) String() string {
+func (h Header) String() string {
 	var b strings.Builder
 	b.Grow(h.sizeHint())
-	h.writeUnits(func(u string, _ bool) {
+	h.writeUnits(func(u []byte, _ bool) {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(u)
+		b.Write(u)
 	})
 	return b.String()
 }
@@ -134,7 +134,7 @@ func (h *Header) String() string {
 // starts a new line. Folding happens only between the parts of the field,
 // never inside a keyword, a value, a quoted-string or a comment, so a part
 // longer than a line (a long reason, say) makes a longer line.
-func (h *Header) Field() string {
+func (h Header) Field() string {
 	const maxLine = 78
 	one := h.String()
 	if len(FieldName)+2+len(one) <= maxLine {
@@ -145,7 +145,7 @@ func (h *Header) Field() string {
 	b.WriteString(FieldName)
 	b.WriteByte(':')
 	lineLen := len(FieldName) + 1
-	h.writeUnits(func(u string, first bool) {
+	h.writeUnits(func(u []byte, first bool) {
 		if first || lineLen+1+len(u) > maxLine {
 			if b.Len() > len(FieldName)+1 {
 				b.WriteString("\r\n\t")
@@ -158,25 +158,27 @@ func (h *Header) Field() string {
 			b.WriteByte(' ')
 			lineLen++
 		}
-		b.WriteString(u)
+		b.Write(u)
 		lineLen += len(u)
 	})
 	return b.String()
 }
 
 // writeUnits calls emit for each part of the field that folding must keep
-// whole, in order; first is true for the part that starts a result.
-func (h *Header) writeUnits(emit func(unit string, first bool)) {
-	var u []byte
+// whole, in order; first is true for the part that starts a result. The
+// bytes of unit are valid only during the call.
+func (h Header) writeUnits(emit func(unit []byte, first bool)) {
+	var buf [128]byte
+	u := buf[:0]
 	u = appendValue(u, h.AuthServID)
 	if h.Version > 0 {
 		u = append(u, ' ')
 		u = strconv.AppendInt(u, int64(h.Version), 10)
 	}
 	u = append(u, ';')
-	emit(string(u), false)
+	emit(u, false)
 	if len(h.Results) == 0 {
-		emit("none", false)
+		emit(append(u[:0], "none"...), false)
 		return
 	}
 	for i := range h.Results {
@@ -202,7 +204,7 @@ func (h *Header) writeUnits(emit func(unit string, first bool)) {
 			if n == parts && !last {
 				u = append(u, ';')
 			}
-			emit(string(u), first)
+			emit(u, first)
 		}
 		flush(true)
 		if r.Comment != "" {
@@ -228,7 +230,7 @@ func (h *Header) writeUnits(emit func(unit string, first bool)) {
 	}
 }
 
-func (h *Header) sizeHint() int {
+func (h Header) sizeHint() int {
 	n := len(h.AuthServID) + 16
 	for i := range h.Results {
 		r := &h.Results[i]

@@ -297,7 +297,7 @@ func TestAuthServID(t *testing.T) {
 	for in, want := range map[string]string{
 		"Authentication-Results: (c) mx.example.net; dkim=pass": "mx.example.net",
 		`"quoted id" ; garbage that does not parse`:             "quoted id",
-		"example.org 1; none":                                  "example.org",
+		"example.org 1; none":                                   "example.org",
 	} {
 		got, err := authres.AuthServID(in)
 		if err != nil || got != want {

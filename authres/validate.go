@@ -16,7 +16,7 @@ var ErrInvalid = errors.New("authres: invalid header")
 // UTF-8, a negative or too long version, or more results, properties or
 // bytes than Parse accepts. A Header from Parse or from the constructors
 // of this package is valid.
-func (h *Header) Validate() error {
+func (h Header) Validate() error {
 	if err := checkText("authserv-id", h.AuthServID); err != nil {
 		return err
 	}
