@@ -121,7 +121,7 @@ type Result struct {
 	FromDomain   string    // the From domain, normalized (lower case, A-labels); "" when Verify found it invalid
 	PolicyDomain string    // where the record was found
 	Discovery    Discovery // how it was found
-	Record       *Record   // the policy record; nil for StatusNone and errors
+	Record       *Record   // the policy record; nil when none was found or it could not be used
 	// Policy is the policy the Domain Owner asks for this From domain: p,
 	// sp for subdomains, np for non-existent subdomains, one step weaker
 	// under t=y. Empty when there is no policy.
@@ -132,7 +132,9 @@ type Result struct {
 	// unless Status is fail; then Policy if pct sampling selected the
 	// message, and otherwise the next weaker policy (RFC 7489 section 6.6.4).
 	Disposition Policy
-	// Sampled is false when pct sampling left the message out.
+	// Sampled is false only when pct sampling left the message out of the
+	// policy; it is true in every other case, including when no policy
+	// applies.
 	Sampled bool
 	// SPFAligned and DKIMAligned say which passing identifiers aligned.
 	SPFAligned  bool
@@ -281,7 +283,7 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 	o := collect(opts)
 	lr, err := lookup(ctx, r, in.FromDomain, &o)
 	if err != nil {
-		res := Result{Status: StatusPermError, FromDomain: lr.Domain, PolicyDomain: lr.PolicyDomain, Disposition: None, Err: err}
+		res := Result{Status: StatusPermError, FromDomain: lr.Domain, PolicyDomain: lr.PolicyDomain, Disposition: None, Sampled: true, Err: err}
 		if IsTemporary(err) {
 			res.Status = StatusTempError
 		}

@@ -375,3 +375,14 @@ _dmarc.shop.co.uk.  300 TXT "v=DMARC1; p=reject"
 		}
 	}
 }
+
+// A lookup that fails leaves no policy to sample: Sampled stays true, as
+// it is for every result that pct sampling did not leave out.
+func TestVerifyLookupFailureNotSampledOut(t *testing.T) {
+	fake := domainauth.MustFakeResolver(`_dmarc.example.com. 300 IN TXT "v=DMARC1; p=reject; pct=0"` + "\n")
+	fake.Fail("_dmarc.example.com", 0, domainauth.FailTimeout)
+	res := dmarc.Verify(context.Background(), fake, dmarc.Input{FromDomain: "example.com"})
+	if res.Status != dmarc.StatusTempError || res.Disposition != dmarc.None || !res.Sampled {
+		t.Fatalf("result %s, disposition %q, sampled %v; want temperror, none, true", res.Status, res.Disposition, res.Sampled)
+	}
+}

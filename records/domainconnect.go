@@ -57,8 +57,8 @@ type DomainConnectTemplate struct {
 
 // DomainConnectRecord is one template record. Type "SPFM" is Domain
 // Connect's SPF merge: the DNS host adds SPFRules to the SPF record at Host,
-// or creates "v=spf1 <rules> ~all" when there is none, so the template never
-// creates a second SPF record.
+// or creates one from them when there is none (with a closing "all" of its
+// own choosing), so the template never creates a second SPF record.
 type DomainConnectRecord struct {
 	// Type is type, the record type or pseudo-type: DomainConnect writes
 	// "MX", "CNAME", "TXT" and "SPFM".
@@ -121,7 +121,8 @@ const (
 // The DMARC record is left out on purpose: Domain Connect cannot apply a
 // record only when none exists, and replacing a customer's DMARC policy is
 // not the provider's call. The SPF record becomes an SPFM record, so its
-// closing "all" is the DNS host's (usually "~all").
+// closing "all" is the existing record's, or the DNS host's choice when it
+// creates the record.
 func DomainConnect(p Provider, o DomainConnectOptions) (*DomainConnectTemplate, error) {
 	if o.ProviderID == "" {
 		return nil, fieldErr("DomainConnectOptions.ProviderID", "", ErrRequired)
@@ -290,7 +291,7 @@ func DomainConnect(p Provider, o DomainConnectOptions) (*DomainConnectTemplate, 
 	if len(t.Records) == 0 {
 		return nil, fieldErrf("Provider", p.Name, ErrRequired, "the provider describes no records")
 	}
-	t.Description = fmt.Sprintf("Email sending with %s: return path, SPF and DKIM records for your domain", t.ProviderName)
+	t.Description = fmt.Sprintf("The DNS records for sending email through %s from one account's domain (return path, SPF, DKIM and, when the provider has one, link tracking)", t.ProviderName)
 	t.VariableDescription = describeVars(vars)
 	return t, nil
 }

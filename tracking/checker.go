@@ -53,8 +53,10 @@ type Checker struct {
 
 	// DialTimeout bounds each TCP connect (default DefaultDialTimeout),
 	// TLSTimeout each TLS handshake (default DefaultTLSTimeout), and
-	// RequestTimeout each HTTP request from connect to the end of the
-	// headers (default DefaultRequestTimeout).
+	// RequestTimeout each HTTP GET as a whole (default
+	// DefaultRequestTimeout): address lookup, connect, handshake, the
+	// same-host redirects followed and reading the size-limited body, and
+	// so also the wait for the response headers.
 	DialTimeout    time.Duration
 	TLSTimeout     time.Duration // 0 or less means DefaultTLSTimeout
 	RequestTimeout time.Duration // 0 or less means DefaultRequestTimeout
