@@ -80,7 +80,20 @@ func Parse(value string) (*Header, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.header()
+	h, err := p.header()
+	if err != nil {
+		return nil, err
+	}
+	// Written back, a field can grow (quotes around lenient values,
+	// spaces, folding), by less than twice its length plus the field
+	// name. Near the limit, check that it still fits, so that what Parse
+	// accepts Parse reads back.
+	if len(value) > MaxLength/2-len(FieldName)-8 {
+		if n := len(h.Field()); n > MaxLength {
+			return nil, &SyntaxError{Offset: len(value), Msg: "field would be " + strconv.Itoa(n) + " bytes written back, more than " + strconv.Itoa(MaxLength), Err: ErrLimit}
+		}
+	}
+	return h, nil
 }
 
 // AuthServID returns the authserv-id of a field value (or whole field),

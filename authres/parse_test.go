@@ -308,3 +308,35 @@ func TestAuthServID(t *testing.T) {
 		t.Error(`AuthServID("; spf=pass") succeeded, want error`)
 	}
 }
+
+// TestParseGrowth checks the limit on what a field becomes when written
+// back: lenient bare values gain quotes, so an input under MaxLength can
+// need more than MaxLength as Field writes it; Parse refuses it rather
+// than accept what it could not read back.
+func TestParseGrowth(t *testing.T) {
+	item := " a.b=c/"
+	n := authres.MaxResults
+	var b strings.Builder
+	b.WriteString("x.example")
+	for range n {
+		b.WriteString("; m=pass")
+		for range authres.MaxProperties - 1 {
+			b.WriteString(item)
+		}
+	}
+	in := b.String()
+	if len(in) > authres.MaxLength {
+		t.Fatalf("test input too long: %d", len(in))
+	}
+	_, err := authres.Parse(in)
+	if !errors.Is(err, authres.ErrLimit) || !strings.Contains(err.Error(), "written back") {
+		t.Fatalf("Parse of %d bytes: %v, want ErrLimit for the written-back length", len(in), err)
+	}
+	// Half as much fits.
+	half := in[:strings.Index(in[len(in)/2:], ";")+len(in)/2]
+	h, err := authres.Parse(half)
+	if err != nil {
+		t.Fatalf("Parse of %d bytes: %v", len(half), err)
+	}
+	roundTrip(t, h)
+}

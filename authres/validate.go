@@ -14,8 +14,8 @@ var ErrInvalid = errors.New("authres: invalid header")
 // ptype or property that is not a keyword (letters, digits and hyphens,
 // not ending in a hyphen), text holding control characters or invalid
 // UTF-8, a negative or too long version, or more results, properties or
-// bytes than Parse accepts. A Header from Parse or from the constructors
-// of this package is valid.
+// bytes (as Field writes it) than Parse accepts. A Header from Parse or
+// from the constructors of this package is valid.
 func (h Header) Validate() error {
 	if err := checkText("authserv-id", h.AuthServID); err != nil {
 		return err
