@@ -26,6 +26,9 @@
 //     signing and verification of messages.
 //   - [github.com/domainauth/domainauth/dmarc]: parse DMARC records, find the
 //     policy for a From domain, check alignment and evaluate a message.
+//   - [github.com/domainauth/domainauth/authres]: read and write the
+//     Authentication-Results header field in which a receiver records
+//     those results, and decide which such fields to trust.
 //   - [github.com/domainauth/domainauth/records]: generate the record set an
 //     account must publish, in the forms DNS hosts ask for.
 //   - [github.com/domainauth/domainauth/verify]: check a record set against
