@@ -83,7 +83,8 @@
 //     space, comment, quote or semicolon, so "header.b=gfT/i2HB" and
 //     "smtp.remote-ip=2001:db8::1", which the grammar wants quoted but
 //     MTAs write bare, are accepted; a ";" after the last result is
-//     ignored. Everything else outside the grammar is an error, including
+//     ignored; a line break may be LF alone, as in a message read from a
+//     Unix mailbox. Everything else outside the grammar is an error, including
 //     properties without a ptype ("action=none", as one large provider
 //     writes): Trusted skips such fields when their authserv-id is not
 //     trusted, which is what matters.

@@ -68,12 +68,12 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 // kept. The input must be UTF-8 (RFC 6532 allows UTF-8 in quoted-strings,
 // comments and addresses).
 //
-// Parse follows the grammar of RFC 8601 section 2.2, with two leniencies
+// Parse follows the grammar of RFC 8601 section 2.2, with three leniencies
 // for fields written by real MTAs: a property value without quotes is
 // read up to the next space, comment, quote or semicolon, so that values
 // the grammar wants quoted but many MTAs write bare (a header.b holding a
-// "/", an IPv6 address) are accepted; and a ";" after the last result is
-// ignored. A field that breaks the grammar otherwise, or a limit (see
+// "/", an IPv6 address) are accepted; a ";" after the last result is
+// ignored; and line breaks may be LF as well as CRLF. A field that breaks the grammar otherwise, or a limit (see
 // MaxLength), gives a *SyntaxError naming the problem and its offset.
 func Parse(value string) (*Header, error) {
 	p, err := newParser(value)
