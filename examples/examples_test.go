@@ -84,6 +84,8 @@ func TestOnboarding(t *testing.T) {
 		"DKIM   d=cio12345.example.com s=krs: pass",
 		"SPF    pass for cio12345.example.com from 198.51.100.10",
 		"DMARC  pass",
+		"Authentication-Results: mx.example.org;",
+		"dmarc=pass (p=quarantine dis=none) header.from=example.com",
 		"Final state: verified; DMARC pass: true",
 	)
 }

@@ -16,7 +16,8 @@
 //  4. The fixes are applied and the zone verifies again: Verified.
 //  5. A message is signed with the account's DKIM key and checked as a
 //     receiver would: DKIM pass, SPF pass for the provider's IP, DMARC pass
-//     with relaxed alignment.
+//     with relaxed alignment; the results are printed as the
+//     Authentication-Results field a receiver writes (package authres).
 //
 // The exit status is 0 only when the final state is Verified and the
 // message passes DMARC.
@@ -35,6 +36,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/authres"
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/records"
@@ -225,6 +227,14 @@ func receive(ctx context.Context, out io.Writer, r *domainauth.StubResolver, set
 		fmt.Fprintf(out, "DMARC  error: %v\n", res.Err)
 	}
 	fmt.Fprintf(out, "DMARC  %s (policy %s=%s at _dmarc.%s): %s\n", res.Status, res.PolicyTag, res.Policy, res.PolicyDomain, res.Reason)
+
+	// What the receiving server writes on top of the message for the
+	// software behind it (RFC 8601).
+	h := authres.Header{AuthServID: "mx.example.org"}
+	h.Results = append(h.Results, authres.SPFMailFrom(o, "bounce@"+set.ReturnPath))
+	h.Results = append(h.Results, authres.DKIM(dk...)...)
+	h.Results = append(h.Results, authres.DMARC(res))
+	fmt.Fprintf(out, "\nThe receiver records this as:\n%s\n", strings.ReplaceAll(h.Field(), "\r\n", "\n"))
 	return res.Status == dmarc.StatusPass, nil
 }
 
