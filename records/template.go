@@ -64,23 +64,13 @@ func validVarName(s string) bool {
 // expand fills the variables of tmpl from vars. A variable missing from vars
 // is ErrUnknownVariable, naming the field.
 func expand(field, tmpl string, vars map[string]string) (string, error) {
-	segs, err := parseTemplate(field, tmpl)
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	for _, s := range segs {
-		if !s.variable {
-			b.WriteString(s.text)
-			continue
-		}
-		v, ok := vars[s.text]
+	return rewrite(field, tmpl, func(name string) (string, error) {
+		v, ok := vars[name]
 		if !ok {
-			return "", fieldErrf(field, tmpl, ErrUnknownVariable, "{%s}", s.text)
+			return "", fieldErrf(field, tmpl, ErrUnknownVariable, "{%s}", name)
 		}
-		b.WriteString(v)
-	}
-	return b.String(), nil
+		return v, nil
+	})
 }
 
 // rewrite returns tmpl with every variable replaced by f(name); used to turn
