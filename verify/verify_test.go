@@ -90,6 +90,21 @@ func fakeZone(t testing.TB, parts ...string) *domainauth.FakeResolver {
 	return domainauth.MustFakeResolver(providerZone + origin + strings.Join(parts, ""))
 }
 
+// arrange builds the fake DNS of one table case (zone pieces, then the
+// injected failures) and the account's set with the case's changes.
+func arrange(t *testing.T, zone []string, fail func(*domainauth.FakeResolver), mod func(*records.Set)) (*domainauth.FakeResolver, records.Set) {
+	t.Helper()
+	r := fakeZone(t, zone...)
+	if fail != nil {
+		fail(r)
+	}
+	set := accountSet()
+	if mod != nil {
+		mod(&set)
+	}
+	return r, set
+}
+
 func verifier(r verify.Resolver) *verify.Verifier {
 	return &verify.Verifier{Resolver: r, Clock: func() time.Time { return now }}
 }
@@ -186,14 +201,7 @@ func TestStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := fakeZone(t, tt.zone...)
-			if tt.fail != nil {
-				tt.fail(r)
-			}
-			set := accountSet()
-			if tt.set != nil {
-				tt.set(&set)
-			}
+			r, set := arrange(t, tt.zone, tt.fail, tt.set)
 			rep, err := verifier(r).Verify(t.Context(), set)
 			if err != nil {
 				t.Fatal(err)
@@ -377,14 +385,7 @@ func TestFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := fakeZone(t, tt.zone...)
-			if tt.fail != nil {
-				tt.fail(r)
-			}
-			set := accountSet()
-			if tt.set != nil {
-				tt.set(&set)
-			}
+			r, set := arrange(t, tt.zone, tt.fail, tt.set)
 			v := verifier(r)
 			v.LookupTimeout = time.Second // bounds the FailHang case; generous for the healthy lookups
 			rep, err := v.Verify(t.Context(), set)
