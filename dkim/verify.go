@@ -281,18 +281,11 @@ func streamBody(ctx context.Context, r io.Reader, br *bufio.Reader, bodies []*bo
 			}
 			br.Discard(n)
 		}
-		switch m := r.(type) {
-		case *bytes.Reader:
-			if m.Len() == 0 {
-				return nil
-			}
-			_, err := m.WriteTo(sink)
-			return err
-		case *bytes.Buffer:
-			if m.Len() == 0 {
-				return nil
-			}
-			_, err := m.WriteTo(sink)
+		switch r.(type) {
+		case *bytes.Reader, *bytes.Buffer:
+			// The rest is in memory: one Write of it, from r's own bytes.
+			// (Not *strings.Reader: its WriteTo would copy the string.)
+			_, err := r.(io.WriterTo).WriteTo(sink)
 			return err
 		}
 		if err := ctx.Err(); err != nil {
