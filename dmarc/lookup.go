@@ -239,7 +239,7 @@ func (w *walker) query(ctx context.Context, domain, name string) answer {
 			a.err = &DNSError{Name: name, Err: err}
 		}
 		for _, t := range txts {
-			if isDMARC(t) {
+			if IsRecord(t) {
 				if a.n == 0 {
 					a.record = t
 				}
@@ -400,10 +400,12 @@ func isNotFoundWrapped(err error) bool {
 	return errors.As(err, &de) && de.IsNotFound
 }
 
-// isDMARC reports whether txt starts with the v=DMARC1 tag (RFC 7489
-// section 6.6.3 step 3): "v", optional space, "=", optional space,
-// "DMARC1", then the end, space or ";".
-func isDMARC(txt string) bool {
+// IsRecord reports whether the TXT record txt is a DMARC record, the test
+// receivers apply to the records at a _dmarc name before parsing any (RFC
+// 7489 section 6.6.3 step 3): it starts with the v=DMARC1 tag ("v",
+// optional white space, "=", optional white space, "DMARC1", then the end,
+// white space or ";"). Other TXT records at the name are ignored.
+func IsRecord(txt string) bool {
 	s := trimLeftWSP(txt)
 	if len(s) == 0 || s[0]|0x20 != 'v' {
 		return false

@@ -386,3 +386,26 @@ func TestVerifyLookupFailureNotSampledOut(t *testing.T) {
 		t.Fatalf("result %s, disposition %q, sampled %v; want temperror, none, true", res.Status, res.Disposition, res.Sampled)
 	}
 }
+
+// IsRecord is RFC 7489 section 6.6.3 step 3: records not starting with the
+// v=DMARC1 tag are ignored; the tag value is case-sensitive (section 6.3).
+func TestIsRecord(t *testing.T) {
+	for txt, want := range map[string]bool{
+		"v=DMARC1; p=none":         true,
+		"v=DMARC1":                 true,
+		"  v = DMARC1 ;p=reject":   true,
+		"V=DMARC1; p=none":         true, // tag names are case-insensitive
+		"v=DMARC1 ; p=none":        true,
+		"v=dmarc1; p=none":         false,
+		"v=DMARC10; p=none":        false,
+		"p=none; v=DMARC1":         false,
+		"v=spf1 -all":              false,
+		`"v=DMARC1; p=none"`:       false, // pasted quotes
+		"":                         false,
+		"google-site-verification": false,
+	} {
+		if got := dmarc.IsRecord(txt); got != want {
+			t.Errorf("IsRecord(%q) = %v, want %v", txt, got, want)
+		}
+	}
+}

@@ -77,7 +77,7 @@ func AuthorizeExternal(ctx context.Context, r Resolver, policyDomain string, u U
 		return false, &DNSError{Name: name, Err: err}
 	}
 	for _, t := range txts {
-		if isDMARC(t) {
+		if IsRecord(t) {
 			return true, nil
 		}
 	}

@@ -4,24 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
-
-// isDMARC reports whether a TXT string is a DMARC record (RFC 7489 section
-// 6.4: it starts with the v=DMARC1 tag).
-func isDMARC(txt string) bool {
-	l, err := tagvalue.Parse(txt)
-	if len(l) == 0 || (err != nil && !isDuplicate(err)) {
-		return strings.HasPrefix(strings.ToLower(strings.TrimSpace(txt)), "v=dmarc1")
-	}
-	return l[0].Name == "v" && strings.TrimSpace(l[0].Value) == "DMARC1"
-}
-
-func isDuplicate(err error) bool {
-	se, ok := err.(*tagvalue.SyntaxError)
-	return ok && se.Err == tagvalue.ErrDuplicateTag
-}
 
 // dmarcPolicies are the values of p= (RFC 7489 section 6.3).
 var dmarcPolicies = []string{"none", "quarantine", "reject"}
@@ -72,7 +58,7 @@ func (g *generator) dmarc() error {
 	}
 	for _, name := range names {
 		for _, txt := range g.o.existing[name] {
-			if isDMARC(txt) {
+			if dmarc.IsRecord(txt) { // the receivers' test
 				g.existingDMARC(name, txt)
 				return nil
 			}

@@ -174,14 +174,9 @@ func orList(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-func isDMARCText(s string) bool {
-	s = strings.TrimSpace(s)
-	return len(s) >= 8 && strings.EqualFold(s[:8], "v=DMARC1") && (len(s) == 8 || s[8] == ';' || s[8] == ' ' || s[8] == '\t')
-}
-
 func anyDMARC(txts []string) bool {
 	for _, t := range limit(txts) {
-		if isDMARCText(t) {
+		if dmarc.IsRecord(t) {
 			return true
 		}
 	}
