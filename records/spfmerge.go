@@ -7,29 +7,6 @@ import (
 	"github.com/domainauth/domainauth/spf"
 )
 
-// maxSPFLookups is the RFC 7208 section 4.6.4 limit on DNS-querying terms.
-const maxSPFLookups = 10
-
-// isSPF reports whether a TXT string is an SPF record (RFC 7208 section
-// 4.5: "v=spf1" in any case, then a space or the end).
-func isSPF(txt string) bool {
-	const v = "v=spf1"
-	return len(txt) >= len(v) && strings.EqualFold(txt[:len(v)], v) && (len(txt) == len(v) || txt[len(v)] == ' ')
-}
-
-// lookups counts the terms of a record that cost a DNS lookup (RFC 7208
-// section 4.6.4), at the top level only.
-func lookups(r *spf.Record) int {
-	n := 0
-	for _, t := range r.Terms {
-		switch t.Kind {
-		case spf.KindInclude, spf.KindA, spf.KindMX, spf.KindPTR, spf.KindExists, spf.KindRedirect:
-			n++
-		}
-	}
-	return n
-}
-
 // mergeSPF turns the proposed record r into the customer's existing SPF
 // record with the provider's terms added, when Existing holds one at r's
 // name. It never proposes a second v=spf1 record at a name: two of them make
@@ -39,10 +16,10 @@ func (g *generator) mergeSPF(r *Record) error {
 	if err != nil {
 		return fieldErr("Provider.SPF", r.Values[0], fmt.Errorf("%w: the provider's SPF record does not parse: %w", ErrInvalid, err))
 	}
-	r.SPFLookups = lookups(mine)
+	r.SPFLookups = mine.Lookups()
 	var found []string
 	for _, txt := range g.o.existing[r.FQDN] {
-		if isSPF(strings.TrimSpace(txt)) {
+		if spf.IsRecord(strings.TrimSpace(txt)) {
 			found = append(found, strings.TrimSpace(txt))
 		}
 	}
@@ -82,15 +59,15 @@ func (g *generator) mergeSPF(r *Record) error {
 	r.Values = []string{merged.String()}
 	r.Merged = true
 	r.Replaces = old
-	r.SPFLookups = lookups(merged)
+	r.SPFLookups = merged.Lookups()
 	if len(added) == 0 {
 		r.Description = fmt.Sprintf("SPF: your existing record at %s already authorises the provider; keep it as it is (do not add a second v=spf1 record).", r.FQDN)
 	} else {
 		r.Description = fmt.Sprintf("SPF: your existing record at %s with %s added. Edit that record; do not add a second v=spf1 record (two records make SPF fail). It makes %d DNS lookups itself, before those of its includes (limit %d in all).",
-			r.FQDN, strings.Join(added, " "), r.SPFLookups, maxSPFLookups)
+			r.FQDN, strings.Join(added, " "), r.SPFLookups, spf.DefaultMaxLookups)
 	}
-	if r.SPFLookups > maxSPFLookups {
-		g.warn("the merged SPF record at %s has %d DNS-querying terms, over the limit of %d (RFC 7208 section 4.6.4): receivers will return permerror. Remove unused includes or flatten them.", r.FQDN, r.SPFLookups, maxSPFLookups)
+	if r.SPFLookups > spf.DefaultMaxLookups {
+		g.warn("the merged SPF record at %s has %d DNS-querying terms, over the limit of %d (RFC 7208 section 4.6.4): receivers will return permerror. Remove unused includes or flatten them.", r.FQDN, r.SPFLookups, spf.DefaultMaxLookups)
 	}
 	return nil
 }

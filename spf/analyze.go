@@ -177,7 +177,7 @@ func (a *analyzer) visit(ctx context.Context, d string, via Kind, path []string)
 	}
 	var spfs []string
 	for _, t := range txts {
-		if isSPF(t) {
+		if IsRecord(t) {
 			spfs = append(spfs, t)
 		}
 	}
@@ -217,7 +217,7 @@ func (a *analyzer) raw(ctx context.Context, d string) {
 	if m, err := a.q.Query(ctx, d, dns.TypeTXT); err == nil {
 		for _, rr := range m.Answer {
 			txt, ok := rr.(*dns.TXT)
-			if !ok || len(txt.Txt) == 0 || !isSPF(strings.Join(txt.Txt, "")) {
+			if !ok || len(txt.Txt) == 0 || !IsRecord(strings.Join(txt.Txt, "")) {
 				continue
 			}
 			for _, s := range txt.Txt {
@@ -251,7 +251,7 @@ func (a *analyzer) terms(ctx context.Context, n *Node, path []string) {
 			a.add(SeverityWarning, "redirect-ignored", d, "the record has an all mechanism, so its redirect is ignored (RFC 7208 section 6.1)")
 			continue
 		}
-		if t.Kind.needsLookup() {
+		if t.Kind.NeedsLookup() {
 			n.Lookups++
 			a.a.Lookups++
 		}

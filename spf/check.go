@@ -261,7 +261,7 @@ func (e *evaluation) record(ctx context.Context, d string) (*Record, Result, err
 	}
 	found, n := "", 0
 	for _, t := range txts {
-		if isSPF(t) {
+		if IsRecord(t) {
 			found = t
 			n++
 		}
@@ -282,9 +282,11 @@ func (e *evaluation) record(ctx context.Context, d string) (*Record, Result, err
 	return rec, None, nil
 }
 
-// isSPF reports whether a TXT value is an SPF record: "v=spf1" followed by
-// a space or the end, in any case (RFC 7208 section 4.5).
-func isSPF(s string) bool {
+// IsRecord reports whether a TXT value is an SPF record, the test
+// check_host applies to the TXT records of a domain before parsing any (RFC
+// 7208 section 4.5): "v=spf1", in any case, then a space or the end. Other
+// TXT records are ignored; two that pass the test are a permerror.
+func IsRecord(s string) bool {
 	return len(s) >= 6 && strings.EqualFold(s[:6], "v=spf1") && (len(s) == 6 || s[6] == ' ')
 }
 
@@ -405,7 +407,7 @@ func dnsErr(qtype, name string, err error) error {
 // mechanism evaluates one mechanism. On error, res is TempError or
 // PermError.
 func (e *evaluation) mechanism(ctx context.Context, d string, t *Term) (match bool, res Result, err error) {
-	if t.Kind.needsLookup() {
+	if t.Kind.NeedsLookup() {
 		if err := e.count(); err != nil {
 			return false, PermError, err
 		}

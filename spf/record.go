@@ -91,9 +91,10 @@ func (k Kind) String() string {
 // IsMechanism reports whether k is a mechanism (as opposed to a modifier).
 func (k Kind) IsMechanism() bool { return k >= KindAll && k <= KindExists }
 
-// needsLookup reports whether evaluating the term counts against the limit
-// of 10 DNS-querying terms (RFC 7208 section 4.6.4).
-func (k Kind) needsLookup() bool {
+// NeedsLookup reports whether a term of this kind counts against the
+// limit of 10 DNS-querying terms (RFC 7208 section 4.6.4): include, a, mx,
+// ptr, exists and redirect.
+func (k Kind) NeedsLookup() bool {
 	switch k {
 	case KindInclude, KindA, KindMX, KindPTR, KindExists, KindRedirect:
 		return true
@@ -249,6 +250,19 @@ func (r *Record) find(k Kind) int {
 		}
 	}
 	return -1
+}
+
+// Lookups counts the record's own terms that count against the limit of 10
+// DNS-querying terms (RFC 7208 section 4.6.4). The terms of included and
+// redirected-to records are not seen here; Analyze counts the whole tree.
+func (r *Record) Lookups() int {
+	n := 0
+	for i := range r.Terms {
+		if r.Terms[i].Kind.NeedsLookup() {
+			n++
+		}
+	}
+	return n
 }
 
 // Redirect returns the domain-spec of the redirect modifier, and whether

@@ -12,12 +12,6 @@ import (
 	"github.com/domainauth/domainauth/spf"
 )
 
-// isSPFText reports whether a TXT value is an SPF record by its version
-// (RFC 7208 section 4.5: "v=spf1" then a space or the end).
-func isSPFText(s string) bool {
-	return len(s) >= 6 && strings.EqualFold(s[:6], "v=spf1") && (len(s) == 6 || s[6] == ' ')
-}
-
 // spf checks the SPF record by meaning: one v=spf1 record, which parses,
 // holds every mechanism of the expected record (reached before "all"), and
 // evaluates within the lookup limits.
@@ -43,13 +37,13 @@ func (k *check) spf(ctx context.Context) {
 	var spfs []string
 	for _, t := range k.res.Found {
 		switch {
-		case isSPFText(t):
+		case spf.IsRecord(t):
 			spfs = append(spfs, t)
-		case quoted(t) && isSPFText(unquote(t)):
+		case quoted(t) && spf.IsRecord(unquote(t)):
 			k.add(CodeTXTQuotes, Critical,
 				fmt.Sprintf("the SPF record at %s is wrapped in literal quotes (%s), so receivers do not see an SPF record", k.res.FQDN, shorten(t)),
 				fmt.Sprintf("Edit the TXT record at host %q and remove the quote characters: the value must start with v=spf1.", k.host()))
-		case isSPFText(strings.TrimSpace(t)):
+		case spf.IsRecord(strings.TrimSpace(t)):
 			k.add(CodeWhitespaceTypo, Critical,
 				fmt.Sprintf("the SPF record at %s starts with spaces (%q), so receivers do not see an SPF record", k.res.FQDN, shorten(t)),
 				fmt.Sprintf("Edit the TXT record at host %q and remove the spaces before v=spf1.", k.host()))
@@ -323,7 +317,7 @@ func (k *check) spfAbsent(ctx context.Context, want *spf.Record) {
 // want's mechanisms.
 func anySPF(txts []string, want *spf.Record) bool {
 	for _, t := range limit(txts) {
-		if !isSPFText(t) {
+		if !spf.IsRecord(t) {
 			continue
 		}
 		if want == nil {
