@@ -7,6 +7,8 @@ import (
 	"net/netip"
 
 	"github.com/miekg/dns"
+
+	"github.com/domainauth/domainauth/internal/dnserr"
 )
 
 // Resolver is the DNS contract every package of domainauth builds on: the
@@ -60,10 +62,7 @@ var (
 
 // IsNotFound reports whether err says that the name or the record does not
 // exist (NXDOMAIN or NODATA): a [*net.DNSError] with IsNotFound set.
-func IsNotFound(err error) bool {
-	var de *net.DNSError
-	return errors.As(err, &de) && de.IsNotFound
-}
+func IsNotFound(err error) bool { return dnserr.IsNotFound(err) }
 
 // IsTemporary reports whether err is a lookup failure other than "not
 // found": a timeout, SERVFAIL, REFUSED, a network error or a cancelled

@@ -8,7 +8,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
@@ -496,8 +496,7 @@ func fetchKey(ctx context.Context, r TXTResolver, name string) (*Key, crypto.Pub
 	}
 	txts, err := r.LookupTXT(ctx, name)
 	if err != nil {
-		var de *net.DNSError
-		if errors.As(err, &de) && de.IsNotFound {
+		if dnserr.IsNotFound(err) {
 			return nil, nil, PermError, fmt.Errorf("%w at %s: %w", ErrNoKey, name, err)
 		}
 		return nil, nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)

@@ -2,13 +2,12 @@ package dmarc
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
@@ -235,7 +234,7 @@ func (w *walker) query(ctx context.Context, domain, name string) answer {
 		a.err = &DNSError{Name: name, Err: err}
 	} else {
 		txts, err := w.r.LookupTXT(ctx, name)
-		if err != nil && !isNotFound(err) {
+		if err != nil && !dnserr.IsNotFound(err) {
 			a.err = &DNSError{Name: name, Err: err}
 		}
 		for _, t := range txts {
@@ -384,20 +383,6 @@ func (w *walker) checkExists(ctx context.Context, domain string) error {
 		return &DNSError{Name: domain, Err: fmt.Errorf("response code %s", dns.RcodeToString[m.Rcode])}
 	}
 	return nil
-}
-
-// isNotFound reports a resolver error meaning the name or the record does
-// not exist.
-func isNotFound(err error) bool {
-	if de, ok := err.(*net.DNSError); ok {
-		return de.IsNotFound // the common case, without errors.As's allocation
-	}
-	return isNotFoundWrapped(err)
-}
-
-func isNotFoundWrapped(err error) bool {
-	var de *net.DNSError
-	return errors.As(err, &de) && de.IsNotFound
 }
 
 // IsRecord reports whether the TXT record txt is a DMARC record, the test

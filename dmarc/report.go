@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
@@ -71,7 +72,7 @@ func AuthorizeExternal(ctx context.Context, r Resolver, policyDomain string, u U
 	}
 	txts, err := r.LookupTXT(ctx, name)
 	if err != nil {
-		if isNotFound(err) {
+		if dnserr.IsNotFound(err) {
 			return false, nil
 		}
 		return false, &DNSError{Name: name, Err: err}

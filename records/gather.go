@@ -2,10 +2,9 @@ package records
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 
+	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
@@ -46,10 +45,9 @@ func Gather(ctx context.Context, r TXTResolver, p Provider, a Account) (Existing
 			return Existing{}, err
 		}
 		txts, err := r.LookupTXT(ctx, name+".")
-		var de *net.DNSError
 		switch {
 		case err == nil:
-		case errors.As(err, &de) && de.IsNotFound:
+		case dnserr.IsNotFound(err):
 			txts = nil
 		default:
 			return Existing{}, fmt.Errorf("records: looking up TXT at %s: %w", name, err)

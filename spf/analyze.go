@@ -8,6 +8,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
@@ -171,7 +172,7 @@ func (a *analyzer) visit(ctx context.Context, d string, via Kind, path []string)
 	}
 	a.nodes++
 	txts, err := a.r.LookupTXT(ctx, d)
-	if err != nil && !isNotFound(err) {
+	if err != nil && !dnserr.IsNotFound(err) {
 		a.add(SeverityError, "temperror", d, fmt.Sprintf("TXT lookup failed: %v; evaluation gives temperror", err))
 		return n
 	}
@@ -312,7 +313,7 @@ func (a *analyzer) voidCheck(ctx context.Context, n *Node, t *Term) {
 	}
 	switch {
 	case err == nil:
-	case isNotFound(err):
+	case dnserr.IsNotFound(err):
 		a.a.VoidLookups++
 	default:
 		a.add(SeverityError, "temperror", n.Domain, fmt.Sprintf("%q: lookup failed: %v; evaluation may give temperror", t.String(), err))

@@ -2,12 +2,13 @@ package spf
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/domainauth/domainauth/internal/dnserr"
 )
 
 // Resolver is the DNS interface check_host and Analyze need. *net.Resolver
@@ -254,7 +255,7 @@ func (e *evaluation) check(ctx context.Context, domain string, nested bool) (Res
 func (e *evaluation) record(ctx context.Context, d string) (*Record, Result, error) {
 	txts, err := e.res.LookupTXT(ctx, d)
 	if err != nil {
-		if isNotFound(err) {
+		if dnserr.IsNotFound(err) {
 			return nil, None, nil
 		}
 		return nil, TempError, fmt.Errorf("%w: TXT %s: %w", ErrDNS, d, err)
@@ -288,15 +289,6 @@ func (e *evaluation) record(ctx context.Context, d string) (*Record, Result, err
 // TXT records are ignored; two that pass the test are a permerror.
 func IsRecord(s string) bool {
 	return len(s) >= 6 && strings.EqualFold(s[:6], "v=spf1") && (len(s) == 6 || s[6] == ' ')
-}
-
-// isNotFound reports whether err says the name or record does not exist.
-func isNotFound(err error) bool {
-	if de, ok := err.(*net.DNSError); ok { // the usual case, without errors.As's allocation
-		return de.IsNotFound
-	}
-	var de *net.DNSError
-	return errors.As(err, &de) && de.IsNotFound
 }
 
 // validDomain checks the domain check_host is called with (RFC 7208
@@ -444,7 +436,7 @@ func (e *evaluation) mechanism(ctx context.Context, d string, t *Term) (match bo
 		}
 		addrs, err := e.res.LookupNetIP(ctx, e.network(), name)
 		if err != nil {
-			if isNotFound(err) {
+			if dnserr.IsNotFound(err) {
 				if err := e.void(); err != nil {
 					return false, PermError, err
 				}
@@ -463,7 +455,7 @@ func (e *evaluation) mechanism(ctx context.Context, d string, t *Term) (match bo
 		}
 		mxs, err := e.res.LookupMX(ctx, name)
 		if err != nil {
-			if isNotFound(err) {
+			if dnserr.IsNotFound(err) {
 				if err := e.void(); err != nil {
 					return false, PermError, err
 				}
@@ -481,7 +473,7 @@ func (e *evaluation) mechanism(ctx context.Context, d string, t *Term) (match bo
 			}
 			addrs, err := e.res.LookupNetIP(ctx, e.network(), host)
 			if err != nil {
-				if isNotFound(err) {
+				if dnserr.IsNotFound(err) {
 					continue
 				}
 				return false, TempError, dnsErr("A/AAAA", host, err)
@@ -516,7 +508,7 @@ func (e *evaluation) mechanism(ctx context.Context, d string, t *Term) (match bo
 		// RFC 7208 section 5.7: always an A query, whatever the client's family.
 		addrs, err := e.res.LookupNetIP(ctx, "ip4", name)
 		if err != nil {
-			if isNotFound(err) {
+			if dnserr.IsNotFound(err) {
 				if err := e.void(); err != nil {
 					return false, PermError, err
 				}
@@ -558,7 +550,7 @@ func (e *evaluation) matchAddrs(addrs []netip.Addr, t *Term) bool {
 func (e *evaluation) validate(ctx context.Context, target string, anyName bool) (name string, match bool, err error) {
 	names, lerr := e.res.LookupAddr(ctx, e.ip.String())
 	if lerr != nil {
-		if isNotFound(lerr) && !anyName {
+		if dnserr.IsNotFound(lerr) && !anyName {
 			if err := e.void(); err != nil {
 				return "", false, err
 			}

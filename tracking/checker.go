@@ -3,7 +3,6 @@ package tracking
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -288,10 +287,4 @@ func hstsNames(host string) []string {
 		names = append(names, p)
 	}
 	return names
-}
-
-// isNotFound reports a *net.DNSError with IsNotFound (NXDOMAIN or NODATA).
-func isNotFound(err error) bool {
-	var de *net.DNSError
-	return errors.As(err, &de) && de.IsNotFound
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 
+	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/miekg/dns"
 )
@@ -71,7 +72,7 @@ func (c *Checker) checkCNAME(ctx context.Context, host string, expected []string
 	res := c.resolver()
 	canon, err := res.LookupCNAME(ctx, host)
 	if err != nil {
-		if isNotFound(err) {
+		if dnserr.IsNotFound(err) {
 			return CNAMEResult{Status: CNAMEMissing}
 		}
 		return CNAMEResult{Status: CNAMEUnknown, Err: err}
@@ -84,7 +85,7 @@ func (c *Checker) checkCNAME(ctx context.Context, host string, expected []string
 		switch {
 		case err == nil && len(addrs) > 0:
 			return CNAMEResult{Status: CNAMEProxied, Addrs: addrs}
-		case err == nil || isNotFound(err):
+		case err == nil || dnserr.IsNotFound(err):
 			return CNAMEResult{Status: CNAMEMissing}
 		default:
 			return CNAMEResult{Status: CNAMEUnknown, Err: err}

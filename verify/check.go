@@ -9,6 +9,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/records"
 )
@@ -263,7 +264,7 @@ func (k *check) mx(ctx context.Context) {
 	}
 	got, err := c.mx(ctx, k.fqdn)
 	if err != nil {
-		if !isNotFound(err) {
+		if !dnserr.IsNotFound(err) {
 			k.temporary(err)
 			return
 		}
@@ -408,7 +409,7 @@ func (k *check) cname(ctx context.Context) {
 	} else {
 		t, err := c.cname(ctx, k.fqdn)
 		if err != nil {
-			if isNotFound(err) {
+			if dnserr.IsNotFound(err) {
 				k.absent(ctx, present, nil)
 			} else {
 				k.temporary(err)
@@ -475,7 +476,7 @@ func (k *check) proxied(ctx context.Context, want string) bool {
 func (k *check) txt(ctx context.Context) {
 	txts, err := k.env.c.txt(ctx, k.fqdn)
 	if err != nil {
-		if isNotFound(err) {
+		if dnserr.IsNotFound(err) {
 			k.absent(ctx, nil, nil)
 		} else {
 			k.temporary(err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dkim"
+	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
 
@@ -23,7 +24,7 @@ func (k *check) dkim(ctx context.Context) {
 	}
 	txts, err := c.txt(ctx, k.fqdn)
 	if err != nil {
-		if isNotFound(err) {
+		if dnserr.IsNotFound(err) {
 			k.dkimAbsent(ctx, want)
 		} else {
 			k.temporary(err)

@@ -41,12 +41,6 @@ type Querier interface {
 	Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error)
 }
 
-// isNotFound reports whether err says the name or record does not exist.
-func isNotFound(err error) bool {
-	var de *net.DNSError
-	return errors.As(err, &de) && de.IsNotFound
-}
-
 // lookupKind names a resolver method in a cache key.
 type lookupKind uint8
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -26,7 +27,7 @@ func (k *check) spf(ctx context.Context) {
 	}
 	txts, err := c.txt(ctx, k.fqdn)
 	if err != nil {
-		if isNotFound(err) {
+		if dnserr.IsNotFound(err) {
 			k.spfAbsent(ctx, want)
 		} else {
 			k.temporary(err)
