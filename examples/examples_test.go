@@ -158,9 +158,14 @@ func TestCheckdomainProblems(t *testing.T) {
 	}
 	dead := l.LocalAddr().String()
 	l.Close()
-	_, stderr, code := run(t, bin, "-server", dead, "-timeout", "3s", "example.com")
+	out, stderr, code := run(t, bin, "-server", dead, "-timeout", "3s", "example.com")
 	if code != 1 || !strings.Contains(stderr, "could not get answers from "+dead) {
 		t.Errorf("unreachable server: exit %d, stderr %q", code, stderr)
+	}
+	// The record could not be read: not "no SPF record".
+	wantLines(t, out, "lookup failed: temporary DNS failure")
+	if strings.Contains(out, "no SPF record") {
+		t.Errorf("unreachable server reported as a missing SPF record:\n%s", out)
 	}
 
 	// Bad usage: exit 2.

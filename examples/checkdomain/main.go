@@ -180,7 +180,11 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 		err = errSPFTemporary
 	}
 	note(err)
-	if err != nil && err != errSPFTemporary {
+	switch {
+	case err == errSPFTemporary && (a == nil || a.Root == nil || a.Root.Text == ""):
+		// Not "no SPF record": the record could not be read.
+		res.SPF.Error = "temporary DNS failure: the SPF record could not be read (see the finding below)"
+	case err != nil && err != errSPFTemporary:
 		res.SPF.Error = err.Error()
 	}
 	if a != nil {
