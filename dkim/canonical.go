@@ -156,8 +156,26 @@ type bodyCanonicalizer struct {
 	any    bool // some content has been emitted
 	closed bool
 
+	// skip counts down the spans for which the AVX-512 kernel is not
+	// tried, after it stopped early (compactBackoff).
+	skip int
+
 	n   int
 	buf [bodyBufSize]byte
+}
+
+// compactSkip is how many spans go to the byte-wise path after the
+// AVX-512 kernel stopped early: input with bare line ends all over would
+// otherwise pay for a kernel start every few bytes.
+const compactSkip = 16
+
+// compactBackoff reports whether to try the AVX-512 kernel on this span.
+func (b *bodyCanonicalizer) compactBackoff() bool {
+	if b.skip > 0 {
+		b.skip--
+		return false
+	}
+	return true
 }
 
 func newBodyCanonicalizer(w io.Writer, c Canonicalization, limit int64) *bodyCanonicalizer {
@@ -175,7 +193,9 @@ var spBytes = []byte(" ")
 // scanSimple) and hands it on whole, CRLFs included; spans of a few
 // hundred bytes or more go to the hash without a copy. What ends a span
 // is handled here when it is common (a line end, a run of whitespace)
-// and by slowWrite, one byte at a time, otherwise. The state between
+// and by slowWrite, one byte at a time, otherwise. In relaxed mode, text
+// that needs changes every few dozen bytes goes to the AVX-512 kernel
+// where the CPU has one (compactRelaxed), which makes the changes itself. The state between
 // spans is the one slowWrite keeps, so both paths can take turns at any
 // byte.
 func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
@@ -221,7 +241,23 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 		}
 		var k int
 		if b.relaxed {
+			// A long span that needs no change goes to the hash as it is,
+			// without a copy. Text that needs changes every line or so
+			// goes through the AVX-512 kernel where there is one.
 			k = scanRelaxed(p)
+			if k < compactMin && haveAVX512 && b.limit < 0 && len(p) >= compactMin && b.compactBackoff() {
+				if len(b.buf)-b.n < compactRoom {
+					b.flush()
+				}
+				k, n := compactRelaxed(b.buf[b.n:], p)
+				b.n += n
+				b.inLine = true
+				p = p[k:]
+				if k < compactMin {
+					b.skip = compactSkip // it did not pay here: leave it for a while
+				}
+				continue
+			}
 		} else {
 			k = scanSimple(p)
 		}
@@ -284,10 +320,11 @@ func scanRelaxed(p []byte) int {
 	}
 }
 
-// nextCandidate returns the index of the first byte from p[i] on that
-// may need a change: a byte below 0x21 that is not a space, or a space
-// followed by one; len(p) when there is none.
-func nextCandidate(p []byte, i int) int {
+// nextCandidateWords is nextCandidate eight bytes at a time, in plain Go:
+// it returns the index of the first byte from p[i] on that may need a
+// change, a byte below 0x21 that is not a space or a space followed by
+// one, or len(p) when there is none.
+func nextCandidateWords(p []byte, i int) int {
 	n := len(p)
 	if i+24 <= n {
 		x0 := binary.LittleEndian.Uint64(p[i:])

@@ -102,7 +102,20 @@ var boundaryBodies = []string{
 	strings.Repeat("word ", 300) + "\r\n" + strings.Repeat("x", 700) + "  \r\n" + strings.Repeat("y", 700),
 }
 
-func TestCanonicalizeBodyReference(t *testing.T) {
+// eachKernel runs f once with each scan path this CPU can run (AVX-512,
+// AVX2, plain Go), as a subtest.
+func eachKernel(t *testing.T, f func(t *testing.T)) {
+	for _, k := range dkim.Kernels() {
+		t.Run(k.Name, func(t *testing.T) {
+			defer k.Use()()
+			f(t)
+		})
+	}
+}
+
+func TestCanonicalizeBodyReference(t *testing.T) { eachKernel(t, testCanonicalizeBodyReference) }
+
+func testCanonicalizeBodyReference(t *testing.T) {
 	for _, c := range algs {
 		for _, in := range boundaryBodies {
 			want := refCanonBody(c, in)
@@ -134,7 +147,9 @@ func TestCanonicalizeBodyReference(t *testing.T) {
 
 // TestCanonicalizeBodyLimit cuts the output at every l=, inside spans
 // that are copied and inside spans hashed directly.
-func TestCanonicalizeBodyLimit(t *testing.T) {
+func TestCanonicalizeBodyLimit(t *testing.T) { eachKernel(t, testCanonicalizeBodyLimit) }
+
+func testCanonicalizeBodyLimit(t *testing.T) {
 	for _, c := range algs {
 		for _, in := range boundaryBodies {
 			full := refCanonBody(c, in)
@@ -155,7 +170,9 @@ func TestCanonicalizeBodyLimit(t *testing.T) {
 
 // TestCanonicalizeBodyRandom compares random bodies over a small alphabet
 // rich in whitespace and line ends, written in random pieces.
-func TestCanonicalizeBodyRandom(t *testing.T) {
+func TestCanonicalizeBodyRandom(t *testing.T) { eachKernel(t, testCanonicalizeBodyRandom) }
+
+func testCanonicalizeBodyRandom(t *testing.T) {
 	alphabet := []string{"a", "b", "é", " ", " ", "\t", "\r", "\n", "\r\n", "\r\n", "\x01", "  ", "word "}
 	rng := rand.New(rand.NewPCG(11, 6376))
 	for range 3000 {
@@ -177,6 +194,90 @@ func TestCanonicalizeBodyRandom(t *testing.T) {
 			if got := canonSplit(c, -1, in, cuts...); got != want {
 				t.Fatalf("%s %q in pieces at %v:\n got %q\nwant %q", c, in, cuts, got, want)
 			}
+		}
+	}
+}
+
+// TestCanonicalizeBodyRandomLarge compares random mail-like bodies of up
+// to a few kilobytes, written whole or in a few large pieces, so that
+// the vector paths (which take spans of 256 bytes or more) see every
+// situation many times: runs of white space of every length, across
+// 64-byte blocks too, trailing white space, lines of white space only,
+// indented lines, empty lines inside and at the end, and now and then a
+// bare CR or LF, which stops the AVX-512 kernel.
+func TestCanonicalizeBodyRandomLarge(t *testing.T) { eachKernel(t, testCanonicalizeBodyRandomLarge) }
+
+func testCanonicalizeBodyRandomLarge(t *testing.T) {
+	tokens := []string{"word", "lorem", "x", "é", ".", " ", " ", " ", " ", "  ", "\t", " \t ", "\r\n", "\r\n", "\r\n\r\n",
+		"\r\n    ", "\r\n\t", "   \r\n", strings.Repeat(" ", 70), "\x01"}
+	rare := []string{"\n", "\r", "\r\r\n", " \n", "\n\n"}
+	rng := rand.New(rand.NewPCG(5, 2048))
+	for n := range 1500 {
+		var sb strings.Builder
+		size := 256 + rng.IntN(4000)
+		for sb.Len() < size {
+			if n%3 == 0 && rng.IntN(200) == 0 {
+				sb.WriteString(rare[rng.IntN(len(rare))])
+				continue
+			}
+			sb.WriteString(tokens[rng.IntN(len(tokens))])
+		}
+		if rng.IntN(4) == 0 {
+			sb.WriteString("\r\n \r\n\r\n\t\r\n") // trailing lines that canonicalize to empty
+		}
+		in := sb.String()
+		var cuts []int
+		for k := rng.IntN(600); k < len(in) && len(cuts) < 3; k += 300 + rng.IntN(2000) {
+			cuts = append(cuts, k)
+		}
+		for _, c := range algs {
+			want := refCanonBody(c, in)
+			if got := canonSplit(c, -1, in); got != want {
+				t.Fatalf("%s %q:\n got %q\nwant %q", c, in, got, want)
+			}
+			if got := canonSplit(c, -1, in, cuts...); got != want {
+				t.Fatalf("%s %q in pieces at %v:\n got %q\nwant %q", c, in, cuts, got, want)
+			}
+		}
+	}
+}
+
+// TestCompactRelaxed checks the AVX-512 kernel alone: what it writes must
+// be the relaxed canonical form of what it consumed, which ends with a
+// content byte, and without a bare CR or LF in the input it must stop
+// only near the end of the input or of the room it was given.
+func TestCompactRelaxed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 64))
+	tokens := []string{"word", "x", " ", " ", "  ", "\t", " \t", "\r\n", "\r\n    ", "   \r\n", "\r\n\r\n", strings.Repeat(" ", 90)}
+	for range 2000 {
+		var sb strings.Builder
+		sb.WriteString("a")
+		bare := false
+		for sb.Len() < 256+rng.IntN(1500) {
+			sb.WriteString(tokens[rng.IntN(len(tokens))])
+			if rng.IntN(300) == 0 {
+				sb.WriteString([]string{"\n", "\r", "\r\r\n"}[rng.IntN(3)])
+				bare = true
+			}
+		}
+		p := []byte(sb.String())
+		out := make([]byte, 512+rng.IntN(2048)) // sometimes less than p needs
+		consumed, filled, ok := dkim.CompactRelaxed(out, p)
+		if !ok {
+			t.Skip("no AVX-512 kernel on this CPU")
+		}
+		// p[:consumed] ends with content, so its canonical form as a body
+		// is the kernel's output plus the CRLF that ends the last line.
+		want := refCanonBody(dkim.Relaxed, string(p[:consumed]))
+		if got := string(out[:filled]) + "\r\n"; got != want {
+			t.Fatalf("%q: consumed %d:\n got %q\nwant %q", p, consumed, got, want)
+		}
+		// With room for all of it, the kernel reads to within a block
+		// (64 bytes) of the end, and the wrapper takes back the white
+		// space and line ends after the last content byte it read.
+		last := bytes.LastIndexFunc(p[:len(p)-64], func(r rune) bool { return !strings.ContainsRune(" \t\r\n", r) })
+		if !bare && len(out) > len(p)+64 && consumed < last+1 {
+			t.Fatalf("%q: stopped early, consumed %d of %d, filled %d of %d", p, consumed, len(p), filled, len(out))
 		}
 	}
 }

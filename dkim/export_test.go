@@ -42,3 +42,19 @@ func HeaderDigest(msg string, i int) ([]byte, *Signature, error) {
 	}
 	return nil, nil, io.EOF
 }
+
+// A Kernel is one of the scan paths of the body canonicalizer.
+type Kernel struct {
+	Name string
+	Use  func() (restore func())
+}
+
+// CompactRelaxed exposes the AVX-512 kernel's wrapper: it reports
+// ok=false where the CPU has none.
+func CompactRelaxed(out, p []byte) (consumed, filled int, ok bool) {
+	if !haveAVX512 {
+		return 0, 0, false
+	}
+	consumed, filled = compactRelaxed(out, p)
+	return consumed, filled, true
+}

@@ -94,6 +94,9 @@ func FuzzCanonicalizeBody(f *testing.F) {
 		}
 		for _, c := range []dkim.Canonicalization{dkim.Simple, dkim.Relaxed} {
 			whole := canon(c, in)
+			if want := refCanonBody(c, in); whole != want {
+				t.Fatalf("%s %q:\n got %q\nwant %q (the RFC's steps, refCanonBody)", c, in, whole, want)
+			}
 			if got := canon(c, in, split%(len(in)+1)); got != whole {
 				t.Fatalf("%s: split at %d: %q vs %q", c, split, got, whole)
 			}
@@ -108,6 +111,14 @@ func FuzzCanonicalizeBody(f *testing.F) {
 			}
 			if c == dkim.Relaxed && (strings.Contains(whole, " \r\n") || strings.Contains(whole, "  ") || strings.Contains(whole, "\t")) {
 				t.Fatalf("relaxed left whitespace: %q", whole)
+			}
+			// The vector paths take spans of 256 bytes or more: the input
+			// repeated to a few hundred bytes goes through them.
+			if len(in) > 0 {
+				long := strings.Repeat(in, 700/len(in)+1)
+				if got, want := canon(c, long), refCanonBody(c, long); got != want {
+					t.Fatalf("%s %q repeated:\n got %q\nwant %q", c, in, got, want)
+				}
 			}
 		}
 	})

@@ -1,0 +1,127 @@
+//go:build amd64 && !purego
+
+package dkim
+
+// candidateAVX2 is nextCandidate for p[i:] 32 bytes at a time with AVX2,
+// for i >= 1, which also passes over a CRLF followed by a byte above
+// 0x20 (scanRelaxed would only step over it). It stops at the first
+// candidate (found) or where fewer than 34 bytes are left, which may be
+// between the CR and the LF of a line end it passed over; the caller goes
+// on from there. See scan_amd64.s.
+//
+//go:noescape
+func candidateAVX2(p []byte, i int) (j int, found bool)
+
+func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv0() (eax uint32)
+
+// haveAVX2 reports whether the CPU has AVX2 and the operating system
+// saves the AVX registers. Tests turn it off to check the other paths.
+var haveAVX2 = cpuAVX2
+
+var cpuAVX2 = func() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const osxsave, avx = 1 << 27, 1 << 28
+	if ecx1&osxsave == 0 || ecx1&avx == 0 || xgetbv0()&6 != 6 {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<5) != 0
+}()
+
+// vectorMin is the shortest p[i:] worth the AVX2 scan; shorter ones go to
+// the word-at-a-time loop directly.
+const vectorMin = 64
+
+// nextCandidate returns the index of the first byte from p[i] on that
+// may need a change: a byte below 0x21 that is not a space, or a space
+// followed by one; len(p) when there is none. It may pass over a CRLF
+// that is followed by content (see candidateAVX2).
+func nextCandidate(p []byte, i int) int {
+	if i == 0 && len(p) > 0 && p[0] > ' ' {
+		i = 1 // p[0] is no candidate, and the AVX2 scan reads p[i-1]
+	}
+	if haveAVX2 && i > 0 && len(p)-i >= vectorMin {
+		j, found := candidateAVX2(p, i)
+		if found {
+			return j
+		}
+		if j > i && p[j-1] == '\r' {
+			j-- // it stopped between the CR and LF of a line end
+		}
+		i = j
+	}
+	return nextCandidateWords(p, i)
+}
+
+// compactRelaxedAVX512 canonicalizes (relaxed) src[1:] into dst 64 bytes
+// at a time, up to the first bare CR or LF, keeping the last byte of each
+// run of white space, as a space, unless a CR follows. It returns how far
+// it read src and wrote dst. See scan_amd64.s and compactRelaxed.
+//
+//go:noescape
+func compactRelaxedAVX512(dst, src []byte) (nsrc, ndst int)
+
+// haveAVX512 reports whether the CPU has what compactRelaxedAVX512 uses:
+// AVX-512 F, BW and VBMI2 (for VPCOMPRESSB), BMI2 and POPCNT, with the
+// operating system saving the AVX-512 registers. Tests turn it off to
+// check the other paths.
+var haveAVX512 = cpuAVX512
+
+var cpuAVX512 = func() bool {
+	if !cpuAVX2 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	_, ebx7, ecx7, _ := cpuid(7, 0)
+	const (
+		popcnt     = 1 << 23 // leaf 1 ECX
+		avx512f    = 1 << 16 // leaf 7 EBX
+		bmi2       = 1 << 8  // leaf 7 EBX
+		avx512bw   = 1 << 30 // leaf 7 EBX
+		vbmi2      = 1 << 6  // leaf 7 ECX
+		zmmSaved   = 0xe6    // XCR0: SSE, AVX, opmask, ZMM0-15 upper halves, ZMM16-31
+		leaf7Flags = avx512f | bmi2 | avx512bw
+	)
+	return ecx1&popcnt != 0 && ebx7&leaf7Flags == leaf7Flags && ecx7&vbmi2 != 0 && xgetbv0()&zmmSaved == zmmSaved
+}()
+
+// compactMin is the shortest input compactRelaxed takes, and compactRoom
+// the room it needs in the output buffer: the kernel stores whole blocks.
+const (
+	compactMin  = 256
+	compactRoom = 512
+)
+
+// compactRelaxed canonicalizes (relaxed) as much of p as the AVX-512
+// kernel can into out, which has at least compactRoom bytes. p[0] is
+// content (neither white space nor a line end), p has at least
+// compactMin bytes. It returns how much of p it consumed and of out it
+// filled, or 0, 0 where there is no kernel.
+//
+// It stops after a content byte: white space and line ends before the
+// point where the kernel stopped may still change with what follows
+// (white space before a line end goes, a line end may be trailing), so
+// they are taken back from out and left in p for the byte-wise paths.
+// The bytes taken back are the same in p and out, since content bytes
+// pass unchanged and in order.
+func compactRelaxed(out, p []byte) (consumed, filled int) {
+	if !haveAVX512 {
+		return 0, 0
+	}
+	out[0] = p[0]
+	ns, nd := compactRelaxedAVX512(out[1:], p)
+	nd++
+	for ns > 1 && !isContent(p[ns-1]) {
+		ns--
+	}
+	for nd > 1 && !isContent(out[nd-1]) {
+		nd--
+	}
+	return ns, nd
+}

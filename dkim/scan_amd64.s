@@ -1,0 +1,191 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// One byte each, broadcast to a whole register: space, CR, LF.
+DATA scanconst<>+0(SB)/1, $0x20
+DATA scanconst<>+1(SB)/1, $0x0d
+DATA scanconst<>+2(SB)/1, $0x0a
+GLOBL scanconst<>(SB), RODATA|NOPTR, $3
+
+// func candidateAVX2(p []byte, i int) (j int, found bool)
+//
+// Looks at p 32 bytes at a time from p[i] (i >= 1), for as long as the
+// block and the two bytes after it are within p. For each byte it computes
+// with compares, for all 32 at once:
+//
+//	ctl0, ctl1, ctl2  p[j], p[j+1], p[j+2] are <= 0x20
+//	sp0               p[j] is a space
+//	okCR              p[j] is CR, p[j+1] LF, p[j+2] > 0x20
+//	okLF              p[j] is LF, p[j-1] CR, p[j+1] > 0x20
+//	candidate         ctl0 &^ sp0 &^ (okCR | okLF)  |  sp0 & ctl1
+//
+// and returns the first candidate (found) or where it stopped.
+TEXT ·candidateAVX2(SB), NOSPLIT, $0-41
+	MOVQ p_base+0(FP), SI
+	MOVQ p_len+8(FP), DX
+	MOVQ i+24(FP), CX
+	VPBROADCASTB scanconst<>+0(SB), Y10
+	VPBROADCASTB scanconst<>+1(SB), Y11
+	VPBROADCASTB scanconst<>+2(SB), Y12
+	SUBQ $34, DX           // blocks start at or before len(p)-34
+
+loop:
+	CMPQ CX, DX
+	JGT  stop
+	LEAQ (SI)(CX*1), DI
+	VMOVDQU -1(DI), Y0     // p[j-1:]
+	VMOVDQU (DI), Y1       // p[j:]
+	VMOVDQU 1(DI), Y2      // p[j+1:]
+	VMOVDQU 2(DI), Y3      // p[j+2:]
+	VPMINUB Y10, Y1, Y4
+	VPCMPEQB Y4, Y1, Y4    // ctl0
+	VPMINUB Y10, Y2, Y5
+	VPCMPEQB Y5, Y2, Y5    // ctl1
+	VPMINUB Y10, Y3, Y6
+	VPCMPEQB Y6, Y3, Y6    // ctl2
+	VPCMPEQB Y10, Y1, Y7   // sp0
+	VPCMPEQB Y11, Y1, Y8   // p[j] is CR
+	VPCMPEQB Y12, Y2, Y9   // p[j+1] is LF
+	VPAND    Y9, Y8, Y8
+	VPANDN   Y8, Y6, Y8    // okCR = Y8 &^ ctl2
+	VPCMPEQB Y12, Y1, Y9   // p[j] is LF
+	VPCMPEQB Y11, Y0, Y13  // p[j-1] is CR
+	VPAND    Y13, Y9, Y9
+	VPANDN   Y9, Y5, Y9    // okLF = Y9 &^ ctl1
+	VPOR     Y9, Y8, Y8    // ok
+	VPANDN   Y4, Y7, Y13   // ctl0 &^ sp0
+	VPANDN   Y13, Y8, Y13  //  &^ ok
+	VPAND    Y5, Y7, Y7    // sp0 & ctl1
+	VPOR     Y7, Y13, Y13
+	VPMOVMSKB Y13, AX
+	TESTL AX, AX
+	JNZ  hit
+	ADDQ $32, CX
+	JMP  loop
+
+hit:
+	BSFL AX, AX
+	ADDQ AX, CX
+	MOVQ CX, j+32(FP)
+	MOVB $1, found+40(FP)
+	VZEROUPPER
+	RET
+
+stop:
+	MOVQ CX, j+32(FP)
+	MOVB $0, found+40(FP)
+	VZEROUPPER
+	RET
+
+// func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL leaf+0(FP), AX
+	MOVL sub+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv0() (eax uint32)
+TEXT ·xgetbv0(SB), NOSPLIT, $0-4
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	RET
+
+// One byte each, broadcast: space, tab, CR, LF.
+DATA compactconst<>+0(SB)/1, $0x20
+DATA compactconst<>+1(SB)/1, $0x09
+DATA compactconst<>+2(SB)/1, $0x0d
+DATA compactconst<>+3(SB)/1, $0x0a
+GLOBL compactconst<>(SB), RODATA|NOPTR, $4
+
+// func compactRelaxedAVX512(dst, src []byte) (nsrc, ndst int)
+//
+// Relaxed body canonicalization of src[1:] into dst, 64 bytes at a time,
+// with AVX-512 (F, BW, VBMI2) and BMI2. For each byte, with compares on
+// the block, the block one byte later and the block one byte earlier:
+//
+//	ws0, ws1   p[j], p[j+1] are space or tab
+//	cr0, cr1   p[j], p[j+1] are CR
+//	lf0, lf1   p[j], p[j+1] are LF
+//	crm1       p[j-1] is CR
+//	drop       ws0 & (ws1 | cr1): all of a run of white space but its
+//	           last byte, and the last too when a CR follows
+//	stop       cr0 &^ lf1 | lf0 &^ crm1: a bare CR or bare LF
+//
+// Kept white space becomes a space, the kept bytes are packed with
+// VPCOMPRESSB and stored (a whole 64-byte store: dst needs the room).
+// At the first stop it packs the bytes before it and returns; it also
+// returns when src has fewer than 65 bytes from j or dst less than 64.
+// The caller resumes after the last content byte (see compactRelaxed).
+TEXT ·compactRelaxedAVX512(SB), NOSPLIT, $0-64
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), R8
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), R9
+	SUBQ $64, R8           // blocks are stored at or before len(dst)-64
+	SUBQ $65, R9           // and read from at or before len(src)-65
+	MOVQ $1, CX            // j
+	XORQ DX, DX            // o
+	VPBROADCASTB compactconst<>+0(SB), Z10
+	VPBROADCASTB compactconst<>+1(SB), Z11
+	VPBROADCASTB compactconst<>+2(SB), Z12
+	VPBROADCASTB compactconst<>+3(SB), Z13
+
+cloop:
+	CMPQ CX, R9
+	JGT  cdone
+	CMPQ DX, R8
+	JGT  cdone
+	VMOVDQU64 -1(SI)(CX*1), Z0
+	VMOVDQU64 (SI)(CX*1), Z1
+	VMOVDQU64 1(SI)(CX*1), Z2
+	VPCMPEQB Z10, Z1, K1
+	VPCMPEQB Z11, Z1, K2
+	KORQ     K2, K1, K1    // ws0
+	VPCMPEQB Z10, Z2, K2
+	VPCMPEQB Z11, Z2, K3
+	KORQ     K3, K2, K2    // ws1
+	VPCMPEQB Z12, Z2, K3   // cr1
+	KORQ     K3, K2, K4
+	KANDQ    K1, K4, K4    // drop
+	KNOTQ    K4, K4        // keep
+	VPCMPEQB Z12, Z1, K5   // cr0
+	VPCMPEQB Z13, Z2, K6   // lf1
+	KANDNQ   K5, K6, K5    // cr0 &^ lf1
+	VPCMPEQB Z13, Z1, K6   // lf0
+	VPCMPEQB Z12, Z0, K7   // crm1
+	KANDNQ   K6, K7, K6    // lf0 &^ crm1
+	KORQ     K6, K5, K5    // stop
+	VMOVDQU8 Z10, K1, Z1   // white space to spaces
+	KMOVQ    K5, AX
+	TESTQ    AX, AX
+	JNZ      cstop
+	VPCOMPRESSB Z1, K4, Z3
+	VMOVDQU64 Z3, (DI)(DX*1)
+	KMOVQ    K4, BX
+	POPCNTQ  BX, BX
+	ADDQ     BX, DX
+	ADDQ     $64, CX
+	JMP      cloop
+
+cstop:
+	BSFQ     AX, AX        // the first stop
+	KMOVQ    K4, BX
+	BZHIQ    AX, BX, BX    // keep only what is before it
+	KMOVQ    BX, K4
+	VPCOMPRESSB Z1, K4, Z3
+	VMOVDQU64 Z3, (DI)(DX*1)
+	POPCNTQ  BX, BX
+	ADDQ     BX, DX
+	ADDQ     AX, CX
+
+cdone:
+	MOVQ CX, nsrc+48(FP)
+	MOVQ DX, ndst+56(FP)
+	VZEROUPPER
+	RET

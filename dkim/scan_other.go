@@ -1,0 +1,20 @@
+//go:build !amd64 || purego
+
+package dkim
+
+// haveAVX2 is false where there is no assembly scan.
+const haveAVX2 = false
+
+// nextCandidate returns the index of the first byte from p[i] on that
+// may need a change: a byte below 0x21 that is not a space, or a space
+// followed by one; len(p) when there is none.
+func nextCandidate(p []byte, i int) int { return nextCandidateWords(p, i) }
+
+const (
+	haveAVX512  = false
+	compactMin  = 256
+	compactRoom = 512
+)
+
+// compactRelaxed has no kernel here: it consumes nothing.
+func compactRelaxed(out, p []byte) (consumed, filled int) { return 0, 0 }
