@@ -365,14 +365,13 @@ func ctlMask(x uint64) uint64 { return ^(((x | msb) - 0x21*lsb) | x) & msb }
 func scanSimple(p []byte) int {
 	i := 0
 	for {
-		q := bytes.IndexByte(p[i:], '\n')
+		q := nextLF(p, i)
 		if q < 0 {
 			if p[len(p)-1] == '\r' {
 				return len(p) - 1
 			}
 			return len(p)
 		}
-		q += i
 		if q == 0 || p[q-1] != '\r' {
 			return q
 		}

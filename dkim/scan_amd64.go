@@ -2,6 +2,8 @@
 
 package dkim
 
+import "bytes"
+
 // candidateAVX2 is nextCandidate for p[i:] 32 bytes at a time with AVX2,
 // for i >= 1, which also passes over a CRLF followed by a byte above
 // 0x20 (scanRelaxed would only step over it). It stops at the first
@@ -124,4 +126,34 @@ func compactRelaxed(out, p []byte) (consumed, filled int) {
 		nd--
 	}
 	return ns, nd
+}
+
+// lfAVX2 looks at p 32 bytes at a time from p[i] (i >= 1), for as long as
+// the block and the byte after it are within p, for an LF that simple
+// canonicalization may have to act on: one without a CR before it, or
+// one followed by CR or LF (an empty line, which may be trailing). It
+// returns that LF (found) or where it stopped. See scan_amd64.s.
+//
+//go:noescape
+func lfAVX2(p []byte, i int) (j int, found bool)
+
+// nextLF returns the index of the first LF from p[i] on, or -1; with
+// AVX2 it may pass over LFs that end a line with CRLF and are followed by
+// neither CR nor LF, which scanSimple would only step over.
+func nextLF(p []byte, i int) int {
+	if i == 0 && len(p) > 0 && p[0] != '\n' {
+		i = 1 // p[0] is no LF, and the AVX2 scan reads p[i-1]
+	}
+	if haveAVX2 && i > 0 && len(p)-i >= vectorMin {
+		j, found := lfAVX2(p, i)
+		if found {
+			return j
+		}
+		i = j
+	}
+	q := bytes.IndexByte(p[i:], '\n')
+	if q < 0 {
+		return -1
+	}
+	return q + i
 }

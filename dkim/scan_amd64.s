@@ -189,3 +189,53 @@ cdone:
 	MOVQ DX, ndst+56(FP)
 	VZEROUPPER
 	RET
+
+// func lfAVX2(p []byte, i int) (j int, found bool)
+//
+// For simple canonicalization: the first LF from p[i] (i >= 1) that has
+// no CR before it or has a CR or LF after it, 32 bytes at a time, while
+// the block and the byte after it are within p:
+//
+//	lf0 & (^crm1 | cr1 | lf1)
+TEXT ·lfAVX2(SB), NOSPLIT, $0-41
+	MOVQ p_base+0(FP), SI
+	MOVQ p_len+8(FP), DX
+	MOVQ i+24(FP), CX
+	VPBROADCASTB scanconst<>+1(SB), Y11
+	VPBROADCASTB scanconst<>+2(SB), Y12
+	SUBQ $33, DX           // blocks start at or before len(p)-33
+
+lfloop:
+	CMPQ CX, DX
+	JGT  lfstop
+	LEAQ (SI)(CX*1), DI
+	VMOVDQU -1(DI), Y0     // p[j-1:]
+	VMOVDQU (DI), Y1       // p[j:]
+	VMOVDQU 1(DI), Y2      // p[j+1:]
+	VPCMPEQB Y12, Y1, Y3   // lf0
+	VPCMPEQB Y11, Y0, Y4   // crm1
+	VPCMPEQB Y11, Y2, Y5   // cr1
+	VPCMPEQB Y12, Y2, Y6   // lf1
+	VPOR     Y6, Y5, Y5
+	VPANDN   Y3, Y4, Y4    // lf0 &^ crm1
+	VPAND    Y5, Y3, Y5    // lf0 & (cr1 | lf1)
+	VPOR     Y5, Y4, Y4
+	VPMOVMSKB Y4, AX
+	TESTL AX, AX
+	JNZ  lfhit
+	ADDQ $32, CX
+	JMP  lfloop
+
+lfhit:
+	BSFL AX, AX
+	ADDQ AX, CX
+	MOVQ CX, j+32(FP)
+	MOVB $1, found+40(FP)
+	VZEROUPPER
+	RET
+
+lfstop:
+	MOVQ CX, j+32(FP)
+	MOVB $0, found+40(FP)
+	VZEROUPPER
+	RET

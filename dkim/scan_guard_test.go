@@ -30,6 +30,7 @@ func TestNextCandidateGuardPage(t *testing.T) {
 		}
 		for i := 0; i <= len(p); i++ {
 			checkCandidate(t, p, i)
+			checkLF(t, p, i)
 		}
 	}
 }

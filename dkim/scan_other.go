@@ -2,6 +2,8 @@
 
 package dkim
 
+import "bytes"
+
 // haveAVX2 is false where there is no assembly scan.
 const haveAVX2 = false
 
@@ -18,3 +20,12 @@ const (
 
 // compactRelaxed has no kernel here: it consumes nothing.
 func compactRelaxed(out, p []byte) (consumed, filled int) { return 0, 0 }
+
+// nextLF returns the index of the first LF from p[i] on, or -1.
+func nextLF(p []byte, i int) int {
+	q := bytes.IndexByte(p[i:], '\n')
+	if q < 0 {
+		return -1
+	}
+	return q + i
+}

@@ -97,7 +97,59 @@ func TestNextCandidateEdges(t *testing.T) {
 			copy(p[at:], c)
 			for i := 0; i <= len(p); i++ {
 				checkCandidate(t, p, i)
+				checkLF(t, p, i)
 			}
+		}
+	}
+}
+
+// checkLF checks nextLF(p, i): it returns -1 or an LF, and every LF it
+// passed over ends a CRLF and is followed by a byte that is neither CR
+// nor LF (nothing that simple canonicalization acts on).
+func checkLF(t *testing.T, p []byte, i int) {
+	t.Helper()
+	q := nextLF(p, i)
+	end := q
+	if q < 0 {
+		end = len(p)
+	} else if q < i || q >= len(p) || p[q] != '\n' {
+		t.Fatalf("nextLF(%q, %d) = %d, not an LF", p, i, q)
+	}
+	for k := i; k < end; k++ {
+		if p[k] != '\n' {
+			continue
+		}
+		if k == 0 || p[k-1] != '\r' || k+1 == len(p) || p[k+1] == '\r' || p[k+1] == '\n' {
+			t.Fatalf("nextLF(%q, %d) = %d passed over the LF at %d", p, i, q, k)
+		}
+	}
+}
+
+// TestNextLF runs nextLF on random text rich in line ends, at every
+// start, with content in the capacity beyond len(p) that a scan reading
+// too far would take for the byte after a final CRLF.
+func TestNextLF(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	alphabet := []byte("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  \r\r\n\n")
+	for n := 0; n < 300; n++ {
+		size := rng.IntN(200)
+		p := make([]byte, size, size+64)
+		for k := range p[:cap(p)] {
+			p[:cap(p)][k] = 'x'
+		}
+		for k := range p {
+			p[k] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if n%2 == 0 {
+			for k := 0; k+3 < len(p); k += 10 + rng.IntN(60) {
+				copy(p[k:], "\r\nx")
+			}
+		}
+		if n%3 == 0 && size >= 2 {
+			copy(p[size-2:], "\r\n")
+		}
+		for i := 0; i <= len(p); i++ {
+			checkLF(t, p, i)
 		}
 	}
 }
