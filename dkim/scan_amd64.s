@@ -2,6 +2,9 @@
 
 #include "textflag.h"
 
+// SCANRET returns j (in CX) and found from a scan: func(p []byte, i int) (j int, found bool).
+#define SCANRET(f) MOVQ CX, j+32(FP); MOVB $f, found+40(FP); VZEROUPPER; RET
+
 // One byte each, broadcast to a whole register: space, CR, LF.
 DATA scanconst<>+0(SB)/1, $0x20
 DATA scanconst<>+1(SB)/1, $0x0d
@@ -67,16 +70,10 @@ loop:
 hit:
 	BSFL AX, AX
 	ADDQ AX, CX
-	MOVQ CX, j+32(FP)
-	MOVB $1, found+40(FP)
-	VZEROUPPER
-	RET
+	SCANRET(1)
 
 stop:
-	MOVQ CX, j+32(FP)
-	MOVB $0, found+40(FP)
-	VZEROUPPER
-	RET
+	SCANRET(0)
 
 // func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
@@ -229,13 +226,7 @@ lfloop:
 lfhit:
 	BSFL AX, AX
 	ADDQ AX, CX
-	MOVQ CX, j+32(FP)
-	MOVB $1, found+40(FP)
-	VZEROUPPER
-	RET
+	SCANRET(1)
 
 lfstop:
-	MOVQ CX, j+32(FP)
-	MOVB $0, found+40(FP)
-	VZEROUPPER
-	RET
+	SCANRET(0)

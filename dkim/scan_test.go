@@ -43,11 +43,11 @@ func checkCandidate(t *testing.T, p []byte, i int) {
 	}
 }
 
-// TestNextCandidate runs nextCandidate (the AVX2 scan where the CPU has
-// it, else the word loop) on random text from the bytes that matter, at
-// every start, so that candidates fall at every place in a 32-byte block
-// and across blocks.
-func TestNextCandidate(t *testing.T) {
+// TestScans runs nextCandidate and nextLF (the AVX2 scans where the CPU
+// has them, else the word loop and bytes.IndexByte) on random text from
+// the bytes that matter, at every start, so that what they look for
+// falls at every place in a 32-byte block and across blocks.
+func TestScans(t *testing.T) {
 	t.Logf("AVX2 scan: %v", haveAVX2)
 	rng := rand.New(rand.NewPCG(7, 11))
 	alphabet := []byte("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa      \t\r\r\r\n\n\n\x01\x7f\xff!")
@@ -73,6 +73,7 @@ func TestNextCandidate(t *testing.T) {
 		}
 		for i := 0; i <= len(p); i++ {
 			checkCandidate(t, p, i)
+			checkLF(t, p, i)
 		}
 	}
 }
@@ -121,35 +122,6 @@ func checkLF(t *testing.T, p []byte, i int) {
 		}
 		if k == 0 || p[k-1] != '\r' || k+1 == len(p) || p[k+1] == '\r' || p[k+1] == '\n' {
 			t.Fatalf("nextLF(%q, %d) = %d passed over the LF at %d", p, i, q, k)
-		}
-	}
-}
-
-// TestNextLF runs nextLF on random text rich in line ends, at every
-// start, with content in the capacity beyond len(p) that a scan reading
-// too far would take for the byte after a final CRLF.
-func TestNextLF(t *testing.T) {
-	rng := rand.New(rand.NewPCG(13, 17))
-	alphabet := []byte("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa  \r\r\n\n")
-	for n := 0; n < 300; n++ {
-		size := rng.IntN(200)
-		p := make([]byte, size, size+64)
-		for k := range p[:cap(p)] {
-			p[:cap(p)][k] = 'x'
-		}
-		for k := range p {
-			p[k] = alphabet[rng.IntN(len(alphabet))]
-		}
-		if n%2 == 0 {
-			for k := 0; k+3 < len(p); k += 10 + rng.IntN(60) {
-				copy(p[k:], "\r\nx")
-			}
-		}
-		if n%3 == 0 && size >= 2 {
-			copy(p[size-2:], "\r\n")
-		}
-		for i := 0; i <= len(p); i++ {
-			checkLF(t, p, i)
 		}
 	}
 }
