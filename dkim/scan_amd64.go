@@ -53,12 +53,19 @@ func nextCandidate(p []byte, i int) int {
 		if found {
 			return j
 		}
-		if j > i && p[j-1] == '\r' {
-			j-- // it stopped between the CR and LF of a line end
-		}
-		i = j
+		i = resumeAt(p, i, j)
 	}
 	return nextCandidateWords(p, i)
+}
+
+// resumeAt is where the next scan goes on after a vector scan that
+// started at i stopped at j without a candidate: j, or the CR before it
+// when it stopped between the CR and the LF of a line end it passed.
+func resumeAt(p []byte, i, j int) int {
+	if j > i && p[j-1] == '\r' {
+		return j - 1
+	}
+	return j
 }
 
 // compactRelaxedAVX512 canonicalizes (relaxed) src[1:] into dst 64 bytes

@@ -10,7 +10,9 @@ import (
 // TestNextCandidateGuardPage puts p at the very end of a readable page,
 // followed by a page that may not be read, so that a scan reading one
 // byte past len(p) crashes the test instead of going unnoticed.
-func TestNextCandidateGuardPage(t *testing.T) {
+func TestNextCandidateGuardPage(t *testing.T) { eachScan(t, testNextCandidateGuardPage) }
+
+func testNextCandidateGuardPage(t *testing.T) {
 	page := syscall.Getpagesize()
 	mem, err := syscall.Mmap(-1, 0, 2*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
 	if err != nil {

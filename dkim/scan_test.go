@@ -47,12 +47,23 @@ func checkCandidate(t *testing.T, p []byte, i int) {
 // has them, else the word loop and bytes.IndexByte) on random text from
 // the bytes that matter, at every start, so that what they look for
 // falls at every place in a 32-byte block and across blocks.
-func TestScans(t *testing.T) {
-	t.Logf("AVX2 scan: %v", haveAVX2)
+func TestScans(t *testing.T) { eachScan(t, testScans) }
+
+// eachScan runs f with each scan path this CPU can run, as a subtest.
+func eachScan(t *testing.T, f func(t *testing.T)) {
+	for _, k := range Kernels() {
+		t.Run(k.Name, func(t *testing.T) {
+			defer k.Use()()
+			f(t)
+		})
+	}
+}
+
+func testScans(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	alphabet := []byte("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa      \t\r\r\r\n\n\n\x01\x7f\xff!")
 	for n := 0; n < 300; n++ {
-		size := rng.IntN(200)
+		size := rng.IntN(400)
 		// Content beyond len(p) (in its capacity) must not count: a scan
 		// that reads past the end would pass over a CRLF ending p.
 		p := make([]byte, size, size+64)
@@ -81,12 +92,14 @@ func TestScans(t *testing.T) {
 // TestNextCandidateEdges puts one candidate at each offset of a long
 // clean run, with line ends before and after it, so that every lane of
 // the vector compare and the block boundaries are exercised.
-func TestNextCandidateEdges(t *testing.T) {
+func TestNextCandidateEdges(t *testing.T) { eachScan(t, testNextCandidateEdges) }
+
+func testNextCandidateEdges(t *testing.T) {
 	for _, c := range []string{"\t", "  ", " \r\n", "\r\r\n", "\n", "\r\n\r\n", "\r\n ", " \x00", "\x01"} {
-		for at := 0; at < 140; at++ {
+		for at := 0; at < 280; at++ {
 			// A CRLF ends p, and content follows in its capacity, which
 			// the scan must not read.
-			p := make([]byte, 160, 200)
+			p := make([]byte, 300, 340)
 			for k := range p[:cap(p)] {
 				p[:cap(p)][k] = 'a'
 				if k%37 == 36 {
@@ -94,7 +107,7 @@ func TestNextCandidateEdges(t *testing.T) {
 				}
 			}
 			copy(p[60:], "\r\nb")
-			copy(p[158:], "\r\n")
+			copy(p[298:], "\r\n")
 			copy(p[at:], c)
 			for i := 0; i <= len(p); i++ {
 				checkCandidate(t, p, i)
