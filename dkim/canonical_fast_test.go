@@ -203,8 +203,9 @@ func testCanonicalizeBodyRandom(t *testing.T) {
 // the vector paths (which take spans of 256 bytes or more) see every
 // situation many times: runs of white space of every length, across
 // 64-byte blocks too, trailing white space, lines of white space only,
-// indented lines, empty lines inside and at the end, and now and then a
-// bare CR or LF, which stops the AVX-512 kernel.
+// indented lines, empty lines inside and at the end, now and then a bare
+// CR (which stops the AVX-512 kernel) or LF, and bodies with LF line ends
+// throughout (which the kernel writes as CRLF).
 func TestCanonicalizeBodyRandomLarge(t *testing.T) { eachKernel(t, testCanonicalizeBodyRandomLarge) }
 
 func testCanonicalizeBodyRandomLarge(t *testing.T) {
@@ -226,6 +227,9 @@ func testCanonicalizeBodyRandomLarge(t *testing.T) {
 			sb.WriteString("\r\n \r\n\r\n\t\r\n") // trailing lines that canonicalize to empty
 		}
 		in := sb.String()
+		if n%5 == 1 {
+			in = strings.ReplaceAll(in, "\r\n", "\n") // LF line ends, as a Signer may be given
+		}
 		var cuts []int
 		for k := rng.IntN(600); k < len(in) && len(cuts) < 3; k += 300 + rng.IntN(2000) {
 			cuts = append(cuts, k)
@@ -244,8 +248,8 @@ func testCanonicalizeBodyRandomLarge(t *testing.T) {
 
 // TestCompactRelaxed checks the AVX-512 kernel alone: what it writes must
 // be the relaxed canonical form of what it consumed, which ends with a
-// content byte, and without a bare CR or LF in the input it must stop
-// only near the end of the input or of the room it was given.
+// content byte, and without a bare CR in the input it must stop only near
+// the end of the input or of the room it was given.
 func TestCompactRelaxed(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 64))
 	tokens := []string{"word", "x", " ", " ", "  ", "\t", " \t", "\r\n", "\r\n    ", "   \r\n", "\r\n\r\n", strings.Repeat(" ", 90)}
@@ -256,11 +260,19 @@ func TestCompactRelaxed(t *testing.T) {
 		for sb.Len() < 256+rng.IntN(1500) {
 			sb.WriteString(tokens[rng.IntN(len(tokens))])
 			if rng.IntN(300) == 0 {
-				sb.WriteString([]string{"\n", "\r", "\r\r\n"}[rng.IntN(3)])
+				sb.WriteString([]string{"\r", "\r\r\n"}[rng.IntN(2)])
 				bare = true
 			}
 		}
 		p := []byte(sb.String())
+		if rng.IntN(3) == 0 {
+			// LF line ends, which the kernel writes as CRLF, and runs of
+			// empty lines: up to one CR inserted per input byte.
+			p = bytes.ReplaceAll(p, []byte("\r\n"), []byte("\n"))
+			if rng.IntN(2) == 0 {
+				p = bytes.ReplaceAll(p, []byte("x"), []byte("x\n\n\n\n"))
+			}
+		}
 		out := make([]byte, 512+rng.IntN(2048)) // sometimes less than p needs
 		consumed, filled, ok := dkim.CompactRelaxed(out, p)
 		if !ok {

@@ -50,7 +50,7 @@
 // faster than it can be hashed. Body canonicalization is kept well below
 // that cost. On amd64 CPUs with AVX-512 (VBMI2), relaxed canonicalization
 // runs 64 bytes at a time, reducing white space with compares and
-// VPCOMPRESSB, at about 16 GB/s on text that needs a change on every
+// VPCOMPRESSB, at about 15 GB/s on text that needs a change on every
 // line; with AVX2, spans that need no change are found 32 bytes at a
 // time and hashed without a copy; elsewhere, and with the purego build
 // tag, plain Go reads eight bytes at a time. All paths give the same

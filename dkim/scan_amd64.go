@@ -69,15 +69,16 @@ func resumeAt(p []byte, i, j int) int {
 }
 
 // compactRelaxedAVX512 canonicalizes (relaxed) src[1:] into dst 64 bytes
-// at a time, up to the first bare CR or LF, keeping the last byte of each
-// run of white space, as a space, unless a CR follows. It returns how far
+// at a time, up to the first bare CR, keeping the last byte of each run of
+// white space, as a space, unless a line end follows, and writing a bare
+// LF as CRLF. It returns how far
 // it read src and wrote dst. See scan_amd64.s and compactRelaxed.
 //
 //go:noescape
 func compactRelaxedAVX512(dst, src []byte) (nsrc, ndst int)
 
 // haveAVX512 reports whether the CPU has what compactRelaxedAVX512 uses:
-// AVX-512 F, BW and VBMI2 (for VPCOMPRESSB), BMI2 and POPCNT, with the
+// AVX-512 F, BW and VBMI2 (for VPCOMPRESSB), BMI1, BMI2 and POPCNT, with the
 // operating system saving the AVX-512 registers. Tests turn it off to
 // check the other paths.
 var haveAVX512 = cpuAVX512
@@ -91,11 +92,12 @@ var cpuAVX512 = func() bool {
 	const (
 		popcnt     = 1 << 23 // leaf 1 ECX
 		avx512f    = 1 << 16 // leaf 7 EBX
+		bmi1       = 1 << 3  // leaf 7 EBX
 		bmi2       = 1 << 8  // leaf 7 EBX
 		avx512bw   = 1 << 30 // leaf 7 EBX
 		vbmi2      = 1 << 6  // leaf 7 ECX
 		zmmSaved   = 0xe6    // XCR0: SSE, AVX, opmask, ZMM0-15 upper halves, ZMM16-31
-		leaf7Flags = avx512f | bmi2 | avx512bw
+		leaf7Flags = avx512f | bmi1 | bmi2 | avx512bw
 	)
 	return ecx1&popcnt != 0 && ebx7&leaf7Flags == leaf7Flags && ecx7&vbmi2 != 0 && xgetbv0()&zmmSaved == zmmSaved
 }()

@@ -103,29 +103,33 @@ GLOBL compactconst<>(SB), RODATA|NOPTR, $4
 // func compactRelaxedAVX512(dst, src []byte) (nsrc, ndst int)
 //
 // Relaxed body canonicalization of src[1:] into dst, 64 bytes at a time,
-// with AVX-512 (F, BW, VBMI2) and BMI2. For each byte, with compares on
-// the block, the block one byte later and the block one byte earlier:
+// with AVX-512 (F, BW, VBMI2), BMI1 and BMI2. For each byte, with compares
+// on the block, the block one byte later and the block one byte earlier:
 //
 //	ws0, ws1   p[j], p[j+1] are space or tab
 //	cr0, cr1   p[j], p[j+1] are CR
 //	lf0, lf1   p[j], p[j+1] are LF
 //	crm1       p[j-1] is CR
-//	drop       ws0 & (ws1 | cr1): all of a run of white space but its
-//	           last byte, and the last too when a CR follows
-//	stop       cr0 &^ lf1 | lf0 &^ crm1: a bare CR or bare LF
+//	drop       ws0 & (ws1 | cr1 | lf1): all of a run of white space but
+//	           its last byte, and the last too when a line end follows
+//	bareLF     lf0 &^ crm1: a line end written as LF alone
+//	stop       cr0 &^ lf1: a bare CR
 //
-// Kept white space becomes a space, the kept bytes are packed with
-// VPCOMPRESSB and stored (a whole 64-byte store: dst needs the room).
-// At the first stop it packs the bytes before it and returns; it also
-// returns when src has fewer than 65 bytes from j or dst less than 64.
-// The caller resumes after the last content byte (see compactRelaxed).
+// Kept white space becomes a space, and the kept bytes are packed with
+// VPCOMPRESSB and stored, a whole 64-byte store at a time (dst needs the
+// room). A bare LF becomes CRLF: the block is packed in segments, each
+// ending before a bare LF, with a CR stored after each. At the first stop
+// it packs the bytes before it and returns; it also returns when src has
+// fewer than 65 bytes from j or dst less than 192 (a block of bare LFs
+// stores up to 128 bytes, the last store reaching 64 beyond). The caller
+// resumes after the last content byte (see compactRelaxed).
 TEXT ·compactRelaxedAVX512(SB), NOSPLIT, $0-64
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), R8
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), R9
-	SUBQ $64, R8           // blocks are stored at or before len(dst)-64
-	SUBQ $65, R9           // and read from at or before len(src)-65
+	SUBQ $192, R8          // blocks are stored from at most len(dst)-192
+	SUBQ $65, R9           // and read from at most len(src)-65
 	MOVQ $1, CX            // j
 	XORQ DX, DX            // o
 	VPBROADCASTB compactconst<>+0(SB), Z10
@@ -148,21 +152,20 @@ cloop:
 	VPCMPEQB Z11, Z2, K3
 	KORQ     K3, K2, K2    // ws1
 	VPCMPEQB Z12, Z2, K3   // cr1
+	VPCMPEQB Z13, Z2, K6   // lf1
 	KORQ     K3, K2, K4
+	KORQ     K6, K4, K4
 	KANDQ    K1, K4, K4    // drop
 	KNOTQ    K4, K4        // keep
 	VPCMPEQB Z12, Z1, K5   // cr0
-	VPCMPEQB Z13, Z2, K6   // lf1
-	KANDNQ   K5, K6, K5    // cr0 &^ lf1
+	KANDNQ   K5, K6, K5    // stop = cr0 &^ lf1
 	VPCMPEQB Z13, Z1, K6   // lf0
 	VPCMPEQB Z12, Z0, K7   // crm1
-	KANDNQ   K6, K7, K6    // lf0 &^ crm1
-	KORQ     K6, K5, K5    // stop
+	KANDNQ   K6, K7, K6    // bareLF = lf0 &^ crm1
 	VMOVDQU8 Z10, K1, Z1   // white space to spaces
-	KMOVQ    K5, AX
-	TESTQ    AX, AX
-	JNZ      cstop
-	VPCOMPRESSB Z1, K4, Z3
+	KORTESTQ K6, K5
+	JNZ      cslow
+	VPCOMPRESSB Z1, K4, Z3 // no bare CR or LF: the whole block at once
 	VMOVDQU64 Z3, (DI)(DX*1)
 	KMOVQ    K4, BX
 	POPCNTQ  BX, BX
@@ -170,16 +173,48 @@ cloop:
 	ADDQ     $64, CX
 	JMP      cloop
 
-cstop:
-	BSFQ     AX, AX        // the first stop
-	KMOVQ    K4, BX
-	BZHIQ    AX, BX, BX    // keep only what is before it
+cslow:
+	KMOVQ    K4, BX        // keep
+	KMOVQ    K5, AX        // stop
+	KMOVQ    K6, R10       // bare LFs
+	MOVQ     $64, R12      // where the block ends: 64, or at the first stop
+	TESTQ    AX, AX
+	JZ       cend
+	BSFQ     AX, R12
+
+cend:
+	BZHIQ    R12, BX, BX   // keep and bare LFs before the end only
+	BZHIQ    R12, R10, R10
+	XORQ     R11, R11      // the bits of the block already packed
+	TESTQ    R10, R10
+	JZ       clast
+
+clf:
+	BSFQ     R10, R13      // the next bare LF
+	BZHIQ    R13, BX, AX
+	ANDNQ    AX, R11, AX   // the kept bytes before it, not yet packed
+	KMOVQ    AX, K4
+	VPCOMPRESSB Z1, K4, Z3
+	VMOVDQU64 Z3, (DI)(DX*1)
+	POPCNTQ  AX, AX
+	ADDQ     AX, DX
+	MOVB     $0x0d, (DI)(DX*1) // the CR before it
+	INCQ     DX
+	MOVQ     $-1, R11
+	BZHIQ    R13, R11, R11 // packed: everything before the LF
+	BLSRQ    R10, R10      // on to the next bare LF
+	JNZ      clf
+
+clast:
+	ANDNQ    BX, R11, BX   // the rest of the kept bytes
 	KMOVQ    BX, K4
 	VPCOMPRESSB Z1, K4, Z3
 	VMOVDQU64 Z3, (DI)(DX*1)
 	POPCNTQ  BX, BX
 	ADDQ     BX, DX
-	ADDQ     AX, CX
+	ADDQ     R12, CX
+	CMPQ     R12, $64
+	JEQ      cloop
 
 cdone:
 	MOVQ CX, nsrc+48(FP)

@@ -58,11 +58,20 @@ func TestCompactRelaxedGuardPage(t *testing.T) {
 		return mem[:page:page]
 	}
 	src, dst := guarded(), guarded()
-	line := "word  word\t \r\n"
 	for size := compactMin; size <= compactMin+200; size++ {
 		p := src[page-size:]
+		// CRLF lines, then LF lines, then a run of LFs: each bare LF
+		// makes the kernel store a CR and one more block.
+		const crlf, lf = "word  word\t \r\n", "word \n"
 		for k := range p {
-			p[k] = line[k%len(line)]
+			switch {
+			case k < size/3:
+				p[k] = crlf[k%len(crlf)]
+			case k < 2*size/3:
+				p[k] = lf[k%len(lf)]
+			default:
+				p[k] = '\n'
+			}
 		}
 		p[0] = 'w'
 		for _, room := range []int{compactRoom, compactRoom + 1, compactRoom + 63} {
