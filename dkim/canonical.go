@@ -150,7 +150,6 @@ type bodyCanonicalizer struct {
 	total   int64 // canonical length so far, beyond limit too
 
 	crlfs  int  // line ends not yet emitted
-	inLine bool // the current line has emitted content
 	cr     bool // the previous Write ended with CR
 	wsp    bool // relaxed: whitespace pending in the current line
 	any    bool // some content has been emitted
@@ -163,6 +162,13 @@ type bodyCanonicalizer struct {
 	n   int
 	buf [bodyBufSize]byte
 }
+
+// compactMin is the shortest input compactRelaxed takes, and compactRoom
+// the room it needs in the output buffer: the kernel stores whole blocks.
+const (
+	compactMin  = 256
+	compactRoom = 512
+)
 
 // compactSkip is how many spans go to the byte-wise path after the
 // AVX-512 kernel stopped early: input with bare line ends all over would
@@ -195,9 +201,9 @@ var spBytes = []byte(" ")
 // is handled here when it is common (a line end, a run of whitespace)
 // and by slowWrite, one byte at a time, otherwise. In relaxed mode, text
 // that needs changes every few dozen bytes goes to the AVX-512 kernel
-// where the CPU has one (compactRelaxed), which makes the changes itself. The state between
-// spans is the one slowWrite keeps, so both paths can take turns at any
-// byte.
+// where the CPU has one (compactRelaxed), which makes the changes itself.
+// The state between spans is the one slowWrite keeps, so all paths can
+// take turns at any byte.
 func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
@@ -251,7 +257,6 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 				}
 				k, n := compactRelaxed(b.buf[b.n:], p)
 				b.n += n
-				b.inLine = true
 				p = p[k:]
 				if k < compactMin {
 					b.skip = compactSkip // it did not pay here: leave it for a while
@@ -262,7 +267,6 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 			k = scanSimple(p)
 		}
 		b.emit(p[:k])
-		b.inLine = true
 		p = p[k:]
 	}
 	return n, nil
@@ -423,7 +427,6 @@ func (b *bodyCanonicalizer) content(s []byte) {
 	if !b.relaxed {
 		b.flushLines()
 		b.emit(s)
-		b.inLine = true
 		return
 	}
 	for len(s) > 0 {
@@ -460,14 +463,12 @@ func (b *bodyCanonicalizer) content(s []byte) {
 			b.wsp = false
 		}
 		b.emit(s[:i])
-		b.inLine = true
 		s = s[i:]
 	}
 }
 
 func (b *bodyCanonicalizer) endLine() {
 	b.crlfs++
-	b.inLine = false
 	b.wsp = false
 }
 

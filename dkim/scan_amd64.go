@@ -102,13 +102,6 @@ var cpuAVX512 = func() bool {
 	return ecx1&popcnt != 0 && ebx7&leaf7Flags == leaf7Flags && ecx7&vbmi2 != 0 && xgetbv0()&zmmSaved == zmmSaved
 }()
 
-// compactMin is the shortest input compactRelaxed takes, and compactRoom
-// the room it needs in the output buffer: the kernel stores whole blocks.
-const (
-	compactMin  = 256
-	compactRoom = 512
-)
-
 // compactRelaxed canonicalizes (relaxed) as much of p as the AVX-512
 // kernel can into out, which has at least compactRoom bytes. p[0] is
 // content (neither white space nor a line end), p has at least

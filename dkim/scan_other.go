@@ -12,11 +12,8 @@ const haveAVX2 = false
 // followed by one; len(p) when there is none.
 func nextCandidate(p []byte, i int) int { return nextCandidateWords(p, i) }
 
-const (
-	haveAVX512  = false
-	compactMin  = 256
-	compactRoom = 512
-)
+// haveAVX512 is false where there is no assembly kernel.
+const haveAVX512 = false
 
 // compactRelaxed has no kernel here: it consumes nothing.
 func compactRelaxed(out, p []byte) (consumed, filled int) { return 0, 0 }
