@@ -3,6 +3,8 @@ package dmarc
 import (
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/mail"
 	"strings"
 
@@ -26,8 +28,21 @@ var (
 	ErrBadFrom = errors.New("invalid From header field")
 )
 
-// maxFromAddresses bounds the addresses read from one From field.
-const maxFromAddresses = 100
+// maxFromAddresses bounds the addresses read from one From field, and
+// maxFromBytes its length (RFC 5322 section 2.1.1 limits a line to 998
+// characters; a folded field may have several).
+const (
+	maxFromAddresses = 100
+	maxFromBytes     = 8192
+)
+
+// fromParser reads From fields. Display names are not used, so an
+// encoded word in any character set is accepted as it is: without a
+// CharsetReader, net/mail refuses every character set but UTF-8, ASCII
+// and Latin-1, and with them ordinary Japanese, Chinese or Windows mail.
+var fromParser = mail.AddressParser{WordDecoder: &mime.WordDecoder{
+	CharsetReader: func(_ string, r io.Reader) (io.Reader, error) { return r, nil },
+}}
 
 // FromDomain returns the RFC5322.From domain that DMARC evaluates: the
 // domain of the author address in the message's From header field.
@@ -52,6 +67,9 @@ func FromDomain(fields []string) (string, error) {
 	default:
 		return "", fmt.Errorf("%w: %d of them", ErrMultipleFrom, len(fields))
 	}
+	if len(fields[0]) > maxFromBytes {
+		return "", fmt.Errorf("%w: %d bytes, more than %d", ErrBadFrom, len(fields[0]), maxFromBytes)
+	}
 	v := strings.TrimSpace(unfold(fields[0]))
 	if v == "" {
 		return "", fmt.Errorf("%w: empty", ErrBadFrom)
@@ -59,12 +77,12 @@ func FromDomain(fields []string) (string, error) {
 	if n := strings.Count(v, "@"); n > maxFromAddresses {
 		return "", fmt.Errorf("%w: %d addresses, more than %d", ErrBadFrom, n, maxFromAddresses)
 	}
-	addrs, err := (&mail.AddressParser{}).ParseList(v)
+	addrs, err := fromParser.ParseList(v)
 	if err != nil {
-		return "", fmt.Errorf("%w: %q: %v", ErrBadFrom, v, err)
+		return "", fmt.Errorf("%w: %q: %v", ErrBadFrom, clip(v), err)
 	}
 	if len(addrs) == 0 {
-		return "", fmt.Errorf("%w: %q has no address", ErrBadFrom, v)
+		return "", fmt.Errorf("%w: %q has no address", ErrBadFrom, clip(v))
 	}
 	domain := ""
 	for _, a := range addrs {
@@ -93,11 +111,35 @@ func FromDomain(fields []string) (string, error) {
 	return domain, nil
 }
 
-// unfold removes the CRLF (or LF) of folded header lines; the white space
-// after them stays, as RFC 5322 section 2.2.3 says.
+// unfold removes the line breaks of folded header lines: a CRLF (or a
+// bare LF) followed by white space, which stays, as RFC 5322 section
+// 2.2.3 says. Any other CR or LF is left for the parser to refuse: taking
+// it out would join "a@exa", LF, "mple.com" into an address that other
+// parsers do not see.
 func unfold(s string) string {
 	if !strings.ContainsAny(s, "\r\n") {
 		return s
 	}
-	return strings.NewReplacer("\r\n", "", "\n", "", "\r", "").Replace(s)
+	blank := func(i int) bool { return i < len(s) && (s[i] == ' ' || s[i] == '\t') }
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' && blank(i+2):
+			i++ // the CRLF goes; the white space after it stays
+		case s[i] == '\n' && blank(i+1):
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// clip shortens s for an error message.
+func clip(s string) string {
+	const max = 100
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "..."
 }

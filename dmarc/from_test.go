@@ -27,6 +27,11 @@ func TestFromDomain(t *testing.T) {
 		{"encoded word display name", []string{"=?utf-8?q?J=C3=B6rg?= <jorg@example.de>"}, "example.de", nil},
 		{"quoted local part", []string{`"john smith"@example.com`}, "example.com", nil},
 		{"internationalized domain", []string{"José <jose@bücher.example>"}, "xn--bcher-kva.example", nil},
+		// Display names in any character set: only the address matters.
+		{"iso-2022-jp display name", []string{"=?iso-2022-jp?B?GyRCRnxLXDhsGyhC?= <info@example.jp>"}, "example.jp", nil},
+		{"windows-1252 display name", []string{"=?windows-1252?Q?J=F6rg?= <jorg@example.de>"}, "example.de", nil},
+		{"gb2312 display name", []string{"=?gb2312?B?1tDOxA==?= <a@example.cn>"}, "example.cn", nil},
+		{"folded with LF", []string{"Joe SixPack\n\t<joe@football.example.com>"}, "football.example.com", nil},
 		// Several authors (RFC 5322 section 3.6.2).
 		{"authors in one domain", []string{"a@example.com, B <b@Example.com>"}, "example.com", nil},
 		{"authors in two domains", []string{"a@example.com, b@example.net"}, "", dmarc.ErrMultipleFromDomains},
@@ -43,6 +48,12 @@ func TestFromDomain(t *testing.T) {
 		{"label too long", []string{"joe@" + strings.Repeat("a", 64) + ".com"}, "", dmarc.ErrBadFrom},
 		{"unbalanced", []string{"Joe <joe@example.com"}, "", dmarc.ErrBadFrom},
 		{"too many addresses", []string{strings.Repeat("a@example.com, ", 101) + "a@example.com"}, "", dmarc.ErrBadFrom},
+		{"too long", []string{strings.Repeat("x", 9000) + " <a@example.com>"}, "", dmarc.ErrBadFrom},
+		// A line break not followed by white space is no folding: it must
+		// not join the two halves of a domain.
+		{"LF inside the domain", []string{"a@exa\nmple.com"}, "", dmarc.ErrBadFrom},
+		{"CR inside the domain", []string{"a@exa\rmple.com"}, "", dmarc.ErrBadFrom},
+		{"CRLF inside the domain", []string{"a@exa\r\nmple.com"}, "", dmarc.ErrBadFrom},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
