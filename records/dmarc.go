@@ -6,7 +6,6 @@ import (
 
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/internal/dnsname"
-	"github.com/domainauth/domainauth/internal/tagvalue"
 )
 
 // dmarcPolicies are the values of p= (RFC 7489 section 6.3).
@@ -81,11 +80,15 @@ func (g *generator) dmarc() error {
 
 // existingDMARC warns about the alignment of an existing DMARC record.
 func (g *generator) existingDMARC(name, txt string) {
-	l, _ := tagvalue.Parse(txt)
+	// Read it as receivers do (dmarc.Parse: tag names in any case); a
+	// record they refuse applies no alignment at all.
 	var strict []string
-	for _, tag := range []string{"aspf", "adkim"} {
-		if v, ok := l.Get(tag); ok && strings.EqualFold(strings.TrimSpace(v), "s") {
-			strict = append(strict, tag+"=s")
+	if rec, err := dmarc.Parse(txt); err == nil {
+		if rec.ASPF == dmarc.Strict {
+			strict = append(strict, "aspf=s")
+		}
+		if rec.ADKIM == dmarc.Strict {
+			strict = append(strict, "adkim=s")
 		}
 	}
 	if len(strict) > 0 {

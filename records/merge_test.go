@@ -146,6 +146,8 @@ func TestDMARCRecommendation(t *testing.T) {
 			warning: "aspf=s (strict alignment)"},
 		{name: "strict both", domain: "example.com", existing: map[string][]string{"_dmarc.example.com": {"v=DMARC1;p=reject;aspf=s;adkim=s"}},
 			warning: "aspf=s and adkim=s"},
+		{name: "strict, tag names in upper case", domain: "example.com", existing: map[string][]string{"_dmarc.example.com": {"v=DMARC1; p=reject; ASPF=s"}},
+			warning: "aspf=s (strict alignment)"},
 		{name: "organizational domain covers subdomain", domain: "news.example.co.uk",
 			existing: map[string][]string{"_dmarc.news.example.co.uk": {}, "_dmarc.example.co.uk": {"v=DMARC1; p=none"}},
 			warning:  "_dmarc.example.co.uk"},
