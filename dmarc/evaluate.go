@@ -167,6 +167,12 @@ func Evaluate(lr *LookupResult, in Input, opts ...Option) Result {
 // evaluate is Evaluate with the options collected. o.fromOrg, when set,
 // is the organizational domain of the From domain as o.orgDomain (or the
 // public suffix list) finds it.
+// baseResult is where every Result starts: no policy applied yet, so no
+// disposition and nothing sampled out.
+func baseResult(from string) Result {
+	return Result{Status: StatusNone, FromDomain: from, Disposition: None, Sampled: true}
+}
+
 func evaluate(lr *LookupResult, in Input, o *options) Result {
 	var from string
 	if lr != nil {
@@ -175,7 +181,7 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 	if from == "" {
 		from = dnsname.Canonical(in.FromDomain)
 	}
-	res := Result{Status: StatusNone, FromDomain: from, Disposition: None, Sampled: true}
+	res := baseResult(from)
 	if lr == nil || lr.Record == nil {
 		res.Reason = "no DMARC policy published"
 		if lr != nil {
@@ -283,7 +289,8 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 	o := collect(opts)
 	lr, err := lookup(ctx, r, in.FromDomain, &o)
 	if err != nil {
-		res := Result{Status: StatusPermError, FromDomain: lr.Domain, PolicyDomain: lr.PolicyDomain, Disposition: None, Sampled: true, Err: err}
+		res := baseResult(lr.Domain)
+		res.Status, res.PolicyDomain, res.Err = StatusPermError, lr.PolicyDomain, err
 		if IsTemporary(err) {
 			res.Status = StatusTempError
 		}

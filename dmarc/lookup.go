@@ -388,8 +388,9 @@ func (w *walker) checkExists(ctx context.Context, domain string) error {
 // IsRecord reports whether the TXT record txt is a DMARC record, the test
 // receivers apply to the records at a _dmarc name before parsing any (RFC
 // 7489 section 6.6.3 step 3): it starts with the v=DMARC1 tag ("v",
-// optional white space, "=", optional white space, "DMARC1", then the end,
-// white space or ";"). Other TXT records at the name are ignored.
+// optional white space, "=", optional white space, "DMARC1", then
+// optional white space and ";" or the end: "v=DMARC1 p=none" is not one).
+// Other TXT records at the name are ignored.
 func IsRecord(txt string) bool {
 	s := trimLeftWSP(txt)
 	if len(s) == 0 || s[0]|0x20 != 'v' {

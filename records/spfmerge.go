@@ -19,8 +19,8 @@ func (g *generator) mergeSPF(r *Record) error {
 	r.SPFLookups = mine.Lookups()
 	var found []string
 	for _, txt := range g.o.existing[r.FQDN] {
-		if spf.IsRecord(strings.TrimSpace(txt)) {
-			found = append(found, strings.TrimSpace(txt))
+		if txt = strings.TrimSpace(txt); spf.IsRecord(txt) {
+			found = append(found, txt)
 		}
 	}
 	if len(found) == 0 {

@@ -21,14 +21,13 @@ import (
 // Errors are *SyntaxError values with the offset of the problem; they match
 // ErrSyntax and the specific sentinel with errors.Is.
 func Parse(s string) (*Record, error) {
-	const version = "v=spf1"
-	if len(s) < len(version) || !strings.EqualFold(s[:len(version)], version) || len(s) > len(version) && s[len(version)] != ' ' {
+	if !IsRecord(s) {
 		return nil, &SyntaxError{Input: s, Offset: 0, Err: ErrNotSPF}
 	}
-	rest := s[len(version):]
-	r := &Record{Terms: make([]Term, 0, countTerms(rest))}
+	const version = len("v=spf1")
+	r := &Record{Terms: make([]Term, 0, countTerms(s[version:]))}
 	seenRedirect, seenExp := false, false
-	for i := len(version); i < len(s); {
+	for i := version; i < len(s); {
 		if s[i] == ' ' {
 			i++
 			continue

@@ -181,7 +181,7 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 	}
 	note(err)
 	switch {
-	case err == errSPFTemporary && (a == nil || a.Root == nil || a.Root.Text == ""):
+	case err == errSPFTemporary && a.Root.Text == "": // errSPFTemporary comes with a, whose Root is never nil
 		// Not "no SPF record": the record could not be read.
 		res.SPF.Error = "temporary DNS failure: the SPF record could not be read (see the finding below)"
 	case err != nil && err != errSPFTemporary:
