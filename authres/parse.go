@@ -108,7 +108,7 @@ func AuthServID(value string) (string, error) {
 	if _, err := p.cfws(); err != nil {
 		return "", err
 	}
-	return p.value("authserv-id")
+	return p.value(named("authserv-id"))
 }
 
 type parser struct {
@@ -168,9 +168,27 @@ func (p *parser) found() string {
 	return strconv.QuoteRune(r)
 }
 
-func (p *parser) expect(c byte, after string) error {
+// desc names what the parser is reading, for its error messages: pre,
+// then the concatenation of q quoted when q[0] is set. It is put together
+// only when an error is returned, not for every result and property.
+type desc struct {
+	pre string
+	q   [3]string
+}
+
+// named is desc{s}, for a name that needs no quoting.
+func named(s string) desc { return desc{pre: s} }
+
+func (d desc) String() string {
+	if d.q[0] == "" {
+		return d.pre
+	}
+	return d.pre + strconv.Quote(d.q[0]+d.q[1]+d.q[2])
+}
+
+func (p *parser) expect(c byte, after desc) error {
 	if !p.peek(c) {
-		return p.errorf(p.i, "expected "+strconv.QuoteRune(rune(c))+" after "+after+", found "+p.found())
+		return p.errorf(p.i, "expected "+strconv.QuoteRune(rune(c))+" after "+after.String()+", found "+p.found())
 	}
 	p.i++
 	return nil
@@ -184,21 +202,21 @@ func (p *parser) header() (*Header, error) {
 	if _, err := p.cfws(); err != nil {
 		return nil, err
 	}
-	id, err := p.value("authserv-id")
+	id, err := p.value(named("authserv-id"))
 	if err != nil {
 		return nil, err
 	}
 	h.AuthServID = id
-	after := "authserv-id"
+	after := named("authserv-id")
 	sep, err := p.cfws()
 	if err != nil {
 		return nil, err
 	}
 	if sep && p.i < len(p.s) && isDigit(p.s[p.i]) {
-		if h.Version, err = p.number("version"); err != nil {
+		if h.Version, err = p.number(named("version")); err != nil {
 			return nil, err
 		}
-		after = "version"
+		after = named("version")
 		if _, err := p.cfws(); err != nil {
 			return nil, err
 		}
@@ -220,9 +238,9 @@ func (p *parser) header() (*Header, error) {
 			return nil, p.errorf(p.i, `expected a result or "none", found end of field`)
 		}
 		start := p.i
-		what := "method"
+		what := named("method")
 		if len(h.Results) == 0 {
-			what = `method or "none"`
+			what = named(`method or "none"`)
 		}
 		method, err := p.keyword(what)
 		if err != nil {
@@ -247,7 +265,7 @@ func (p *parser) header() (*Header, error) {
 		if err := p.result(&h.Results[len(h.Results)-1], method); err != nil {
 			return nil, err
 		}
-		after = "result"
+		after = named("result")
 	}
 }
 
@@ -266,7 +284,7 @@ func (p *parser) result(r *Result, method string) error {
 		if _, err := p.cfws(); err != nil {
 			return err
 		}
-		v, err := p.number("method version")
+		v, err := p.number(named("method version"))
 		if err != nil {
 			return err
 		}
@@ -275,13 +293,13 @@ func (p *parser) result(r *Result, method string) error {
 			return err
 		}
 	}
-	if err := p.expect('=', "method "+strconv.Quote(r.Method)); err != nil {
+	if err := p.expect('=', desc{"method ", [3]string{r.Method}}); err != nil {
 		return err
 	}
 	if _, err := p.cfws(); err != nil {
 		return err
 	}
-	v, err := p.keyword("result of " + strconv.Quote(r.Method))
+	v, err := p.keyword(desc{"result of ", [3]string{r.Method}})
 	if err != nil {
 		return err
 	}
@@ -297,7 +315,7 @@ func (p *parser) result(r *Result, method string) error {
 			return p.errorf(p.i, "unexpected "+p.found()+" after "+strconv.Quote(r.Method)+" result")
 		}
 		start := p.i
-		ptype, err := p.keyword("property")
+		ptype, err := p.keyword(named("property"))
 		if err != nil {
 			return err
 		}
@@ -312,7 +330,7 @@ func (p *parser) result(r *Result, method string) error {
 			if _, err := p.cfws(); err != nil {
 				return err
 			}
-			if r.Reason, err = p.value("reason"); err != nil {
+			if r.Reason, err = p.value(named("reason")); err != nil {
 				return err
 			}
 			if sep, err = p.cfws(); err != nil {
@@ -347,7 +365,7 @@ func (p *parser) result(r *Result, method string) error {
 //	pvalue   = [CFWS] ( value / [ [ local-part ] "@" ] domain-name ) [CFWS]
 func (p *parser) property(ptype string) (Property, error) {
 	prop := Property{Type: strings.ToLower(ptype)}
-	if err := p.expect('.', "property type "+strconv.Quote(prop.Type)); err != nil {
+	if err := p.expect('.', desc{"property type ", [3]string{prop.Type}}); err != nil {
 		if prop.Type == "reason" && p.peek('=') {
 			err = p.errorf(p.i, "reason after a property, or a second reason")
 		}
@@ -356,7 +374,7 @@ func (p *parser) property(ptype string) (Property, error) {
 	if _, err := p.cfws(); err != nil {
 		return prop, err
 	}
-	name, err := p.keyword("property name after " + strconv.Quote(prop.Type+"."))
+	name, err := p.keyword(desc{"property name after ", [3]string{prop.Type, "."}})
 	if err != nil {
 		return prop, err
 	}
@@ -364,7 +382,7 @@ func (p *parser) property(ptype string) (Property, error) {
 	if _, err := p.cfws(); err != nil {
 		return prop, err
 	}
-	what := strconv.Quote(prop.Type + "." + prop.Name)
+	what := desc{q: [3]string{prop.Type, ".", prop.Name}}
 	if err := p.expect('=', what); err != nil {
 		return prop, err
 	}
@@ -377,7 +395,7 @@ func (p *parser) property(ptype string) (Property, error) {
 
 // pvalue reads a property value: a quoted-string, possibly the local-part
 // of an address ("john doe"@example.com), or a bare run of characters.
-func (p *parser) pvalue(what string) (string, error) {
+func (p *parser) pvalue(what desc) (string, error) {
 	if p.peek('"') {
 		start := p.i
 		q, err := p.quoted()
@@ -396,7 +414,7 @@ func (p *parser) pvalue(what string) (string, error) {
 	}
 	v := p.bare()
 	if v == "" {
-		return "", p.errorf(p.i, "expected a value for "+what+", found "+p.found())
+		return "", p.errorf(p.i, "expected a value for "+what.String()+", found "+p.found())
 	}
 	return v, nil
 }
@@ -416,7 +434,7 @@ func (p *parser) bare() string {
 }
 
 // value reads an RFC 2045 value: a token or a quoted-string.
-func (p *parser) value(what string) (string, error) {
+func (p *parser) value(what desc) (string, error) {
 	if p.peek('"') {
 		return p.quoted()
 	}
@@ -425,23 +443,23 @@ func (p *parser) value(what string) (string, error) {
 		p.i++
 	}
 	if p.i == start {
-		return "", p.errorf(p.i, "expected "+what+", found "+p.found())
+		return "", p.errorf(p.i, "expected "+what.String()+", found "+p.found())
 	}
 	return p.s[start:p.i], nil
 }
 
 // keyword reads an RFC 5321 Keyword.
-func (p *parser) keyword(what string) (string, error) {
+func (p *parser) keyword(what desc) (string, error) {
 	start := p.i
 	for p.i < len(p.s) && isLdh(p.s[p.i]) {
 		p.i++
 	}
 	k := p.s[start:p.i]
 	if k == "" {
-		return "", p.errorf(start, "expected "+what+", found "+p.found())
+		return "", p.errorf(start, "expected "+what.String()+", found "+p.found())
 	}
 	if k[len(k)-1] == '-' {
-		return "", p.errorf(p.i-1, what+" "+strconv.Quote(k)+" ends with a hyphen")
+		return "", p.errorf(p.i-1, what.String()+" "+strconv.Quote(k)+" ends with a hyphen")
 	}
 	return k, nil
 }
@@ -449,16 +467,16 @@ func (p *parser) keyword(what string) (string, error) {
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // number reads 1*DIGIT of at most maxDigits digits.
-func (p *parser) number(what string) (int, error) {
+func (p *parser) number(what desc) (int, error) {
 	start := p.i
 	for p.i < len(p.s) && isDigit(p.s[p.i]) {
 		p.i++
 	}
 	if p.i == start {
-		return 0, p.errorf(start, "expected "+what+", found "+p.found())
+		return 0, p.errorf(start, "expected "+what.String()+", found "+p.found())
 	}
 	if p.i-start > maxDigits {
-		return 0, &SyntaxError{Offset: start, Msg: what + " longer than " + strconv.Itoa(maxDigits) + " digits", Err: ErrLimit}
+		return 0, &SyntaxError{Offset: start, Msg: what.String() + " longer than " + strconv.Itoa(maxDigits) + " digits", Err: ErrLimit}
 	}
 	n, _ := strconv.Atoi(p.s[start:p.i])
 	return n, nil
