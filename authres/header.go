@@ -317,54 +317,53 @@ func appendEscaped(b []byte, v string, open, close byte) []byte {
 	return b
 }
 
-// isTokenChar reports whether c may appear in an RFC 2045 token: any
-// visible US-ASCII character except the tspecials ()<>@,;:\"/[]?=.
-func isTokenChar(c byte) bool {
-	if c <= ' ' || c >= 0x7f {
-		return false
+// A charSet is a set of bytes, as a table: the per-byte tests of parsing
+// and formatting are one load each.
+type charSet [256]bool
+
+func newCharSet(in func(c byte) bool) *charSet {
+	var s charSet
+	for c := range s {
+		s[c] = in(byte(c))
 	}
-	return !strings.ContainsRune(`()<>@,;:\"/[]?=`, rune(c))
+	return &s
 }
 
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
+// all reports whether s is not empty and all its bytes are in the set.
+func (set *charSet) all(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !isTokenChar(s[i]) {
+		if !set[s[i]] {
 			return false
 		}
 	}
-	return true
+	return s != ""
 }
 
-// isAtext reports whether c is an RFC 5322 atext character, extended to
-// UTF-8 (RFC 6532).
-func isAtext(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c >= 0x80:
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
-}
+var (
+	// tokenChars: RFC 2045 token, any visible US-ASCII character except
+	// the tspecials ()<>@,;:\"/[]?=.
+	tokenChars = newCharSet(func(c byte) bool {
+		return c > ' ' && c < 0x7f && !strings.ContainsRune(`()<>@,;:\"/[]?=`, rune(c))
+	})
+	// atextChars: RFC 5322 atext, extended to UTF-8 (RFC 6532).
+	atextChars = newCharSet(func(c byte) bool {
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80 ||
+			strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
+	})
+	// ldhChars: letters, digits and hyphen (RFC 5321 Ldh-str).
+	ldhChars = newCharSet(func(c byte) bool {
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-'
+	})
+)
+
+func isTokenChar(c byte) bool { return tokenChars[c] }
+func isToken(s string) bool   { return tokenChars.all(s) }
+func isAtext(c byte) bool     { return atextChars[c] }
+func isLdh(c byte) bool       { return ldhChars[c] }
 
 // isKeyword reports whether s is an RFC 5321 Keyword (Ldh-str): letters,
 // digits and hyphens, not ending in a hyphen.
-func isKeyword(s string) bool {
-	if s == "" || s[len(s)-1] == '-' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isLdh(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isLdh(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-'
-}
+func isKeyword(s string) bool { return ldhChars.all(s) && s[len(s)-1] != '-' }
 
 // isBareAddress reports whether s has the form [[local-part] "@"]
 // domain-name that RFC 8601 section 2.2 lets a property value take
