@@ -333,7 +333,7 @@ func (p *parser) result(r *Result, method string) error {
 			if r.Reason, err = p.value(named("reason")); err != nil {
 				return err
 			}
-			if sep, err = p.cfws(); err != nil {
+			if sep, err = p.valueEnd(); err != nil {
 				return err
 			}
 			continue
@@ -349,14 +349,20 @@ func (p *parser) result(r *Result, method string) error {
 			r.Properties = make([]Property, 0, 4)
 		}
 		r.Properties = append(r.Properties, prop)
-		if sep, err = p.cfws(); err != nil {
+		if sep, err = p.valueEnd(); err != nil {
 			return err
-		}
-		if !sep && p.i > 0 && p.s[p.i-1] == '"' {
-			sep = true // propspecs may follow a quoted value directly
 		}
 	}
 	return nil
+}
+
+// valueEnd reads the CFWS after a reason or property value. A quoted
+// value ends with its own delimiter, so what follows it needs no white
+// space (a.b="v w"c.d=e, reason="x"c.d=e): it counts as separated.
+func (p *parser) valueEnd() (bool, error) {
+	quoted := p.i > 0 && p.s[p.i-1] == '"'
+	sep, err := p.cfws()
+	return sep || quoted, err
 }
 
 // property reads the rest of a propspec after its ptype and CFWS:
