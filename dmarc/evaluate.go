@@ -229,17 +229,7 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 		}
 	}
 
-	// The applicable policy (RFC 7489 section 6.6.3 step 5, RFC 9989 np).
-	switch {
-	case lr.PolicyDomain == from:
-		res.Policy, res.PolicyTag = rec.Policy, "p"
-	case lr.NonExistent && rec.Present.Has(TagNP):
-		res.Policy, res.PolicyTag = rec.NPolicy, "np"
-	case rec.Present.Has(TagSP):
-		res.Policy, res.PolicyTag = rec.SubdomainPolicy, "sp"
-	default:
-		res.Policy, res.PolicyTag = rec.Policy, "p"
-	}
+	res.Policy, res.PolicyTag = lr.AppliedPolicy()
 	if rec.Testing {
 		res.Policy = res.Policy.weaker()
 	}

@@ -141,6 +141,27 @@ type LookupResult struct {
 // MaxTreeWalk is the most _dmarc queries of one RFC 9989 tree walk.
 const MaxTreeWalk = 8
 
+// AppliedPolicy returns the policy the record found sets for Domain and
+// the tag it comes from (RFC 7489 section 6.6.3 step 5, RFC 9989): p when
+// the record is Domain's own, else np for a domain that does not exist
+// when the record has np, else sp when it has sp, else p. It is the
+// policy as published: under t=y, Verify applies the next weaker one.
+// Both are zero when no record was found.
+func (lr *LookupResult) AppliedPolicy() (p Policy, tag string) {
+	rec := lr.Record
+	switch {
+	case rec == nil:
+		return "", ""
+	case lr.PolicyDomain == lr.Domain:
+		return rec.Policy, "p"
+	case lr.NonExistent && rec.Present.Has(TagNP):
+		return rec.NPolicy, "np"
+	case rec.Present.Has(TagSP):
+		return rec.SubdomainPolicy, "sp"
+	}
+	return rec.Policy, "p"
+}
+
 // Lookup finds the DMARC policy for the RFC5322.From domain fromDomain.
 //
 // By default it follows RFC 7489 section 6.6.3: query _dmarc.<fromDomain>;

@@ -409,3 +409,37 @@ func TestIsRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestAppliedPolicy checks which tag applies (RFC 7489 section 6.6.3 step
+// 5, RFC 9989 np) for a From domain with its own record, a subdomain, a
+// subdomain that does not exist, and records without sp or np.
+func TestAppliedPolicy(t *testing.T) {
+	r := domainauth.MustFakeResolver(`$ORIGIN example.
+_dmarc.all     TXT "v=DMARC1; p=reject; sp=quarantine; np=none; t=y"
+_dmarc.ponly   TXT "v=DMARC1; p=quarantine"
+_dmarc.sponly  TXT "v=DMARC1; p=reject; sp=none"
+live.all       A   192.0.2.1
+live.ponly     A   192.0.2.1
+`)
+	for _, c := range []struct {
+		from   string
+		policy dmarc.Policy
+		tag    string
+	}{
+		{"all.example", dmarc.Reject, "p"},
+		{"live.all.example", dmarc.Quarantine, "sp"},
+		{"gone.all.example", dmarc.None, "np"},
+		{"live.ponly.example", dmarc.Quarantine, "p"},
+		{"gone.ponly.example", dmarc.Quarantine, "p"},
+		{"gone.sponly.example", dmarc.None, "sp"},
+		{"norecord.example", "", ""},
+	} {
+		lr, err := dmarc.Lookup(context.Background(), r, c.from)
+		if err != nil {
+			t.Fatalf("%s: %v", c.from, err)
+		}
+		if p, tag := lr.AppliedPolicy(); p != c.policy || tag != c.tag {
+			t.Errorf("%s: AppliedPolicy() = %q, %q; want %q, %q", c.from, p, tag, c.policy, c.tag)
+		}
+	}
+}

@@ -48,24 +48,17 @@ func (k *check) dmarc(ctx context.Context) {
 		k.dmarcAbsent(ctx, from, lr.Queries)
 		return
 	}
-	pol := dmarcPolicy{record: lr.Record, text: lr.TXT, domain: lr.PolicyDomain, nonExistent: lr.NonExistent}
 	k.res.Status = Found
-	rec := pol.record
-	applied := rec.Policy
-	if pol.domain != from {
-		applied = rec.SubdomainPolicy
-		if pol.nonExistent {
-			applied = rec.NPolicy
-		}
-	}
-	where := "_dmarc." + pol.domain
+	rec := lr.Record
+	applied, _ := lr.AppliedPolicy()
+	where := "_dmarc." + lr.PolicyDomain
 	if applied == dmarc.None {
 		k.add(CodeDMARCPNone, Info,
 			fmt.Sprintf("the DMARC policy for %s (at %s) is p=none: receivers report but do not act on failing mail", from, where),
 			"This meets the bulk-sender requirements of Gmail and Yahoo. Once reports show all your mail passing, consider p=quarantine, then p=reject.")
 	}
 	k.dmarcAlignment(rec, applied, from, where)
-	k.dmarcReports(ctx, rec, pol.domain, where)
+	k.dmarcReports(ctx, rec, lr.PolicyDomain, where)
 }
 
 // dmarcAlignment reports strict alignment that the provider's mail fails:
@@ -181,12 +174,4 @@ func anyDMARC(txts []string) bool {
 		}
 	}
 	return false
-}
-
-// dmarcPolicy is the DMARC policy that applies to a From domain.
-type dmarcPolicy struct {
-	record      *dmarc.Record
-	text        string // the TXT text of the record
-	domain      string // where it was found: the From domain or its organizational domain
-	nonExistent bool   // the From domain does not exist (np applies)
 }

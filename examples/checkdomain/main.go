@@ -213,10 +213,7 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 		res.DMARC.PolicyDomain = lr.PolicyDomain
 		res.DMARC.Discovery = lr.Discovery.String()
 		if rec := lr.Record; rec != nil {
-			applies := rec.Policy
-			if lr.PolicyDomain != domain {
-				applies = rec.SubdomainPolicy
-			}
+			applies, _ := lr.AppliedPolicy()
 			res.DMARC.Applies = string(applies)
 			res.DMARC.ADKIM, res.DMARC.ASPF = string(rec.ADKIM), string(rec.ASPF)
 		} else if err == nil {
