@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/records"
 )
@@ -291,12 +292,8 @@ func isTemplated(addr string) bool {
 // fromDomain is the domain of the From address, or the Set's domain when
 // there is no usable address.
 func fromDomain(set *records.Set) string {
-	a := strings.TrimSpace(set.FromAddress)
-	if i := strings.LastIndexByte(a, '<'); i >= 0 {
-		a = strings.TrimSuffix(a[i+1:], ">")
-	}
-	if i := strings.LastIndexByte(a, '@'); i >= 0 && !isTemplated(a) {
-		if d, err := dnsname.Normalize(strings.TrimSpace(a[i+1:])); err == nil {
+	if a := set.FromAddress; a != "" && !isTemplated(a) {
+		if d, err := dmarc.FromDomain([]string{a}); err == nil {
 			return d
 		}
 	}
