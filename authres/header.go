@@ -146,14 +146,9 @@ func (h Header) Field() string {
 	b.WriteByte(':')
 	lineLen := len(FieldName) + 1
 	h.writeUnits(func(u []byte, first bool) {
-		if first || lineLen+1+len(u) > maxLine {
-			if b.Len() > len(FieldName)+1 {
-				b.WriteString("\r\n\t")
-				lineLen = 1
-			} else {
-				b.WriteByte(' ')
-				lineLen++
-			}
+		if (first || lineLen+1+len(u) > maxLine) && b.Len() > len(FieldName)+1 {
+			b.WriteString("\r\n\t")
+			lineLen = 1
 		} else {
 			b.WriteByte(' ')
 			lineLen++

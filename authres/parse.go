@@ -510,36 +510,36 @@ func (p *parser) fws() bool {
 
 func isWSP(c byte) bool { return c == ' ' || c == '\t' }
 
+// isCtl reports whether c is a control character other than tab, which
+// no part of the field may hold (line breaks are handled as folding).
+func isCtl(c byte) bool { return c < ' ' && c != '\t' || c == 0x7f }
+
 // cfws skips comments and folding white space and reports whether it
 // skipped anything.
 func (p *parser) cfws() (bool, error) {
-	start := p.i
-	for {
-		p.fws()
-		if !p.peek('(') {
-			return p.i > start, nil
-		}
-		if _, err := p.comment(false); err != nil {
-			return false, err
-		}
-	}
+	sep, _, err := p.cfwsText(false)
+	return sep, err
 }
 
 // cfwsComment is cfws that also returns the text of the first comment.
-func (p *parser) cfwsComment() (bool, string, error) {
+func (p *parser) cfwsComment() (bool, string, error) { return p.cfwsText(true) }
+
+// cfwsText skips comments and folding white space, reports whether it
+// skipped anything and, with keep, returns the text of the first comment.
+func (p *parser) cfwsText(keep bool) (bool, string, error) {
 	start := p.i
-	text, got := "", false
+	text := ""
 	for {
 		p.fws()
 		if !p.peek('(') {
 			return p.i > start, text, nil
 		}
-		t, err := p.comment(!got)
+		t, err := p.comment(keep)
 		if err != nil {
 			return false, "", err
 		}
-		if !got {
-			text, got = t, true
+		if keep {
+			text, keep = t, false
 		}
 	}
 }
@@ -599,7 +599,7 @@ func (p *parser) comment(keep bool) (string, error) {
 				}
 			}
 			continue
-		case c < ' ' && c != '\t' || c == 0x7f:
+		case isCtl(c):
 			return "", p.errorf(p.i, "control character in comment")
 		}
 		if keep && !plain {
@@ -667,7 +667,7 @@ func scanQuoted(s string, i int) (string, int, error) {
 			}
 			i++
 			continue
-		case c < ' ' && c != '\t' || c == 0x7f:
+		case isCtl(c):
 			return "", 0, &SyntaxError{Offset: i, Msg: "control character in quoted-string", Err: ErrSyntax}
 		}
 		if !plain {

@@ -72,7 +72,7 @@ func checkText(what, s string) error {
 		return fmt.Errorf("%w: %s: invalid UTF-8", ErrInvalid, what)
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
+		if c := s[i]; isCtl(c) {
 			return fmt.Errorf("%w: %s: control character %q at byte %d", ErrInvalid, what, c, i)
 		}
 	}
