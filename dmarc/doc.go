@@ -27,8 +27,10 @@
 //
 // [Parse] reads a record and [Record.String] prints it back in canonical
 // form. [FromDomain] finds the domain to evaluate in the message's From
-// header field (one field, one author domain). [Lookup] discovers the policy for a From domain; [Evaluate] applies
-// it to one message's SPF and DKIM results, and [Verify] does both.
+// header field (one field, one author domain). [Lookup] discovers the
+// policy for a From domain, and [LookupResult.AppliedPolicy] says which of
+// p, sp and np applies; [Evaluate] applies it to one message's SPF and
+// DKIM results, and [Verify] does both.
 // [Aligned] is the alignment test on its own, and [AuthorizeExternal] the
 // check a receiver makes before sending reports to another organization.
 // Every DNS step takes a [Resolver], which *net.Resolver satisfies; tests
