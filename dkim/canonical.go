@@ -136,6 +136,16 @@ func isWSPorEOL(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c ==
 // bodyBufSize is the fixed buffer between the canonicalizer and the hash.
 const bodyBufSize = 2048
 
+// fusedBufSize is the buffer compactHashed uses once a body is past
+// fusedGrowAt bytes: the fused kernel runs once per buffer's worth of
+// output, and each run starts with the hashing behind (see fusedKeep),
+// so the larger the buffer the less of the canonicalization is left
+// outside the hash's shadow. Short bodies keep the small one.
+const (
+	fusedBufSize = 8192
+	fusedGrowAt  = 64 << 10
+)
+
 // bodyCanonicalizer is an io.Writer that canonicalizes a message body
 // (RFC 6376 section 3.4.3 simple, 3.4.4 relaxed) as it streams through
 // and writes the result, cut at the l= limit, to a hash. It holds back
@@ -159,8 +169,18 @@ type bodyCanonicalizer struct {
 	// tried, after it stopped early (compactBackoff).
 	skip int
 
-	n   int
-	buf [bodyBufSize]byte
+	// digest is the hash when the fused kernels hash into it (relaxed,
+	// no limit, haveFused). It is then kept at a block boundary: buf[h:n]
+	// is what is not yet hashed (less than a block after a flush) and
+	// buf[:h] was hashed in place.
+	digest *bodyDigest
+	h      int
+
+	seen int64 // bytes written in
+
+	n     int
+	buf   []byte // small, or fusedBufSize bytes for a long body
+	small [bodyBufSize]byte
 }
 
 // compactMin is the shortest input compactRelaxed takes, and compactRoom
@@ -185,7 +205,13 @@ func (b *bodyCanonicalizer) compactBackoff() bool {
 }
 
 func newBodyCanonicalizer(w io.Writer, c Canonicalization, limit int64) *bodyCanonicalizer {
-	return &bodyCanonicalizer{w: w, relaxed: c == Relaxed, limit: limit}
+	b := &bodyCanonicalizer{w: w, relaxed: c == Relaxed, limit: limit}
+	b.buf = b.small[:]
+	if d, ok := w.(*bodyDigest); ok && haveFused && b.relaxed && limit < 0 {
+		b.digest = d
+		b.n = d.takePartial(b.buf[:])
+	}
+	return b
 }
 
 var crlf = []byte("\r\n")
@@ -202,10 +228,13 @@ var spBytes = []byte(" ")
 // and by slowWrite, one byte at a time, otherwise. In relaxed mode, text
 // that needs changes every few dozen bytes goes to the AVX-512 kernel
 // where the CPU has one (compactRelaxed), which makes the changes itself.
+// Where the hash is a bodyDigest, both hash as they go (hashSpan,
+// compactHashed).
 // The state between spans is the one slowWrite keeps, so all paths can
 // take turns at any byte.
 func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 	n := len(p)
+	b.seen += int64(n)
 	for len(p) > 0 {
 		if b.cr {
 			b.slowWrite(p[:1])
@@ -250,13 +279,26 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 			// A long span that needs no change goes to the hash as it is,
 			// without a copy. Text that needs changes every line or so
 			// goes through the AVX-512 kernel where there is one.
-			k = scanRelaxed(p)
-			if k < compactMin && haveAVX512 && b.limit < 0 && len(p) >= compactMin && b.compactBackoff() {
-				if len(b.buf)-b.n < compactRoom {
-					b.flush()
+			if b.digest != nil && len(p) >= fusedMin {
+				// A long span goes to the hash as the scan passes it.
+				if k = scanRelaxed(p[:compactMin]); k == compactMin {
+					p = p[b.hashSpan(p, k):]
+					continue
 				}
-				k, n := compactRelaxed(b.buf[b.n:], p)
-				b.n += n
+			} else {
+				k = scanRelaxed(p)
+			}
+			if k < compactMin && haveAVX512 && b.limit < 0 && len(p) >= compactMin && b.compactBackoff() {
+				if b.digest != nil {
+					k = b.compactHashed(p)
+				} else {
+					if len(b.buf)-b.n < compactRoom {
+						b.flush()
+					}
+					var n int
+					k, n = compactRelaxed(b.buf[b.n:], p)
+					b.n += n
+				}
 				p = p[k:]
 				if k < compactMin {
 					b.skip = compactSkip // it did not pay here: leave it for a while
@@ -270,6 +312,81 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 		p = p[k:]
 	}
 	return n, nil
+}
+
+// fusedMin is the shortest input for which Write tries hashSpan.
+const fusedMin = 1024
+
+// hashSpan hashes the span of p that relaxed canonicalization leaves
+// unchanged, as scanRelaxed finds it, which is known to go on to p[i]
+// at least (i >= 64), and returns its length. The blocks of it the scan
+// has passed go straight into the digest (candidateHashAVX512); the rest
+// is emitted as usual.
+func (b *bodyCanonicalizer) hashSpan(p []byte, i int) int {
+	d := b.digest
+	b.flush()
+	// Complete the digest's block with the first bytes of the span; from
+	// there on, whole blocks of p go straight in.
+	hp := 0
+	if b.n > b.h {
+		hp = copy(b.buf[b.n:], p[:64-(b.n-b.h)])
+		d.blocks(b.buf[b.h : b.n+hp])
+		b.n, b.h = 0, 0
+	}
+	for {
+		j, found, nh := candidateHashAVX512(&d.h, p, i, hp)
+		d.len += uint64(nh - hp)
+		hp = nh
+		if !found {
+			j = nextCandidate(p, resumeAt(p, i, j))
+		}
+		next, ok := spanGoesOn(p, j)
+		if !ok {
+			b.emit(p[hp:j])
+			return j
+		}
+		i = next
+	}
+}
+
+// fusedKeep is how much of the output not yet hashed compactHashed keeps
+// in the buffer when it makes room, for the kernel to hash as it goes: it
+// hashes only output written a few blocks before (see scan_amd64.s), so
+// what it starts with is what it can hash from its first block on.
+const fusedKeep = 1024
+
+// compactHashed runs the AVX-512 kernel on p, as compactRelaxed does, and
+// hashes its output in the same loop as far as it is final.
+func (b *bodyCanonicalizer) compactHashed(p []byte) int {
+	d := b.digest
+	if len(b.buf) < fusedBufSize && b.seen >= fusedGrowAt {
+		big := make([]byte, fusedBufSize)
+		b.n = copy(big, b.buf[b.h:b.n])
+		b.h = 0
+		b.buf = big
+	}
+	if len(b.buf)-b.n < compactRoom {
+		// Slide what is not yet hashed to the front, after hashing all
+		// but the last fusedKeep bytes of it or so.
+		if w := (b.n - b.h - fusedKeep) &^ 63; w > 0 {
+			d.blocks(b.buf[b.h : b.h+w])
+			b.h += w
+		}
+		b.n = copy(b.buf[:], b.buf[b.h:b.n])
+		b.h = 0
+	}
+	b.buf[b.n] = p[0]
+	ns, nd, nh := compactAVX512(&d.h, b.buf[:], b.n+1, b.h, p)
+	d.len += uint64(nh - b.h)
+	b.h = nh
+	for ns > 1 && !isContent(p[ns-1]) {
+		ns--
+	}
+	for nd > b.n+1 && !isContent(b.buf[nd-1]) {
+		nd--
+	}
+	b.n = nd
+	return ns
 }
 
 // startsContent reports whether p starts with a byte that the
@@ -308,20 +425,40 @@ func scanRelaxed(p []byte) int {
 	i := 0
 	for {
 		j := nextCandidate(p, i)
-		if j == len(p) {
+		next, ok := spanGoesOn(p, j)
+		if !ok {
 			return j
 		}
-		switch c := p[j]; {
-		case c == '\r' && j+2 < len(p) && p[j+1] == '\n' && isContent(p[j+2]):
-			i = j + 2 // a line end within the span
-		case c == '\n' || c == '\r' || c == '\t':
-			return j
-		case c == ' ' && (j+1 == len(p) || !isContent(p[j+1])):
-			return j
-		default:
-			i = j + 1 // a space before other control bytes, or one of them
-		}
+		i = next
 	}
+}
+
+// spanGoesOn looks at the candidate p[j] that a scan found (j == len(p)
+// when it found none): whether the span that relaxed canonicalization
+// leaves unchanged goes on past it, and where to scan next if it does.
+func spanGoesOn(p []byte, j int) (next int, ok bool) {
+	if j == len(p) {
+		return j, false
+	}
+	switch c := p[j]; {
+	case c == '\r' && j+2 < len(p) && p[j+1] == '\n' && isContent(p[j+2]):
+		return j + 2, true // a line end within the span
+	case c == '\n' || c == '\r' || c == '\t':
+		return j, false
+	case c == ' ' && (j+1 == len(p) || !isContent(p[j+1])):
+		return j, false
+	}
+	return j + 1, true // a space before other control bytes, or one of them
+}
+
+// resumeAt is where the next scan goes on after a vector scan that
+// started at i stopped at j without a candidate: j, or the CR before it
+// when it stopped between the CR and the LF of a line end it passed.
+func resumeAt(p []byte, i, j int) int {
+	if j > i && p[j-1] == '\r' {
+		return j - 1
+	}
+	return j
 }
 
 // nextCandidateWords is nextCandidate eight bytes at a time, in plain Go:
@@ -515,7 +652,7 @@ func (b *bodyCanonicalizer) emitSlow(s []byte) {
 		b.write(s)
 		return
 	}
-	b.n = copy(b.buf[:], s)
+	b.n += copy(b.buf[b.n:], s)
 }
 
 // emitSpace is emit(spBytes), shorter when there is room.
@@ -528,16 +665,32 @@ func (b *bodyCanonicalizer) emitSpace() {
 	b.emit(spBytes)
 }
 
+// flush empties the buffer into the hash. With the digest it hashes the
+// whole blocks only and moves the rest, less than a block, to the start.
 func (b *bodyCanonicalizer) flush() {
+	if d := b.digest; d != nil {
+		w := (b.n - b.h) &^ 63
+		d.blocks(b.buf[b.h : b.h+w])
+		b.n = copy(b.buf[:], b.buf[b.h+w:b.n])
+		b.h = 0
+		return
+	}
 	if b.n > 0 {
 		b.write(b.buf[:b.n])
 		b.n = 0
 	}
 }
 
-// write hands s to the hash. Without a limit, total counts here; with
-// one, emit counts it, bytes beyond the limit included.
+// write hands s to the hash, after what the buffer holds. Without a
+// limit, total counts here (with the digest, Close takes it from there);
+// with one, emit counts it, bytes beyond the limit included.
 func (b *bodyCanonicalizer) write(s []byte) {
+	if d := b.digest; d != nil {
+		d.Write(b.buf[b.h:b.n])
+		d.Write(s)
+		b.n, b.h = d.takePartial(b.buf[:]), 0
+		return
+	}
 	if b.limit < 0 {
 		b.total += int64(len(s))
 	}
@@ -562,5 +715,10 @@ func (b *bodyCanonicalizer) Close() error {
 		b.emit(crlf)
 	}
 	b.flush()
+	if d := b.digest; d != nil {
+		d.Write(b.buf[:b.n]) // the last partial block
+		b.n = 0
+		b.total = int64(d.len)
+	}
 	return nil
 }

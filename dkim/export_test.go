@@ -11,6 +11,22 @@ func NewBodyCanonicalizer(w io.Writer, c Canonicalization, limit int64) io.Write
 	return newBodyCanonicalizer(w, c, limit)
 }
 
+// BodyHash canonicalizes the body in, written in pieces cut at cuts, into
+// the body hash Sign and Verify use (newBodyHash), and returns the hash
+// and the canonical length the canonicalizer counted.
+func BodyHash(c Canonicalization, limit int64, in string, cuts ...int) ([]byte, int64) {
+	h := newBodyHash()
+	w := newBodyCanonicalizer(h, c, limit)
+	prev := 0
+	for _, k := range cuts {
+		w.Write([]byte(in[prev:k]))
+		prev = k
+	}
+	w.Write([]byte(in[prev:]))
+	w.Close()
+	return h.Sum(nil), w.total
+}
+
 // HeaderDigest computes the SHA-256 header hash of the i-th DKIM-Signature
 // field of msg (RFC 6376 section 3.7), for reproducing published signatures.
 func HeaderDigest(msg string, i int) ([]byte, *Signature, error) {

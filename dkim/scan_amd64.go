@@ -58,24 +58,29 @@ func nextCandidate(p []byte, i int) int {
 	return nextCandidateWords(p, i)
 }
 
-// resumeAt is where the next scan goes on after a vector scan that
-// started at i stopped at j without a candidate: j, or the CR before it
-// when it stopped between the CR and the LF of a line end it passed.
-func resumeAt(p []byte, i, j int) int {
-	if j > i && p[j-1] == '\r' {
-		return j - 1
-	}
-	return j
-}
-
-// compactRelaxedAVX512 canonicalizes (relaxed) src[1:] into dst 64 bytes
-// at a time, up to the first bare CR, keeping the last byte of each run of
-// white space, as a space, unless a line end follows, and writing a bare
-// LF as CRLF. It returns how far
-// it read src and wrote dst. See scan_amd64.s and compactRelaxed.
+// compactAVX512 canonicalizes (relaxed) src[1:] into dst from dst[o] 64
+// bytes at a time, up to the first bare CR, keeping the last byte of each
+// run of white space, as a space, unless a line end follows, and writing
+// a bare LF as CRLF. With h not nil it also hashes the output from dst[hp]
+// into h, a whole block whenever the output is final that far. It returns
+// how far it read src, wrote dst and hashed. See scan_amd64.s and
+// compactRelaxed.
 //
 //go:noescape
-func compactRelaxedAVX512(dst, src []byte) (nsrc, ndst int)
+func compactAVX512(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
+
+// candidateHashAVX512 is candidateAVX2 64 bytes at a time with AVX-512,
+// which also hashes the blocks of p it has passed, from p[hp], into h. It
+// returns how far it hashed. See scan_amd64.s.
+//
+//go:noescape
+func candidateHashAVX512(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int)
+
+// shaBlocks hashes the whole 64-byte blocks of p into the SHA-256 state h
+// with the SHA extensions. See scan_amd64.s.
+//
+//go:noescape
+func shaBlocks(h *[8]uint32, p []byte)
 
 // haveAVX512 reports whether the CPU has what compactRelaxedAVX512 uses:
 // AVX-512 F, BW and VBMI2 (for VPCOMPRESSB), BMI1, BMI2 and POPCNT, with the
@@ -102,6 +107,26 @@ var cpuAVX512 = func() bool {
 	return ecx1&popcnt != 0 && ebx7&leaf7Flags == leaf7Flags && ecx7&vbmi2 != 0 && xgetbv0()&zmmSaved == zmmSaved
 }()
 
+// haveFused reports whether the body hash is our own SHA-256 (bodyDigest)
+// with the SHA extensions, so that the AVX-512 kernels can hash in the
+// same loop as they canonicalize (compactAVX512, candidateHashAVX512).
+// Tests turn it off to check the other paths.
+var haveFused = cpuFused
+
+var cpuFused = func() bool {
+	if !cpuAVX512 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	_, ebx7, _, _ := cpuid(7, 0)
+	const (
+		ssse3  = 1 << 9  // leaf 1 ECX
+		sse41  = 1 << 19 // leaf 1 ECX
+		shaExt = 1 << 29 // leaf 7 EBX
+	)
+	return ecx1&ssse3 != 0 && ecx1&sse41 != 0 && ebx7&shaExt != 0
+}()
+
 // compactRelaxed canonicalizes (relaxed) as much of p as the AVX-512
 // kernel can into out, which has at least compactRoom bytes. p[0] is
 // content (neither white space nor a line end), p has at least
@@ -119,8 +144,7 @@ func compactRelaxed(out, p []byte) (consumed, filled int) {
 		return 0, 0
 	}
 	out[0] = p[0]
-	ns, nd := compactRelaxedAVX512(out[1:], p)
-	nd++
+	ns, nd, _ := compactAVX512(nil, out, 1, 0, p)
 	for ns > 1 && !isContent(p[ns-1]) {
 		ns--
 	}

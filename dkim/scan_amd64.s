@@ -100,11 +100,148 @@ DATA compactconst<>+2(SB)/1, $0x0d
 DATA compactconst<>+3(SB)/1, $0x0a
 GLOBL compactconst<>(SB), RODATA|NOPTR, $4
 
-// func compactRelaxedAVX512(dst, src []byte) (nsrc, ndst int)
+// SHA-256 with the SHA extensions (SHA256RNDS2, SHA256MSG1, SHA256MSG2).
+// The eight state words live in two registers in the order the rounds
+// instruction wants: X1 holds A, B, E, F and X2 holds C, D, G, H (from
+// the highest lane down). AX points to the round constants, X8 holds the
+// byte shuffle that reads the big-endian message words. X0 and X3-X7 and
+// X9-X10 are scratch. Only these registers are used, so that the
+// canonicalization kernels can run in the same loop in Z16-Z31 and K1-K7:
+// the rounds are one long chain of dependent instructions, and the
+// kernel's work fills the execution units the chain leaves idle.
+
+// The round constants of FIPS 180-4, section 4.2.2.
+DATA shak<>+0(SB)/8, $0x71374491428a2f98
+DATA shak<>+8(SB)/8, $0xe9b5dba5b5c0fbcf
+DATA shak<>+16(SB)/8, $0x59f111f13956c25b
+DATA shak<>+24(SB)/8, $0xab1c5ed5923f82a4
+DATA shak<>+32(SB)/8, $0x12835b01d807aa98
+DATA shak<>+40(SB)/8, $0x550c7dc3243185be
+DATA shak<>+48(SB)/8, $0x80deb1fe72be5d74
+DATA shak<>+56(SB)/8, $0xc19bf1749bdc06a7
+DATA shak<>+64(SB)/8, $0xefbe4786e49b69c1
+DATA shak<>+72(SB)/8, $0x240ca1cc0fc19dc6
+DATA shak<>+80(SB)/8, $0x4a7484aa2de92c6f
+DATA shak<>+88(SB)/8, $0x76f988da5cb0a9dc
+DATA shak<>+96(SB)/8, $0xa831c66d983e5152
+DATA shak<>+104(SB)/8, $0xbf597fc7b00327c8
+DATA shak<>+112(SB)/8, $0xd5a79147c6e00bf3
+DATA shak<>+120(SB)/8, $0x1429296706ca6351
+DATA shak<>+128(SB)/8, $0x2e1b213827b70a85
+DATA shak<>+136(SB)/8, $0x53380d134d2c6dfc
+DATA shak<>+144(SB)/8, $0x766a0abb650a7354
+DATA shak<>+152(SB)/8, $0x92722c8581c2c92e
+DATA shak<>+160(SB)/8, $0xa81a664ba2bfe8a1
+DATA shak<>+168(SB)/8, $0xc76c51a3c24b8b70
+DATA shak<>+176(SB)/8, $0xd6990624d192e819
+DATA shak<>+184(SB)/8, $0x106aa070f40e3585
+DATA shak<>+192(SB)/8, $0x1e376c0819a4c116
+DATA shak<>+200(SB)/8, $0x34b0bcb52748774c
+DATA shak<>+208(SB)/8, $0x4ed8aa4a391c0cb3
+DATA shak<>+216(SB)/8, $0x682e6ff35b9cca4f
+DATA shak<>+224(SB)/8, $0x78a5636f748f82ee
+DATA shak<>+232(SB)/8, $0x8cc7020884c87814
+DATA shak<>+240(SB)/8, $0xa4506ceb90befffa
+DATA shak<>+248(SB)/8, $0xc67178f2bef9a3f7
+GLOBL shak<>(SB), RODATA|NOPTR, $256
+
+// Reverses the bytes of each 32-bit word.
+DATA shaflip<>+0(SB)/8, $0x0405060700010203
+DATA shaflip<>+8(SB)/8, $0x0c0d0e0f08090a0b
+GLOBL shaflip<>(SB), RODATA|NOPTR, $16
+
+#define LAGK 576
+
+// SHALOAD reads the state h[0..7] from (R) into X1 and X2, and sets up AX
+// and X8.
+#define SHALOAD(R) \
+	VMOVDQU (R), X1; \
+	VMOVDQU 16(R), X2; \
+	VPSHUFD $0xb1, X1, X1; \
+	VPSHUFD $0x1b, X2, X2; \
+	VPALIGNR $8, X2, X1, X7; \
+	VPBLENDW $0xf0, X1, X2, X2; \
+	VMOVDQA X7, X1; \
+	LEAQ shak<>(SB), AX; \
+	VMOVDQU shaflip<>(SB), X8
+
+// SHASTORE writes the state back to h[0..7] at (R).
+#define SHASTORE(R) \
+	VPSHUFD $0x1b, X1, X1; \
+	VPSHUFD $0xb1, X2, X2; \
+	VPBLENDW $0xf0, X2, X1, X7; \
+	VPALIGNR $8, X1, X2, X2; \
+	VMOVDQU X7, (R); \
+	VMOVDQU X2, 16(R)
+
+// SHAROUNDS runs four rounds on the message words in M, with the
+// constants at offset K.
+#define SHAROUNDS(M, K) \
+	VPADDD K(AX), M, X0; \
+	SHA256RNDS2 X0, X1, X2; \
+	VPSHUFD $0x0e, X0, X0; \
+	SHA256RNDS2 X0, X2, X1
+
+// SHASCHED turns M, holding message words t-16..t-13, into words t..t+3,
+// from A (t-12..t-9), B (t-8..t-5) and C (t-4..t-1).
+#define SHASCHED(M, A, B, C) \
+	SHA256MSG1 A, M; \
+	VPALIGNR $4, B, C, X7; \
+	VPADDD X7, M, M; \
+	SHA256MSG2 C, M
+
+#define SHALOADW(M, R, OFF) \
+	VMOVDQU OFF(R), M; \
+	VPSHUFB X8, M, M
+
+#define SHASIXTEEN(OFF) \
+	SHASCHED(X3, X4, X5, X6); SHAROUNDS(X3, OFF); \
+	SHASCHED(X4, X5, X6, X3); SHAROUNDS(X4, OFF+16); \
+	SHASCHED(X5, X6, X3, X4); SHAROUNDS(X5, OFF+32); \
+	SHASCHED(X6, X3, X4, X5); SHAROUNDS(X6, OFF+48)
+
+// SHABLOCK hashes the 64 bytes at (R) into the state.
+#define SHABLOCK(R) \
+	VMOVDQA X1, X9; \
+	VMOVDQA X2, X10; \
+	SHALOADW(X3, R, 0); SHAROUNDS(X3, 0); \
+	SHALOADW(X4, R, 16); SHAROUNDS(X4, 16); \
+	SHALOADW(X5, R, 32); SHAROUNDS(X5, 32); \
+	SHALOADW(X6, R, 48); SHAROUNDS(X6, 48); \
+	SHASIXTEEN(64); \
+	SHASIXTEEN(128); \
+	SHASIXTEEN(192); \
+	VPADDD X9, X1, X1; \
+	VPADDD X10, X2, X2
+
+// func shaBlocks(h *[8]uint32, p []byte)
 //
-// Relaxed body canonicalization of src[1:] into dst, 64 bytes at a time,
-// with AVX-512 (F, BW, VBMI2), BMI1 and BMI2. For each byte, with compares
-// on the block, the block one byte later and the block one byte earlier:
+// Hashes the whole 64-byte blocks of p into h.
+TEXT ·shaBlocks(SB), NOSPLIT, $0-32
+	MOVQ h+0(FP), DI
+	MOVQ p_base+8(FP), SI
+	MOVQ p_len+16(FP), DX
+	ANDQ $-64, DX
+	JZ   shadone
+	ADDQ SI, DX
+	SHALOAD(DI)
+
+shaloop:
+	SHABLOCK(SI)
+	ADDQ $64, SI
+	CMPQ SI, DX
+	JNE  shaloop
+	SHASTORE(DI)
+
+shadone:
+	RET
+
+// func compactAVX512(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
+//
+// Relaxed body canonicalization of src[1:] into dst from dst[o], 64 bytes
+// at a time, with AVX-512 (F, BW, VBMI2), BMI1 and BMI2. For each byte,
+// with compares on the block, the block one byte later and the block one
+// byte earlier:
 //
 //	ws0, ws1   p[j], p[j+1] are space or tab
 //	cr0, cr1   p[j], p[j+1] are CR
@@ -120,105 +257,224 @@ GLOBL compactconst<>(SB), RODATA|NOPTR, $4
 // room). A bare LF becomes CRLF: the block is packed in segments, each
 // ending before a bare LF, with a CR stored after each. At the first stop
 // it packs the bytes before it and returns; it also returns when src has
-// fewer than 65 bytes from j or dst less than 192 (a block of bare LFs
-// stores up to 128 bytes, the last store reaching 64 beyond). The caller
-// resumes after the last content byte (see compactRelaxed).
-TEXT ·compactRelaxedAVX512(SB), NOSPLIT, $0-64
-	MOVQ dst_base+0(FP), DI
-	MOVQ dst_len+8(FP), R8
-	MOVQ src_base+24(FP), SI
-	MOVQ src_len+32(FP), R9
-	SUBQ $192, R8          // blocks are stored from at most len(dst)-192
-	SUBQ $65, R9           // and read from at most len(src)-65
-	MOVQ $1, CX            // j
-	XORQ DX, DX            // o
-	VPBROADCASTB compactconst<>+0(SB), Z10
-	VPBROADCASTB compactconst<>+1(SB), Z11
-	VPBROADCASTB compactconst<>+2(SB), Z12
-	VPBROADCASTB compactconst<>+3(SB), Z13
+// fewer than 65 bytes from j or dst less than 192 from the end of the
+// output (a block of bare LFs stores up to 128 bytes, the last store
+// reaching 64 beyond). The caller resumes after the last content byte
+// (see compactRelaxed).
+//
+// With h not nil it also hashes the output, from dst[hp], in the same
+// loop: a block of 64 bytes once the output is final that far, that is
+// when some block of src that ended with a byte above 0x20 (content) has
+// been written past it. White space and line ends at the end of the
+// output may still be taken back by the caller. It returns how far it
+// hashed (nhash).
+TEXT ·compactAVX512(SB), NOSPLIT, $0-96
+	MOVQ dst_base+8(FP), DI
+	MOVQ dst_len+16(FP), R8
+	LEAQ -192(DI)(R8*1), R8 // blocks are stored from at most len(dst)-192
+	MOVQ src_base+48(FP), SI
+	MOVQ src_len+56(FP), R9
+	LEAQ -65(SI)(R9*1), R9  // and read from at most len(src)-65
+	INCQ SI                 // j = 1
+	MOVQ hp+40(FP), R14
+	ADDQ DI, R14            // the next block to hash
+	ADDQ o+32(FP), DI       // the next byte to write
+	MOVQ DI, DX             // the output is final up to here
+	MOVQ h+0(FP), BX
+	TESTQ BX, BX
+	JNZ  kstate
+	MOVQ $-1, R14           // no hash: a block that never fits
+	SHRQ $1, R14
+	JMP  kconst
 
-cloop:
-	CMPQ CX, R9
-	JGT  cdone
-	CMPQ DX, R8
-	JGT  cdone
-	VMOVDQU64 -1(SI)(CX*1), Z0
-	VMOVDQU64 (SI)(CX*1), Z1
-	VMOVDQU64 1(SI)(CX*1), Z2
-	VPCMPEQB Z10, Z1, K1
-	VPCMPEQB Z11, Z1, K2
+kstate:
+	SHALOAD(BX)
+
+kconst:
+	VPBROADCASTB compactconst<>+0(SB), Z26
+	VPBROADCASTB compactconst<>+1(SB), Z27
+	VPBROADCASTB compactconst<>+2(SB), Z28
+	VPBROADCASTB compactconst<>+3(SB), Z29
+
+kloop:
+	CMPQ SI, R9
+	JHI  kdone
+	CMPQ DI, R8
+	JHI  kdone
+	VMOVDQU64 -1(SI), Z16
+	VMOVDQU64 (SI), Z17
+	VMOVDQU64 1(SI), Z18
+	VPCMPEQB Z26, Z17, K1
+	VPCMPEQB Z27, Z17, K2
 	KORQ     K2, K1, K1    // ws0
-	VPCMPEQB Z10, Z2, K2
-	VPCMPEQB Z11, Z2, K3
+	VPCMPEQB Z26, Z18, K2
+	VPCMPEQB Z27, Z18, K3
 	KORQ     K3, K2, K2    // ws1
-	VPCMPEQB Z12, Z2, K3   // cr1
-	VPCMPEQB Z13, Z2, K6   // lf1
+	VPCMPEQB Z28, Z18, K3  // cr1
+	VPCMPEQB Z29, Z18, K6  // lf1
 	KORQ     K3, K2, K4
 	KORQ     K6, K4, K4
 	KANDQ    K1, K4, K4    // drop
 	KNOTQ    K4, K4        // keep
-	VPCMPEQB Z12, Z1, K5   // cr0
+	VPCMPEQB Z28, Z17, K5  // cr0
 	KANDNQ   K5, K6, K5    // stop = cr0 &^ lf1
-	VPCMPEQB Z13, Z1, K6   // lf0
-	VPCMPEQB Z12, Z0, K7   // crm1
+	VPCMPEQB Z29, Z17, K6  // lf0
+	VPCMPEQB Z28, Z16, K7  // crm1
 	KANDNQ   K6, K7, K6    // bareLF = lf0 &^ crm1
-	VMOVDQU8 Z10, K1, Z1   // white space to spaces
+	VMOVDQU8 Z26, K1, Z17  // white space to spaces
 	KORTESTQ K6, K5
-	JNZ      cslow
-	VPCOMPRESSB Z1, K4, Z3 // no bare CR or LF: the whole block at once
-	VMOVDQU64 Z3, (DI)(DX*1)
+	JNZ      kslow
+	VPCOMPRESSB Z17, K4, Z19 // no bare CR or LF: the whole block at once
+	VMOVDQU64 Z19, (DI)
 	KMOVQ    K4, BX
 	POPCNTQ  BX, BX
-	ADDQ     BX, DX
-	ADDQ     $64, CX
-	JMP      cloop
+	ADDQ     BX, DI
+	ADDQ     $64, SI
 
-cslow:
+khash:
+	CMPB     -1(SI), $0x20 // the block ended with content:
+	CMOVQHI  DI, DX        // all output so far is final
+	LEAQ     LAGK(R14), BX
+	CMPQ     BX, DX
+	JHI      kloop
+	SHABLOCK(R14)
+	ADDQ     $64, R14
+	JMP      kloop
+
+kslow:
 	KMOVQ    K4, BX        // keep
-	KMOVQ    K5, AX        // stop
+	KMOVQ    K5, R13       // stop
 	KMOVQ    K6, R10       // bare LFs
 	MOVQ     $64, R12      // where the block ends: 64, or at the first stop
-	TESTQ    AX, AX
-	JZ       cend
-	BSFQ     AX, R12
+	TESTQ    R13, R13
+	JZ       kend
+	BSFQ     R13, R12
 
-cend:
+kend:
 	BZHIQ    R12, BX, BX   // keep and bare LFs before the end only
 	BZHIQ    R12, R10, R10
 	XORQ     R11, R11      // the bits of the block already packed
 	TESTQ    R10, R10
-	JZ       clast
+	JZ       klast
 
-clf:
+klf:
 	BSFQ     R10, R13      // the next bare LF
-	BZHIQ    R13, BX, AX
-	ANDNQ    AX, R11, AX   // the kept bytes before it, not yet packed
-	KMOVQ    AX, K4
-	VPCOMPRESSB Z1, K4, Z3
-	VMOVDQU64 Z3, (DI)(DX*1)
-	POPCNTQ  AX, AX
-	ADDQ     AX, DX
-	MOVB     $0x0d, (DI)(DX*1) // the CR before it
-	INCQ     DX
+	BZHIQ    R13, BX, CX
+	ANDNQ    CX, R11, CX   // the kept bytes before it, not yet packed
+	KMOVQ    CX, K4
+	VPCOMPRESSB Z17, K4, Z19
+	VMOVDQU64 Z19, (DI)
+	POPCNTQ  CX, CX
+	ADDQ     CX, DI
+	MOVB     $0x0d, (DI)   // the CR before it
+	INCQ     DI
 	MOVQ     $-1, R11
 	BZHIQ    R13, R11, R11 // packed: everything before the LF
 	BLSRQ    R10, R10      // on to the next bare LF
-	JNZ      clf
+	JNZ      klf
 
-clast:
+klast:
 	ANDNQ    BX, R11, BX   // the rest of the kept bytes
 	KMOVQ    BX, K4
-	VPCOMPRESSB Z1, K4, Z3
-	VMOVDQU64 Z3, (DI)(DX*1)
+	VPCOMPRESSB Z17, K4, Z19
+	VMOVDQU64 Z19, (DI)
 	POPCNTQ  BX, BX
-	ADDQ     BX, DX
-	ADDQ     R12, CX
+	ADDQ     BX, DI
+	ADDQ     R12, SI
 	CMPQ     R12, $64
-	JEQ      cloop
+	JEQ      khash
 
-cdone:
-	MOVQ CX, nsrc+48(FP)
-	MOVQ DX, ndst+56(FP)
+kdone:
+	MOVQ h+0(FP), BX
+	TESTQ BX, BX
+	JZ   kret
+	SHASTORE(BX)
+
+kret:
+	MOVQ src_base+48(FP), BX
+	SUBQ BX, SI
+	MOVQ SI, nsrc+72(FP)
+	MOVQ dst_base+8(FP), BX
+	SUBQ BX, DI
+	MOVQ DI, ndst+80(FP)
+	SUBQ BX, R14
+	MOVQ R14, nhash+88(FP)
+	VZEROUPPER
+	RET
+
+// func candidateHashAVX512(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int)
+//
+// candidateAVX2, 64 bytes at a time with AVX-512 (F, BW) into mask
+// registers, while hashing p from p[hp] into h in the same loop: a block
+// of 64 bytes once the scan has passed it, since everything before the
+// first candidate goes to the hash unchanged. It stops at the first
+// candidate (found) or where fewer than 66 bytes are left, and returns
+// how far it hashed (nhash).
+TEXT ·candidateHashAVX512(SB), NOSPLIT, $0-72
+	MOVQ p_base+8(FP), DI
+	MOVQ p_len+16(FP), DX
+	LEAQ -66(DI)(DX*1), DX  // blocks start at or before len(p)-66
+	MOVQ i+32(FP), SI
+	ADDQ DI, SI
+	MOVQ hp+40(FP), R14
+	ADDQ DI, R14
+	MOVQ h+0(FP), BX
+	SHALOAD(BX)
+	VPBROADCASTB compactconst<>+0(SB), Z26
+	VPBROADCASTB compactconst<>+2(SB), Z28
+	VPBROADCASTB compactconst<>+3(SB), Z29
+
+hloop:
+	CMPQ SI, DX
+	JHI  hstop
+	VMOVDQU64 -1(SI), Z16  // p[j-1:]
+	VMOVDQU64 (SI), Z17    // p[j:]
+	VMOVDQU64 1(SI), Z18   // p[j+1:]
+	VMOVDQU64 2(SI), Z19   // p[j+2:]
+	VPCMPUB  $2, Z26, Z17, K1 // ctl0: p[j] <= 0x20
+	VPCMPUB  $2, Z26, Z18, K2 // ctl1
+	VPCMPUB  $2, Z26, Z19, K3 // ctl2
+	VPCMPEQB Z26, Z17, K4  // sp0
+	VPCMPEQB Z28, Z17, K5  // p[j] is CR
+	VPCMPEQB Z29, Z18, K6  // p[j+1] is LF
+	KANDQ    K6, K5, K5
+	KANDNQ   K5, K3, K5    // okCR
+	VPCMPEQB Z29, Z17, K6  // p[j] is LF
+	VPCMPEQB Z28, Z16, K7  // p[j-1] is CR
+	KANDQ    K7, K6, K6
+	KANDNQ   K6, K2, K6    // okLF
+	KORQ     K6, K5, K5    // ok
+	KANDNQ   K1, K4, K1    // ctl0 &^ sp0
+	KANDNQ   K1, K5, K1    //  &^ ok
+	KANDQ    K2, K4, K4    // sp0 & ctl1
+	KORQ     K4, K1, K1
+	KORTESTQ K1, K1
+	JNZ      hhit
+	ADDQ     $64, SI
+	LEAQ     64(R14), BX
+	CMPQ     BX, SI
+	JHI      hloop
+	SHABLOCK(R14)
+	ADDQ     $64, R14
+	JMP      hloop
+
+hhit:
+	KMOVQ    K1, BX
+	BSFQ     BX, BX
+	ADDQ     BX, SI
+	MOVB     $1, found+56(FP)
+	JMP      hret
+
+hstop:
+	MOVB     $0, found+56(FP)
+
+hret:
+	MOVQ h+0(FP), BX
+	SHASTORE(BX)
+	SUBQ DI, SI
+	MOVQ SI, j+48(FP)
+	SUBQ DI, R14
+	MOVQ R14, nhash+64(FP)
 	VZEROUPPER
 	RET
 

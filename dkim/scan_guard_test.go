@@ -86,3 +86,75 @@ func TestCompactRelaxedGuardPage(t *testing.T) {
 		}
 	}
 }
+
+// TestFusedGuardPage runs the kernels that hash as they go with their
+// input and output each ending at a page that may not be touched, and
+// checks that what they hashed is SHA-256 over whole blocks that lie
+// before where they stopped.
+func TestFusedGuardPage(t *testing.T) {
+	if !haveFused {
+		t.Skip("no fused kernels on this CPU")
+	}
+	page := syscall.Getpagesize()
+	guarded := func() []byte {
+		mem, err := syscall.Mmap(-1, 0, 2*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+		if err != nil {
+			t.Skipf("mmap: %v", err)
+		}
+		t.Cleanup(func() { syscall.Munmap(mem) })
+		if err := syscall.Mprotect(mem[page:], syscall.PROT_NONE); err != nil {
+			t.Skipf("mprotect: %v", err)
+		}
+		return mem[:page:page]
+	}
+	hashed := func(p []byte) [8]uint32 {
+		var d bodyDigest
+		d.Reset()
+		d.Write(p)
+		return d.h
+	}
+	src, dst := guarded(), guarded()
+	const line = "word word.\r\n"
+	most := [2]int{} // the most each kernel hashed: the test must reach the hashing
+	for size := 1; size <= 400; size++ {
+		p := src[page-size:]
+		for k := range p {
+			p[k] = line[k%len(line)]
+		}
+		for i := 1; i <= size; i += 5 {
+			var d bodyDigest
+			d.Reset()
+			j, found, nh := candidateHashAVX512(&d.h, p, i, 0)
+			if j < i || j > len(p) || nh%64 != 0 || nh > j || found && p[j] > ' ' {
+				t.Fatalf("size %d from %d: j %d found %v hashed %d", size, i, j, found, nh)
+			}
+			most[0] = max(most[0], nh)
+			if d.h != hashed(p[:nh]) {
+				t.Fatalf("size %d from %d: the state is not SHA-256 of the %d bytes hashed", size, i, nh)
+			}
+		}
+	}
+	for size := 640; size <= 1000; size += 3 {
+		p := src[page-size:]
+		for k := range p {
+			p[k] = (line + "with  space \t\r\n")[k%27]
+		}
+		for _, room := range []int{compactRoom, size / 2, size, size + 64} {
+			out := dst[page-room:]
+			out[0] = p[0]
+			var d bodyDigest
+			d.Reset()
+			ns, nd, nh := compactAVX512(&d.h, out, 1, 0, p)
+			if ns < 1 || ns > len(p) || nd < 1 || nd > len(out) || nh%64 != 0 || nh > nd {
+				t.Fatalf("size %d room %d: consumed %d filled %d hashed %d", size, room, ns, nd, nh)
+			}
+			most[1] = max(most[1], nh)
+			if d.h != hashed(out[:nh]) {
+				t.Fatalf("size %d room %d: the state is not SHA-256 of the %d bytes hashed", size, room, nh)
+			}
+		}
+	}
+	if most[0] < 256 || most[1] < 128 {
+		t.Fatalf("the kernels hashed at most %v bytes: the test does not reach the hashing", most)
+	}
+}

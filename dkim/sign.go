@@ -130,7 +130,7 @@ func NewSigner(opts ...SignOptions) (*Signer, error) {
 			}
 		}
 		if j.body < 0 {
-			h := sha256.New()
+			h := newBodyHash()
 			s.bodies = append(s.bodies, &bodyHash{canon: j.opts.BodyCanonicalization, h: h, c: newBodyCanonicalizer(h, j.opts.BodyCanonicalization, -1)})
 			j.body = len(s.bodies) - 1
 		}

@@ -215,7 +215,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 			}
 		}
 		if j.body == nil {
-			h := sha256.New()
+			h := newBodyHash()
 			j.body = &bodyHash{canon: sig.BodyCanonicalization, h: h, c: newBodyCanonicalizer(h, sig.BodyCanonicalization, limit)}
 			bodies = append(bodies, j.body)
 		}
