@@ -17,14 +17,20 @@ func NewBodyCanonicalizer(w io.Writer, c Canonicalization, limit int64) io.Write
 func BodyHash(c Canonicalization, limit int64, in string, cuts ...int) ([]byte, int64) {
 	h := newBodyHash()
 	w := newBodyCanonicalizer(h, c, limit)
+	WriteInPieces(w, in, cuts...)
+	w.Close()
+	return h.Sum(nil), w.total
+}
+
+// WriteInPieces writes in to w in pieces cut at the offsets cuts, which
+// are in order.
+func WriteInPieces(w io.Writer, in string, cuts ...int) {
 	prev := 0
 	for _, k := range cuts {
 		w.Write([]byte(in[prev:k]))
 		prev = k
 	}
 	w.Write([]byte(in[prev:]))
-	w.Close()
-	return h.Sum(nil), w.total
 }
 
 // SumBody is BodyHash for a body in one piece, without a limit, for

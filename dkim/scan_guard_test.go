@@ -13,17 +13,10 @@ import (
 func TestNextCandidateGuardPage(t *testing.T) { eachScan(t, testNextCandidateGuardPage) }
 
 func testNextCandidateGuardPage(t *testing.T) {
-	page := syscall.Getpagesize()
-	mem, err := syscall.Mmap(-1, 0, 2*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Skipf("mmap: %v", err)
-	}
-	defer syscall.Munmap(mem)
-	if err := syscall.Mprotect(mem[page:], syscall.PROT_NONE); err != nil {
-		t.Skipf("mprotect: %v", err)
-	}
+	mem := guardedPage(t)
+	page := len(mem)
 	for size := 0; size <= 300; size++ {
-		p := mem[page-size : page : page]
+		p := mem[page-size:]
 		for k := range p {
 			p[k] = 'a'
 		}
@@ -46,18 +39,7 @@ func TestCompactRelaxedGuardPage(t *testing.T) {
 		t.Skip("no AVX-512 kernel on this CPU")
 	}
 	page := syscall.Getpagesize()
-	guarded := func() []byte {
-		mem, err := syscall.Mmap(-1, 0, 2*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-		if err != nil {
-			t.Skipf("mmap: %v", err)
-		}
-		t.Cleanup(func() { syscall.Munmap(mem) })
-		if err := syscall.Mprotect(mem[page:], syscall.PROT_NONE); err != nil {
-			t.Skipf("mprotect: %v", err)
-		}
-		return mem[:page:page]
-	}
-	src, dst := guarded(), guarded()
+	src, dst := guardedPage(t), guardedPage(t)
 	for size := compactMin; size <= compactMin+200; size++ {
 		p := src[page-size:]
 		// CRLF lines, then LF lines, then a run of LFs: each bare LF
@@ -96,24 +78,13 @@ func TestFusedGuardPage(t *testing.T) {
 		t.Skip("no fused kernels on this CPU")
 	}
 	page := syscall.Getpagesize()
-	guarded := func() []byte {
-		mem, err := syscall.Mmap(-1, 0, 2*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-		if err != nil {
-			t.Skipf("mmap: %v", err)
-		}
-		t.Cleanup(func() { syscall.Munmap(mem) })
-		if err := syscall.Mprotect(mem[page:], syscall.PROT_NONE); err != nil {
-			t.Skipf("mprotect: %v", err)
-		}
-		return mem[:page:page]
-	}
 	hashed := func(p []byte) [8]uint32 {
 		var d bodyDigest
 		d.Reset()
 		d.Write(p)
 		return d.h
 	}
-	src, dst := guarded(), guarded()
+	src, dst := guardedPage(t), guardedPage(t)
 	const line = "word word.\r\n"
 	most := [2]int{} // the most each kernel hashed: the test must reach the hashing
 	for size := 1; size <= 400; size++ {
@@ -157,4 +128,20 @@ func TestFusedGuardPage(t *testing.T) {
 	if most[0] < 256 || most[1] < 128 {
 		t.Fatalf("the kernels hashed at most %v bytes: the test does not reach the hashing", most)
 	}
+}
+
+// guardedPage returns a page of memory followed by one that may not be
+// touched: a slice that ends where the page does crashes the test when
+// anything reads or writes one byte past it.
+func guardedPage(t *testing.T) []byte {
+	page := syscall.Getpagesize()
+	mem, err := syscall.Mmap(-1, 0, 2*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Skipf("mmap: %v", err)
+	}
+	t.Cleanup(func() { syscall.Munmap(mem) })
+	if err := syscall.Mprotect(mem[page:], syscall.PROT_NONE); err != nil {
+		t.Skipf("mprotect: %v", err)
+	}
+	return mem[:page:page]
 }
