@@ -209,7 +209,7 @@ func newBodyCanonicalizer(w io.Writer, c Canonicalization, limit int64) *bodyCan
 	b.buf = b.small[:]
 	if d, ok := w.(*bodyDigest); ok && haveFused && b.relaxed && limit < 0 {
 		b.digest = d
-		b.n = d.takePartial(b.buf[:])
+		b.n = d.takePartial(b.buf)
 	}
 	return b
 }
@@ -372,11 +372,11 @@ func (b *bodyCanonicalizer) compactHashed(p []byte) int {
 			d.blocks(b.buf[b.h : b.h+w])
 			b.h += w
 		}
-		b.n = copy(b.buf[:], b.buf[b.h:b.n])
+		b.n = copy(b.buf, b.buf[b.h:b.n])
 		b.h = 0
 	}
 	b.buf[b.n] = p[0]
-	ns, nd, nh := compactAVX512(&d.h, b.buf[:], b.n+1, b.h, p)
+	ns, nd, nh := compactAVX512(&d.h, b.buf, b.n+1, b.h, p)
 	d.len += uint64(nh - b.h)
 	b.h = nh
 	for ns > 1 && !isContent(p[ns-1]) {
@@ -671,7 +671,7 @@ func (b *bodyCanonicalizer) flush() {
 	if d := b.digest; d != nil {
 		w := (b.n - b.h) &^ 63
 		d.blocks(b.buf[b.h : b.h+w])
-		b.n = copy(b.buf[:], b.buf[b.h+w:b.n])
+		b.n = copy(b.buf, b.buf[b.h+w:b.n])
 		b.h = 0
 		return
 	}
@@ -688,7 +688,7 @@ func (b *bodyCanonicalizer) write(s []byte) {
 	if d := b.digest; d != nil {
 		d.Write(b.buf[b.h:b.n])
 		d.Write(s)
-		b.n, b.h = d.takePartial(b.buf[:]), 0
+		b.n, b.h = d.takePartial(b.buf), 0
 		return
 	}
 	if b.limit < 0 {

@@ -150,8 +150,6 @@ DATA shaflip<>+0(SB)/8, $0x0405060700010203
 DATA shaflip<>+8(SB)/8, $0x0c0d0e0f08090a0b
 GLOBL shaflip<>(SB), RODATA|NOPTR, $16
 
-#define LAGK 576
-
 // SHALOAD reads the state h[0..7] from (R) into X1 and X2, and sets up AX
 // and X8.
 #define SHALOAD(R) \
@@ -268,6 +266,13 @@ shadone:
 // been written past it. White space and line ends at the end of the
 // output may still be taken back by the caller. It returns how far it
 // hashed (nhash).
+//
+// HASHLAG is how far behind what is final the hashing stays (a block and
+// eight more): a block written moments before would be read while its
+// stores are still in the store buffer, and the loads, which the rounds
+// wait for, would have to wait for those stores to be written out.
+#define HASHLAG 576
+
 TEXT ·compactAVX512(SB), NOSPLIT, $0-96
 	MOVQ dst_base+8(FP), DI
 	MOVQ dst_len+16(FP), R8
@@ -334,7 +339,7 @@ kloop:
 khash:
 	CMPB     -1(SI), $0x20 // the block ended with content:
 	CMOVQHI  DI, DX        // all output so far is final
-	LEAQ     LAGK(R14), BX
+	LEAQ     HASHLAG(R14), BX
 	CMPQ     BX, DX
 	JHI      kloop
 	SHABLOCK(R14)
