@@ -82,7 +82,7 @@ func candidateHashAVX512(h *[8]uint32, p []byte, i, hp int) (j int, found bool, 
 //go:noescape
 func shaBlocks(h *[8]uint32, p []byte)
 
-// haveAVX512 reports whether the CPU has what compactRelaxedAVX512 uses:
+// haveAVX512 reports whether the CPU has what compactAVX512 uses:
 // AVX-512 F, BW and VBMI2 (for VPCOMPRESSB), BMI1, BMI2 and POPCNT, with the
 // operating system saving the AVX-512 registers. Tests turn it off to
 // check the other paths.
