@@ -22,19 +22,46 @@ func xgetbv0() (eax uint32)
 // saves the AVX registers. Tests turn it off to check the other paths.
 var haveAVX2 = cpuAVX2
 
-var cpuAVX2 = func() bool {
-	maxLeaf, _, _, _ := cpuid(0, 0)
-	if maxLeaf < 7 {
-		return false
+// What the CPU has, read once (see cpuFeatures).
+var cpuAVX2, cpuAVX512, cpuFused = cpuFeatures()
+
+// cpuFeatures reads CPUID and XCR0 for the three levels of assembly: the
+// AVX2 scans; the AVX-512 kernel (AVX-512 F, BW and VBMI2 for
+// VPCOMPRESSB, BMI1, BMI2 and POPCNT, with the ZMM registers saved); and
+// on top of that the SHA extensions (with SSSE3 and SSE4.1) for the
+// kernels that hash as they go. Each level needs the one before.
+func cpuFeatures() (avx2, avx512, fused bool) {
+	if maxLeaf, _, _, _ := cpuid(0, 0); maxLeaf < 7 {
+		return false, false, false
 	}
 	_, _, ecx1, _ := cpuid(1, 0)
-	const osxsave, avx = 1 << 27, 1 << 28
-	if ecx1&osxsave == 0 || ecx1&avx == 0 || xgetbv0()&6 != 6 {
-		return false
+	_, ebx7, ecx7, _ := cpuid(7, 0)
+	const (
+		ssse3    = 1 << 9  // leaf 1 ECX
+		sse41    = 1 << 19 // leaf 1 ECX
+		popcnt   = 1 << 23 // leaf 1 ECX
+		osxsave  = 1 << 27 // leaf 1 ECX
+		avx      = 1 << 28 // leaf 1 ECX
+		bmi1     = 1 << 3  // leaf 7 EBX
+		avx2Bit  = 1 << 5  // leaf 7 EBX
+		bmi2     = 1 << 8  // leaf 7 EBX
+		avx512f  = 1 << 16 // leaf 7 EBX
+		shaExt   = 1 << 29 // leaf 7 EBX
+		avx512b  = 1 << 30 // leaf 7 EBX: BW
+		vbmi2    = 1 << 6  // leaf 7 ECX
+		ymmSaved = 0x06    // XCR0: SSE, AVX
+		zmmSaved = 0xe6    // XCR0: SSE, AVX, opmask, ZMM0-15 upper halves, ZMM16-31
+	)
+	if ecx1&osxsave == 0 || ecx1&avx == 0 {
+		return false, false, false
 	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	return ebx7&(1<<5) != 0
-}()
+	xcr0 := xgetbv0()
+	avx2 = xcr0&ymmSaved == ymmSaved && ebx7&avx2Bit != 0
+	const leaf7 = avx512f | bmi1 | bmi2 | avx512b
+	avx512 = avx2 && xcr0&zmmSaved == zmmSaved && ecx1&popcnt != 0 && ebx7&leaf7 == leaf7 && ecx7&vbmi2 != 0
+	fused = avx512 && ecx1&ssse3 != 0 && ecx1&sse41 != 0 && ebx7&shaExt != 0
+	return avx2, avx512, fused
+}
 
 // vectorMin is the shortest p[i:] worth the AVX2 scan; shorter ones go to
 // the word-at-a-time loop directly.
@@ -82,50 +109,15 @@ func candidateHashAVX512(h *[8]uint32, p []byte, i, hp int) (j int, found bool, 
 //go:noescape
 func shaBlocks(h *[8]uint32, p []byte)
 
-// haveAVX512 reports whether the CPU has what compactAVX512 uses:
-// AVX-512 F, BW and VBMI2 (for VPCOMPRESSB), BMI1, BMI2 and POPCNT, with the
-// operating system saving the AVX-512 registers. Tests turn it off to
-// check the other paths.
+// haveAVX512 reports whether the CPU has what compactAVX512 uses (see
+// cpuFeatures). Tests turn it off to check the other paths.
 var haveAVX512 = cpuAVX512
-
-var cpuAVX512 = func() bool {
-	if !cpuAVX2 {
-		return false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	_, ebx7, ecx7, _ := cpuid(7, 0)
-	const (
-		popcnt     = 1 << 23 // leaf 1 ECX
-		avx512f    = 1 << 16 // leaf 7 EBX
-		bmi1       = 1 << 3  // leaf 7 EBX
-		bmi2       = 1 << 8  // leaf 7 EBX
-		avx512bw   = 1 << 30 // leaf 7 EBX
-		vbmi2      = 1 << 6  // leaf 7 ECX
-		zmmSaved   = 0xe6    // XCR0: SSE, AVX, opmask, ZMM0-15 upper halves, ZMM16-31
-		leaf7Flags = avx512f | bmi1 | bmi2 | avx512bw
-	)
-	return ecx1&popcnt != 0 && ebx7&leaf7Flags == leaf7Flags && ecx7&vbmi2 != 0 && xgetbv0()&zmmSaved == zmmSaved
-}()
 
 // haveFused reports whether the body hash is our own SHA-256 (bodyDigest)
 // with the SHA extensions, so that the AVX-512 kernels can hash in the
 // same loop as they canonicalize (compactAVX512, candidateHashAVX512).
 // Tests turn it off to check the other paths.
 var haveFused = cpuFused
-
-var cpuFused = func() bool {
-	if !cpuAVX512 {
-		return false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	_, ebx7, _, _ := cpuid(7, 0)
-	const (
-		ssse3  = 1 << 9  // leaf 1 ECX
-		sse41  = 1 << 19 // leaf 1 ECX
-		shaExt = 1 << 29 // leaf 7 EBX
-	)
-	return ecx1&ssse3 != 0 && ecx1&sse41 != 0 && ebx7&shaExt != 0
-}()
 
 // compactRelaxed canonicalizes (relaxed) as much of p as the AVX-512
 // kernel can into out, which has at least compactRoom bytes. p[0] is
