@@ -295,9 +295,7 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 					if len(b.buf)-b.n < compactRoom {
 						b.flush()
 					}
-					var n int
-					k, n = compactRelaxed(b.buf[b.n:], p)
-					b.n += n
+					k, b.n, _ = compactRelaxed(nil, b.buf, b.n, 0, p)
 				}
 				p = p[k:]
 				if k < compactMin {
@@ -375,17 +373,9 @@ func (b *bodyCanonicalizer) compactHashed(p []byte) int {
 		b.n = copy(b.buf, b.buf[b.h:b.n])
 		b.h = 0
 	}
-	b.buf[b.n] = p[0]
-	ns, nd, nh := compactAVX512(&d.h, b.buf, b.n+1, b.h, p)
+	ns, nd, nh := compactRelaxed(&d.h, b.buf, b.n, b.h, p)
 	d.len += uint64(nh - b.h)
-	b.h = nh
-	for ns > 1 && !isContent(p[ns-1]) {
-		ns--
-	}
-	for nd > b.n+1 && !isContent(b.buf[nd-1]) {
-		nd--
-	}
-	b.n = nd
+	b.n, b.h = nd, nh
 	return ns
 }
 

@@ -87,6 +87,6 @@ func CompactRelaxed(out, p []byte) (consumed, filled int, ok bool) {
 	if !haveAVX512 {
 		return 0, 0, false
 	}
-	consumed, filled = compactRelaxed(out, p)
+	consumed, filled, _ = compactRelaxed(nil, out, 0, 0, p)
 	return consumed, filled, true
 }

@@ -120,30 +120,32 @@ var haveAVX512 = cpuAVX512
 var haveFused = cpuFused
 
 // compactRelaxed canonicalizes (relaxed) as much of p as the AVX-512
-// kernel can into out, which has at least compactRoom bytes. p[0] is
-// content (neither white space nor a line end), p has at least
-// compactMin bytes. It returns how much of p it consumed and of out it
-// filled, or 0, 0 where there is no kernel.
+// kernel can into out from out[o], which leaves at least compactRoom
+// bytes of room. p[0] is content (neither white space nor a line end), p
+// has at least compactMin bytes. It returns how much of p it consumed and
+// where the output ends in out, or 0, o, hp where there is no kernel.
+// With h not nil it also hashes out from out[hp], whole blocks, into h as
+// far as the output is final, and returns how far it hashed.
 //
 // It stops after a content byte: white space and line ends before the
 // point where the kernel stopped may still change with what follows
 // (white space before a line end goes, a line end may be trailing), so
 // they are taken back from out and left in p for the byte-wise paths.
 // The bytes taken back are the same in p and out, since content bytes
-// pass unchanged and in order.
-func compactRelaxed(out, p []byte) (consumed, filled int) {
+// pass unchanged and in order; the kernel has hashed none of them.
+func compactRelaxed(h *[8]uint32, out []byte, o, hp int, p []byte) (consumed, end, hashed int) {
 	if !haveAVX512 {
-		return 0, 0
+		return 0, o, hp
 	}
-	out[0] = p[0]
-	ns, nd, _ := compactAVX512(nil, out, 1, 0, p)
+	out[o] = p[0]
+	ns, nd, nh := compactAVX512(h, out, o+1, hp, p)
 	for ns > 1 && !isContent(p[ns-1]) {
 		ns--
 	}
-	for nd > 1 && !isContent(out[nd-1]) {
+	for nd > o+1 && !isContent(out[nd-1]) {
 		nd--
 	}
-	return ns, nd
+	return ns, nd, nh
 }
 
 // lfAVX2 looks at p 32 bytes at a time from p[i] (i >= 1), for as long as

@@ -20,7 +20,9 @@ func nextCandidate(p []byte, i int) int { return nextCandidateWords(p, i) }
 const haveAVX512 = false
 
 // compactRelaxed has no kernel here: it consumes nothing.
-func compactRelaxed(out, p []byte) (consumed, filled int) { return 0, 0 }
+func compactRelaxed(h *[8]uint32, out []byte, o, hp int, p []byte) (consumed, end, hashed int) {
+	return 0, o, hp
+}
 
 // nextLF returns the index of the first LF from p[i] on, or -1.
 func nextLF(p []byte, i int) int {
@@ -34,14 +36,10 @@ func nextLF(p []byte, i int) int {
 // haveFused is false where there are no kernels to fuse with the hash.
 const haveFused = false
 
-// candidateHashAVX512 and compactAVX512 exist on amd64 only; haveFused
-// keeps the calls from being reached.
+// candidateHashAVX512 exists on amd64 only; haveFused keeps the call
+// from being reached.
 func candidateHashAVX512(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int) {
 	return i, false, hp
-}
-
-func compactAVX512(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int) {
-	return 1, o, hp
 }
 
 // shaBlocks hashes the whole 64-byte blocks of p into the SHA-256 state h
