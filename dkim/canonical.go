@@ -322,14 +322,14 @@ const fusedMin = 1024
 // is emitted as usual.
 func (b *bodyCanonicalizer) hashSpan(p []byte, i int) int {
 	d := b.digest
-	b.flush()
+	b.flush() // less than a block left, at the start of the buffer
 	// Complete the digest's block with the first bytes of the span; from
 	// there on, whole blocks of p go straight in.
 	hp := 0
-	if b.n > b.h {
-		hp = copy(b.buf[b.n:], p[:64-(b.n-b.h)])
-		d.blocks(b.buf[b.h : b.n+hp])
-		b.n, b.h = 0, 0
+	if b.n > 0 {
+		hp = copy(b.buf[b.n:], p[:64-b.n])
+		d.blocks(b.buf[:64])
+		b.n = 0
 	}
 	for {
 		j, found, nh := candidateHashAVX512(&d.h, p, i, hp)
@@ -364,14 +364,7 @@ func (b *bodyCanonicalizer) compactHashed(p []byte) int {
 		b.buf = big
 	}
 	if len(b.buf)-b.n < compactRoom {
-		// Slide what is not yet hashed to the front, after hashing all
-		// but the last fusedKeep bytes of it or so.
-		if w := (b.n - b.h - fusedKeep) &^ 63; w > 0 {
-			d.blocks(b.buf[b.h : b.h+w])
-			b.h += w
-		}
-		b.n = copy(b.buf, b.buf[b.h:b.n])
-		b.h = 0
+		b.slide(fusedKeep)
 	}
 	ns, nd, nh := compactRelaxed(&d.h, b.buf, b.n, b.h, p)
 	d.len += uint64(nh - b.h)
@@ -658,17 +651,25 @@ func (b *bodyCanonicalizer) emitSpace() {
 // flush empties the buffer into the hash. With the digest it hashes the
 // whole blocks only and moves the rest, less than a block, to the start.
 func (b *bodyCanonicalizer) flush() {
-	if d := b.digest; d != nil {
-		w := (b.n - b.h) &^ 63
-		d.blocks(b.buf[b.h : b.h+w])
-		b.n = copy(b.buf, b.buf[b.h+w:b.n])
-		b.h = 0
+	if b.digest != nil {
+		b.slide(0)
 		return
 	}
 	if b.n > 0 {
 		b.write(b.buf[:b.n])
 		b.n = 0
 	}
+}
+
+// slide hashes the whole blocks of what the buffer holds unhashed, all
+// but about the last keep bytes of it, and moves the rest to the start.
+func (b *bodyCanonicalizer) slide(keep int) {
+	if w := (b.n - b.h - keep) &^ 63; w > 0 {
+		b.digest.blocks(b.buf[b.h : b.h+w])
+		b.h += w
+	}
+	b.n = copy(b.buf, b.buf[b.h:b.n])
+	b.h = 0
 }
 
 // write hands s to the hash, after what the buffer holds. Without a
