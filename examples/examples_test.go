@@ -181,10 +181,10 @@ func TestBatchDemo(t *testing.T) {
 	// A generous lookup timeout: the loopback server answers at once, but
 	// a loaded machine must not turn a slow answer into "undetermined".
 	out, stderr, code := run(t, bin, "-demo", "200", "-concurrency", "16", "-lookup-timeout", "20s")
-	// Every tenth generated domain leaves its MX out: 180 verified, 20
-	// pending, so the exit status is 1.
-	if code != 1 {
-		t.Fatalf("exit status %d, want 1\nstderr: %s", code, stderr)
+	// Every tenth generated domain leaves its MX out: 180 verified and 20
+	// pending is the outcome the demo is built to show, so it exits 0.
+	if code != 0 {
+		t.Fatalf("exit status %d, want 0\nstderr: %s", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 200 {
