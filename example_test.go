@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/domainauth/domainauth"
-	"github.com/miekg/dns"
 )
 
 // A fake resolver answers from zone-file text and keeps the net.Resolver
@@ -18,7 +17,7 @@ cio123   MX   10 mxa.mailgun.org.
 cio123   MX   10 mxb.mailgun.org.
 cio123   TXT  "v=spf1 include:mailgun.org ~all"
 `)
-	r.Fail("_dmarc.example.com", dns.TypeTXT, domainauth.FailServFail)
+	r.Fail("_dmarc.example.com", domainauth.TypeTXT, domainauth.FailServFail)
 	ctx := context.Background()
 
 	mx, _ := r.LookupMX(ctx, "cio123.example.com")

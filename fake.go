@@ -48,7 +48,7 @@ func (f Failure) String() string {
 // Lookup is one DNS query seen by a [FakeResolver].
 type Lookup struct {
 	Name string // canonical: lower case, no trailing dot
-	Type uint16 // dns.TypeTXT, dns.TypeMX, ...
+	Type uint16 // TypeTXT, TypeMX, ... (the DNS type number)
 }
 
 // String returns the name of the value, as printed in reports.
@@ -182,8 +182,10 @@ func (f *FakeResolver) Remove(name string, qtype uint16) {
 	}
 }
 
-// Fail makes queries for name and qtype fail with kind from now on; qtype 0
-// applies to every type. Fail with kind 0 removes the failure.
+// Fail makes queries for name and qtype fail with kind from now on; qtype
+// is one of this package's Type constants ([TypeTXT], ...) or any DNS type
+// number, and [AllTypes] applies to every type. Fail with kind 0 removes
+// the failure.
 func (f *FakeResolver) Fail(name string, qtype uint16, kind Failure) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
