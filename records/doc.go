@@ -71,7 +71,9 @@
 // [Set.ForHost] and [Set.HostTable] the forms DNS hosts' panels want
 // ([GoDaddyForm]: names relative to the zone, because the host appends the
 // domain; [Route53Form]: all MX values in one record; [EscapedSemicolonForm]:
-// ";" written "\;"). [DomainConnect] exports the provider as a Domain
+// ";" written "\;"; [CloudflareForm]: relative names and every CNAME set to
+// "DNS only"), each record with the host's quirk in words
+// ([HostRecord.Note]). [DomainConnect] exports the provider as a Domain
 // Connect template with %variables% for the account values, SPF as an SPFM
 // merge record; [DomainConnectVariables] gives one account's values.
 //

@@ -62,12 +62,12 @@ _dmarc  3600 IN TXT "v=DMARC1; p=quarantine"
 	fmt.Print(s.HostTable(records.Route53Form()))
 	fmt.Println(len(s.Warnings), "warning")
 	// Output:
-	// TYPE   HOST                          PRIORITY  VALUE                                      TTL   REQUIRED
-	// MX     mail.example.com.                       10 feedback-smtp.us-east-1.amazonses.com.  1800  yes
-	// TXT    mail.example.com.                       "v=spf1 include:amazonses.com ~all"        1800  yes
-	// CNAME  tok1._domainkey.example.com.            tok1.dkim.amazonses.com.                   1800  yes
-	// CNAME  tok2._domainkey.example.com.            tok2.dkim.amazonses.com.                   1800  yes
-	// CNAME  tok3._domainkey.example.com.            tok3.dkim.amazonses.com.                   1800  yes
+	// TYPE   HOST                          PRIORITY  TTL   REQUIRED  VALUE
+	// MX     mail.example.com.                       1800  yes       10 feedback-smtp.us-east-1.amazonses.com.
+	// TXT    mail.example.com.                       1800  yes       "v=spf1 include:amazonses.com ~all"
+	// CNAME  tok1._domainkey.example.com.            1800  yes       tok1.dkim.amazonses.com.
+	// CNAME  tok2._domainkey.example.com.            1800  yes       tok2.dkim.amazonses.com.
+	// CNAME  tok3._domainkey.example.com.            1800  yes       tok3.dkim.amazonses.com.
 	// 1 warning
 }
 

@@ -75,6 +75,7 @@ func TestGolden(t *testing.T) {
 			golden(t, name+".godaddy", []byte(s.HostTable(records.GoDaddyForm())))
 			golden(t, name+".route53", []byte(s.HostTable(records.Route53Form())))
 			golden(t, name+".escaped", []byte(s.HostTable(records.EscapedSemicolonForm())))
+			golden(t, name+".cloudflare", []byte(s.HostTable(records.CloudflareForm())))
 		})
 	}
 	for name, p := range map[string]records.Provider{"mailgun": records.MailgunStyle(), "ses": records.SESStyle(), "sendgrid": records.SendGridStyle()} {

@@ -30,6 +30,13 @@ type HostForm struct {
 	// TrailingDot ends host names in values (MX, CNAME) and, unless
 	// RelativeNames, record names with a dot.
 	TrailingDot bool
+	// Note is advice in words for the person typing every record into
+	// this host's form (a quirk of its panel), copied to HostRecord.Note.
+	Note string
+	// CNAMENote is further advice for CNAME records only, added after Note
+	// (on Cloudflare: a proxied CNAME answers with the proxy's addresses
+	// instead of the alias, so it must be set to "DNS only").
+	CNAMENote string
 }
 
 // GoDaddyForm is the form for hosts that append the domain to the host
@@ -45,6 +52,19 @@ func Route53Form() HostForm {
 // EscapedSemicolonForm is GoDaddyForm with semicolons escaped, for hosts
 // that reject ";" in TXT values.
 func EscapedSemicolonForm() HostForm { return HostForm{RelativeNames: true, EscapeSemicolons: true} }
+
+// CloudflareForm is the form of Cloudflare's DNS panel: names relative to
+// the zone ("@" for the apex; Cloudflare appends the domain), MX priority
+// in its own field, TXT values as plain text (Cloudflare splits values
+// over 255 bytes itself), and every CNAME with its proxy status set to
+// "DNS only": a proxied CNAME is flattened to Cloudflare's own addresses,
+// so receivers and the provider never see the alias.
+func CloudflareForm() HostForm {
+	return HostForm{
+		RelativeNames: true,
+		CNAMENote:     `Proxy status: DNS only (grey cloud). A proxied CNAME hides the target, so the record cannot be verified and DKIM keys or tracked links behind it stop working.`,
+	}
+}
 
 // HostRecord is one record as typed into a DNS host's form.
 type HostRecord struct {
@@ -64,6 +84,9 @@ type HostRecord struct {
 	Value    string
 	TTL      uint32 // time to live in seconds, as in Record.TTL
 	Required bool   // Record.Required: needed for the domain to be Verified, not advice
+	// Note is the form's advice for this record in words (HostForm.Note,
+	// and HostForm.CNAMENote for a CNAME), empty when the form has none.
+	Note string
 }
 
 // ForHost returns the set's records in form f.
@@ -77,7 +100,7 @@ func (s *Set) ForHost(f HostForm) []HostRecord {
 		} else if f.TrailingDot {
 			host += "."
 		}
-		hr := HostRecord{Purpose: r.Purpose, Host: host, Type: r.Type, TTL: r.TTL, Required: r.Required}
+		hr := HostRecord{Purpose: r.Purpose, Host: host, Type: r.Type, TTL: r.TTL, Required: r.Required, Note: f.note(r.Type)}
 		dot := ""
 		if f.TrailingDot {
 			dot = "."
@@ -122,12 +145,26 @@ func (s *Set) ForHost(f HostForm) []HostRecord {
 	return out
 }
 
+// note is the advice of form f for a record of type t.
+func (f HostForm) note(t Type) string {
+	n := f.Note
+	if t == TypeCNAME && f.CNAMENote != "" {
+		if n != "" {
+			n += " "
+		}
+		n += f.CNAMENote
+	}
+	return n
+}
+
 // HostTable returns the records in form f as an aligned plain-text table,
-// one row per record (a combined MX record takes one line per value).
+// one row per record (a combined MX record takes one line per value). The
+// value comes last, so a long DKIM key widens its own row only, and each
+// record's note (HostRecord.Note) follows on a line of its own.
 func (s *Set) HostTable(f HostForm) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TYPE\tHOST\tPRIORITY\tVALUE\tTTL\tREQUIRED")
+	fmt.Fprintln(tw, "TYPE\tHOST\tPRIORITY\tTTL\tREQUIRED\tVALUE")
 	for _, r := range s.ForHost(f) {
 		prio := ""
 		if r.Type == TypeMX && !f.CombineMX {
@@ -135,10 +172,13 @@ func (s *Set) HostTable(f HostForm) string {
 		}
 		for i, line := range strings.Split(r.Value, "\n") {
 			if i == 0 {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", r.Type, r.Host, prio, line, r.TTL, yesNo(r.Required))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", r.Type, r.Host, prio, r.TTL, yesNo(r.Required), line)
 			} else {
-				fmt.Fprintf(tw, "\t\t\t%s\t\t\n", line)
+				fmt.Fprintf(tw, "\t\t\t\t\t%s\n", line)
 			}
+		}
+		if r.Note != "" {
+			fmt.Fprintf(tw, "\t\t\t\t\tNote: %s\n", r.Note)
 		}
 	}
 	tw.Flush()

@@ -98,15 +98,15 @@ type Tracking struct {
 	Targets map[string]string
 }
 
-// MailgunStyle returns the pattern of the first seed document (Customer.io
-// sending through Mailgun): everything lives on an account subdomain
-// cio<account id>, so the customer's own MX, SPF and DKIM stay untouched.
+// MailgunStyle returns the pattern of an ESP that sends through Mailgun:
+// everything lives on an account subdomain cio<account id>, so the
+// customer's own MX, SPF and DKIM stay untouched.
 // For the account ID 12345 on example.com, region "us", it produces
 //
 //	cio12345.example.com.                 MX    10 mxa.mailgun.org.
 //	cio12345.example.com.                 MX    10 mxb.mailgun.org.
 //	cio12345.example.com.                 TXT   "v=spf1 include:mailgun.org ~all"
-//	krs._domainkey.cio12345.example.com.  TXT   "k=rsa; p=<account key>"
+//	krs._domainkey.cio12345.example.com.  TXT   "v=DKIM1; k=rsa; p=<account key>"
 //	_dmarc.example.com.                   TXT   "v=DMARC1; p=none"          (only if none exists)
 //	<tracking host>                       CNAME e.customeriomail.com.   (region "eu": e-eu.customeriomail.com.)
 //
@@ -136,7 +136,7 @@ func MailgunStyle() Provider {
 }
 
 // SESStyle returns the Amazon SES pattern (Easy DKIM and a custom MAIL FROM
-// domain, as in the second seed document). The account supplies its region
+// domain). The account supplies its region
 // (Account.Region, e.g. "us-east-1") and the three DKIM tokens SES gave it
 // (Account.DKIMSelectors); the MAIL FROM label is Account.Vars["mailfrom"],
 // "mail" by default. For example.com it produces

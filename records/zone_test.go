@@ -239,3 +239,62 @@ func TestZoneFileServed(t *testing.T) {
 		})
 	}
 }
+
+// A long DKIM key widens its own row only: the value column is last, so
+// no other row of HostTable is padded to the key's width, and no line ends
+// in padding.
+func TestHostTableNotPaddedToKey(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := records.Generate(records.MailgunStyle(), records.Account{
+		Domain: "example.com", ID: "12345", DKIMPublicKey: key.Public(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []records.HostForm{records.GoDaddyForm(), records.Route53Form(), records.CloudflareForm()} {
+		for _, line := range strings.Split(strings.TrimSuffix(s.HostTable(f), "\n"), "\n") {
+			if strings.HasSuffix(line, " ") {
+				t.Errorf("line ends in padding: %q", line)
+			}
+			if !strings.Contains(line, "DKIM1") && len(line) > 120 {
+				t.Errorf("row without the key is %d bytes wide: %q", len(line), line)
+			}
+		}
+	}
+}
+
+// CloudflareForm types names relative to the zone and says, on every CNAME
+// and only there, that the proxy must be off ("DNS only"): a proxied CNAME
+// answers with Cloudflare's addresses instead of the alias.
+func TestCloudflareForm(t *testing.T) {
+	s, err := records.Generate(records.SESStyle(), records.Account{
+		Domain: "example.com", ID: "1", Region: "us-east-1",
+		DKIMSelectors: []string{"tok1", "tok2", "tok3"}, TrackingHost: "links",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cnames := 0
+	for _, r := range s.ForHost(records.CloudflareForm()) {
+		if strings.HasSuffix(r.Host, "example.com") {
+			t.Errorf("host %q is not relative to the zone", r.Host)
+		}
+		if r.Type == records.TypeCNAME {
+			cnames++
+			if !strings.Contains(r.Note, "DNS only") {
+				t.Errorf("CNAME %s: note %q does not say DNS only", r.Host, r.Note)
+			}
+		} else if r.Note != "" {
+			t.Errorf("%s %s: note %q on a record that is not a CNAME", r.Type, r.Host, r.Note)
+		}
+	}
+	if cnames != 4 { // three DKIM tokens and the tracking host
+		t.Errorf("%d CNAME records, want 4", cnames)
+	}
+	if !strings.Contains(s.HostTable(records.CloudflareForm()), "Note: Proxy status: DNS only") {
+		t.Error("HostTable does not print the CNAME note")
+	}
+}
