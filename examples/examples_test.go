@@ -219,3 +219,22 @@ func TestBatchInputErrors(t *testing.T) {
 		t.Errorf("no input: exit %d, want 2", code)
 	}
 }
+
+// Two SPF records are not "no SPF record": that would tell the customer to
+// add a third. checkdomain says there are several and that they must be
+// merged (RFC 7208 section 4.5: more than one record is a permerror).
+func TestCheckdomainTwoSPFRecords(t *testing.T) {
+	bin := build(t, "checkdomain")
+	zone := filepath.Join(t.TempDir(), "two.zone")
+	if err := os.WriteFile(zone, []byte("two.example. 300 TXT \"v=spf1 include:a.example ~all\"\ntwo.example. 300 TXT \"v=spf1 mx -all\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := run(t, bin, "-zone", zone, "two.example")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if strings.Contains(out, "no SPF record") {
+		t.Errorf("two SPF records reported as none:\n%s", out)
+	}
+	wantLines(t, out, "more than one SPF record", "multiple-records")
+}

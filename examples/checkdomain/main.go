@@ -259,6 +259,16 @@ func parseFirstKey(txt []string) (*dkim.Key, error) {
 	return dkim.ParseKey(txt[0])
 }
 
+// hasFinding reports whether fs holds a finding with the code.
+func hasFinding(fs []Finding, code string) bool {
+	for _, f := range fs {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
 func tree(n *spf.Node, indent string) []string {
 	via := ""
 	if n.Via != 0 {
@@ -280,6 +290,10 @@ func printText(w io.Writer, rep *Report) {
 	switch {
 	case rep.SPF.Error != "":
 		fmt.Fprintf(w, "  lookup failed: %s\n", rep.SPF.Error)
+	case rep.SPF.Record == "" && hasFinding(rep.SPF.Findings, "multiple-records"):
+		// Not "no SPF record": there are several, which is as bad but
+		// needs the opposite fix (merge, not add).
+		fmt.Fprintln(w, "  more than one SPF record: receivers ignore them all (permerror); merge them into one (see the finding below)")
 	case rep.SPF.Record == "":
 		fmt.Fprintln(w, "  no SPF record")
 	default:
