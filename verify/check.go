@@ -186,9 +186,25 @@ func (k *check) absent(ctx context.Context, present, atApex func(ctx context.Con
 	if apex := k.apexName(); apex != "" && atApex != nil && atApex(ctx, apex) {
 		k.add(CodeNameAtApex, Critical,
 			fmt.Sprintf("%s record found at %s instead of the account subdomain %s", k.kind(), apex, k.res.FQDN),
-			fmt.Sprintf("Publish the record at host %q (the account subdomain), not at the root of the domain. "+
-				"The records at the root can stay as they are; they are not used for this sender.", k.host()))
+			k.apexFix(apex))
 	}
+}
+
+// apexFix is the advice for the expected record found at the root of the
+// domain (apex) instead of the account subdomain. For MX the root records
+// must go: MX at the root decides where the domain's own incoming mail is
+// delivered, so the provider's bounce servers there take in the mail meant
+// for the customer's mailboxes, which is the harm the account subdomain
+// exists to avoid. SPF and DKIM records at the root harm nothing.
+func (k *check) apexFix(apex string) string {
+	if k.rec.Type == records.TypeMX {
+		return fmt.Sprintf("Publish the MX records at host %q (the account subdomain), and remove the MX records for %s from the root of the domain (%s): "+
+			"MX records at the root decide where mail to your own addresses is delivered, so while they are there, mail sent to you goes to the provider's bounce servers instead of your mailboxes. "+
+			"If your root had MX records of your mailbox provider before, put those back.",
+			k.host(), strings.Join(k.rec.Values, " and "), apex)
+	}
+	return fmt.Sprintf("Publish the record at host %q (the account subdomain), not at the root of the domain. "+
+		"The records at the root can stay as they are; they are not used for this sender.", k.host())
 }
 
 // kind names the record in messages: "SPF", "DKIM", "MX", ...
