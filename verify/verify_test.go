@@ -239,14 +239,14 @@ func TestFindings(t *testing.T) {
 			"@ TXT \"v=spf1 include:_spf.google.com include:_spf.provider.net ~all\"\n_spf.google.com. TXT \"v=spf1 ~all\"\n"},
 			purpose: records.PurposeSPF, status: verify.Missing,
 			codes: []verify.Code{verify.CodeNameAtApex, verify.CodeRecordMissing},
-			fix: "The records at the root can stay as they are"},
+			fix:   "The records at the root can stay as they are"},
 		// MX at the root takes in the customer's own mail: the fix must say
 		// to remove them there, not that they can stay.
 		{name: "name-at-apex: MX at the root", zone: []string{okSPF, okDKIM,
 			"@ MX 10 mxa.provider.net.\n@ MX 10 mxb.provider.net.\n"},
 			purpose: records.PurposeReturnPath, status: verify.Missing,
 			codes: []verify.Code{verify.CodeNameAtApex, verify.CodeRecordMissing},
-			fix: "remove the MX records for mxa.provider.net and mxb.provider.net from the root of the domain (example.com)"},
+			fix:   "remove the MX records for mxa.provider.net and mxb.provider.net from the root of the domain (example.com)"},
 		{name: "name-at-apex: DKIM key under the root", zone: []string{okMX, okSPF,
 			"krs._domainkey TXT " + txtStrings(dkimA) + "\n"},
 			purpose: records.PurposeDKIM, status: verify.Missing,
