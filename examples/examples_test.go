@@ -238,3 +238,42 @@ func TestCheckdomainTwoSPFRecords(t *testing.T) {
 	}
 	wantLines(t, out, "more than one SPF record", "multiple-records")
 }
+
+// A nightly re-verification: the demo verifies 100 domains, removes the
+// DKIM records of every 25th, verifies again and prints what changed.
+// customer24 and customer74 were verified and regress; customer49 and
+// customer99 never had their MX (pending) and lose DKIM too, but were not
+// verified, so they do not count as regressions.
+func TestBatchReverify(t *testing.T) {
+	bin := build(t, "batch")
+	out, stderr, code := run(t, bin, "-demo", "100", "-reverify", "-concurrency", "16", "-lookup-timeout", "20s")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\nstderr: %s", code, stderr)
+	}
+	if n := len(strings.Split(strings.TrimSpace(out), "\n")); n != 100 {
+		t.Errorf("%d JSON lines, want 100 (the second run's reports)", n)
+	}
+	wantLines(t, stderr,
+		"customer24.example: regressed (was verified, now pending)",
+		"customer74.example: regressed (was verified, now pending)",
+		"record-removed   the CNAME record at tok24a._domainkey.customer24.example was removed",
+		`fix: Add a CNAME record with host "tok24a._domainkey" pointing to tok24a.dkim.amazonses.com.`,
+		"since the last run: 4 domains changed, 2 regressed, 0 newly verified",
+	)
+
+	// -previous reads those reports back: against the same zone nothing
+	// changed.
+	prev := filepath.Join(t.TempDir(), "prev.jsonl")
+	first, _, _ := run(t, bin, "-demo", "20", "-concurrency", "8", "-lookup-timeout", "20s")
+	if err := os.WriteFile(prev, []byte(first), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = run(t, bin, "-demo", "20", "-previous", prev, "-concurrency", "8", "-lookup-timeout", "20s")
+	if code != 0 {
+		t.Errorf("-previous on an unchanged zone: exit %d\n%s", code, stderr)
+	}
+	wantLines(t, stderr, "since the last run: 0 domains changed, 0 regressed, 0 newly verified")
+	if _, _, code := run(t, bin, "-reverify", "sets.jsonl"); code != 2 {
+		t.Errorf("-reverify without -demo: exit %d, want 2", code)
+	}
+}

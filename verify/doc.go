@@ -45,6 +45,19 @@
 //   - [Unverified]: the same when no window applies (Set.AddedAt is zero or
 //     Verifier.PendingWindow is negative).
 //
+// # After verification
+//
+// Records removed after a domain was verified make its mail bounce or land
+// in spam. Verify is stateless, so re-verification compares: [Compare]
+// takes the previous [Report] of the domain (the caller stores it, as
+// JSON for instance) and the new one, and lists every [Change]: a record
+// removed, changed, recovered or unknown for now, a finding new or
+// resolved, each with a severity and the customer-facing text and fix. A
+// domain that was Verified and now has a required record missing or wrong
+// is [Regressed], which is not Pending or Failed (those are about a
+// domain's first verification); a DNS failure makes it Undetermined, never
+// Regressed. examples/batch -previous runs this every night.
+//
 // # Batches and the cache
 //
 // [Verifier.VerifyAll] checks many Sets with bounded concurrency and

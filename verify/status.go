@@ -28,6 +28,11 @@ const (
 	// template such as "{{ customer.email }}", or a lookup of a required
 	// record timed out or failed with SERVFAIL. Retry later.
 	Undetermined
+	// Regressed: the domain was Verified at the previous check and a
+	// required record is now missing or wrong, so mail may bounce or land
+	// in spam. Only [Compare] gives it, from the previous report: a single
+	// Verify is stateless and says Pending, Failed or Unverified.
+	Regressed
 )
 
 var statusNames = [...]string{
@@ -36,6 +41,7 @@ var statusNames = [...]string{
 	Pending:      "pending",
 	Failed:       "failed",
 	Undetermined: "undetermined",
+	Regressed:    "regressed",
 }
 
 // String returns the lower-case name of s ("verified").
