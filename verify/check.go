@@ -330,6 +330,28 @@ func (k *check) mx(ctx context.Context) {
 		}
 		missing = append(missing, h)
 	}
+	// A host of the provider's other region in place of the expected one
+	// is one mistake (the records of another region were copied), not a
+	// missing host plus an extra one.
+	swapped := map[string]bool{}
+	missing = slices.DeleteFunc(missing, func(h string) bool {
+		for _, m := range got {
+			e := dnsname.Canonical(m.Host)
+			if _, expected := want[e]; expected || swapped[e] {
+				continue
+			}
+			if region, ok := regionSwap(h, e); ok {
+				swapped[e] = true
+				k.res.Status = Mismatch
+				k.add(CodeMXMissingHost, Critical,
+					fmt.Sprintf("MX at %s names %s, the provider's host for %s, instead of %s%s", k.res.FQDN, e, regionPhrase(region), h, k.accountRegion()),
+					fmt.Sprintf("Edit the MX record at host %q: replace %s with %s. Each region of the provider has its own hosts, and only those of the account's region receive its bounces.",
+						k.host(), e, h))
+				return true
+			}
+		}
+		return false
+	})
 	if len(missing) > 0 {
 		k.res.Status = Mismatch
 		k.cnameConflict(ctx)
@@ -342,7 +364,7 @@ func (k *check) mx(ctx context.Context) {
 	var extra []string
 	for _, m := range got {
 		h := dnsname.Canonical(m.Host)
-		if _, ok := want[h]; !ok {
+		if _, ok := want[h]; !ok && !swapped[h] {
 			if _, kept := have[h]; kept {
 				extra = append(extra, h)
 			}
@@ -461,9 +483,24 @@ func (k *check) cname(ctx context.Context) {
 			fmt.Sprintf("Edit the CNAME value to %q (%q if your DNS host wants full names ending in a dot).", want, want+"."))
 		return
 	}
+	if region, ok := regionSwap(want, target); ok {
+		k.add(CodeCNAMETarget, Critical,
+			fmt.Sprintf("CNAME at %s points to %s, the provider's target for %s, instead of %s%s", k.res.FQDN, target, regionPhrase(region), want, k.accountRegion()),
+			fmt.Sprintf("Edit the CNAME record at host %q so it points to %s: the target differs per region, and only the one of the account's region works.", k.host(), want))
+		return
+	}
 	k.add(CodeCNAMETarget, Critical,
 		fmt.Sprintf("CNAME at %s points to %s instead of %s", k.res.FQDN, target, want),
 		fmt.Sprintf("Edit the CNAME record at host %q so it points to %s (check the region: the target differs per account region).", k.host(), want))
+}
+
+// accountRegion is ", for an account in region R" when the Set names its
+// region, else "".
+func (k *check) accountRegion() string {
+	if r := k.env.set.Region; r != "" {
+		return " (this account's region is " + r + ")"
+	}
+	return ""
 }
 
 // proxied reports (and records) addresses answering at a name that must be
