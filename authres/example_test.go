@@ -36,11 +36,7 @@ _dmarc  TXT "v=DMARC1; p=reject"
 	dkimResults := []dkim.Result{{Status: dkim.Pass, Signature: sig}}
 
 	// DMARC, from the two above.
-	dmarcResult := dmarc.Verify(ctx, dns, dmarc.Input{
-		FromDomain: "example.com",
-		SPF:        dmarc.SPFResult{Domain: "bounce.esp.example", Result: dmarc.AuthResult(spfOutcome.Result.String())},
-		DKIM:       []dmarc.DKIMResult{{Domain: sig.Domain, Selector: sig.Selector, Result: dmarc.AuthPass}},
-	})
+	dmarcResult := dmarc.Verify(ctx, dns, authres.DMARCInput("example.com", spfOutcome, "bounce.esp.example", dkimResults))
 
 	h := authres.Header{AuthServID: "mx.example.net"}
 	h.Results = append(h.Results, authres.SPFMailFrom(spfOutcome, mailFrom))

@@ -202,12 +202,8 @@ func receive(ctx context.Context, out io.Writer, r *domainauth.StubResolver, set
 	if err != nil {
 		return false, err
 	}
-	var dkimResults []dmarc.DKIMResult
 	for _, res := range dk {
 		fmt.Fprintf(out, "DKIM   d=%s s=%s: %s\n", res.Signature.Domain, res.Signature.Selector, res.Status)
-		dkimResults = append(dkimResults, dmarc.DKIMResult{
-			Domain: res.Signature.Domain, Selector: res.Signature.Selector, Result: dmarc.AuthResult(strings.ToLower(res.Status.String())),
-		})
 	}
 
 	ip := netip.MustParseAddr("198.51.100.10") // one of the provider's servers
@@ -218,11 +214,8 @@ func receive(ctx context.Context, out io.Writer, r *domainauth.StubResolver, set
 	}
 	fmt.Fprintln(out)
 
-	res := dmarc.Verify(ctx, r, dmarc.Input{
-		FromDomain: "example.com",
-		SPF:        dmarc.SPFResult{Domain: set.ReturnPath, Result: dmarc.AuthResult(strings.ToLower(o.Result.String()))},
-		DKIM:       dkimResults,
-	})
+	// The SPF and DKIM results, as they are, are the input of DMARC.
+	res := dmarc.Verify(ctx, r, authres.DMARCInput("example.com", o, set.ReturnPath, dk))
 	if res.Err != nil && !errors.Is(res.Err, context.Canceled) {
 		fmt.Fprintf(out, "DMARC  error: %v\n", res.Err)
 	}
