@@ -490,12 +490,13 @@ func (w *walker) checkExists(ctx context.Context, domain string) error {
 
 // IsRecord reports whether the TXT record txt is a DMARC record, the test
 // receivers apply to the records at a _dmarc name before parsing any (RFC
-// 7489 section 6.6.3 step 3): it starts with the v=DMARC1 tag ("v",
-// optional white space, "=", optional white space, "DMARC1", then
-// optional white space and ";" or the end: "v=DMARC1 p=none" is not one).
-// Other TXT records at the name are ignored.
+// 7489 section 6.6.3 step 3, RFC 9989 section 4.10 step 2): it starts with
+// the v=DMARC1 tag ("v" first, optional white space, "=", optional white
+// space, "DMARC1", then optional white space and ";" or the end:
+// " v=DMARC1" and "v=DMARC1 p=none" are not records). Other TXT records at
+// the name are ignored. The test is the same in both modes.
 func IsRecord(txt string) bool {
-	s := trimLeftWSP(txt)
+	s := txt
 	if len(s) == 0 || s[0]|0x20 != 'v' {
 		return false
 	}

@@ -409,8 +409,9 @@ func TestIsRecord(t *testing.T) {
 	for txt, want := range map[string]bool{
 		"v=DMARC1; p=none":         true,
 		"v=DMARC1":                 true,
-		"  v = DMARC1 ;p=reject":   true,
-		"V=DMARC1; p=none":         true, // tag names are case-insensitive
+		"v = DMARC1 ;p=reject":     true,
+		"  v = DMARC1 ;p=reject":   false, // the ABNF of both RFCs starts with dmarc-version
+		"V=DMARC1; p=none":         true,  // tag names are case-insensitive
 		"v=DMARC1 ; p=none":        true,
 		"v=dmarc1; p=none":         false,
 		"v=DMARC10; p=none":        false,
