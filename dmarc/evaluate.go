@@ -314,9 +314,21 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 	}
 	if o.mode == RFC9989 && lr.Record != nil {
 		orgs := map[string]string{lr.Domain: lr.OrgDomain}
-		names := []string{in.SPF.Domain}
-		for _, d := range in.DKIM {
-			names = append(names, d.Domain)
+		// RFC 9989 section 4.10.2: a walk for each identifier that can
+		// matter (a pass, or a temporary failure that can make the result
+		// temperror) under relaxed alignment; strict alignment compares
+		// names.
+		matters := func(r AuthResult) bool { return r == AuthPass || r == AuthTempError }
+		var names []string
+		if lr.Record.ASPF == Relaxed && matters(in.SPF.Result) {
+			names = append(names, in.SPF.Domain)
+		}
+		if lr.Record.ADKIM == Relaxed {
+			for _, d := range in.DKIM {
+				if matters(d.Result) {
+					names = append(names, d.Domain)
+				}
+			}
 		}
 		w := &walker{r: r, res: &LookupResult{}, mode: RFC9989, cache: make(map[string]answer)}
 		for _, n := range names {

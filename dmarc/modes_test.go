@@ -386,3 +386,38 @@ func TestModeText(t *testing.T) {
 		t.Error("the zero Mode is not RFC 9989")
 	}
 }
+
+// RFC 9989 section 4.10.2: Verify walks the tree only for identifiers
+// that can align: a pass (or a temporary failure, which can make the
+// result temperror) under relaxed alignment.
+func TestVerifyWalksOnlyForIdentifiersThatMatter(t *testing.T) {
+	fake := domainauth.MustFakeResolver(`
+_dmarc.example.com. 300 TXT "v=DMARC1; p=reject; adkim=s"
+`)
+	in := dmarc.Input{FromDomain: "example.com",
+		SPF: dmarc.SPFResult{Domain: "bounce.spf-fail.example", Result: dmarc.AuthFail},
+		DKIM: []dmarc.DKIMResult{
+			{Domain: "mail.example.com", Selector: "s", Result: dmarc.AuthPass}, // strict: compared by name
+			{Domain: "other.example", Selector: "s", Result: dmarc.AuthFail},
+		}}
+	res := dmarc.Verify(context.Background(), fake, in)
+	if res.Status != dmarc.StatusFail {
+		t.Fatalf("%s (%s), want fail", res.Status, res.Reason)
+	}
+	var got []string
+	for _, l := range fake.Lookups() {
+		got = append(got, strings.TrimSuffix(l.Name, "."))
+	}
+	if want := []string{"_dmarc.example.com", "_dmarc.com"}; !slices.Equal(got, want) {
+		t.Errorf("queries %v, want only the From domain's walk %v", got, want)
+	}
+	// Relaxed SPF with a pass: its walk is needed.
+	fake.ResetLookups()
+	in.SPF = dmarc.SPFResult{Domain: "bounce.example.com", Result: dmarc.AuthPass}
+	if res := dmarc.Verify(context.Background(), fake, in); res.Status != dmarc.StatusPass || !res.SPFAligned {
+		t.Errorf("%s, spf aligned %v (%s); want pass by SPF", res.Status, res.SPFAligned, res.Reason)
+	}
+	if n := fake.LookupCount(); n != 5 { // example.com, com; bounce.example.com, example.com, com
+		t.Errorf("%d queries, want 5: %v", n, fake.Lookups())
+	}
+}
