@@ -296,6 +296,9 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 // organizational domains of the authenticated domains by tree walk.
 func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 	o := collect(opts)
+	if o.mode == RFC9989 {
+		o.walkCache = make(map[string]answer)
+	}
 	lr, err := lookup(ctx, r, in.FromDomain, &o)
 	if err != nil {
 		res := baseResult(lr.Domain)
@@ -330,7 +333,7 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 				}
 			}
 		}
-		w := &walker{r: r, res: &LookupResult{}, mode: RFC9989, cache: make(map[string]answer)}
+		w := &walker{r: r, res: &LookupResult{}, mode: RFC9989, cache: o.walkCache}
 		for _, n := range names {
 			d, err := dnsname.Normalize(n)
 			if err != nil {

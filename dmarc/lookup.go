@@ -78,6 +78,9 @@ type options struct {
 	// name or one of its parents (see aligner).
 	fromOrg     string
 	orgIsParent bool
+	// Set by Verify for lookup: the answers of the RFC 9989 tree walks,
+	// shared with the walks for the identifiers' organizational domains.
+	walkCache map[string]answer
 }
 
 func collect(opts []Option) options {
@@ -225,6 +228,7 @@ func lookup(ctx context.Context, r Resolver, fromDomain string, o *options) (*Lo
 	res.Domain = d
 	w := &walker{r: r, res: res, mode: o.mode}
 	if o.mode == RFC9989 {
+		w.cache = o.walkCache
 		err = w.treeWalk(ctx, d)
 	} else {
 		res.Queries = make([]string, 0, 2)
