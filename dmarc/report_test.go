@@ -120,3 +120,55 @@ func TestFromDomainSingleLabelReason(t *testing.T) {
 		t.Errorf("error %v; want ErrBadFrom saying a single label is not a mail domain", err)
 	}
 }
+
+// pct sampling draws from [0, 100) (RFC 7489 section 6.6.4: a message is
+// in the sample with probability pct/100).
+func TestSamplingDrawRange(t *testing.T) {
+	lr := &dmarc.LookupResult{Mode: dmarc.RFC7489, Domain: "example.com", PolicyDomain: "example.com",
+		Record: dmarc.MustParse("v=DMARC1; p=reject; pct=50", dmarc.WithMode(dmarc.RFC7489))}
+	var r drawRecorder
+	res := dmarc.Evaluate(lr, dmarc.Input{FromDomain: "example.com"}, dmarc.WithRand(&r))
+	if len(r) != 1 || r[0] != 100 {
+		t.Errorf("draws %v, want one IntN(100)", r)
+	}
+	if res.Status != dmarc.StatusFail || res.Sampled {
+		t.Errorf("%s sampled %v, want fail outside the sample (draw 99 >= 50)", res.Status, res.Sampled)
+	}
+}
+
+// drawRecorder records the n of each IntN and draws n-1.
+type drawRecorder []int
+
+func (d *drawRecorder) IntN(n int) int { *d = append(*d, n); return n - 1 }
+
+// The zero FailureOptions is the default fo=0 (RFC 7489 section 6.3).
+func TestFailureOptionsZero(t *testing.T) {
+	var fo dmarc.FailureOptions
+	if !fo.Has(dmarc.FailureAll) || fo.Has(dmarc.FailureAny) || fo.String() != "0" {
+		t.Errorf("zero: Has(0) %v, Has(1) %v, %q", fo.Has(dmarc.FailureAll), fo.Has(dmarc.FailureAny), fo.String())
+	}
+}
+
+// rf (RFC 7489 section 6.3): a colon list of Ldh-str keywords naming afrf,
+// read in any case and printed lower case; anything else is discarded.
+func TestParseRF(t *testing.T) {
+	for in, want := range map[string]string{"AFRF:x-y": "afrf:x-y", "afrf : Other": "afrf:other", "afrf:a_b": "afrf", "iodef": "afrf", "afrf:x-": "afrf"} {
+		r := dmarc.MustParse("v=DMARC1; p=none; rf="+in, dmarc.WithMode(dmarc.RFC7489))
+		if r.ReportFormat != want {
+			t.Errorf("rf=%s: %q, want %q", in, r.ReportFormat, want)
+		}
+	}
+}
+
+// Error messages quote at most 100 bytes of a hostile From field.
+func TestFromDomainErrorClipped(t *testing.T) {
+	v := strings.Repeat("x", 100)
+	_, err := dmarc.FromDomain([]string{v})
+	if err == nil || !strings.Contains(err.Error(), v) || strings.Contains(err.Error(), "...") {
+		t.Errorf("100 bytes: %v; want them quoted whole", err)
+	}
+	_, err = dmarc.FromDomain([]string{v + "y"})
+	if err == nil || !strings.Contains(err.Error(), v+"...") {
+		t.Errorf("101 bytes: %v; want the first 100 and ...", err)
+	}
+}
