@@ -172,3 +172,12 @@ func TestFromDomainErrorClipped(t *testing.T) {
 		t.Errorf("101 bytes: %v; want the first 100 and ...", err)
 	}
 }
+
+// Unfolding keeps every byte but the folding line breaks, the first one
+// included.
+func TestFromDomainFoldedKeepsFirstByte(t *testing.T) {
+	got, err := dmarc.FromDomain([]string{"<a@Example.com>\r\n\t(folded)"})
+	if err != nil || got != "example.com" {
+		t.Errorf("FromDomain = %q, %v; want example.com", got, err)
+	}
+}
