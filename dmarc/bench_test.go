@@ -16,6 +16,9 @@ var benchRecords = []struct{ name, txt string }{
 
 var sinkRecord *dmarc.Record
 
+// BenchmarkParse parses in the default mode (RFC 9989; "full" then
+// discards fo=0:1:d:s, which RFC 9989's grammar does not allow), and in
+// RFC 7489 mode, chosen with WithMode.
 func BenchmarkParse(b *testing.B) {
 	for _, br := range benchRecords {
 		b.Run(br.name, func(b *testing.B) {
@@ -29,13 +32,24 @@ func BenchmarkParse(b *testing.B) {
 			}
 		})
 	}
+	opt := dmarc.WithMode(dmarc.RFC7489)
+	for _, br := range benchRecords {
+		b.Run(br.name+"/rfc7489", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := dmarc.Parse(br.txt, opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkRecord = r
+			}
+		})
+	}
 }
 
 var sinkResult dmarc.Result
 
 func BenchmarkEvaluate(b *testing.B) {
-	lr := &dmarc.LookupResult{Domain: "mail.example.com", PolicyDomain: "example.com", Discovery: dmarc.DiscoveryOrgDomain,
-		OrgDomain: "example.com", Record: dmarc.MustParse("v=DMARC1; p=reject; pct=50")}
 	inputs := []struct {
 		name string
 		in   dmarc.Input
@@ -47,32 +61,71 @@ func BenchmarkEvaluate(b *testing.B) {
 			SPF:  dmarc.SPFResult{Domain: "bounces.esp.example.net", Result: dmarc.AuthPass},
 			DKIM: []dmarc.DKIMResult{{Domain: "esp.example.net", Selector: "s1", Result: dmarc.AuthPass}}}},
 	}
-	for _, c := range inputs {
-		b.Run(c.name, func(b *testing.B) {
+	for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
+		// pct=50 samples in RFC 7489 mode, t=y weakens in RFC 9989 mode.
+		lr := &dmarc.LookupResult{Mode: mode, Domain: "mail.example.com", PolicyDomain: "example.com", Discovery: dmarc.DiscoveryOrgDomain,
+			OrgDomain: "example.com", Record: dmarc.MustParse("v=DMARC1; p=reject; pct=50; t=y", dmarc.WithMode(mode))}
+		for _, c := range inputs {
+			b.Run(mode.String()+"/"+c.name, func(b *testing.B) {
+				b.ReportAllocs()
+				r := dmarc.WithRand(fixedRand(10))
+				for b.Loop() {
+					sinkResult = dmarc.Evaluate(lr, c.in, r)
+				}
+			})
+		}
+	}
+}
+
+var sinkLookup *dmarc.LookupResult
+
+// BenchmarkLookup is policy discovery for a From domain three labels
+// below its organizational domain: in RFC 9989 mode the tree walk (five
+// queries: the domain and every parent up to the top-level domain, the
+// organizational domain's record chosen from them), in RFC 7489 mode two
+// queries (the domain, then the organizational domain of the public
+// suffix list).
+func BenchmarkLookup(b *testing.B) {
+	fake := domainauth.MustFakeResolver(`
+_dmarc.example.com.      300 TXT "v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@example.com"
+_dmarc.mail.example.com. 300 TXT "v=DMARC1; p=none"
+`)
+	ctx := context.Background()
+	for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
+		b.Run(mode.String(), func(b *testing.B) {
+			opt := dmarc.WithMode(mode)
+			lr, err := dmarc.Lookup(ctx, fake, "a.b.mail.example.com", opt)
+			if err != nil || lr.PolicyDomain != "example.com" {
+				b.Fatalf("%v: policy at %q", err, lr.PolicyDomain)
+			}
 			b.ReportAllocs()
-			r := dmarc.WithRand(fixedRand(10))
 			for b.Loop() {
-				sinkResult = dmarc.Evaluate(lr, c.in, r)
+				sinkLookup, _ = dmarc.Lookup(ctx, fake, "a.b.mail.example.com", opt)
 			}
 		})
 	}
 }
 
 // BenchmarkVerify is the whole receiver path for a message from a
-// subdomain without a record of its own: two TXT queries (NXDOMAIN, then
-// the organizational domain), parse, alignment of a DKIM pass and an
-// unaligned SPF pass.
+// subdomain without a record of its own: in RFC 7489 mode two TXT queries
+// (NXDOMAIN, then the organizational domain), in RFC 9989 mode the tree
+// walk (three); parse, alignment of a DKIM pass and an unaligned SPF pass.
 func BenchmarkVerify(b *testing.B) {
 	fake := domainauth.MustFakeResolver(`_dmarc.example.com. 300 TXT "v=DMARC1; p=reject; sp=quarantine; rua=mailto:d@example.com; fo=1"`)
 	in := dmarc.Input{FromDomain: "news.example.com",
 		SPF:  dmarc.SPFResult{Domain: "bounce.esp.example", Result: dmarc.AuthPass},
 		DKIM: []dmarc.DKIMResult{{Domain: "example.com", Selector: "s", Result: dmarc.AuthPass}}}
 	ctx := context.Background()
-	if res := dmarc.Verify(ctx, fake, in); res.Status != dmarc.StatusPass {
-		b.Fatalf("%s: %s", res.Status, res.Reason)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		sinkResult = dmarc.Verify(ctx, fake, in)
+	for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
+		b.Run(mode.String(), func(b *testing.B) {
+			opt := dmarc.WithMode(mode)
+			if res := dmarc.Verify(ctx, fake, in, opt); res.Status != dmarc.StatusPass {
+				b.Fatalf("%s: %s", res.Status, res.Reason)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkResult = dmarc.Verify(ctx, fake, in, opt)
+			}
+		})
 	}
 }

@@ -38,6 +38,8 @@ func readCorpus(t *testing.T, name string, v any) {
 // deliberately differs from the source's expectation, and why. For these
 // the test asserts our documented behaviour instead: "valid" (record
 // usable), "invalid" (Parse error) and, for fields, the values we return.
+// The key is the case id, for both modes, or "id@rfc9989" / "id@rfc7489"
+// for one mode (looked up first).
 var parseDecisions = map[string]struct {
 	expect string         // what we return: valid or invalid
 	fields map[string]any // fields we return where the corpus differs
@@ -55,6 +57,18 @@ var parseDecisions = map[string]struct {
 		why: "RFC 9989 no longer requires p to follow v; we accept the record and report Finding rfc7489-p-not-second so a publisher knows RFC 7489 receivers may reject it"},
 	"mailauth-7": {expect: "valid", fields: map[string]any{"pct": 100.0},
 		why: "RFC 7489 section 6.3: an invalid pct is discarded in favour of the default 100, not read as 0 (mailauth) nor fatal (mox)"},
+
+	// RFC 9989 mode: pct, rf and ri are not DMARC tags (section 4.7: unknown
+	// tags MUST be ignored), so they keep their RFC 7489 defaults; fo
+	// follows the section 4.8 grammar.
+	"mox-40@rfc9989": {expect: "valid", fields: map[string]any{"pct": 100.0},
+		why: "RFC 9989 section 4.7: pct is an unknown tag and ignored"},
+	"mox-41@rfc9989": {expect: "valid", fields: map[string]any{"pct": 100.0, "ri": 86400.0, "rf": "afrf", "fo": "0"},
+		why: "RFC 9989 section 4.7: pct, ri and rf are unknown tags and ignored; section 4.8: fo=0:1:d:s is not dmarc-fo (0 and 1 exclusive, no white space), so the default 0"},
+	"mailauth-2@rfc9989": {expect: "valid", fields: map[string]any{"pct": 100.0, "ri": 86400.0},
+		why: "RFC 9989 section 4.7: pct and ri are unknown tags and ignored"},
+	"mailauth-5@rfc9989": {expect: "valid", fields: map[string]any{"pct": 100.0},
+		why: "RFC 9989 section 4.7: pct is an unknown tag and ignored"},
 }
 
 func TestCorpusRecordParse(t *testing.T) {
@@ -68,11 +82,26 @@ func TestCorpusRecordParse(t *testing.T) {
 		} `json:"cases"`
 	}
 	readCorpus(t, "record-parse.json", &corpus)
+	for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
+		t.Run(mode.String(), func(t *testing.T) { corpusRecordParse(t, mode, corpus.Cases) })
+	}
+}
+
+func corpusRecordParse(t *testing.T, mode dmarc.Mode, cases []struct {
+	ID     string         `json:"id"`
+	Record string         `json:"record"`
+	Expect string         `json:"expect"`
+	Fields map[string]any `json:"fields"`
+	Note   string         `json:"note"`
+}) {
 	var pass, differ int
-	for _, c := range corpus.Cases {
+	for _, c := range cases {
 		t.Run(c.ID, func(t *testing.T) {
 			expect, fields := c.Expect, c.Fields
-			d, decided := parseDecisions[c.ID]
+			d, decided := parseDecisions[c.ID+"@"+mode.String()]
+			if !decided {
+				d, decided = parseDecisions[c.ID]
+			}
 			if decided {
 				expect = d.expect
 				fields = mergeFields(c.Fields, d.fields)
@@ -80,7 +109,7 @@ func TestCorpusRecordParse(t *testing.T) {
 					fields = nil
 				}
 			}
-			r, err := dmarc.Parse(c.Record)
+			r, err := dmarc.Parse(c.Record, dmarc.WithMode(mode))
 			switch expect {
 			case "valid":
 				if err != nil {
@@ -116,8 +145,8 @@ func TestCorpusRecordParse(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("record-parse.json: %d cases, %d agree, %d deliberately differ (documented), %d fail",
-		len(corpus.Cases), pass, differ, len(corpus.Cases)-pass-differ)
+	t.Logf("record-parse.json, %s: %d cases, %d agree, %d deliberately differ (documented), %d fail",
+		mode, len(cases), pass, differ, len(cases)-pass-differ)
 }
 
 func mergeFields(a, b map[string]any) map[string]any {

@@ -14,6 +14,9 @@ var (
 	// ErrNoPolicy means the record has no p tag and no valid rua to fall
 	// back on (RFC 7489 section 6.6.3 step 6).
 	ErrNoPolicy = errors.New("missing p tag and no valid rua")
+	// ErrMissingPolicy means the record has no p tag but has a valid rua,
+	// so it is read as p=none; Record.Discarded holds it.
+	ErrMissingPolicy = errors.New("missing p tag")
 	// ErrBadValue means a tag's value is not allowed by the grammar.
 	ErrBadValue = errors.New("invalid value")
 	// ErrSyntax means a tag is malformed (no "=", bad name, bad character).

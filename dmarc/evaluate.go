@@ -117,6 +117,7 @@ const (
 
 // Result is the DMARC verdict for one message and what to do with it.
 type Result struct {
+	Mode         Mode      // the specification the result follows
 	Status       Status    // the DMARC result; Err says why for temperror and permerror
 	FromDomain   string    // the From domain, normalized (lower case, A-labels); "" when Verify found it invalid
 	PolicyDomain string    // where the record was found
@@ -128,6 +129,10 @@ type Result struct {
 	Policy Policy
 	// PolicyTag is "p", "sp" or "np": the tag Policy comes from.
 	PolicyTag string
+	// NPUndetermined says why np could not be applied (see
+	// LookupResult.NPUndetermined); "" when np was applied or did not
+	// matter.
+	NPUndetermined string
 	// Disposition is what the receiver should do with this message: None
 	// unless Status is fail; then Policy if pct sampling selected the
 	// message, and otherwise the next weaker policy (RFC 7489 section 6.6.4).
@@ -150,9 +155,13 @@ type Result struct {
 	Err error
 }
 
-// Evaluate applies the policy that Lookup found (lr) to one message.
-// Evaluate does no DNS: under the RFC 9989 tree walk, pass WithOrgDomain
-// or use Verify. A nil lr or one without a Record gives StatusNone.
+// Evaluate applies the policy that Lookup found (lr) to one message, in
+// the mode of lr (lr.Mode) unless WithMode says otherwise: t=y weakens the
+// policy in RFC 9989 mode, pct samples in RFC 7489 mode.
+// Evaluate does no DNS: it finds organizational domains for relaxed
+// alignment with the public suffix list, which in RFC 9989 mode is only an
+// approximation of the tree walk; pass WithOrgDomain, or use Verify, which
+// walks the tree. A nil lr or one without a Record gives StatusNone.
 //
 // The message passes when a DKIM signature with result pass or the SPF
 // result pass is for a domain aligned with the From domain (adkim, aspf).
@@ -161,6 +170,9 @@ type Result struct {
 // WithOrgDomain.
 func Evaluate(lr *LookupResult, in Input, opts ...Option) Result {
 	o := collect(opts)
+	if !o.modeSet && lr != nil {
+		o.mode = lr.Mode
+	}
 	return evaluate(lr, in, &o)
 }
 
@@ -182,6 +194,7 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 		from = dnsname.Canonical(in.FromDomain)
 	}
 	res := baseResult(from)
+	res.Mode = o.mode
 	if lr == nil || lr.Record == nil {
 		res.Reason = "no DMARC policy published"
 		if lr != nil {
@@ -230,7 +243,9 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 	}
 
 	res.Policy, res.PolicyTag = lr.AppliedPolicy()
-	if rec.Testing {
+	res.NPUndetermined = lr.NPUndetermined
+	testing := rec.Testing && o.mode == RFC9989 // t is unknown to RFC 7489
+	if testing {
 		res.Policy = res.Policy.weaker()
 	}
 
@@ -246,7 +261,8 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 	}
 	res.Status = StatusFail
 	res.Disposition = res.Policy
-	if rec.Present.Has(TagPct) && !o.ignorePct && rec.Percent < 100 {
+	// pct is unknown to RFC 9989.
+	if o.mode == RFC7489 && rec.Present.Has(TagPct) && !o.ignorePct && rec.Percent < 100 {
 		n := 0
 		if o.rand != nil {
 			n = o.rand.IntN(100)
@@ -259,8 +275,11 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 		}
 	}
 	testNote, sampleNote := "", ""
-	if rec.Testing {
+	if testing {
 		testNote = " (t=y: one step weaker)"
+	}
+	if res.NPUndetermined != "" {
+		testNote += " (np not applied: existence of " + from + " unknown)"
 	}
 	if !res.Sampled {
 		sampleNote = ", message outside pct=" + strconv.Itoa(rec.Percent) + ": " + string(res.Disposition)
@@ -273,13 +292,17 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 // against it: Lookup then Evaluate, with the DNS failures turned into
 // results. A temporary DNS failure gives StatusTempError and an unusable
 // record StatusPermError, with Err set; an invalid From domain gives
-// StatusPermError too. Under WithTreeWalk, Verify also finds the
+// StatusPermError too. In RFC 9989 mode, Verify also finds the
 // organizational domains of the authenticated domains by tree walk.
 func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 	o := collect(opts)
+	if o.mode == RFC9989 {
+		o.walkCache = make(map[string]answer)
+	}
 	lr, err := lookup(ctx, r, in.FromDomain, &o)
 	if err != nil {
 		res := baseResult(lr.Domain)
+		res.Mode = o.mode
 		res.Status, res.PolicyDomain, res.Err = StatusPermError, lr.PolicyDomain, err
 		if IsTemporary(err) {
 			res.Status = StatusTempError
@@ -288,17 +311,29 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 		return res
 	}
 	var tempErr error
-	if !o.treeWalk && o.orgDomain == nil {
+	if o.mode == RFC7489 && o.orgDomain == nil {
 		// Lookup found the organizational domain with the public suffix list.
 		o.fromOrg = lr.OrgDomain
 	}
-	if o.treeWalk && lr.Record != nil {
+	if o.mode == RFC9989 && lr.Record != nil {
 		orgs := map[string]string{lr.Domain: lr.OrgDomain}
-		names := []string{in.SPF.Domain}
-		for _, d := range in.DKIM {
-			names = append(names, d.Domain)
+		// RFC 9989 section 4.10.2: a walk for each identifier that can
+		// matter (a pass, or a temporary failure that can make the result
+		// temperror) under relaxed alignment; strict alignment compares
+		// names.
+		matters := func(r AuthResult) bool { return r == AuthPass || r == AuthTempError }
+		var names []string
+		if lr.Record.ASPF == Relaxed && matters(in.SPF.Result) {
+			names = append(names, in.SPF.Domain)
 		}
-		w := &walker{r: r, res: &LookupResult{}, cache: make(map[string]answer)}
+		if lr.Record.ADKIM == Relaxed {
+			for _, d := range in.DKIM {
+				if matters(d.Result) {
+					names = append(names, d.Domain)
+				}
+			}
+		}
+		w := &walker{r: r, res: &LookupResult{}, mode: RFC9989, cache: o.walkCache}
 		for _, n := range names {
 			d, err := dnsname.Normalize(n)
 			if err != nil {

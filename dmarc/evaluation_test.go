@@ -79,35 +79,72 @@ var evalDecisions = map[string]struct {
 		why: `"bogus" (a tag without "=") is discarded as RFC 7489 section 6.3 asks for syntax errors after v and p, so the p=none policy applies (mailauth agrees, see record-parse mailauth-8)`},
 	"mox-20": {expect: map[string]any{"lookup": "found", "policy_domain": "malformed.example", "p": "none"},
 		why: "as mox-14: the malformed tag is discarded, the record is usable"},
+
+	// Cases written for RFC 7489, run in RFC 9989 mode.
+	"mailauth-6@rfc9989": {expect: map[string]any{"p": "quarantine", "sp": "reject", "pct": 100.0},
+		why: "RFC 9989 section 4.7: pct is not a DMARC tag; unknown tags are ignored, so pct keeps its RFC 7489 default 100"},
+	"mox-8@rfc9989": {expect: map[string]any{"result": "fail", "reject": true, "apply_policy": true},
+		why: "RFC 9989 has no pct (Appendix A.6): pct=0 is an unknown tag, the policy applies to every failing message"},
+
+	// Cases written for RFC 9989, run in RFC 7489 mode.
+	"mailauth-32@rfc9989": {expect: map[string]any{"result": "fail", "policy": "none", "policy_domain": "example.com"},
+		why: "RFC 9989 section 4.10 steps 2 and 6: several records at the Author Domain are discarded and the walk goes on to _dmarc.example.com (p=none); mailauth stops as RFC 7489 section 6.6.3 step 5 does (our RFC 7489 mode agrees with the corpus)"},
+	"mailauth-39@rfc7489": {expect: map[string]any{"policy": "none", "policy_domain": "example.com"},
+		why: "RFC 7489 section 6.6.3: the record is looked up at the From domain, then at the organizational domain of the public suffix list (example.com); b.example.com is not queried and psd is an unknown tag"},
+	"mailauth-40@rfc7489": {expect: map[string]any{"dmarc_queries": []any{"_dmarc.a.b.c.d.e.f.g.h.i.j.k.example.com", "_dmarc.example.com"}},
+		why: "RFC 7489 section 6.6.3 steps 1 and 3: the From domain, then its organizational domain from the public suffix list; no tree walk"},
+	"mailauth-41@rfc7489": {expect: map[string]any{"policy": "none"},
+		why: "np is not an RFC 7489 tag (section 6.3: unknown tags MUST be ignored): sp=none applies to every subdomain"},
+	"mailauth-44@rfc7489": {expect: map[string]any{"result": "pass", "policy_domain": "giant.bank.example", "spf_aligned": true, "dkim_aligned": true},
+		why: "RFC 7489 section 3.2: organizational domains come from the public suffix list, on which bank.example is not a suffix, so mail.mega.bank.example and giant.bank.example share bank.example and DKIM aligns; psd is an unknown tag"},
+	"mailauth-46@rfc7489": {expect: map[string]any{"result": "fail", "policy": "reject"},
+		why: "t is not an RFC 7489 tag (section 6.3: unknown tags MUST be ignored): p=reject applies as published"},
+	"mailauth-47@rfc7489": {expect: map[string]any{"result": "fail", "policy": "quarantine"},
+		why: "t is not an RFC 7489 tag (section 6.3: unknown tags MUST be ignored): p=quarantine applies as published"},
 	"mailauth-49": {expect: map[string]any{"result": "permerror"},
 		why: "a DMARC record without p and without rua cannot be used (RFC 7489 section 6.6.3 step 6); we report permerror (RFC 7489 section 11.2: a syntactically incorrect record) with the *ParseError, where mailauth reports none. Either way no policy is applied"},
 }
 
+type authJSON struct {
+	Domain string `json:"domain"`
+	Result string `json:"result"`
+}
+
+type evalCase struct {
+	ID         string                     `json:"id"`
+	Spec       string                     `json:"spec"`
+	FromDomain *string                    `json:"from_domain"`
+	DNS        map[string]json.RawMessage `json:"dns"`
+	DNSFail    []string                   `json:"dns_fail"`
+	DNSAllFail string                     `json:"dns_all_fail"`
+	DKIM       []authJSON                 `json:"dkim"`
+	SPF        []authJSON                 `json:"spf"`
+	Expect     map[string]any             `json:"expect"`
+	Note       string                     `json:"note"`
+}
+
+// TestCorpusEvaluation runs every case of evaluation.json in both modes.
+// A case written for one RFC (its spec) is expected to hold in the other
+// mode too, unless evalDecisions says otherwise for "id@mode".
 func TestCorpusEvaluation(t *testing.T) {
-	type authJSON struct {
-		Domain string `json:"domain"`
-		Result string `json:"result"`
-	}
 	var corpus struct {
-		Cases []struct {
-			ID         string                     `json:"id"`
-			Spec       string                     `json:"spec"`
-			FromDomain *string                    `json:"from_domain"`
-			DNS        map[string]json.RawMessage `json:"dns"`
-			DNSFail    []string                   `json:"dns_fail"`
-			DNSAllFail string                     `json:"dns_all_fail"`
-			DKIM       []authJSON                 `json:"dkim"`
-			SPF        []authJSON                 `json:"spf"`
-			Expect     map[string]any             `json:"expect"`
-			Note       string                     `json:"note"`
-		} `json:"cases"`
+		Cases []evalCase `json:"cases"`
 	}
 	readCorpus(t, "evaluation.json", &corpus)
+	for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
+		t.Run(mode.String(), func(t *testing.T) { corpusEvaluation(t, mode, corpus.Cases) })
+	}
+}
+
+func corpusEvaluation(t *testing.T, mode dmarc.Mode, cases []evalCase) {
 	var pass, differ, na int
-	for _, c := range corpus.Cases {
+	for _, c := range cases {
 		t.Run(c.ID, func(t *testing.T) {
 			expect := c.Expect
-			d, decided := evalDecisions[c.ID]
+			d, decided := evalDecisions[c.ID+"@"+mode.String()]
+			if !decided {
+				d, decided = evalDecisions[c.ID]
+			}
 			if decided {
 				if d.expect == nil {
 					na++
@@ -123,10 +160,7 @@ func TestCorpusEvaluation(t *testing.T) {
 			if c.DNSAllFail != "" {
 				r = failingResolver{}
 			}
-			var opts []dmarc.Option
-			if c.Spec == "rfc9989" {
-				opts = append(opts, dmarc.WithTreeWalk(), dmarc.WithoutPercent())
-			}
+			opts := []dmarc.Option{dmarc.WithMode(mode)}
 			// pct sampling: a source that always draws 99 keeps only
 			// pct=100 messages in, so pct<100 cases are deterministic.
 			opts = append(opts, dmarc.WithRand(fixedRand(99)))
@@ -187,8 +221,8 @@ func TestCorpusEvaluation(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("evaluation.json: %d cases, %d agree, %d deliberately differ (documented), %d not applicable, %d fail",
-		len(corpus.Cases), pass, differ, na, len(corpus.Cases)-pass-differ-na)
+	t.Logf("evaluation.json, %s: %d cases, %d agree, %d deliberately differ (documented), %d not applicable, %d fail",
+		mode, len(cases), pass, differ, na, len(cases)-pass-differ-na)
 }
 
 func checkResult(t *testing.T, res dmarc.Result, expect map[string]any) {

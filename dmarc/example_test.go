@@ -3,6 +3,7 @@ package dmarc_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/mail"
 	"strings"
 
@@ -11,12 +12,15 @@ import (
 )
 
 func ExampleParse() {
-	r, err := dmarc.Parse("v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com;")
+	const txt = "v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com;"
+	// RFC 9989, the default: pct is no longer a DMARC tag, so it is
+	// ignored (and Findings tells the publisher).
+	r, err := dmarc.Parse(txt)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println("policy:", r.Policy, "subdomains:", r.SubdomainPolicy)
+	fmt.Println(r.Mode, "policy:", r.Policy, "subdomains:", r.SubdomainPolicy)
 	fmt.Println("pct:", r.Percent, "set:", r.Present.Has(dmarc.TagPct))
 	fmt.Println("adkim:", r.ADKIM, "set:", r.Present.Has(dmarc.TagADKIM))
 	fmt.Println("failure reports to:", r.RUF[0].Address)
@@ -25,15 +29,26 @@ func ExampleParse() {
 		fmt.Println("finding:", f.Code, f.Tag)
 	}
 
+	// RFC 7489 reads pct.
+	r, err = dmarc.Parse(txt, dmarc.WithMode(dmarc.RFC7489))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(r.Mode, "pct:", r.Percent, "set:", r.Present.Has(dmarc.TagPct))
+	fmt.Println(r)
+
 	_, err = dmarc.Parse("v=DMARC1; p=block")
 	fmt.Println(err)
 	// Output:
-	// policy: quarantine subdomains: quarantine
-	// pct: 25 set: true
+	// rfc9989 policy: quarantine subdomains: quarantine
+	// pct: 100 set: false
 	// adkim: r set: false
 	// failure reports to: mailto:reporting@example.com
-	// v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com
+	// v=DMARC1; p=quarantine; ruf=mailto:reporting@example.com
 	// finding: rfc9989-removed-tag pct
+	// rfc7489 pct: 25 set: true
+	// v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com
 	// dmarc: tag "p" at offset 10: invalid value "block"
 }
 
@@ -42,23 +57,77 @@ func ExampleLookup() {
 _dmarc 300 IN TXT "v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc@example.com"
 `)
 	ctx := context.Background()
-	for _, from := range []string{"example.com", "news.example.com", "example.org"} {
-		lr, err := dmarc.Lookup(ctx, resolver, from)
-		switch {
-		case dmarc.IsTemporary(err):
-			fmt.Println(from, "temporary DNS failure, try again later:", err)
-		case err != nil:
-			fmt.Println(from, "unusable record:", err)
-		case lr.Record == nil:
-			fmt.Println(from, "no DMARC policy")
-		default:
-			fmt.Printf("%s: policy at %s (%s): %s\n", from, lr.PolicyDomain, lr.Discovery, lr.Record)
+	for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
+		for _, from := range []string{"example.com", "news.example.com", "example.org"} {
+			lr, err := dmarc.Lookup(ctx, resolver, from, dmarc.WithMode(mode))
+			switch {
+			case dmarc.IsTemporary(err):
+				fmt.Println(from, "temporary DNS failure, try again later:", err)
+			case err != nil:
+				fmt.Println(from, "unusable record:", err)
+			case lr.Record == nil:
+				fmt.Println(lr.Mode, from, "no DMARC policy")
+			default:
+				p, tag := lr.AppliedPolicy()
+				fmt.Printf("%s %s: %s=%s from _dmarc.%s (%s)\n", lr.Mode, from, tag, p, lr.PolicyDomain, lr.Discovery)
+			}
 		}
 	}
 	// Output:
-	// example.com: policy at example.com (author-domain): v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc@example.com
-	// news.example.com: policy at example.com (organizational-domain): v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc@example.com
-	// example.org no DMARC policy
+	// rfc9989 example.com: p=reject from _dmarc.example.com (author-domain)
+	// rfc9989 news.example.com: sp=quarantine from _dmarc.example.com (tree-walk)
+	// rfc9989 example.org no DMARC policy
+	// rfc7489 example.com: p=reject from _dmarc.example.com (author-domain)
+	// rfc7489 news.example.com: sp=quarantine from _dmarc.example.com (organizational-domain)
+	// rfc7489 example.org no DMARC policy
+}
+
+// RFC 9989 applies np to a From domain that does not exist (NXDOMAIN, RFC
+// 8020). Telling NXDOMAIN from NODATA needs a raw DNS query, which the
+// resolvers of the root domainauth package offer and *net.Resolver does
+// not: with it np is not applied, and the result says so.
+func ExampleLookup_np() {
+	fake := domainauth.MustFakeResolver(`$ORIGIN example.com.
+_dmarc 300 IN TXT "v=DMARC1; p=reject; sp=none; np=quarantine"
+www    300 IN A   192.0.2.1
+`)
+	srv, err := fake.Serve() // the zone, served on 127.0.0.1
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	ctx := context.Background()
+
+	// The package's own DNS client (miekg/dns) answers raw queries.
+	for _, from := range []string{"www.example.com", "gone.example.com"} {
+		lr, err := dmarc.Lookup(ctx, srv.Resolver(), from)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		p, tag := lr.AppliedPolicy()
+		fmt.Printf("%s: %s=%s\n", from, tag, p)
+	}
+
+	// The standard library's resolver, asking the same server, cannot tell.
+	std := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, srv.Addr())
+	}}
+	lr, err := dmarc.Lookup(ctx, std, "gone.example.com")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p, tag := lr.AppliedPolicy()
+	fmt.Printf("gone.example.com with *net.Resolver: %s=%s\n", tag, p)
+	fmt.Println(lr.NPUndetermined)
+	// Output:
+	// www.example.com: sp=none
+	// gone.example.com: np=quarantine
+	// gone.example.com with *net.Resolver: sp=none
+	// the resolver cannot tell NXDOMAIN from NODATA (it has no Query method, as *net.Resolver has none), so whether gone.example.com exists is unknown; np not applied
 }
 
 func ExampleEvaluate() {
@@ -66,7 +135,8 @@ func ExampleEvaluate() {
 _dmarc 300 IN TXT "v=DMARC1; p=reject; sp=quarantine; pct=50"
 `)
 	ctx := context.Background()
-	lr, err := dmarc.Lookup(ctx, resolver, "news.example.com")
+	// pct sampling is RFC 7489's; RFC 9989 has no pct.
+	lr, err := dmarc.Lookup(ctx, resolver, "news.example.com", dmarc.WithMode(dmarc.RFC7489))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -79,19 +149,27 @@ _dmarc 300 IN TXT "v=DMARC1; p=reject; sp=quarantine; pct=50"
 		DKIM:       []dmarc.DKIMResult{{Domain: "esp.example.net", Selector: "s1", Result: dmarc.AuthPass}},
 	}
 	// A fixed random draw makes pct sampling deterministic: 70 >= 50,
-	// so this message is outside the sample.
+	// so this message is outside the sample. Evaluate follows the mode
+	// of the lookup.
 	res := dmarc.Evaluate(lr, msg, dmarc.WithRand(fixedRand(70)))
-	fmt.Println(res.Status, res.PolicyTag, res.Policy, "->", res.Disposition)
+	fmt.Println(res.Mode, res.Status, res.PolicyTag, res.Policy, "->", res.Disposition)
 	fmt.Println(res.Reason)
 
 	// With a DKIM signature by the customer's domain it passes.
 	msg.DKIM = append(msg.DKIM, dmarc.DKIMResult{Domain: "example.com", Selector: "esp1", Result: dmarc.AuthPass})
 	res = dmarc.Evaluate(lr, msg)
 	fmt.Println(res.Status, res.AlignedBy, res.AlignedDomain, res.AlignedSelector, "->", res.Disposition)
+
+	// In RFC 9989 mode pct is an unknown tag: the policy applies to
+	// every failing message.
+	msg.DKIM = msg.DKIM[:1]
+	res = dmarc.Verify(ctx, resolver, msg, dmarc.WithRand(fixedRand(70)))
+	fmt.Println(res.Mode, res.Status, res.PolicyTag, res.Policy, "->", res.Disposition)
 	// Output:
-	// fail sp quarantine -> none
+	// rfc7489 fail sp quarantine -> none
 	// no aligned SPF or DKIM pass for news.example.com; policy sp=quarantine, message outside pct=50: none
 	// pass dkim example.com esp1 -> none
+	// rfc9989 fail sp quarantine -> quarantine
 }
 
 // The domain DMARC evaluates comes from the message's From header field;

@@ -45,17 +45,21 @@ const (
 func (r *Record) Findings() []Finding {
 	var fs []Finding
 	for i, d := range r.Discarded {
-		code := FindingDiscarded
 		if r.Fallback && i == len(r.Discarded)-1 {
-			code = FindingFallback // Parse appends the reason for the fallback last
+			// Parse appends the reason for the fallback last; the message
+			// says the rule that was applied.
+			fs = append(fs, Finding{Code: FindingFallback, Tag: d.Tag,
+				Message: d.Error() + "; the record has a valid rua, so it is read as p=none (reports only, no policy)"})
+			continue
 		}
-		fs = append(fs, Finding{Code: code, Tag: d.Tag, Message: d.Error()})
+		fs = append(fs, Finding{Code: FindingDiscarded, Tag: d.Tag, Message: d.Error()})
 	}
+	spelled := r.Present | r.foreign
 	if r.pLate {
 		fs = append(fs, Finding{Code: FindingPolicyOrder, Tag: "p", Message: "p does not directly follow v=DMARC1; RFC 7489 receivers treat the record as invalid"})
 	}
 	for _, t := range [...]Tags{TagPct, TagRF, TagRI} {
-		if r.Present.Has(t) {
+		if spelled.Has(t) {
 			fs = append(fs, Finding{Code: FindingRemovedTag, Tag: t.String(), Message: fmt.Sprintf("%s is not part of RFC 9989; receivers following it ignore the tag", t)})
 		}
 	}
@@ -67,7 +71,7 @@ func (r *Record) Findings() []Finding {
 		}
 	}
 	for _, t := range [...]Tags{TagNP, TagPSD, TagT} {
-		if r.Present.Has(t) {
+		if spelled.Has(t) {
 			fs = append(fs, Finding{Code: FindingNewTag, Tag: t.String(), Message: fmt.Sprintf("%s is new in RFC 9989; RFC 7489 receivers ignore it", t)})
 		}
 	}

@@ -1,9 +1,12 @@
 package dmarc_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/domainauth/domainauth/dmarc"
 )
@@ -27,11 +30,20 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		r, err := dmarc.Parse(s)
+		for _, m := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
+			fuzzParseMode(t, s, m)
+		}
+	})
+}
+
+func fuzzParseMode(t *testing.T, s string, m dmarc.Mode) {
+	t.Helper()
+	{
+		r, err := dmarc.Parse(s, dmarc.WithMode(m))
 		if err != nil {
 			pe, ok := err.(*dmarc.ParseError)
 			if !ok || pe.Offset < 0 || pe.Offset > len(s) {
-				t.Fatalf("Parse(%q): error %v (%T) is not a *ParseError with an offset in range", s, err, err)
+				t.Fatalf("%s Parse(%q): error %v (%T) is not a *ParseError with an offset in range", m, s, err, err)
 			}
 			return
 		}
@@ -39,7 +51,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %+v: invariant broken", s, r)
 		}
 		out := r.String()
-		r2, err := dmarc.Parse(out)
+		r2, err := dmarc.Parse(out, dmarc.WithMode(m))
 		if err != nil {
 			t.Fatalf("Parse(%q).String() = %q does not parse: %v", s, out, err)
 		}
@@ -51,6 +63,61 @@ func FuzzParse(f *testing.F) {
 		}
 		if out2 := r2.String(); out2 != out {
 			t.Fatalf("String not stable: %q then %q", out, out2)
+		}
+	}
+}
+
+// modeTags are the tags whose reading depends on the mode: those only one
+// RFC defines, and fo, whose grammar RFC 9989 narrowed.
+var modeTags = []string{"np", "psd", "t", "pct", "rf", "ri", "fo"}
+
+// usesModeTag reports whether the record text has a tag named in modeTags
+// (any case, white space around the name allowed).
+func usesModeTag(s string) bool {
+	for part := range strings.SplitSeq(s, ";") {
+		name, _, ok := strings.Cut(part, "=")
+		if ok && slices.Contains(modeTags, strings.ToLower(strings.Trim(name, " \t\r\n"))) {
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzModesAgree checks that RFC 9989 and RFC 7489 read alike every record
+// that uses no mode-specific tag: the same error, or the same record
+// (values, what was discarded, the fallback, the findings).
+func FuzzModesAgree(f *testing.F) {
+	for _, s := range []string{
+		"v=DMARC1; p=none;",
+		"v=DMARC1; p=reject; sp=quarantine; adkim=s; aspf=r; rua=mailto:a@example.com!10m; ruf=mailto:f@example.com",
+		"v=DMARC1; rua=mailto:a@example.com",
+		"v=DMARC1; p=reject; sp=bad; rua=mailto:a@example.com",
+		"V = DMARC1 ; P = reject ; unknown = x ; bogus",
+		"v=DMARC1; adkim=s; p=none",
+		" v=DMARC1; p=none",
+		"v=dmarc1; p=none",
+		"v=DMARC1; p=none; P=reject",
+		"v=DMARC1; p=none; np=reject; pct=50",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if usesModeTag(s) {
+			return
+		}
+		r9, err9 := dmarc.Parse(s, dmarc.WithMode(dmarc.RFC9989))
+		r7, err7 := dmarc.Parse(s, dmarc.WithMode(dmarc.RFC7489))
+		if (err9 == nil) != (err7 == nil) || err9 != nil && err9.Error() != err7.Error() {
+			t.Fatalf("Parse(%q): RFC 9989 error %v, RFC 7489 error %v", s, err9, err7)
+		}
+		if err9 != nil {
+			return
+		}
+		if diff := cmp.Diff(r9, r7, cmpopts.IgnoreUnexported(dmarc.Record{}), cmpopts.IgnoreFields(dmarc.Record{}, "Mode", "Discarded")); diff != "" {
+			t.Fatalf("Parse(%q) differs between the modes (-RFC 9989 +RFC 7489):\n%s", s, diff)
+		}
+		if a, b := r9.Findings(), r7.Findings(); !slices.Equal(a, b) {
+			t.Fatalf("Parse(%q): findings differ: RFC 9989 %v, RFC 7489 %v", s, a, b)
 		}
 	})
 }

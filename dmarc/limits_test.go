@@ -26,7 +26,7 @@ func TestLimitTreeWalkDeepName(t *testing.T) {
 	f := domainauth.MustFakeResolver(`
 _dmarc.test.  300 TXT "v=DMARC1; p=reject; np=reject; psd=y"
 `)
-	res, err := dmarc.Lookup(context.Background(), f, deepDomain, dmarc.WithTreeWalk())
+	res, err := dmarc.Lookup(context.Background(), f, deepDomain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestLimitDeepNameRFC7489(t *testing.T) {
 	f := domainauth.MustFakeResolver(`
 _dmarc.deep.test.  300 TXT "v=DMARC1; p=reject"
 `)
-	res, err := dmarc.Lookup(context.Background(), f, deepDomain)
+	res, err := dmarc.Lookup(context.Background(), f, deepDomain, dmarc.WithMode(dmarc.RFC7489))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,8 @@ func TestLimitHangingResolver(t *testing.T) {
 		{"organizational domain", "_dmarc.example.com", nil, false},
 		// The walk finds the policy at example.com, then hangs looking
 		// for the organizational domain above it.
-		{"tree walk", "_dmarc.com", []dmarc.Option{dmarc.WithTreeWalk()}, true},
+		{"tree walk", "_dmarc.com", nil, true},
+		{"organizational domain, RFC 7489", "_dmarc.example.com", []dmarc.Option{dmarc.WithMode(dmarc.RFC7489)}, false},
 		{"existence check for np", "mail.example.com", nil, true},
 	}
 	for _, tt := range tests {

@@ -38,7 +38,8 @@ const (
 	DiscoveryNone      Discovery = iota // no usable record
 	DiscoveryAuthor                     // at _dmarc.<From domain> itself
 	DiscoveryOrgDomain                  // RFC 7489 section 6.6.3: at the organizational domain from the public suffix list
-	DiscoveryTreeWalk                   // RFC 9989 DNS tree walk: at a parent of the From domain
+	DiscoveryTreeWalk                   // RFC 9989 section 4.10.1: at the organizational domain found by the DNS tree walk
+	DiscoveryPSD                        // RFC 9989 section 4.10.1: at the public suffix domain (psd=y) found by the DNS tree walk
 )
 
 // String returns the name of the value, as printed in reports.
@@ -50,6 +51,8 @@ func (d Discovery) String() string {
 		return "organizational-domain"
 	case DiscoveryTreeWalk:
 		return "tree-walk"
+	case DiscoveryPSD:
+		return "public-suffix-domain"
 	}
 	return "none"
 }
@@ -64,7 +67,8 @@ type Rand interface {
 type Option func(*options)
 
 type options struct {
-	treeWalk  bool
+	mode      Mode
+	modeSet   bool // WithMode (or WithTreeWalk) was given
 	rand      Rand
 	ignorePct bool
 	orgDomain func(string) string
@@ -74,6 +78,9 @@ type options struct {
 	// name or one of its parents (see aligner).
 	fromOrg     string
 	orgIsParent bool
+	// Set by Verify for lookup: the answers of the RFC 9989 tree walks,
+	// shared with the walks for the identifiers' organizational domains.
+	walkCache map[string]answer
 }
 
 func collect(opts []Option) options {
@@ -89,29 +96,36 @@ func collect(opts []Option) options {
 	return *o
 }
 
-// WithTreeWalk makes Lookup and Verify discover policies and organizational
-// domains with the RFC 9989 DNS tree walk instead of the RFC 7489 public
-// suffix list: at most 8 queries from the From domain up to its top-level
-// domain, psd=y and psd=n deciding where the organizational domain is.
-func WithTreeWalk() Option { return func(o *options) { o.treeWalk = true } }
+// WithMode sets the specification Parse, Lookup, Evaluate and Verify
+// follow: RFC9989 (the default) or RFC7489. Evaluate without it follows
+// the mode of the LookupResult it is given.
+func WithMode(m Mode) Option { return func(o *options) { o.mode, o.modeSet = m, true } }
+
+// WithTreeWalk is WithMode(RFC9989): policy discovery by the RFC 9989 DNS
+// tree walk, which is now the default.
+//
+// Deprecated: RFC 9989 is the default mode; use WithMode to choose.
+func WithTreeWalk() Option { return WithMode(RFC9989) }
 
 // WithRand sets the randomness for pct sampling in Evaluate and Verify.
 // Without it they use the top-level functions of math/rand/v2.
 func WithRand(r Rand) Option { return func(o *options) { o.rand = r } }
 
-// WithoutPercent makes Evaluate and Verify ignore pct, as RFC 9989
-// receivers do: a failing message always gets the policy (after t=y).
+// WithoutPercent makes Evaluate and Verify ignore pct in RFC 7489 mode: a
+// failing message always gets the policy. (RFC 9989 has no pct.)
 func WithoutPercent() Option { return func(o *options) { o.ignorePct = true } }
 
 // WithOrgDomain makes Evaluate use f to find the organizational domain of a
 // name for relaxed alignment, instead of the public suffix list. Verify sets
-// it itself under WithTreeWalk.
+// it itself in RFC 9989 mode, from the DNS tree walk.
 func WithOrgDomain(f func(name string) string) Option {
 	return func(o *options) { o.orgDomain = f }
 }
 
 // LookupResult is the outcome of policy discovery for one From domain.
 type LookupResult struct {
+	// Mode is the specification the discovery followed.
+	Mode Mode
 	// Domain is the From domain, normalized (A-labels, lower case).
 	Domain string
 	// Record is the policy; nil when there is none (no record, several
@@ -125,12 +139,19 @@ type LookupResult struct {
 	// Discovery says how the record was found.
 	Discovery Discovery
 	// OrgDomain is the organizational domain of Domain: from the public
-	// suffix list, or from the DNS tree walk under WithTreeWalk.
+	// suffix list in RFC 7489 mode, from the DNS tree walk in RFC 9989
+	// mode (RFC 9989 section 4.10.2).
 	OrgDomain string
 	// NonExistent is true when Domain answered NXDOMAIN, so that np applies
 	// (checked only when the record has np and was found above Domain, and
 	// only when the resolver is a Querier).
 	NonExistent bool
+	// NPUndetermined says why np could not be applied although it might
+	// have: the record has np and was found above Domain, but whether
+	// Domain exists could not be told (a resolver without Query, such as
+	// *net.Resolver, answers NXDOMAIN and NODATA alike). sp, or p, was
+	// applied instead. "" when np was applied or did not matter.
+	NPUndetermined string
 	// Queries lists the names queried, in order.
 	Queries []string
 	// Findings lists what a person may want to know: several records, the
@@ -142,10 +163,12 @@ type LookupResult struct {
 const MaxTreeWalk = 8
 
 // AppliedPolicy returns the policy the record found sets for Domain and
-// the tag it comes from (RFC 7489 section 6.6.3 step 5, RFC 9989): p when
-// the record is Domain's own, else np for a domain that does not exist
-// when the record has np, else sp when it has sp, else p. It is the
-// policy as published: under t=y, Verify applies the next weaker one.
+// the tag it comes from (RFC 7489 section 6.6.3 step 5, RFC 9989 section
+// 4.10.1): p when the record is Domain's own, else np for a domain that
+// does not exist when the record has np (RFC 9989 only), else sp when it
+// has sp, else p. It is the policy as published: under t=y (RFC 9989),
+// Evaluate applies the next weaker one. When np could have applied but
+// existence was unknown, the tag is sp or p and NPUndetermined says why.
 // Both are zero when no record was found.
 func (lr *LookupResult) AppliedPolicy() (p Policy, tag string) {
 	rec := lr.Record
@@ -162,18 +185,27 @@ func (lr *LookupResult) AppliedPolicy() (p Policy, tag string) {
 	return rec.Policy, "p"
 }
 
-// Lookup finds the DMARC policy for the RFC5322.From domain fromDomain.
+// Lookup finds the DMARC policy for the RFC5322.From domain fromDomain,
+// following the mode of WithMode (RFC 9989 by default).
 //
-// By default it follows RFC 7489 section 6.6.3: query _dmarc.<fromDomain>;
-// TXT records not starting with v=DMARC1 are ignored; if none is left,
-// query _dmarc.<organizational domain> (public suffix list). Under
-// WithTreeWalk it follows the RFC 9989 DNS tree walk instead.
+// RFC 9989 (section 4.10.1): query _dmarc.<fromDomain>; if it holds no
+// DMARC record, or several (which are discarded), walk up the tree (at
+// most MaxTreeWalk queries in all, stopping at a record with psd=y or
+// psd=n), determine the organizational domain from the walk (section
+// 4.10.2: psd=n, one label below psd=y, else the record with the fewest
+// labels) and use its record, else the record of the public suffix domain
+// (psd=y) above it.
+//
+// RFC 7489 (section 6.6.3): query _dmarc.<fromDomain>; TXT records not
+// starting with v=DMARC1 are ignored; if none is left, query
+// _dmarc.<organizational domain> (public suffix list); several records at
+// either name end discovery with no policy.
 //
 // The result is never nil. The cases:
 //   - policy found: Record set, nil error;
-//   - no policy (no record, or several DMARC records at one name, which
-//     RFC 7489 and RFC 9989 say to treat as none): Record nil, nil error,
-//     several records adding FindingMultipleRecords;
+//   - no policy (no record, or several DMARC records where discovery
+//     ends): Record nil, nil error, several records adding
+//     FindingMultipleRecords;
 //   - a DMARC record that cannot be used: Record nil, PolicyDomain and TXT
 //     set, and a *RecordError (errors.Is(err, ErrInvalidRecord), errors.As
 //     to *ParseError); DMARC evaluation reports permerror;
@@ -188,15 +220,15 @@ func Lookup(ctx context.Context, r Resolver, fromDomain string, opts ...Option) 
 
 // lookup is Lookup with the options collected.
 func lookup(ctx context.Context, r Resolver, fromDomain string, o *options) (*LookupResult, error) {
-	res := &LookupResult{}
+	res := &LookupResult{Mode: o.mode}
 	d, err := dnsname.Normalize(fromDomain)
 	if err != nil {
 		return res, fmt.Errorf("dmarc: From domain %q: %w", fromDomain, err)
 	}
 	res.Domain = d
-	w := &walker{r: r, res: res}
-	if o.treeWalk {
-		w.cache = make(map[string]answer) // the organizational domain walk asks again
+	w := &walker{r: r, res: res, mode: o.mode}
+	if o.mode == RFC9989 {
+		w.cache = o.walkCache
 		err = w.treeWalk(ctx, d)
 	} else {
 		res.Queries = make([]string, 0, 2)
@@ -231,13 +263,16 @@ func lookup(ctx context.Context, r Resolver, fromDomain string, o *options) (*Lo
 type walker struct {
 	r     Resolver
 	res   *LookupResult
+	mode  Mode
 	cache map[string]answer
 }
 
 type answer struct {
-	n      int    // the number of TXT records that start with v=DMARC1
-	record string // the first of them
-	err    error  // temporary failure
+	n      int     // the number of TXT records that start with v=DMARC1
+	record string  // the first of them
+	rec    *Record // record parsed, when n == 1 (see parse: set on some errors too)
+	perr   error   // the error parsing record
+	err    error   // temporary failure
 }
 
 // query returns the DMARC records at _dmarc.<domain>. name is that query
@@ -266,6 +301,9 @@ func (w *walker) query(ctx context.Context, domain, name string) answer {
 				a.n++
 			}
 		}
+		if a.err == nil && a.n == 1 {
+			a.rec, a.perr = parse(a.record, w.mode)
+		}
 	}
 	if w.cache != nil {
 		w.cache[domain] = a
@@ -273,8 +311,25 @@ func (w *walker) query(ctx context.Context, domain, name string) answer {
 	return a
 }
 
-// try looks for the policy at domain; done reports that discovery ends
-// there (a record, several records or an invalid one).
+// multiple notes several DMARC records at _dmarc.<domain>.
+func (w *walker) multiple(domain string, n int, what string) {
+	w.res.Findings = append(w.res.Findings, Finding{Code: FindingMultipleRecords,
+		Message: fmt.Sprintf("%d DMARC records at _dmarc.%s: %s", n, domain, what)})
+}
+
+// use makes the single record of a the policy found at domain.
+func (w *walker) use(domain string, a answer, how Discovery) error {
+	w.res.PolicyDomain, w.res.TXT = domain, a.record
+	if a.perr != nil {
+		return &RecordError{Name: "_dmarc." + domain, TXT: a.record, Err: a.perr}
+	}
+	w.res.Record, w.res.Discovery = a.rec, how
+	return nil
+}
+
+// try looks for the policy at domain (RFC 7489 section 6.6.3); done
+// reports that discovery ends there (a record, several records or an
+// invalid one).
 func (w *walker) try(ctx context.Context, domain, name string, how Discovery) (done bool, err error) {
 	a := w.query(ctx, domain, name)
 	switch {
@@ -284,17 +339,10 @@ func (w *walker) try(ctx context.Context, domain, name string, how Discovery) (d
 		return false, nil
 	case a.n > 1:
 		w.res.PolicyDomain = domain
-		w.res.Findings = append(w.res.Findings, Finding{Code: FindingMultipleRecords,
-			Message: fmt.Sprintf("%d DMARC records at _dmarc.%s: receivers apply no policy", a.n, domain)})
+		w.multiple(domain, a.n, "RFC 7489 receivers apply no policy")
 		return true, nil
 	}
-	w.res.PolicyDomain, w.res.TXT = domain, a.record
-	rec, err := Parse(a.record)
-	if err != nil {
-		return true, &RecordError{Name: "_dmarc." + domain, TXT: a.record, Err: err}
-	}
-	w.res.Record, w.res.Discovery = rec, how
-	return true, nil
+	return true, w.use(domain, a, how)
 }
 
 // walkNames returns the names the RFC 9989 tree walk queries for domain:
@@ -330,62 +378,100 @@ func lastLabels(domain string, n int) string {
 	return domain[i+1:]
 }
 
-// treeWalk discovers the policy (RFC 9989 section 4.10.1) and the
-// organizational domain of domain.
-func (w *walker) treeWalk(ctx context.Context, domain string) error {
-	for i, name := range walkNames(domain) {
-		how := DiscoveryTreeWalk
-		if i == 0 {
-			how = DiscoveryAuthor
+// walkEntry is one name of an RFC 9989 tree walk and its answer.
+type walkEntry struct {
+	name string
+	a    answer
+}
+
+// walk runs the RFC 9989 DNS tree walk (section 4.10) from domain: the
+// names of walkNames, stopping after one that holds a single DMARC record
+// with psd=y or psd=n (steps 2 and 6). Several records at one name count
+// as none (they are discarded).
+func (w *walker) walk(ctx context.Context, domain string) ([]walkEntry, error) {
+	names := walkNames(domain)
+	entries := make([]walkEntry, 0, len(names))
+	for _, name := range names {
+		a := w.query(ctx, name, "")
+		if a.err != nil {
+			return entries, a.err
 		}
-		done, err := w.try(ctx, name, "", how)
-		if err != nil {
-			return err
-		}
-		if done {
+		entries = append(entries, walkEntry{name, a})
+		if a.rec != nil && (a.rec.PSD == PSDYes || a.rec.PSD == PSDNo) {
 			break
 		}
 	}
-	org, err := w.orgDomain(ctx, domain)
-	w.res.OrgDomain = org
-	return err
+	return entries, nil
 }
 
-// orgDomain finds the organizational domain of domain with the RFC 9989
-// tree walk (section 4.10.2): the first record with psd=n names it; a
-// record with psd=y above domain puts it one label below; otherwise it is
-// the domain with the fewest labels that has a record, or domain itself.
-func (w *walker) orgDomain(ctx context.Context, domain string) (string, error) {
+// orgFromWalk selects the organizational domain of domain from the
+// entries of its tree walk (RFC 9989 section 4.10.2), longest name first:
+// a record with psd=n names it; a record with psd=y above domain puts it
+// one label below; otherwise it is the name with the fewest labels that
+// has a record, and domain itself when no name has one.
+func orgFromWalk(domain string, entries []walkEntry) string {
 	org := domain
-	for _, name := range walkNames(domain) {
-		a := w.query(ctx, name, "")
-		if a.err != nil {
-			return domain, a.err
-		}
-		if a.n != 1 {
-			continue
-		}
-		rec, err := Parse(a.record)
-		if err != nil {
+	for i, e := range entries {
+		if e.a.n != 1 || e.a.rec == nil {
 			continue
 		}
 		switch {
-		case rec.PSD == PSDNo:
-			return name, nil
-		case rec.PSD == PSDYes && name != domain:
-			return lastLabels(domain, dnsname.CountLabels(name)+1), nil
+		case e.a.rec.PSD == PSDNo:
+			return e.name
+		case e.a.rec.PSD == PSDYes && i > 0:
+			return lastLabels(domain, dnsname.CountLabels(e.name)+1)
 		}
-		org = name
+		org = e.name
 	}
-	return org, nil
+	return org
+}
+
+// treeWalk discovers the policy (RFC 9989 section 4.10.1) and the
+// organizational domain of domain: the Author Domain's own record, else
+// that of its organizational domain, else that of its public suffix
+// domain (a record with psd=y above it).
+func (w *walker) treeWalk(ctx context.Context, domain string) error {
+	entries, err := w.walk(ctx, domain)
+	if err != nil {
+		return err
+	}
+	org := orgFromWalk(domain, entries)
+	w.res.OrgDomain = org
+	for i, e := range entries {
+		switch {
+		case e.a.n > 1:
+			w.multiple(e.name, e.a.n, "RFC 9989 receivers discard them and walk on")
+		case e.a.n == 1 && i == 0:
+			return w.use(e.name, e.a, DiscoveryAuthor)
+		case e.a.n == 1 && e.name == org:
+			return w.use(e.name, e.a, DiscoveryTreeWalk)
+		}
+	}
+	// The organizational domain has no record: the public suffix
+	// domain's, found last by a walk that stopped at psd=y.
+	if last := entries[len(entries)-1]; len(entries) > 1 && last.a.rec != nil && last.a.rec.PSD == PSDYes {
+		return w.use(last.name, last.a, DiscoveryPSD)
+	}
+	return nil
+}
+
+// orgDomain finds the organizational domain of domain with the RFC 9989
+// tree walk (section 4.10.2).
+func (w *walker) orgDomain(ctx context.Context, domain string) (string, error) {
+	entries, err := w.walk(ctx, domain)
+	if err != nil {
+		return domain, err
+	}
+	return orgFromWalk(domain, entries), nil
 }
 
 // checkExists sets NonExistent when domain answers NXDOMAIN.
 func (w *walker) checkExists(ctx context.Context, domain string) error {
 	q, ok := w.r.(Querier)
 	if !ok {
-		w.res.Findings = append(w.res.Findings, Finding{Code: FindingExistenceUnknown, Tag: "np",
-			Message: "the resolver cannot tell NXDOMAIN from NODATA; np not applied"})
+		w.res.NPUndetermined = "the resolver cannot tell NXDOMAIN from NODATA (it has no Query method, as *net.Resolver has none), so whether " +
+			domain + " exists is unknown; np not applied"
+		w.res.Findings = append(w.res.Findings, Finding{Code: FindingExistenceUnknown, Tag: "np", Message: w.res.NPUndetermined})
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -408,12 +494,13 @@ func (w *walker) checkExists(ctx context.Context, domain string) error {
 
 // IsRecord reports whether the TXT record txt is a DMARC record, the test
 // receivers apply to the records at a _dmarc name before parsing any (RFC
-// 7489 section 6.6.3 step 3): it starts with the v=DMARC1 tag ("v",
-// optional white space, "=", optional white space, "DMARC1", then
-// optional white space and ";" or the end: "v=DMARC1 p=none" is not one).
-// Other TXT records at the name are ignored.
+// 7489 section 6.6.3 step 3, RFC 9989 section 4.10 step 2): it starts with
+// the v=DMARC1 tag ("v" first, optional white space, "=", optional white
+// space, "DMARC1", then optional white space and ";" or the end:
+// " v=DMARC1" and "v=DMARC1 p=none" are not records). Other TXT records at
+// the name are ignored. The test is the same in both modes.
 func IsRecord(txt string) bool {
-	s := trimLeftWSP(txt)
+	s := txt
 	if len(s) == 0 || s[0]|0x20 != 'v' {
 		return false
 	}

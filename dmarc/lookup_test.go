@@ -18,6 +18,11 @@ func (t txtOnly) LookupTXT(ctx context.Context, name string) ([]string, error) {
 	return t.r.LookupTXT(ctx, name)
 }
 
+var (
+	rfc7489 = []dmarc.Option{dmarc.WithMode(dmarc.RFC7489)}
+	rfc9989 = []dmarc.Option{dmarc.WithMode(dmarc.RFC9989)}
+)
+
 func TestLookup(t *testing.T) {
 	const zone = `$ORIGIN example.
 $TTL 300
@@ -57,10 +62,12 @@ exists.np             A   192.0.2.1
 		{name: "invalid record", from: "broken.example", domain: "broken.example", errIs: dmarc.ErrInvalidRecord},
 		{name: "temporary failure is not no-policy", from: "org.example", fail: "_dmarc.org.example", errIs: dmarc.ErrTemporary},
 		{name: "temporary failure at org domain", from: "sub.org.example", fail: "_dmarc.org.example", errIs: dmarc.ErrTemporary},
-		{name: "np: NXDOMAIN", from: "gone.np.example", domain: "np.example", discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject, nonExist: true},
-		{name: "np: name exists", from: "exists.np.example", domain: "np.example", discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject},
-		{name: "np: resolver without Query", from: "gone.np.example", txtOnly: true, domain: "np.example",
-			discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject, finding: dmarc.FindingExistenceUnknown},
+		{name: "np: NXDOMAIN", from: "gone.np.example", opts: rfc9989, domain: "np.example", discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject, nonExist: true},
+		{name: "np: name exists", from: "exists.np.example", opts: rfc9989, domain: "np.example", discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject},
+		{name: "np: resolver without Query", from: "gone.np.example", opts: rfc9989, txtOnly: true, domain: "np.example",
+			discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject, finding: dmarc.FindingExistenceUnknown},
+		{name: "np: unknown to RFC 7489", from: "gone.np.example", domain: "np.example", discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject,
+			queries: []string{"_dmarc.gone.np.example", "_dmarc.np.example"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,7 +79,9 @@ exists.np             A   192.0.2.1
 			if tt.txtOnly {
 				r = txtOnly{fake}
 			}
-			lr, err := dmarc.Lookup(context.Background(), r, tt.from, tt.opts...)
+			// The cases are RFC 7489's unless they say otherwise.
+			opts := append([]dmarc.Option{dmarc.WithMode(dmarc.RFC7489)}, tt.opts...)
+			lr, err := dmarc.Lookup(context.Background(), r, tt.from, opts...)
 			if tt.errIs != nil {
 				if !errors.Is(err, tt.errIs) {
 					t.Fatalf("err = %v, want %v", err, tt.errIs)
@@ -176,13 +185,20 @@ www.shop     300 A   192.0.2.1
 		sampled     bool
 	}{
 		// RFC 7489 section 6.6.4: sampled in, the policy; sampled out, one step weaker.
-		{name: "p, sampled in", from: "shop.example", draw: 29, policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
-		{name: "p, sampled out", from: "shop.example", draw: 30, policy: dmarc.Reject, tag: "p", disposition: dmarc.Quarantine},
-		{name: "RFC 9989 ignores pct", from: "shop.example", draw: 99, opts: []dmarc.Option{dmarc.WithoutPercent()},
+		{name: "p, sampled in", from: "shop.example", draw: 29, opts: rfc7489, policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
+		{name: "p, sampled out", from: "shop.example", draw: 30, opts: rfc7489, policy: dmarc.Reject, tag: "p", disposition: dmarc.Quarantine},
+		{name: "RFC 7489 without pct", from: "shop.example", draw: 99, opts: []dmarc.Option{dmarc.WithMode(dmarc.RFC7489), dmarc.WithoutPercent()},
 			policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
+		// RFC 9989 has no pct: an unknown tag, ignored.
+		{name: "RFC 9989 ignores pct", from: "shop.example", draw: 99, policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
 		{name: "sp for an existing subdomain", from: "www.shop.example", draw: 0, policy: dmarc.Quarantine, tag: "sp", disposition: dmarc.Quarantine, sampled: true},
+		{name: "sp for an existing subdomain, RFC 7489", from: "www.shop.example", draw: 0, opts: rfc7489, policy: dmarc.Quarantine, tag: "sp", disposition: dmarc.Quarantine, sampled: true},
 		{name: "np for a non-existent subdomain", from: "nope.shop.example", draw: 0, policy: dmarc.Reject, tag: "np", disposition: dmarc.Reject, sampled: true},
+		// RFC 7489: np is an unknown tag; sp applies to every subdomain.
+		{name: "np unknown to RFC 7489", from: "nope.shop.example", draw: 0, opts: rfc7489, policy: dmarc.Quarantine, tag: "sp", disposition: dmarc.Quarantine, sampled: true},
 		{name: "t=y weakens reject", from: "test.example", draw: 0, policy: dmarc.Quarantine, tag: "p", disposition: dmarc.Quarantine, sampled: true},
+		// RFC 7489: t is an unknown tag; the policy applies as published.
+		{name: "t=y unknown to RFC 7489", from: "test.example", draw: 0, opts: rfc7489, policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -296,12 +312,12 @@ func TestVerifyTreeWalkTemporaryOrgDomain(t *testing.T) {
 	fake.Fail("_dmarc.mail.example.com", 0, domainauth.FailServFail)
 	in := dmarc.Input{FromDomain: "example.com",
 		DKIM: []dmarc.DKIMResult{{Domain: "mail.example.com", Selector: "s", Result: dmarc.AuthPass}}}
-	res := dmarc.Verify(context.Background(), fake, in, dmarc.WithTreeWalk())
+	res := dmarc.Verify(context.Background(), fake, in)
 	if res.Status != dmarc.StatusTempError || !dmarc.IsTemporary(res.Err) {
 		t.Fatalf("result %s (%v), want temperror: the DKIM domain's organizational domain is unknown", res.Status, res.Err)
 	}
 	fake.Fail("_dmarc.mail.example.com", 0, 0)
-	if res := dmarc.Verify(context.Background(), fake, in, dmarc.WithTreeWalk()); res.Status != dmarc.StatusPass {
+	if res := dmarc.Verify(context.Background(), fake, in); res.Status != dmarc.StatusPass {
 		t.Fatalf("result %s, want pass once DNS answers", res.Status)
 	}
 }
@@ -353,7 +369,7 @@ _dmarc.shop.co.uk.  300 TXT "v=DMARC1; p=reject"
 				in := dmarc.Input{FromDomain: from,
 					SPF:  dmarc.SPFResult{Domain: spf, Result: dmarc.AuthPass},
 					DKIM: []dmarc.DKIMResult{{Domain: dk, Selector: "s", Result: dmarc.AuthPass}}}
-				for _, opts := range [][]dmarc.Option{nil, {dmarc.WithTreeWalk()}} {
+				for _, opts := range [][]dmarc.Option{rfc7489, nil} {
 					got := dmarc.Verify(ctx, fake, in, opts...)
 					lr, err := dmarc.Lookup(ctx, fake, from, opts...)
 					if err != nil {
@@ -362,7 +378,7 @@ _dmarc.shop.co.uk.  300 TXT "v=DMARC1; p=reject"
 						}
 						continue
 					}
-					if len(opts) > 0 && lr.Record != nil {
+					if len(opts) == 0 && lr.Record != nil {
 						continue // under the tree walk Verify also walks for the identifiers' organizational domains
 					}
 					want := dmarc.Evaluate(lr, in, opts...)
@@ -393,8 +409,9 @@ func TestIsRecord(t *testing.T) {
 	for txt, want := range map[string]bool{
 		"v=DMARC1; p=none":         true,
 		"v=DMARC1":                 true,
-		"  v = DMARC1 ;p=reject":   true,
-		"V=DMARC1; p=none":         true, // tag names are case-insensitive
+		"v = DMARC1 ;p=reject":     true,
+		"  v = DMARC1 ;p=reject":   false, // the ABNF of both RFCs starts with dmarc-version
+		"V=DMARC1; p=none":         true,  // tag names are case-insensitive
 		"v=DMARC1 ; p=none":        true,
 		"v=dmarc1; p=none":         false,
 		"v=DMARC10; p=none":        false,

@@ -13,24 +13,48 @@ import (
 const MaxURIs = 32
 
 // Parse parses the text of a DMARC record (the TXT record at
-// _dmarc.<domain>, its character-strings already joined).
+// _dmarc.<domain>, its character-strings already joined), as a receiver
+// following the mode of [WithMode] reads it: RFC 9989 by default.
 //
-// Parse accepts both RFC 7489 and RFC 9989 records: every tag of either
-// (v, p, sp, np, pct, rua, ruf, adkim, aspf, fo, rf, ri, psd, t); tag names
-// and keyword values in any case; "v=DMARC1" exactly, as the first tag.
-// Unknown tags are ignored. Invalid values of optional tags, and malformed
-// tags after v, are discarded in favour of the default (RFC 7489 section
-// 6.3) and listed in Record.Discarded. A record with no valid p, or with an
-// invalid sp, is read as "p=none" when it has a valid rua, and rejected
-// otherwise (RFC 7489 section 6.6.3 step 6, kept by RFC 9989).
+// Both modes read v, p, sp, rua, ruf, adkim, aspf and fo; RFC 9989 adds
+// np, psd and t, RFC 7489 has pct, rf and ri. A tag of the other mode is
+// an unknown tag, and unknown tags are ignored (Record.Findings still
+// names them, for the publisher). Tag names and keyword values are read in
+// any case; the text must start with "v=DMARC1" exactly (no leading white
+// space, "DMARC1" in upper case), whitespace around "=" and ";" allowed.
+// Invalid values of optional tags, and malformed tags after v, are
+// discarded in favour of the default (RFC 7489 section 6.3, RFC 9989
+// section 4.8) and listed in Record.Discarded. A record with no valid p,
+// or with an invalid sp (or, in RFC 9989, an invalid np), is read as
+// "p=none" when it has a valid rua, and rejected otherwise (RFC 7489
+// section 6.6.3 step 6, RFC 9989 section 4.10.1).
 //
 // The error is a *ParseError naming the tag and its offset: ErrNotDMARC for
-// text that is not a DMARC record, ErrNoPolicy, ErrBadValue (p or sp) or
-// ErrDuplicateTag for a DMARC record that cannot be used.
+// text that is not a DMARC record, ErrNoPolicy, ErrBadValue (p, sp or np)
+// or ErrDuplicateTag for a DMARC record that cannot be used.
 //
 // Record.Findings says what RFC 7489 and RFC 9989 receivers read
 // differently in the record.
-func Parse(txt string) (*Record, error) {
+func Parse(txt string, opts ...Option) (*Record, error) {
+	mode := RFC9989
+	if len(opts) > 0 {
+		mode = collect(opts).mode
+	}
+	r, err := parse(txt, mode)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// parse is Parse. On an error about p, sp or np (ErrNoPolicy, ErrBadValue)
+// it also returns the record as read, for the psd tag that the RFC 9989
+// tree walk looks at; on other errors the record is nil.
+func parse(txt string, mode Mode) (*Record, error) {
+	// Both ABNFs start the record with dmarc-version: no white space first.
+	if txt != "" && isWSP(txt[0]) {
+		return nil, &ParseError{Tag: "v", Err: ErrNotDMARC}
+	}
 	ts := tagScanner{sc: tagvalue.NewScanner(txt)}
 	// The first tag must be v=DMARC1; a malformed tag before it makes the
 	// text something else.
@@ -57,7 +81,9 @@ func Parse(txt string) (*Record, error) {
 		Interval:     DefaultInterval,
 		PSD:          PSDUnknown,
 		Present:      TagV,
+		Mode:         mode,
 	}
+	foreign := mode.foreignTags()
 	var (
 		seen        = TagV
 		policyErr   *ParseError // invalid p or sp: decides between fallback and rejection
@@ -80,6 +106,10 @@ func Parse(txt string) (*Record, error) {
 		bit := tagByName(t.Name)
 		if bit == 0 {
 			continue // unknown tags MUST be ignored (RFC 7489 section 6.3)
+		}
+		if bit&foreign != 0 {
+			r.foreign |= bit // a tag of the other mode: unknown here
+			continue
 		}
 		if seen&bit != 0 {
 			return nil, &ParseError{Tag: t.Name, Offset: t.Offset, Err: ErrDuplicateTag}
@@ -109,9 +139,14 @@ func Parse(txt string) (*Record, error) {
 			r.SubdomainPolicy = p
 			r.Present |= TagSP
 		case TagNP:
+			// RFC 9989 only (RFC 7489 mode skipped it above): an invalid
+			// np counts as an invalid sp (section 4.10.1).
 			p, ok := parsePolicy(t.Value)
 			if !ok {
-				r.discard(t, ErrBadValue)
+				subPolicyOK = false
+				if policyErr == nil {
+					policyErr = &ParseError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: ErrBadValue}
+				}
 				continue
 			}
 			r.NPolicy = p
@@ -152,6 +187,10 @@ func Parse(txt string) (*Record, error) {
 			}
 			r.Present |= bit
 		case TagFO:
+			parseFO := parseFO7489
+			if mode == RFC9989 {
+				parseFO = parseFO9989
+			}
 			fo, ok := parseFO(t.Value)
 			if !ok {
 				r.discard(t, ErrBadValue)
@@ -209,10 +248,14 @@ func Parse(txt string) (*Record, error) {
 			policyErr = &ParseError{Tag: "p", Offset: len(txt), Err: ErrNoPolicy}
 		}
 		if len(r.RUA) == 0 {
-			return nil, policyErr
+			return r, policyErr
 		}
-		// RFC 7489 section 6.6.3 step 6: act as if "v=DMARC1; p=none" was
-		// published; the report destinations stay, so the owner learns.
+		// RFC 7489 section 6.6.3 step 6, RFC 9989 section 4.10.1: act as
+		// if "v=DMARC1; p=none" was published; the report destinations
+		// stay, so the owner learns.
+		if policyErr.Err == ErrNoPolicy {
+			policyErr.Err = ErrMissingPolicy // there is a valid rua
+		}
 		r.Discarded = append(r.Discarded, policyErr)
 		r.Fallback = true
 		r.Policy = None
@@ -235,8 +278,8 @@ func (r *Record) discard(t tagvalue.Tag, err error) {
 
 // MustParse is like Parse but panics on error. It is meant for tests and
 // hard-coded records.
-func MustParse(txt string) *Record {
-	r, err := Parse(txt)
+func MustParse(txt string, opts ...Option) *Record {
+	r, err := Parse(txt, opts...)
 	if err != nil {
 		panic(err)
 	}
@@ -331,8 +374,9 @@ func trimWSP(s string) string {
 	return s
 }
 
-// parseFO parses fo = "0" / "1" / "d" / "s" *(WSP ":" WSP ...).
-func parseFO(s string) (FailureOptions, bool) {
+// parseFO7489 parses the RFC 7489 fo: "0" / "1" / "d" / "s" *(*WSP ":"
+// *WSP ...), any option any number of times.
+func parseFO7489(s string) (FailureOptions, bool) {
 	var fo FailureOptions
 	for n := 0; ; n++ {
 		if n >= 8 {
@@ -351,6 +395,37 @@ func parseFO(s string) (FailureOptions, bool) {
 		default:
 			return 0, false
 		}
+		if !more {
+			return fo, true
+		}
+		s = rest
+	}
+}
+
+// parseFO9989 parses the RFC 9989 fo (section 4.8, dmarc-fo): options
+// separated by ":" without white space, "0" and "1" mutually exclusive,
+// each option at most once.
+func parseFO9989(s string) (FailureOptions, bool) {
+	var fo FailureOptions
+	for {
+		part, rest, more := strings.Cut(s, ":")
+		var o FailureOptions
+		switch part {
+		case "0":
+			o = FailureAll
+		case "1":
+			o = FailureAny
+		case "d", "D":
+			o = FailureDKIM
+		case "s", "S":
+			o = FailureSPF
+		default:
+			return 0, false
+		}
+		if fo&o != 0 || o&(FailureAll|FailureAny) != 0 && fo&(FailureAll|FailureAny) != 0 {
+			return 0, false
+		}
+		fo |= o
 		if !more {
 			return fo, true
 		}

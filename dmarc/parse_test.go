@@ -13,7 +13,8 @@ import (
 )
 
 // The example policies of the seed ESP document (CustomerGauge, "Example
-// use cases"), which customers copy into their DNS.
+// use cases"), which customers copy into their DNS. The document predates
+// RFC 9989 (it uses pct), so they are read in RFC 7489 mode.
 func TestParseSeedExamples(t *testing.T) {
 	tests := []struct {
 		txt     string
@@ -46,11 +47,12 @@ func TestParseSeedExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.txt, func(t *testing.T) {
-			r, err := dmarc.Parse(tt.txt)
+			r, err := dmarc.Parse(tt.txt, dmarc.WithMode(dmarc.RFC7489))
 			if err != nil {
 				t.Fatal(err)
 			}
 			tt.want.Present = tt.present
+			tt.want.Mode = dmarc.RFC7489
 			if diff := cmp.Diff(&tt.want, r, cmpopts.IgnoreUnexported(dmarc.Record{})); diff != "" {
 				t.Errorf("Parse mismatch (-want +got):\n%s", diff)
 			}
@@ -62,8 +64,8 @@ func TestParseSeedExamples(t *testing.T) {
 func TestParseDefaultsVisible(t *testing.T) {
 	// pct=100 spelled out and pct left out hold the same value; only
 	// Present tells them apart.
-	a := dmarc.MustParse("v=DMARC1; p=reject; pct=100; adkim=r")
-	b := dmarc.MustParse("v=DMARC1; p=reject")
+	a := dmarc.MustParse("v=DMARC1; p=reject; pct=100; adkim=r", dmarc.WithMode(dmarc.RFC7489))
+	b := dmarc.MustParse("v=DMARC1; p=reject", dmarc.WithMode(dmarc.RFC7489))
 	if a.Percent != b.Percent || a.ADKIM != b.ADKIM {
 		t.Fatalf("values differ: %d/%s and %d/%s", a.Percent, a.ADKIM, b.Percent, b.ADKIM)
 	}
@@ -85,6 +87,7 @@ func TestParseRules(t *testing.T) {
 		tag      string // tag the error names
 		fallback bool
 		findings []string // Finding codes, in order
+		mode     dmarc.Mode
 	}{
 		// RFC 7489 section 6.6.3 step 6 (DESIGN.md corrections): no valid p,
 		// or an invalid sp, means p=none with a valid rua, else no policy.
@@ -103,21 +106,48 @@ func TestParseRules(t *testing.T) {
 		{name: "duplicate p", txt: "v=DMARC1; p=none; P=reject", err: dmarc.ErrDuplicateTag, tag: "P"},
 		{name: "duplicate unknown tag", txt: "v=DMARC1; p=none; x=1; x=2"},
 		// RFC 7489 section 6.3: bad optional values fall back to defaults.
-		{name: "bad pct", txt: "v=DMARC1; p=none; pct=101", findings: []string{dmarc.FindingDiscarded}},
-		{name: "bad np", txt: "v=DMARC1; p=none; np=block", findings: []string{dmarc.FindingDiscarded}},
+		{name: "bad pct", txt: "v=DMARC1; p=none; pct=101", mode: dmarc.RFC7489, findings: []string{dmarc.FindingDiscarded}},
+		// RFC 9989: pct is an unknown tag, whatever its value.
+		{name: "bad pct, RFC 9989", txt: "v=DMARC1; p=none; pct=101", findings: []string{dmarc.FindingRemovedTag}},
+		// RFC 9989 section 4.10.1: an invalid np is an invalid sp.
+		{name: "bad np", txt: "v=DMARC1; p=none; np=block", err: dmarc.ErrBadValue, tag: "np"},
+		{name: "bad np with rua", txt: "v=DMARC1; p=reject; np=block; rua=mailto:d@example.com", fallback: true,
+			findings: []string{dmarc.FindingFallback}},
+		// RFC 7489: np is an unknown tag, whatever its value.
+		{name: "bad np, RFC 7489", txt: "v=DMARC1; p=none; np=block", mode: dmarc.RFC7489, findings: []string{dmarc.FindingNewTag}},
+		{name: "invalid sp, RFC 7489", txt: "v=DMARC1; p=reject; sp=block", mode: dmarc.RFC7489, err: dmarc.ErrBadValue, tag: "sp"},
+		{name: "invalid sp with rua, RFC 7489", txt: "v=DMARC1; p=reject; sp=block; rua=mailto:d@example.com", mode: dmarc.RFC7489, fallback: true,
+			findings: []string{dmarc.FindingFallback}},
+		// Both ABNFs begin the record with dmarc-version.
+		{name: "leading space", txt: " v=DMARC1; p=none", err: dmarc.ErrNotDMARC, tag: "v"},
+		{name: "leading space, RFC 7489", txt: "\tv=DMARC1; p=none", mode: dmarc.RFC7489, err: dmarc.ErrNotDMARC, tag: "v"},
+		{name: "lower-case version, RFC 7489", txt: "v=dmarc1; p=none", mode: dmarc.RFC7489, err: dmarc.ErrNotDMARC, tag: "v"},
+		{name: "white space around = and ;", txt: "v = DMARC1 ;\tp = reject ; adkim =s", findings: nil},
+		// fo: RFC 9989 section 4.8 makes 0 and 1 exclusive and allows no
+		// white space; RFC 7489 section 6.4 allows both.
+		{name: "fo=0:1, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=0:1", findings: []string{dmarc.FindingDiscarded}},
+		{name: "fo=0:1, RFC 7489", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=0:1", mode: dmarc.RFC7489},
+		{name: "fo with spaces, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=d : s", findings: []string{dmarc.FindingDiscarded}},
+		{name: "fo with spaces, RFC 7489", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=d : s", mode: dmarc.RFC7489},
+		{name: "fo=d:s:1, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=d:s:1"},
+		{name: "fo=d:d, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=d:d", findings: []string{dmarc.FindingDiscarded}},
 		{name: "one bad rua uri", txt: "v=DMARC1; p=none; rua=mailto:a@example.com,bogus", findings: []string{dmarc.FindingDiscarded}},
 		{name: "malformed tag skipped", txt: "v=DMARC1; p=none; bogus; adkim=s", findings: []string{dmarc.FindingDiscarded}},
 		// Differences between RFC 7489 and RFC 9989 readings.
 		{name: "p late", txt: "v=DMARC1; adkim=s; p=none", findings: []string{dmarc.FindingPolicyOrder}},
 		{name: "removed tags", txt: "v=DMARC1; p=none; pct=50; rf=afrf; ri=3600",
 			findings: []string{dmarc.FindingRemovedTag, dmarc.FindingRemovedTag, dmarc.FindingRemovedTag}},
+		{name: "removed tags, RFC 7489", txt: "v=DMARC1; p=none; pct=50; rf=afrf; ri=3600", mode: dmarc.RFC7489,
+			findings: []string{dmarc.FindingRemovedTag, dmarc.FindingRemovedTag, dmarc.FindingRemovedTag}},
 		{name: "size limit", txt: "v=DMARC1; p=none; rua=mailto:a@example.com!10m", findings: []string{dmarc.FindingSizeLimit}},
 		{name: "new tags", txt: "v=DMARC1; p=none; np=reject; psd=n; t=y",
+			findings: []string{dmarc.FindingNewTag, dmarc.FindingNewTag, dmarc.FindingNewTag}},
+		{name: "new tags, RFC 7489", txt: "v=DMARC1; p=none; np=reject; psd=n; t=y", mode: dmarc.RFC7489,
 			findings: []string{dmarc.FindingNewTag, dmarc.FindingNewTag, dmarc.FindingNewTag}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := dmarc.Parse(tt.txt)
+			r, err := dmarc.Parse(tt.txt, dmarc.WithMode(tt.mode))
 			if tt.err != nil {
 				var pe *dmarc.ParseError
 				if !errors.Is(err, tt.err) || !errors.As(err, &pe) || pe.Tag != tt.tag {
@@ -174,7 +204,7 @@ func TestParseURISize(t *testing.T) {
 func roundTrip(t *testing.T, r *dmarc.Record) {
 	t.Helper()
 	s := r.String()
-	r2, err := dmarc.Parse(s)
+	r2, err := dmarc.Parse(s, dmarc.WithMode(r.Mode))
 	if err != nil {
 		t.Fatalf("Parse(String()) = %v for %q", err, s)
 	}
@@ -214,7 +244,7 @@ func TestParseTagNameCase(t *testing.T) {
 			if tg.bit == dmarc.TagP {
 				txt = "v=DMARC1; " + name + "=" + tg.value
 			}
-			r, err := dmarc.Parse(txt)
+			r, err := dmarc.Parse(txt, dmarc.WithMode(modeOf(tg.bit)))
 			if err != nil || !r.Present.Has(tg.bit) {
 				t.Errorf("Parse(%q): present %v, %v; want %v", txt, r, err, tg.bit)
 			}
@@ -229,11 +259,20 @@ func TestParseTagNameCase(t *testing.T) {
 	}
 }
 
+// modeOf returns the mode that knows tag: RFC 7489 for pct, rf and ri,
+// RFC 9989 for the others.
+func modeOf(tag dmarc.Tags) dmarc.Mode {
+	if tag&(dmarc.TagPct|dmarc.TagRF|dmarc.TagRI) != 0 {
+		return dmarc.RFC7489
+	}
+	return dmarc.RFC9989
+}
+
 // Malformed tags come first in Discarded, in the order of the text, then
 // invalid values in the order of the text.
 func TestParseDiscardedOrder(t *testing.T) {
 	txt := "v=DMARC1; p=none; pct=x; bad1; adkim=q; =bad2; rua=mailto:a@example.com"
-	r, err := dmarc.Parse(txt)
+	r, err := dmarc.Parse(txt, dmarc.WithMode(dmarc.RFC7489))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -228,11 +228,12 @@ type Record struct {
 	Policy Policy
 	// SubdomainPolicy is sp, the policy for subdomains; default Policy.
 	SubdomainPolicy Policy
-	// NPolicy is np (RFC 9989), the policy for subdomains that do not exist;
-	// default SubdomainPolicy.
+	// NPolicy is np, the policy for subdomains that do not exist; default
+	// SubdomainPolicy. RFC 9989 only: in RFC 7489 mode np is an unknown tag.
 	NPolicy Policy
 	// Percent is pct, the share of failing mail the policy applies to, 0 to
-	// 100; default 100. RFC 9989 removed it.
+	// 100; default 100. RFC 7489 only: RFC 9989 removed it, and in RFC
+	// 9989 mode it is an unknown tag and Percent stays 100.
 	Percent int
 	// RUA holds the aggregate report destinations; default none.
 	RUA []URI
@@ -245,15 +246,16 @@ type Record struct {
 	// FailureOptions is fo; default FailureAll ("0"), also when zero.
 	FailureOptions FailureOptions
 	// ReportFormat is rf, the failure report formats as a colon-separated,
-	// lower-case list; default "afrf". RFC 9989 removed it.
+	// lower-case list; default "afrf". RFC 7489 only, like Percent.
 	ReportFormat string
 	// Interval is ri, the requested aggregate report interval in seconds;
-	// default 86400. RFC 9989 removed it.
+	// default 86400. RFC 7489 only, like Percent.
 	Interval uint32
-	// PSD is the RFC 9989 psd tag; default PSDUnknown.
+	// PSD is the psd tag; default PSDUnknown. RFC 9989 only, like NPolicy.
 	PSD PSD
 	// Testing is the RFC 9989 t tag: t=y asks receivers to apply the policy
-	// one step weaker (reject as quarantine, quarantine as none).
+	// one step weaker (reject as quarantine, quarantine as none). RFC 9989
+	// only, like NPolicy.
 	Testing bool
 	// Present is the set of tags the record spelled out with a valid value.
 	Present Tags
@@ -267,7 +269,11 @@ type Record struct {
 	// discarded in favor of default values"). Empty for a clean record.
 	Discarded []*ParseError
 
-	pLate bool // p did not directly follow v (RFC 7489 requires it)
+	// Mode is the specification the record was read under.
+	Mode Mode
+
+	pLate   bool // p did not directly follow v (RFC 7489 requires it)
+	foreign Tags // tags of the other mode, ignored as unknown
 }
 
 // Default values of the optional tags.
@@ -279,8 +285,8 @@ const (
 
 // String returns the record in canonical form: v and p first, then the tags
 // that were present, in a fixed order, with lower-case keyword values.
-// Parse(r.String()) returns a record equal to r, except for Discarded,
-// Fallback and tags that were discarded. Tags that only hold their default
+// Parse(r.String(), WithMode(r.Mode)) returns a record equal to r, except
+// for Discarded, Fallback and tags that were discarded or ignored. Tags that only hold their default
 // are not printed.
 func (r *Record) String() string {
 	var b strings.Builder

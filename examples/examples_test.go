@@ -143,6 +143,40 @@ func TestCheckdomainZoneFile(t *testing.T) {
 	}
 }
 
+// -dmarc chooses the DMARC specification, and the report names it: for a
+// subdomain without a record of its own, RFC 9989 walks the tree and RFC
+// 7489 asks the organizational domain of the public suffix list.
+func TestCheckdomainDMARCMode(t *testing.T) {
+	bin := build(t, "checkdomain")
+	for _, tt := range []struct {
+		args      []string
+		mode, how string
+	}{
+		{nil, "rfc9989", "tree-walk"},
+		{[]string{"-dmarc", "rfc9989"}, "rfc9989", "tree-walk"},
+		{[]string{"-dmarc", "rfc7489"}, "rfc7489", "organizational-domain"},
+	} {
+		args := append(append([]string{"-zone", "checkdomain/testdata/example.zone"}, tt.args...), "news.example.com")
+		out, _, code := run(t, bin, args...)
+		if code == 2 { // 1: news.example.com has no SPF record
+			t.Fatalf("%v: exit %d\n%s", tt.args, code, out)
+		}
+		wantLines(t, out, "DMARC ("+tt.mode+")", "found at _dmarc.example.com ("+tt.how+")", "policy for news.example.com: none")
+		js, _, _ := run(t, bin, append([]string{"-json"}, args...)...)
+		var rep struct {
+			DMARC struct {
+				Mode string `json:"mode"`
+			} `json:"dmarc"`
+		}
+		if err := json.Unmarshal([]byte(js), &rep); err != nil || rep.DMARC.Mode != tt.mode {
+			t.Errorf("%v -json: mode %q (%v), want %s", tt.args, rep.DMARC.Mode, err, tt.mode)
+		}
+	}
+	if _, stderr, code := run(t, bin, "-dmarc", "rfc1234", "example.com"); code != 2 || !strings.Contains(stderr, "rfc1234") {
+		t.Errorf("-dmarc rfc1234: exit %d, stderr %q; want 2 naming the bad value", code, stderr)
+	}
+}
+
 func TestCheckdomainProblems(t *testing.T) {
 	bin := build(t, "checkdomain")
 	out, _, code := run(t, bin, "-zone", "checkdomain/testdata/broken.zone", "broken.example")

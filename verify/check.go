@@ -9,6 +9,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/records"
@@ -19,7 +20,7 @@ type env struct {
 	c          *client
 	set        *records.Set
 	fromDomain string
-	treeWalk   bool // Verifier.DMARCTreeWalk
+	dmarcMode  dmarc.Mode // Verifier.DMARCMode
 }
 
 // check is the state of checking one record.

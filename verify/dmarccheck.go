@@ -17,11 +17,7 @@ import (
 func (k *check) dmarc(ctx context.Context) {
 	from := k.env.fromDomain
 	r := k.env.c.resolver()
-	var opts []dmarc.Option
-	if k.env.treeWalk {
-		opts = append(opts, dmarc.WithTreeWalk())
-	}
-	lr, err := dmarc.Lookup(ctx, r, from, opts...)
+	lr, err := dmarc.Lookup(ctx, r, from, dmarc.WithMode(k.env.dmarcMode))
 	if lr != nil && lr.TXT != "" {
 		k.res.Found = []string{lr.TXT}
 	}

@@ -24,8 +24,8 @@
 // checks), DKIM by the public key bytes ([dkim.Key.SamePublicKey]), MX by
 // host set and the order of priorities, CNAME by the first hop of the
 // chain, DMARC by the policy that applies to the From domain
-// ([dmarc.Lookup], falling back to the organizational domain, or the
-// RFC 9989 tree walk under [Verifier.DMARCTreeWalk]), including
+// ([dmarc.Lookup]: the RFC 9989 tree walk, or under [Verifier.DMARCMode]
+// RFC 7489's fallback to the organizational domain), including
 // strict alignment that the provider's subdomain mail would fail.
 //
 // # Statuses
@@ -106,9 +106,10 @@
 //
 // # Departures and limits
 //
-//   - DMARC discovery is RFC 7489's by default (the From domain, then its
-//     organizational domain by the public suffix list), as [dmarc.Lookup]
-//     does; [Verifier.DMARCTreeWalk] switches to RFC 9989's tree walk.
+//   - DMARC discovery is RFC 9989's by default (the DNS tree walk), as
+//     [dmarc.Lookup] does; [Verifier.DMARCMode] switches to RFC 7489's
+//     (the From domain, then its organizational domain by the public
+//     suffix list). Report.DMARCMode says which was used.
 //   - The SPF lookup limits come from [spf.Analyze]'s static view of the
 //     whole include tree (every term counted, as if evaluated), which is
 //     stricter than one evaluation that stops at a match.

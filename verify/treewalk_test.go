@@ -1,9 +1,11 @@
 package verify_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/records"
 	"github.com/domainauth/domainauth/verify"
 )
@@ -22,9 +24,14 @@ func TestDMARCTreeWalk(t *testing.T) {
 	}
 	r := fakeZone(t, okMX, okSPF, okDKIM, `_dmarc.corp TXT "v=DMARC1; p=reject"`+"\n")
 
-	rep, err := verifier(r).Verify(t.Context(), set)
+	v := verifier(r)
+	v.DMARCMode = dmarc.RFC7489
+	rep, err := v.Verify(t.Context(), set)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rep.DMARCMode != dmarc.RFC7489 {
+		t.Errorf("report mode %v, want rfc7489", rep.DMARCMode)
 	}
 	got := findRecord(t, rep, records.PurposeDMARC)
 	if got.Status != verify.Missing || len(got.Findings) == 0 || got.Findings[0].Code != verify.CodeDMARCMissing {
@@ -34,11 +41,17 @@ func TestDMARCTreeWalk(t *testing.T) {
 		t.Errorf("RFC 7489 discovery: message %q does not name the two names it queried", msg)
 	}
 
-	v := verifier(r)
-	v.DMARCTreeWalk = true
+	// RFC 9989, the default.
+	v = verifier(r)
 	rep, err = v.Verify(t.Context(), set)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rep.DMARCMode != dmarc.RFC9989 {
+		t.Errorf("report mode %v, want rfc9989", rep.DMARCMode)
+	}
+	if b, err := json.Marshal(rep); err != nil || !strings.Contains(string(b), `"dmarc_mode":"rfc9989"`) {
+		t.Errorf("JSON report %s (%v) does not name the mode", b, err)
 	}
 	got = findRecord(t, rep, records.PurposeDMARC)
 	if got.Status != verify.Found || len(got.Found) != 1 || got.Found[0] != "v=DMARC1; p=reject" {

@@ -66,14 +66,26 @@ type Verifier struct {
 	// question is then asked each time it comes up). For measurements;
 	// leave it off.
 	DisableCache bool
-	// DMARCTreeWalk discovers the DMARC policy with the DNS tree walk of
-	// RFC 9989 (DMARCbis: up to eight _dmarc names from the From domain
-	// upwards, psd= marking public suffix domains) instead of the RFC 7489
-	// fallback to the organizational domain of the public suffix list.
-	// The two agree for ordinary domains; they differ under public suffix
-	// operators that publish DMARC (psd=y) and for names the list does not
-	// know. Receivers are moving to the tree walk; see [dmarc.WithTreeWalk].
+	// DMARCMode is the DMARC specification the DMARC check follows, as
+	// receivers of that generation would: [dmarc.RFC9989] (the zero value:
+	// the DNS tree walk, np, psd and t) or [dmarc.RFC7489] (the
+	// organizational domain of the public suffix list, pct). The package
+	// doc of dmarc lists the differences. Report.DMARCMode says which was
+	// used.
+	DMARCMode dmarc.Mode
+	// DMARCTreeWalk asked for the RFC 9989 tree walk when RFC 7489 was the
+	// default.
+	//
+	// Deprecated: RFC 9989 is the default; set DMARCMode to choose.
 	DMARCTreeWalk bool
+}
+
+// dmarcMode is DMARCMode; the deprecated DMARCTreeWalk means RFC 9989.
+func (v *Verifier) dmarcMode() dmarc.Mode {
+	if v.DMARCTreeWalk {
+		return dmarc.RFC9989
+	}
+	return v.DMARCMode
 }
 
 func (v *Verifier) now() time.Time {
@@ -133,6 +145,9 @@ type Report struct {
 	// Findings holds the findings about the domain as a whole (such as
 	// from-templated); those about a record are in its RecordResult.
 	Findings []Finding `json:"findings,omitempty"`
+	// DMARCMode is the DMARC specification the DMARC check followed
+	// (Verifier.DMARCMode).
+	DMARCMode dmarc.Mode `json:"dmarc_mode"`
 }
 
 // AllFindings returns the domain findings followed by every record's
@@ -218,7 +233,8 @@ func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Re
 		})
 	}
 
-	env := &env{c: c, set: set, fromDomain: fromDomain(set), treeWalk: v.DMARCTreeWalk}
+	env := &env{c: c, set: set, fromDomain: fromDomain(set), dmarcMode: v.dmarcMode()}
+	rep.DMARCMode = env.dmarcMode
 	sem := make(chan struct{}, v.concurrency())
 	var wg sync.WaitGroup
 	for i := range set.Records {

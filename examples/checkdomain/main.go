@@ -7,6 +7,11 @@
 //	go run ./examples/checkdomain -selector s1,s2 -json example.com
 //	go run ./examples/checkdomain -zone customer.zone example.com
 //	go run ./examples/checkdomain -server 127.0.0.1:5353 example.com
+//	go run ./examples/checkdomain -dmarc rfc7489 example.com
+//
+// DMARC follows RFC 9989 (the DNS tree walk) unless -dmarc rfc7489 asks
+// for RFC 7489 (the organizational domain of the public suffix list, pct);
+// the report says which.
 //
 // It uses the system's DNS servers by default, a zone file with -zone (no
 // network at all) or a given server with -server. The exit status is 0 when
@@ -54,6 +59,7 @@ type SPFReport struct {
 
 // DMARCReport is the DMARC part of a Report.
 type DMARCReport struct {
+	Mode         string    `json:"mode"` // the specification followed: rfc9989 or rfc7489
 	Record       string    `json:"record,omitempty"`
 	PolicyDomain string    `json:"policy_domain,omitempty"`
 	Discovery    string    `json:"discovery,omitempty"`
@@ -95,8 +101,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	selectors := fs.String("selector", "", "comma-separated DKIM selectors to check")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	timeout := fs.Duration("timeout", 15*time.Second, "time allowed for all lookups")
+	modeName := fs.String("dmarc", dmarc.RFC9989.String(), "DMARC specification to follow: rfc9989 or rfc7489")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: checkdomain [-zone file | -server host:port] [-selector s1,s2] [-json] domain")
+		fmt.Fprintln(stderr, "usage: checkdomain [-zone file | -server host:port] [-selector s1,s2] [-dmarc rfc9989|rfc7489] [-json] domain")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -109,6 +116,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	domain, err := dnsname.Normalize(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, "checkdomain:", err)
+		return 2
+	}
+	mode, err := dmarc.ParseMode(*modeName)
+	if err != nil {
+		fmt.Fprintln(stderr, "checkdomain: -dmarc:", err)
 		return 2
 	}
 
@@ -138,7 +150,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	rep := check(ctx, r, domain, splitList(*selectors))
+	rep := check(ctx, r, domain, splitList(*selectors), mode)
 	if rep.unreachable {
 		fmt.Fprintf(stderr, "checkdomain: could not get answers from %s (no network, or the server is down?); try -server host:port or -zone file\n", source)
 	}
@@ -163,7 +175,7 @@ type result struct {
 	unreachable bool // every lookup failed temporarily
 }
 
-func check(ctx context.Context, r domainauth.Resolver, domain string, selectors []string) result {
+func check(ctx context.Context, r domainauth.Resolver, domain string, selectors []string, mode dmarc.Mode) result {
 	res := result{Report: Report{Domain: domain}}
 	temporary, total := 0, 0
 	note := func(err error) {
@@ -202,7 +214,8 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 	}
 
 	// DMARC: the policy that applies to mail From this domain.
-	lr, err := dmarc.Lookup(ctx, r, domain)
+	res.DMARC.Mode = mode.String()
+	lr, err := dmarc.Lookup(ctx, r, domain, dmarc.WithMode(mode))
 	note(err)
 	if err != nil {
 		res.DMARC.Error = err.Error()
@@ -304,7 +317,7 @@ func printText(w io.Writer, rep *Report) {
 	}
 	printFindings(w, rep.SPF.Findings)
 
-	fmt.Fprintln(w, "\nDMARC")
+	fmt.Fprintf(w, "\nDMARC (%s)\n", rep.DMARC.Mode)
 	switch {
 	case rep.DMARC.Error != "":
 		fmt.Fprintf(w, "  lookup failed: %s\n", rep.DMARC.Error)
