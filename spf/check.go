@@ -116,7 +116,9 @@ type Outcome struct {
 
 	// Explanation is the expanded exp= text of the record that gave Fail
 	// (RFC 7208 section 6.2), or empty when it has none or it could not be
-	// fetched. Untrusted text from the domain owner.
+	// fetched. Untrusted text from the domain owner, cut to
+	// Checker.MaxExplanation bytes (default 400) so that it fits an SMTP
+	// reply line.
 	Explanation string
 
 	// Lookups counts the DNS-querying terms evaluated and VoidLookups the

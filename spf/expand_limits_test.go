@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/domainauth/domainauth"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -216,5 +217,25 @@ func BenchmarkMacroBomb(b *testing.B) {
 				sinkOutcome = c.CheckMailFrom(context.Background(), bombClient, bm.sender)
 			}
 		})
+	}
+}
+
+// TestLimitTruncationIncludeRedirect: the cut of RFC 7208 section 7.3
+// applies wherever an expanded domain-spec is used in a DNS query, include
+// and redirect targets too: a 260-character target loses its first label
+// and the 250-character rest is fetched.
+func TestLimitTruncationIncludeRedirect(t *testing.T) {
+	long := strings.Repeat("abcdefghi.", 25) + "trunc.test" // 260 characters
+	cut := long[10:]
+	f := domainauth.MustFakeResolver(`
+include.trunc.test.   300 TXT "v=spf1 include:` + long + ` -all"
+redirect.trunc.test.  300 TXT "v=spf1 redirect=` + long + `"
+macro.trunc.test.     300 TXT "v=spf1 include:` + long[:250] + `%{d2} -all"
+` + cut + `.  300 TXT "v=spf1 +all"`)
+	c := spf.Checker{Resolver: f}
+	for _, d := range []string{"include.trunc.test", "redirect.trunc.test", "macro.trunc.test"} {
+		if o := c.CheckHost(context.Background(), bombClient, d, "user@"+d); o.Result != spf.Pass {
+			t.Errorf("%s: CheckHost = %v, %v; want pass from the record at the 250-character cut", d, o.Result, o.Err)
+		}
 	}
 }
