@@ -213,7 +213,6 @@ type evaluation struct {
 	maxLookups, maxVoids int
 	maxNames             int
 	maxLocal, maxExpl    int    // identity and explanation bounds
-	val                  []byte // scratch for one macro's value
 	validated            string // %{p}, once computed
 	validatedDone        bool
 	parts                [][2]int // scratch for macro transformers

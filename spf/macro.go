@@ -229,6 +229,9 @@ func (e *evaluation) expandName(ctx context.Context, s, d string) (name string, 
 	}
 	var win [nameWindow]byte
 	n := 0 // bytes produced, at the end of win
+	// One macro's value, on the stack unless it is long (an escaped
+	// sender); transform needs twice the value's length.
+	var buf [2 * nameWindow]byte
 	for j := len(s); j > 0 && n < len(win); {
 		k := tokenStart(s, j)
 		var v []byte
@@ -243,11 +246,10 @@ func (e *evaluation) expandName(ctx context.Context, s, d string) (name string, 
 			v = []byte("%20")
 		default:
 			m, _ := parseMacro(s[k+2:j-1], false) // checked by checkMacros
-			e.val, err = e.appendMacro(ctx, e.val[:0], m, d)
+			v, err = e.appendMacro(ctx, buf[:0], m, d)
 			if err != nil {
 				return "", false, macroErr(err, s, k)
 			}
-			v = e.val
 		}
 		space := len(win) - n
 		if len(v) > space {
