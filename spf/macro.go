@@ -106,9 +106,9 @@ func scanMacro(s string, spaces, allLetters bool) (endsExpand bool, at int, err 
 // the right and stops once it holds enough to make that cut; an
 // explanation is cut to a prefix, so expandText produces it from the left
 // and stops at the limit. Each macro's own value is bounded by the
-// identity limits (MaxLocalPart, MaxDomainLength): the cost of one
-// expansion is linear in the macro-string plus a constant, whatever the
-// whole expansion would have weighed.
+// identity limits (MaxLocalPart, MaxDomainLength), so one expansion costs
+// at most the macro-string's length times such a value, and allocates at
+// most a few such values, whatever the whole expansion would weigh.
 
 // maxName is the longest name RFC 7208 section 7.3 lets an expanded
 // domain-spec keep: longer ones lose labels on the left until they fit.
