@@ -176,6 +176,11 @@ func TestLimitSenderLength(t *testing.T) {
 		{"S macro", "v=spf1 exists:" + strings.Repeat("%{S}", bombMacros) + ".%{d} -all", "mx.example", 0, spf.PermError, true},
 		{"l macro", "v=spf1 exists:%{l}.bomb.test -all", "mx.example", 0, spf.PermError, true},
 		{"s macro in include", "v=spf1 include:%{s}.bomb.test -all", "mx.example", 0, spf.PermError, true},
+		{"l macro in a", "v=spf1 a:%{l}.bomb.test -all", "mx.example", 0, spf.PermError, true},
+		{"l macro in mx", "v=spf1 mx:%{l}.bomb.test -all", "mx.example", 0, spf.PermError, true},
+		{"l macro in ptr", "v=spf1 ptr:%{l}.bomb.test -all", "mx.example", 0, spf.PermError, true},
+		{"l macro in redirect", "v=spf1 redirect=%{l}.bomb.test", "mx.example", 0, spf.PermError, true},
+		{"l macro in exp", "v=spf1 -all exp=%{l}.bomb.test", "mx.example", 0, spf.Fail, false}, // section 6.2: as if no exp
 		{"no macro", "v=spf1 ip4:198.51.100.0/24 -all", "mx.example", 0, spf.Fail, false},
 		{"domain macros only", "v=spf1 exists:%{o}.%{d}.%{i} -all", "mx.example", 0, spf.Fail, false},
 		{"cut away on the left", "v=spf1 exists:%{l}" + strings.Repeat(".abcdefgh", 30) + ".bomb.test -all", "mx.example", 0, spf.Fail, false},
@@ -236,6 +241,34 @@ macro.trunc.test.     300 TXT "v=spf1 include:` + long[:250] + `%{d2} -all"
 	for _, d := range []string{"include.trunc.test", "redirect.trunc.test", "macro.trunc.test"} {
 		if o := c.CheckHost(context.Background(), bombClient, d, "user@"+d); o.Result != spf.Pass {
 			t.Errorf("%s: CheckHost = %v, %v; want pass from the record at the 250-character cut", d, o.Result, o.Err)
+		}
+	}
+}
+
+// TestLimitLongDomainIsNone: a checked domain (the HELO name, or the domain
+// of MAIL FROM) longer than a DNS name can be is malformed, and RFC 7208
+// section 4.3 makes check_host return none for it before any lookup.
+func TestLimitLongDomainIsNone(t *testing.T) {
+	long := strings.Repeat("abcdefgh.", 30) + "bomb.test" // 279 characters
+	r := bombWorld("v=spf1 -all", "", "")
+	c := spf.Checker{Resolver: r, HELO: long}
+	if o := c.CheckHELO(context.Background(), bombClient); o.Result != spf.None || o.Err != nil {
+		t.Errorf("CheckHELO with a %d-character name = %v, %v; want none", len(long), o.Result, o.Err)
+	}
+	if o := c.CheckMailFrom(context.Background(), bombClient, "user@"+long); o.Result != spf.None || o.Err != nil {
+		t.Errorf("CheckMailFrom with a %d-character domain = %v, %v; want none", len(long), o.Result, o.Err)
+	}
+}
+
+// TestSenderWithoutLocalPart: RFC 7208 section 4.3 substitutes
+// "postmaster" for a missing local-part, for an empty sender as for one
+// without "@".
+func TestSenderWithoutLocalPart(t *testing.T) {
+	r := bombWorld("v=spf1 exists:%{s}.%{d} -all", "", "postmaster@bomb.test.bomb.test")
+	c := spf.Checker{Resolver: r}
+	for _, sender := range []string{"", "bomb.test", "@bomb.test"} {
+		if o := c.CheckHost(context.Background(), bombClient, "bomb.test", sender); o.Result != spf.Pass {
+			t.Errorf("sender %q: CheckHost = %v, %v; want pass (%%{s} = postmaster@bomb.test)", sender, o.Result, o.Err)
 		}
 	}
 }
