@@ -39,11 +39,28 @@
 // them point the checker at internal systems (server-side request
 // forgery). Every connection a [Checker] opens goes through one dialer that
 // resolves the name with the Checker's [Resolver], passes each address to
-// the [Guard] (default [PublicOnly]: no loopback, private, link-local,
-// CGNAT, multicast or unspecified addresses) before connecting, checks the
-// address again in the socket's Control hook, and applies timeouts. HTTP
+// the [Guard] before connecting, checks the address actually dialled again
+// in the socket's Control hook, and applies timeouts. Each connection
+// resolves the name anew and is judged on its own, the connections that
+// follow a redirect included, so a name that answers with a public address
+// first and an internal one later (DNS rebinding) gains nothing. HTTP
 // requests never use a proxy from the environment, read at most
-// MaxBodyBytes, and follow redirects only on the same host.
+// MaxHeaderBytes of headers and MaxBodyBytes of body, and follow redirects
+// only on the same host.
+//
+// The default guard, [PublicOnly], is based on the IANA IPv4 and IPv6
+// Special-Purpose Address Registries (RFC 6890, RFC 8190): it refuses
+// every row of both (private, loopback, link-local with the cloud metadata
+// endpoint 169.254.169.254, shared CGNAT space, benchmarking,
+// documentation, IETF protocol assignments, reserved 240.0.0.0/4,
+// discard-only, local-use NAT64, unique-local, ...), multicast, IPv6
+// outside 2000::/3 (site-local fec0::/10, the deprecated IPv4-compatible
+// form), and the Azure platform address 168.63.129.16. IPv6 addresses that
+// carry an IPv4 address (IPv4-mapped, the NAT64 prefix 64:ff9b::/96, 6to4,
+// Teredo's server and obfuscated client) are judged by the IPv4 address
+// they carry. A NAT64 prefix chosen by a network operator (RFC 6052's
+// network-specific prefix) cannot be recognised from the address; a
+// Checker running on such a network should add it with its own Guard.
 //
 // # Tracked links
 //

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"sync"
 	"testing"
 	"time"
 )
@@ -126,5 +127,62 @@ func TestDialerControlHook(t *testing.T) {
 	}
 	if !errors.Is(err, ErrForbiddenAddress) || calls != 2 {
 		t.Errorf("err = %v after %d guard calls", err, calls)
+	}
+}
+
+// rebindResolver answers the first lookup with first and every later one
+// with then: a DNS rebinding attack, in which a name passes the check
+// with a public address and is then pointed at an internal one.
+type rebindResolver struct {
+	mu          sync.Mutex
+	calls       int
+	first, then netip.Addr
+}
+
+func (r *rebindResolver) LookupCNAME(_ context.Context, host string) (string, error) {
+	return host + ".", nil
+}
+
+func (r *rebindResolver) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls++
+	if r.calls == 1 {
+		return []netip.Addr{r.first}, nil
+	}
+	return []netip.Addr{r.then}, nil
+}
+
+// The guard judges the address of every connection, the connections made
+// to follow a redirect included, not the first answer for a name: a name
+// rebound to an internal address between the first request and the
+// redirect is refused.
+func TestGuardOnRedirectAfterRebinding(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		if r.URL.Path == "/" {
+			http.Redirect(w, r, "/next", http.StatusFound)
+		}
+	}))
+	defer srv.Close()
+	ap := netip.MustParseAddrPort(srv.Listener.Addr().String())
+	res := &rebindResolver{first: ap.Addr(), then: netip.MustParseAddr("10.0.0.1")}
+	c := &Checker{Resolver: res, Guard: AllowLoopback, HTTPPort: int(ap.Port())}
+	p := c.probeHTTP(context.Background(), c.newDialer(), "rebind.example.com")
+	var ae *AddressError
+	if !errors.As(p.err, &ae) || ae.Addr != res.then || !errors.Is(p.err, ErrForbiddenAddress) {
+		t.Fatalf("probe error = %v, want the guard's refusal of %s", p.err, res.then)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(paths) != 1 || paths[0] != "/" {
+		t.Errorf("server saw %q, want only the first request", paths)
+	}
+	if res.calls != 2 {
+		t.Errorf("%d lookups, want one per connection (2)", res.calls)
 	}
 }
