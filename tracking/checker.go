@@ -31,6 +31,7 @@ const (
 	DefaultTLSTimeout     = 5 * time.Second
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultMaxBodyBytes   = 64 << 10
+	DefaultMaxHeaderBytes = 256 << 10
 	DefaultMaxRedirects   = 5
 	DefaultExpiryWarning  = 14 * 24 * time.Hour
 )
@@ -60,9 +61,16 @@ type Checker struct {
 	TLSTimeout     time.Duration // 0 or less means DefaultTLSTimeout
 	RequestTimeout time.Duration // 0 or less means DefaultRequestTimeout
 
-	// MaxBodyBytes bounds how much of a response body (and of its
-	// headers) is read. Default DefaultMaxBodyBytes.
+	// MaxBodyBytes bounds how much of a response body is read. Default
+	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+
+	// MaxHeaderBytes bounds the response header block read (status line
+	// and header fields). Default DefaultMaxHeaderBytes (256 KiB, what
+	// Chromium accepts), well above what sites send with their cookies
+	// and policies: a larger block ends the request, and a probe that
+	// ends so makes the HTTP verdict unknown, not green.
+	MaxHeaderBytes int64
 
 	// MaxRedirects bounds the redirects followed by the http:// check,
 	// which only follows redirects to http:// on the same host. Default
@@ -123,6 +131,13 @@ func (c *Checker) maxBody() int64 {
 		return DefaultMaxBodyBytes
 	}
 	return c.MaxBodyBytes
+}
+
+func (c *Checker) maxHeader() int64 {
+	if c.MaxHeaderBytes <= 0 {
+		return DefaultMaxHeaderBytes
+	}
+	return c.MaxHeaderBytes
 }
 
 func (c *Checker) maxRedirects() int {
@@ -265,7 +280,7 @@ func (c *Checker) Check(ctx context.Context, host string, expected ...string) (*
 		return nil, err
 	}
 
-	r.HTTP = buildHTTPResult(h, tld, preloaded, httpRes, hsts)
+	r.HTTP = buildHTTPResult(tld, preloaded, httpRes, hsts)
 	r.HTTPSRequired = r.HTTP.Preloaded || len(r.HTTP.applying()) > 0
 	r.Findings = c.findings(r)
 	return r, nil

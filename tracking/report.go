@@ -81,7 +81,11 @@ func (c *Checker) findings(r *Report) []Finding {
 		}
 		if h.Err != nil {
 			addForbidden(h.Err)
-			if !forbidden && !noName {
+			if !forbidden && !noName && h.Incomplete {
+				add(CodeHTTPUnknown, Warning,
+					fmt.Sprintf("The request to http://%s/ did not complete: %v. Whether http:// links work is not known.", host, h.Err),
+					fmt.Sprintf("Check again later. If it keeps happening, make sure the tracking server answers within %s with response headers under %d KiB.", orDuration(c.RequestTimeout, DefaultRequestTimeout), c.maxHeader()>>10))
+			} else if !forbidden && !noName {
 				add(CodeHTTPUnreachable, Error,
 					fmt.Sprintf("No HTTP response from http://%s/: %v.", host, h.Err),
 					"Check that the CNAME is published and has reached the resolvers, and that nothing (a firewall, a proxy) blocks port 80.")
@@ -90,6 +94,19 @@ func (c *Checker) findings(r *Report) []Finding {
 			add(CodeHTTPError, Warning,
 				fmt.Sprintf("http://%s/ answered with HTTP status %d.", host, h.StatusCode),
 				"The tracking server is not serving this host yet: check that the CNAME points at the provider's target and that the domain is verified with the provider.")
+		}
+		// An HSTS probe that could not complete matters only when nothing
+		// else decided the verdict.
+		if h.Status == StatusUnknown {
+			for _, u := range h.HSTSUnknown {
+				what := "it sends Strict-Transport-Security, browsers turn http:// links to it into https://"
+				if u.Host != host {
+					what = "it sends Strict-Transport-Security with includeSubDomains, browsers that visited it refuse http:// links on " + host
+				}
+				add(CodeHSTSUnknown, Warning,
+					fmt.Sprintf("Could not tell whether %s sends HSTS: the request to https://%s/ did not complete (%v). If %s.", u.Host, u.Host, u.Err, what),
+					fmt.Sprintf("Check again later. Setting up HTTPS link tracking for %s and sending https:// links only works whatever the answer.", host))
+			}
 		}
 	}
 
