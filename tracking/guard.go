@@ -141,25 +141,26 @@ func lookup(rows []block, a netip.Addr) (block, bool) {
 // well-known prefix (RFC 6052 section 2.2, /96: last 32 bits), 6to4
 // (RFC 3056 section 2, bits 16 to 47) and Teredo (RFC 4380 section 4: the
 // server's address in bits 32 to 63, the client's in the last 32 bits,
-// obfuscated by inverting every bit). ok is false for any other address.
+// obfuscated by inverting every bit). n counts them: 0 for any other
+// address.
 // The local-use NAT64 prefix 64:ff9b:1::/48 is not unwrapped: it is not
 // globally reachable, whatever it embeds, so it is refused whole.
-func embedded4(a netip.Addr) (v4 []netip.Addr, ok bool) {
+func embedded4(a netip.Addr) (v4 [2]netip.Addr, n int) {
 	b := a.As16()
 	last := netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
 	switch {
 	case mapped6.Contains(a):
-		return []netip.Addr{last}, true
+		return [2]netip.Addr{last}, 1
 	case nat64WKP.Contains(a):
-		return []netip.Addr{last}, true
+		return [2]netip.Addr{last}, 1
 	case sixToFour.Contains(a):
-		return []netip.Addr{netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]})}, true
+		return [2]netip.Addr{netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]})}, 1
 	case teredo.Contains(a):
 		server := netip.AddrFrom4([4]byte{b[4], b[5], b[6], b[7]})
 		client := netip.AddrFrom4([4]byte{^b[12], ^b[13], ^b[14], ^b[15]})
-		return []netip.Addr{server, client}, true
+		return [2]netip.Addr{server, client}, 2
 	}
-	return nil, false
+	return v4, 0
 }
 
 // refusal says why a must not be connected to, "" when it may.
@@ -174,9 +175,9 @@ func refusal(a netip.Addr) string {
 		}
 		return ""
 	}
-	if v4s, ok := embedded4(a); ok {
+	if v4s, n := embedded4(a); n > 0 {
 		b, _ := lookup(special6, a)
-		for _, v4 := range v4s {
+		for _, v4 := range v4s[:n] {
 			if why := refusal(v4); why != "" {
 				return fmt.Sprintf("%s embeds %s, %s", b, v4, why)
 			}

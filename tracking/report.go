@@ -4,8 +4,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
@@ -151,11 +153,30 @@ func (c *Checker) findings(r *Report) []Finding {
 		warn := orDuration(c.ExpiryWarning, DefaultExpiryWarning)
 		if s.NotAfter.Sub(c.now()) < warn {
 			add(CodeHTTPSExpiring, Warning,
-				fmt.Sprintf("The certificate for %s expires on %s, in %d days.", host, s.NotAfter.UTC().Format("2006-01-02"), s.DaysLeft),
+				fmt.Sprintf("The certificate for %s expires on %s, in %s.", host, s.NotAfter.UTC().Format("2006-01-02"), timeLeft(s.NotAfter.Sub(c.now()))),
 				"Renew the certificate before it expires, or check that automatic renewal works.")
 		}
 	}
 	return out
+}
+
+// timeLeft says how long d is, for a customer, without understating it:
+// days rounded to the nearest from two days on (so never fewer than the
+// whole days left: 71h59m59s is "3 days", since certificate times are whole
+// seconds and the clock is not), hours under two days, minutes under two
+// hours.
+func timeLeft(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(math.Round(d.Hours()/24)))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(math.Round(d.Hours())))
+	case d >= 2*time.Minute:
+		return fmt.Sprintf("%d minutes", int(math.Round(d.Minutes())))
+	case d >= time.Minute:
+		return "1 minute"
+	}
+	return "less than a minute"
 }
 
 func notCoveredText(host string, names []string) string {
