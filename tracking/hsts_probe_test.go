@@ -186,3 +186,23 @@ e.provider.test.   A      127.0.0.1
 		})
 	}
 }
+
+// A temporary DNS failure for the host itself leaves http:// links
+// unknown, not red, and is said once (dns-temporary), not again for each
+// probe that failed because of it.
+func TestCheckHostDNSTemporary(t *testing.T) {
+	ca := newCA(t, "Test Root CA")
+	w := newWorld(t, nil)
+	c, res := w.checker(t, ca, baseZone)
+	res.Fail("link.example.com", 0, domainauth.FailServFail)
+	r, err := c.Check(context.Background(), "link.example.com", "e.provider.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.HTTP.Status != tracking.StatusUnknown || !r.HTTP.Incomplete {
+		t.Errorf("HTTP = %v (incomplete %v), want unknown", r.HTTP.Status, r.HTTP.Incomplete)
+	}
+	if got := codes(r); !slices.Equal(got, []string{"dns-temporary", "https-unreachable"}) {
+		t.Errorf("findings = %q", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/netip"
 	"strings"
 	"time"
@@ -47,6 +48,9 @@ func (c *Checker) findings(r *Report) []Finding {
 			"Check again later. If it keeps failing, the domain's name servers are not answering properly.")
 	}
 
+	// When the host's own lookup failed, dns-temporary says so once; the
+	// probes that failed for the same reason add nothing to it.
+	dnsDown := r.CNAME.Status == CNAMEUnknown
 	forbidden := false
 	// With no record at the name (no CNAME, no address) nothing can be
 	// connected to, and saying so adds nothing to cname-missing.
@@ -83,11 +87,11 @@ func (c *Checker) findings(r *Report) []Finding {
 		}
 		if h.Err != nil {
 			addForbidden(h.Err)
-			if !forbidden && !noName && h.Incomplete {
+			if !forbidden && !noName && h.Incomplete && !(dnsDown && isDNSError(h.Err)) {
 				add(CodeHTTPUnknown, Warning,
 					fmt.Sprintf("The request to http://%s/ did not complete: %v. Whether http:// links work is not known.", host, h.Err),
 					fmt.Sprintf("Check again later. If it keeps happening, make sure the tracking server answers within %s with response headers under %d KiB.", orDuration(c.RequestTimeout, DefaultRequestTimeout), c.maxHeader()>>10))
-			} else if !forbidden && !noName {
+			} else if !forbidden && !noName && !h.Incomplete {
 				add(CodeHTTPUnreachable, Error,
 					fmt.Sprintf("No HTTP response from http://%s/: %v.", host, h.Err),
 					"Check that the CNAME is published and has reached the resolvers, and that nothing (a firewall, a proxy) blocks port 80.")
@@ -101,6 +105,9 @@ func (c *Checker) findings(r *Report) []Finding {
 		// else decided the verdict.
 		if h.Status == StatusUnknown {
 			for _, u := range h.HSTSUnknown {
+				if u.Host == host && dnsDown && isDNSError(u.Err) {
+					continue // dns-temporary says it
+				}
 				what := "it sends Strict-Transport-Security, browsers turn http:// links to it into https://"
 				if u.Host != host {
 					what = "it sends Strict-Transport-Security with includeSubDomains, browsers that visited it refuse http:// links on " + host
@@ -158,6 +165,11 @@ func (c *Checker) findings(r *Report) []Finding {
 		}
 	}
 	return out
+}
+
+func isDNSError(err error) bool {
+	var de *net.DNSError
+	return errors.As(err, &de)
 }
 
 // timeLeft says how long d is, for a customer, without understating it:
