@@ -240,6 +240,24 @@ func TestCheckHTTPAndHTTPS(t *testing.T) {
 			},
 			want: want{http: tracking.StatusRed, https: tracking.StatusGreen, codes: []string{"http-error"}},
 		},
+		{
+			// 500 is the first server error (RFC 9110 section 15.6).
+			name: "status 500 on http://",
+			host: "link.example.com",
+			sites: map[string]*site{
+				"link.example.com": {cert: &good, httpCode: 500},
+			},
+			want: want{http: tracking.StatusRed, https: tracking.StatusGreen, codes: []string{"http-error"}},
+		},
+		{
+			// 499 is still a client error: the server answered.
+			name: "status 499 on http://",
+			host: "link.example.com",
+			sites: map[string]*site{
+				"link.example.com": {cert: &good, httpCode: 499},
+			},
+			want: want{http: tracking.StatusGreen, https: tracking.StatusGreen},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -186,3 +186,38 @@ func TestGuardOnRedirectAfterRebinding(t *testing.T) {
 		t.Errorf("%d lookups, want one per connection (2)", res.calls)
 	}
 }
+
+// A name with no addresses (and no error from the resolver) is an error,
+// never a nil connection.
+func TestDialerNoAddresses(t *testing.T) {
+	d := &dialer{resolver: staticResolver{}, guard: AllowLoopback, timeout: time.Second}
+	conn, err := d.DialContext(context.Background(), "tcp", "empty.example.com:80")
+	if conn != nil {
+		conn.Close()
+	}
+	if err == nil || conn != nil {
+		t.Fatalf("DialContext = %v, %v; want an error", conn, err)
+	}
+}
+
+// When an address refuses the connection, the next one is tried.
+func TestDialerTriesNextAddress(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	ap := netip.MustParseAddrPort(srv.Listener.Addr().String())
+	// 127.0.0.2 is loopback too, with nothing listening on the port.
+	d := &dialer{
+		resolver: staticResolver{netip.MustParseAddr("127.0.0.2"), ap.Addr()},
+		guard:    AllowLoopback,
+		timeout:  5 * time.Second,
+		httpPort: int(ap.Port()),
+	}
+	conn, err := d.DialContext(context.Background(), "tcp", "two.example.com:80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if got := conn.RemoteAddr().String(); got != ap.String() {
+		t.Errorf("connected to %s, want %s", got, ap)
+	}
+}

@@ -1,0 +1,84 @@
+package tracking_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/tracking"
+)
+
+func finding(r *tracking.Report, code string) *tracking.Finding {
+	for i := range r.Findings {
+		if r.Findings[i].Code == code {
+			return &r.Findings[i]
+		}
+	}
+	return nil
+}
+
+// The not-covered finding names what the certificate does cover, so the
+// customer sees which certificate the server sends.
+func TestNotCoveredText(t *testing.T) {
+	ca := newCA(t, "Test Root CA")
+	wrong := ca.valid(t, "www.example.com", "example.com")
+	w := newWorld(t, map[string]*site{"link.example.com": {cert: &wrong}})
+	c, _ := w.checker(t, ca, baseZone)
+	r, err := c.Check(context.Background(), "link.example.com", "e.provider.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := finding(r, "https-not-covered")
+	const want = "The certificate served for link.example.com does not cover it: it names www.example.com, example.com."
+	if f == nil || f.Message != want {
+		t.Errorf("finding = %+v, want message %q", f, want)
+	}
+}
+
+// A proxied host's finding lists the addresses found, three at most.
+func TestProxiedAddressList(t *testing.T) {
+	for _, tc := range []struct {
+		addrs []string
+		want  string
+	}{
+		{[]string{"192.0.2.1", "192.0.2.2"}, "(192.0.2.1, 192.0.2.2)"},
+		{[]string{"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5"}, "(192.0.2.1, 192.0.2.2, 192.0.2.3 and 2 more)"},
+	} {
+		zone := ""
+		for _, a := range tc.addrs {
+			zone += "link.example.com. A " + a + "\n"
+		}
+		c := &tracking.Checker{Resolver: domainauth.MustFakeResolver(zone), Guard: denyAll}
+		r, err := c.Check(context.Background(), "link.example.com", "e.provider.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := finding(r, "cname-proxied")
+		if f == nil || !strings.Contains(f.Message, " answers with addresses "+tc.want+" instead of a CNAME") {
+			t.Errorf("finding = %+v, want the addresses %s", f, tc.want)
+		}
+	}
+}
+
+// The zero Checker's clock is the real one: a certificate valid around
+// the real now is judged by it.
+func TestCheckDefaultClock(t *testing.T) {
+	ca := newCA(t, "Test Root CA")
+	now := time.Now()
+	cert := ca.leaf(t, now.Add(-time.Hour), now.Add(36*time.Hour), "link.example.com")
+	w := newWorld(t, map[string]*site{"link.example.com": {cert: &cert}})
+	c, _ := w.checker(t, ca, baseZone)
+	c.Now = nil
+	r, err := c.Check(context.Background(), "link.example.com", "e.provider.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.HTTPS.Status != tracking.StatusGreen || r.HTTPS.DaysLeft != 1 {
+		t.Errorf("HTTPS = %v, %d days left: %s", r.HTTPS.Status, r.HTTPS.DaysLeft, r.HTTPS.Reason)
+	}
+	if f := finding(r, "https-expiring"); f == nil || !strings.Contains(f.Message, "hours") {
+		t.Errorf("expiring finding = %+v", f)
+	}
+}
