@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,8 +66,12 @@ func TestCheckHSTSProbeIncomplete(t *testing.T) {
 				t.Errorf("findings = %q, want [hsts-unknown]", got)
 			}
 			for _, f := range r.Findings {
-				if f.Severity != tracking.Warning || f.Fix == "" {
+				if f.Severity != tracking.Warning || f.Fix == "" || !strings.Contains(f.Message, "whether "+tc.who+" sends HSTS") {
 					t.Errorf("finding %+v", f)
+				}
+				// A parent's policy matters only with includeSubDomains.
+				if parent := tc.who != "link.example.com"; strings.Contains(f.Message, "includeSubDomains") != parent {
+					t.Errorf("finding for %s: %q", tc.who, f.Message)
 				}
 			}
 		})
@@ -116,6 +121,10 @@ func TestCheckMaxHeaderBytes(t *testing.T) {
 	}
 	if r.HTTP.Status != tracking.StatusUnknown || len(r.HTTP.HSTSUnknown) != 1 || r.HTTP.HSTSUnknown[0].Host != "example.com" {
 		t.Errorf("HTTP = %v, unknown %+v", r.HTTP.Status, r.HTTP.HSTSUnknown)
+	}
+	c.MaxHeaderBytes = 1 // not even a status line fits
+	if r, err = c.Check(context.Background(), "link.example.com", "e.provider.test"); err != nil || r.HTTP.Status != tracking.StatusUnknown {
+		t.Errorf("MaxHeaderBytes 1: HTTP = %v, %v", r.HTTP.Status, err)
 	}
 	c.MaxHeaderBytes = 0 // the default reads it
 	if r, err = c.Check(context.Background(), "link.example.com", "e.provider.test"); err != nil || r.HTTP.Status != tracking.StatusRed {

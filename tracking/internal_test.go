@@ -221,3 +221,27 @@ func TestDialerTriesNextAddress(t *testing.T) {
 		t.Errorf("connected to %s, want %s", got, ap)
 	}
 }
+
+// A resolver that names the host itself as its canonical name but has no
+// addresses for it (net.Resolver's shape for a name with neither): the
+// CNAME is missing, not proxied.
+func TestCNAMENoAddressesIsMissing(t *testing.T) {
+	c := &Checker{Resolver: staticResolver{}, Guard: func(netip.Addr) error { return ErrForbiddenAddress }}
+	if r := c.checkCNAME(context.Background(), "link.example.com", []string{"e.provider.test"}); r.Status != CNAMEMissing {
+		t.Errorf("status = %v, want missing", r.Status)
+	}
+}
+
+// Ports 80 and 443 are replaced only when HTTPPort / HTTPSPort are set.
+func TestDialerMapPort(t *testing.T) {
+	d := &dialer{}
+	for _, p := range []string{"80", "443", "8080"} {
+		if got := d.mapPort(p); got != p {
+			t.Errorf("zero dialer: mapPort(%s) = %s", p, got)
+		}
+	}
+	d = &dialer{httpPort: 1, httpsPort: 2}
+	if d.mapPort("80") != "1" || d.mapPort("443") != "2" || d.mapPort("8080") != "8080" {
+		t.Errorf("mapPort: %s %s %s", d.mapPort("80"), d.mapPort("443"), d.mapPort("8080"))
+	}
+}

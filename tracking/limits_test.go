@@ -123,3 +123,49 @@ func TestFindingJSON(t *testing.T) {
 		t.Error("unknown severity accepted")
 	}
 }
+
+// The body is read up to MaxBodyBytes and no further: a server that sends
+// that much and then stalls does not hold the check until RequestTimeout.
+func TestCheckBodyLimitStopsReading(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(strings.Repeat("x", 2<<10)))
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(time.Minute):
+		}
+	}))
+	defer srv.Close()
+	c := loopbackChecker(t, srv)
+	c.MaxBodyBytes = 1 << 10
+	c.RequestTimeout = time.Minute
+	start := time.Now()
+	r, err := c.Check(context.Background(), "link.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.HTTP.Status != tracking.StatusGreen {
+		t.Errorf("HTTP = %v, %v", r.HTTP.Status, r.HTTP.Err)
+	}
+	// Generous: the read ends at once; waiting for the stall would take
+	// the whole minute.
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("Check took %v: it waited for more than MaxBodyBytes", d)
+	}
+}
+
+// A tiny RequestTimeout is honoured, not replaced by the default: every
+// request times out, which leaves the HTTP verdict unknown.
+func TestCheckTinyRequestTimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	c := loopbackChecker(t, srv)
+	c.RequestTimeout = time.Nanosecond
+	r, err := c.Check(context.Background(), "link.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.HTTP.Status != tracking.StatusUnknown || !r.HTTP.Incomplete {
+		t.Errorf("HTTP = %v, %v", r.HTTP.Status, r.HTTP.Err)
+	}
+}
