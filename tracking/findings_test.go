@@ -82,3 +82,48 @@ func TestCheckDefaultClock(t *testing.T) {
 		t.Errorf("expiring finding = %+v", f)
 	}
 }
+
+// Every severity has a JSON name, the lowest included; values outside the
+// range have none.
+func TestSeverityText(t *testing.T) {
+	for _, s := range []tracking.Severity{tracking.Info, tracking.Warning, tracking.Error} {
+		b, err := s.MarshalText()
+		if err != nil || string(b) != s.String() {
+			t.Errorf("%v: MarshalText = %q, %v", s, b, err)
+		}
+	}
+	for _, s := range []tracking.Severity{0, tracking.Error + 1} {
+		if _, err := s.MarshalText(); err == nil {
+			t.Errorf("Severity(%d): MarshalText accepted", int(s))
+		}
+	}
+}
+
+// Under a preloaded TLD no http:// request is made, so an internal address
+// is reported from the HTTPS check alone.
+func TestForbiddenUnderPreloadedTLD(t *testing.T) {
+	c := &tracking.Checker{Resolver: domainauth.MustFakeResolver("link.example.dev. A 10.0.0.1")}
+	r, err := c.Check(context.Background(), "link.example.dev", "e.provider.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if finding(r, "address-forbidden") == nil {
+		t.Errorf("findings = %q, want address-forbidden", codes(r))
+	}
+}
+
+// A 300 (Multiple Choices) is a redirect that is not followed: its
+// Location is reported.
+func TestHTTP300Location(t *testing.T) {
+	ca := newCA(t, "Test Root CA")
+	good := ca.valid(t, "link.example.com")
+	w := newWorld(t, map[string]*site{"link.example.com": {cert: &good, httpCode: 300, location: "http://other.example.net/"}})
+	c, _ := w.checker(t, ca, baseZone)
+	r, err := c.Check(context.Background(), "link.example.com", "e.provider.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.HTTP.StatusCode != 300 || r.HTTP.Location != "http://other.example.net/" {
+		t.Errorf("HTTP = %d %q", r.HTTP.StatusCode, r.HTTP.Location)
+	}
+}

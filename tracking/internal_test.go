@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/miekg/dns"
 )
 
 // A correctly signed link whose destination is not http(s) (possible only
@@ -243,5 +245,32 @@ func TestDialerMapPort(t *testing.T) {
 	d = &dialer{httpPort: 1, httpsPort: 2}
 	if d.mapPort("80") != "1" || d.mapPort("443") != "2" || d.mapPort("8080") != "8080" {
 		t.Errorf("mapPort: %s %s %s", d.mapPort("80"), d.mapPort("443"), d.mapPort("8080"))
+	}
+}
+
+// queryFunc is a querier made of a function.
+type queryFunc func() (*dns.Msg, error)
+
+func (f queryFunc) Query(context.Context, string, uint16) (*dns.Msg, error) { return f() }
+
+// A raw query that fails, or answers nothing, gives no chain: an answer
+// that came with an error is not used.
+func TestCNAMEChainQueryFailure(t *testing.T) {
+	withCNAME := new(dns.Msg)
+	cn, err := dns.NewRR("link.example.com. 300 IN CNAME e.provider.test.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withCNAME.Answer = append(withCNAME.Answer, cn)
+	if got := cnameChain(context.Background(), queryFunc(func() (*dns.Msg, error) { return withCNAME, nil }), "link.example.com"); len(got) != 1 || got[0] != "e.provider.test" {
+		t.Fatalf("chain = %q, want [e.provider.test]", got)
+	}
+	for name, q := range map[string]queryFunc{
+		"nil answer":       func() (*dns.Msg, error) { return nil, nil },
+		"answer and error": func() (*dns.Msg, error) { return withCNAME, errors.New("truncated") },
+	} {
+		if got := cnameChain(context.Background(), q, "link.example.com"); got != nil {
+			t.Errorf("%s: chain = %q, want none", name, got)
+		}
 	}
 }
