@@ -2,6 +2,7 @@ package tracking_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +126,52 @@ func TestHTTP300Location(t *testing.T) {
 	}
 	if r.HTTP.StatusCode != 300 || r.HTTP.Location != "http://other.example.net/" {
 		t.Errorf("HTTP = %d %q", r.HTTP.StatusCode, r.HTTP.Location)
+	}
+}
+
+// The host's own HSTS and a parent's read differently: the host's is about
+// the host; a parent's names the parent and its includeSubDomains.
+func TestHSTSFindingText(t *testing.T) {
+	ca := newCA(t, "Test Root CA")
+	host := ca.valid(t, "link.example.com")
+	parent := ca.valid(t, "example.com")
+	for _, tc := range []struct {
+		sites map[string]*site
+		want  string
+	}{
+		{map[string]*site{"link.example.com": {cert: &host, hsts: "max-age=600"}},
+			"link.example.com sends Strict-Transport-Security (max-age=600) over HTTPS: browsers that saw it turn http:// links to it into https://."},
+		{map[string]*site{"link.example.com": {cert: &host}, "example.com": {cert: &parent, hsts: "max-age=600; includeSubDomains"}},
+			"example.com sends Strict-Transport-Security with includeSubDomains (max-age=600; includeSubDomains): browsers that visited example.com refuse http:// links on link.example.com."},
+	} {
+		w := newWorld(t, tc.sites)
+		c, _ := w.checker(t, ca, baseZone)
+		r, err := c.Check(context.Background(), "link.example.com", "e.provider.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := finding(r, "hsts-on-domain"); f == nil || f.Message != tc.want {
+			t.Errorf("finding = %+v, want message %q", f, tc.want)
+		}
+	}
+}
+
+// A CNAME chain of 16 steps, the most followed, is seen to its end.
+func TestCNAMEChainOf16(t *testing.T) {
+	zone := ""
+	prev := "link.example.com."
+	for i := 1; i < 16; i++ {
+		next := fmt.Sprintf("c%d.provider.test.", i)
+		zone += prev + " CNAME " + next + "\n"
+		prev = next
+	}
+	zone += prev + " CNAME e.provider.test.\ne.provider.test. A 192.0.2.1\n"
+	c := &tracking.Checker{Resolver: domainauth.MustFakeResolver(zone), Guard: denyAll}
+	r, err := c.Check(context.Background(), "link.example.com", "e.provider.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.CNAME.Chain) != 16 || r.CNAME.Chain[15] != "e.provider.test" {
+		t.Errorf("chain = %q (%d steps), want 16 ending at e.provider.test", r.CNAME.Chain, len(r.CNAME.Chain))
 	}
 }

@@ -2,12 +2,20 @@ package tracking
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"runtime/debug"
 	"sync"
 	"testing"
 	"time"
@@ -272,5 +280,63 @@ func TestCNAMEChainQueryFailure(t *testing.T) {
 		if got := cnameChain(context.Background(), q, "link.example.com"); got != nil {
 			t.Errorf("%s: chain = %q, want none", name, got)
 		}
+	}
+}
+
+// The HTTPS check closes its connection when it is done: the server reads
+// EOF, rather than waiting on a connection the checker forgot. The garbage
+// collector is off meanwhile, as its finalizer would close a forgotten
+// connection sooner or later and hide the leak.
+func TestHTTPSCheckClosesConnection(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		DNSNames:     []string{"link.example.com"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	closed := make(chan error, 1)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			closed <- err
+			return
+		}
+		defer conn.Close()
+		tc := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{cert}})
+		if err := tc.Handshake(); err != nil {
+			closed <- err
+			return
+		}
+		_, err = io.Copy(io.Discard, tc) // returns when the client closes
+		closed <- err
+	}()
+	ap := netip.MustParseAddrPort(ln.Addr().String())
+	c := &Checker{Resolver: staticResolver{ap.Addr()}, Guard: AllowLoopback, HTTPSPort: int(ap.Port())}
+	r := c.checkHTTPS(context.Background(), c.newDialer(), "link.example.com")
+	if r.Err != nil && r.Problem == CodeHTTPSHandshake {
+		t.Fatalf("handshake failed: %v", r.Err)
+	}
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Errorf("server: %v", err)
+		}
+	case <-time.After(10 * time.Second): // the close is immediate; this only stops a hang
+		t.Fatal("the checker left its connection open")
 	}
 }
