@@ -142,6 +142,7 @@ type chain struct {
 	raw     [][3]string // raw AAR, AMS, AS fields by instance-1
 	bodies  []*body
 	amsBody []*body // the body hash of each AMS, by instance-1
+	highest int     // the highest instance of the ARC fields read
 }
 
 type body struct {
@@ -214,6 +215,7 @@ func (v *Verifier) newChain(fields []dkimbridge.Field) *chain {
 			c.fail(err)
 			return c
 		}
+		c.highest = max(c.highest, inst)
 		if inst > maxSets {
 			c.fail(fmt.Errorf("%w: instance %d, limit %d", ErrTooManySets, inst, maxSets))
 			return c
