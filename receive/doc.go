@@ -7,10 +7,12 @@
 //	res, err := r.Authenticate(ctx, msg, receive.Envelope{IP: ip, HELO: helo, MailFrom: mailFrom})
 //	// res.DMARC.Disposition: what to do; res.Fields(): what to prepend.
 //
-// The message is read once, as it arrives: the DKIM and ARC verifiers read
-// it side by side, each hashing the body through its fixed buffers, and
-// the SPF check runs meanwhile, so memory does not grow with the body and
-// DNS waits overlap the reading. DMARC is evaluated once SPF and DKIM are
+// The message is read once, as it arrives, while the SPF check runs
+// meanwhile, so that DNS waits overlap the reading. A message of up to
+// BufferBytes (64 KiB) is held in memory and checked there; a larger one
+// streams to the DKIM and ARC verifiers side by side through pipes, each
+// hashing the body through its fixed buffers, so memory does not grow
+// with the body. DMARC is evaluated once SPF and DKIM are
 // known. The package composes spf, dkim, arc, dmarc and authres; it
 // implements none of their rules itself.
 //
@@ -41,5 +43,7 @@
 // mechanisms, 2 void lookups, 10 MX/PTR names), DKIM (dkim.Verifier:
 // MaxSignatures 10, header 1 MiB and 1000 fields), ARC (arc.Verifier: 50
 // sets). A header section over the limits is an error of Authenticate.
+// Receiver.BufferBytes (default DefaultBufferBytes, 64 KiB) bounds the
+// part of a message held in memory.
 // ctx bounds the whole call, reading and DNS alike.
 package receive

@@ -58,6 +58,12 @@ type Receiver struct {
 	// (dmarc.WithTreeWalk for RFC 9989 discovery) and pct sampling.
 	DMARC []dmarc.Option
 
+	// BufferBytes is the largest message read into memory and checked
+	// there, DKIM then ARC, without the goroutines and pipes that a larger
+	// message streams through (default DefaultBufferBytes, 64 KiB; a
+	// negative value streams every message).
+	BufferBytes int
+
 	// LocalPolicy, when set, is consulted when DMARC fails. If it returns
 	// an Override, the disposition becomes none and the override is
 	// recorded (RFC 8617 section 7.2). TrustedSealers builds the usual one.
@@ -99,11 +105,21 @@ type Result struct {
 	// AuthResultsField is it written out, CRLF-terminated.
 	AuthResults      authres.Header
 	AuthResultsField string
+
+	from []string // the values of the From fields
 }
 
 // Fields returns the fields to prepend to the message: Authentication-Results
 // then Received-SPF.
 func (r *Result) Fields() string { return r.AuthResultsField + r.ReceivedSPF }
+
+// DefaultBufferBytes is the default Receiver.BufferBytes: most mail is
+// smaller.
+const DefaultBufferBytes = 64 << 10
+
+// bufPool holds the buffers of DefaultBufferBytes+1 bytes that small
+// messages are read into.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, DefaultBufferBytes+1); return &b }}
 
 // errDone tells the fan-out that a reader has finished early.
 var errDone = errors.New("receive: reader done")
@@ -127,53 +143,48 @@ func (c *Receiver) Authenticate(ctx context.Context, r io.Reader, env Envelope) 
 	if !c.SkipSPF {
 		wg.Go(func() { c.checkSPF(ctx, resolver, env, res) })
 	}
-	// The readers of the message: DKIM, ARC, and the header for From.
+	// Read the start of the message: most messages end there, and are
+	// checked in memory, one check after the other.
+	limit := c.BufferBytes
+	if limit == 0 {
+		limit = DefaultBufferBytes
+	}
 	var (
-		sinks           []*io.PipeWriter
-		dkimErr, arcErr error
+		head []byte
+		eof  bool
 	)
-	reader := func(run func(io.Reader) error) {
-		pr, pw := io.Pipe()
-		sinks = append(sinks, pw)
-		wg.Go(func() {
-			err := run(pr)
-			// Stop the fan-out writing to this reader.
-			pr.CloseWithError(errDone)
-			if err != nil {
-				cancel()
-			}
-		})
-	}
-	if !c.SkipDKIM {
-		v := c.DKIM
-		v.Resolver = resolver
-		reader(func(pr io.Reader) (err error) {
-			res.DKIM, err = v.Verify(ctx, pr)
-			dkimErr = err
-			return err
-		})
-	}
-	if !c.SkipARC {
-		v := c.ARC
-		v.Resolver = resolver
-		reader(func(pr io.Reader) (err error) {
-			res.ARC, err = v.Verify(ctx, pr)
-			arcErr = err
-			return err
-		})
-	}
-	hdr := headerCapture{max: c.maxHeaderBytes()}
-	readErr := fanOut(ctx, r, sinks, &hdr)
-	wg.Wait()
-	// The first cause: a verifier's own error (its header limits), then
-	// reading; the others are then only the cancellation that followed.
-	for _, err := range []error{dkimErr, arcErr, readErr} {
-		if err != nil {
-			return nil, fmt.Errorf("receive: %w", err)
+	if limit > 0 {
+		var bp *[]byte
+		if limit == DefaultBufferBytes {
+			bp = bufPool.Get().(*[]byte)
+			defer bufPool.Put(bp)
+		} else {
+			b := make([]byte, limit+1)
+			bp = &b
+		}
+		n, err := readFull(ctx, r, *bp)
+		head = (*bp)[:n]
+		switch {
+		case err == io.EOF:
+			eof = true
+		case err != nil:
+			cancel()
+			wg.Wait()
+			return nil, fmt.Errorf("receive: reading the message: %w", err)
 		}
 	}
+	var err error
+	if eof {
+		err = c.inMemory(ctx, resolver, head, res)
+	} else {
+		err = c.streamed(ctx, resolver, io.MultiReader(bytes.NewReader(head), r), res, cancel)
+	}
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
 	if !c.SkipDMARC {
-		c.checkDMARC(ctx, resolver, &hdr, res)
+		c.checkDMARC(ctx, resolver, res)
 	}
 	c.authResults(env, res)
 	return res, nil
@@ -289,8 +300,8 @@ func (c *Receiver) authServID() string {
 	return c.AuthServID
 }
 
-func (c *Receiver) checkDMARC(ctx context.Context, resolver Resolver, hdr *headerCapture, res *Result) {
-	from, err := dmarc.FromDomain(hdr.fromFields())
+func (c *Receiver) checkDMARC(ctx context.Context, resolver Resolver, res *Result) {
+	from, err := dmarc.FromDomain(res.from)
 	if err != nil {
 		res.DMARC = dmarc.Result{Status: dmarc.StatusPermError, Reason: "no usable From domain", Err: err}
 		return
@@ -360,4 +371,100 @@ func arcResult(r *arc.Result, env Envelope) authres.Result {
 		out.Properties = append(out.Properties, authres.Property{Type: "smtp", Name: "remote-ip", Value: env.IP.String()})
 	}
 	return out
+}
+
+// readFull reads into p until it is full or r ends (io.EOF), checking ctx
+// between reads.
+func readFull(ctx context.Context, r io.Reader, p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		k, err := r.Read(p[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// inMemory runs DKIM and ARC on a message held in memory.
+func (c *Receiver) inMemory(ctx context.Context, resolver Resolver, msg []byte, res *Result) (err error) {
+	if !c.SkipDKIM {
+		v := c.DKIM
+		v.Resolver = resolver
+		if res.DKIM, err = v.Verify(ctx, bytes.NewReader(msg)); err != nil {
+			return fmt.Errorf("receive: %w", err)
+		}
+	}
+	if !c.SkipARC {
+		v := c.ARC
+		v.Resolver = resolver
+		if res.ARC, err = v.Verify(ctx, bytes.NewReader(msg)); err != nil {
+			return fmt.Errorf("receive: %w", err)
+		}
+	}
+	if !c.SkipDMARC {
+		hdr := &headerCapture{max: c.maxHeaderBytes()}
+		hdr.Write(msg)
+		res.from = hdr.fromFields()
+	}
+	return nil
+}
+
+// streamed runs DKIM and ARC side by side on a message read from r
+// through pipes, one chunk at a time.
+func (c *Receiver) streamed(ctx context.Context, resolver Resolver, r io.Reader, res *Result, cancel context.CancelFunc) error {
+	var wg sync.WaitGroup
+	hdr := &headerCapture{max: c.maxHeaderBytes()}
+	// The readers of the message: DKIM, ARC, and the header for From.
+	var (
+		sinks           []*io.PipeWriter
+		dkimErr, arcErr error
+	)
+	reader := func(run func(io.Reader) error) {
+		pr, pw := io.Pipe()
+		sinks = append(sinks, pw)
+		wg.Go(func() {
+			err := run(pr)
+			// Stop the fan-out writing to this reader.
+			pr.CloseWithError(errDone)
+			if err != nil {
+				cancel()
+			}
+		})
+	}
+	if !c.SkipDKIM {
+		v := c.DKIM
+		v.Resolver = resolver
+		reader(func(pr io.Reader) (err error) {
+			res.DKIM, err = v.Verify(ctx, pr)
+			dkimErr = err
+			return err
+		})
+	}
+	if !c.SkipARC {
+		v := c.ARC
+		v.Resolver = resolver
+		reader(func(pr io.Reader) (err error) {
+			res.ARC, err = v.Verify(ctx, pr)
+			arcErr = err
+			return err
+		})
+	}
+	readErr := fanOut(ctx, r, sinks, hdr)
+	wg.Wait()
+	// The first cause: a verifier's own error (its header limits), then
+	// reading; the others are then only the cancellation that followed.
+	for _, err := range []error{dkimErr, arcErr, readErr} {
+		if err != nil {
+			return fmt.Errorf("receive: %w", err)
+		}
+	}
+	if !c.SkipDMARC {
+		res.from = hdr.fromFields()
+	}
+	return nil
 }

@@ -101,9 +101,11 @@ func (w *world) throughList(t testing.TB) string {
 	return sealed.HeaderFields() + msg
 }
 
-func TestDirect(t *testing.T) {
+func TestDirect(t *testing.T) { bothPaths(t, testDirect) }
+
+func testDirect(t *testing.T, buffer int) {
 	w := newWorld(t)
-	r := receive.Receiver{AuthServID: "mx.example.net", Resolver: w.res}
+	r := receive.Receiver{BufferBytes: buffer, AuthServID: "mx.example.net", Resolver: w.res}
 	res, err := r.Authenticate(context.Background(), strings.NewReader(w.signed(t)), authorEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -138,10 +140,12 @@ func TestDirect(t *testing.T) {
 
 func unfold(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func TestMailingListOverride(t *testing.T) {
+func TestMailingListOverride(t *testing.T) { bothPaths(t, testMailingListOverride) }
+
+func testMailingListOverride(t *testing.T, buffer int) {
 	w := newWorld(t)
 	msg := w.throughList(t)
-	r := receive.Receiver{AuthServID: "mx.example.net", Resolver: w.res}
+	r := receive.Receiver{BufferBytes: buffer, AuthServID: "mx.example.net", Resolver: w.res}
 	res, err := r.Authenticate(context.Background(), strings.NewReader(msg), listEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -203,11 +207,13 @@ func TestMailingListOverride(t *testing.T) {
 }
 
 // The one call gives what the separate steps give.
-func TestSameAsSeparateSteps(t *testing.T) {
+func TestSameAsSeparateSteps(t *testing.T) { bothPaths(t, testSameAsSeparateSteps) }
+
+func testSameAsSeparateSteps(t *testing.T, buffer int) {
 	w := newWorld(t)
 	msg := w.throughList(t)
 	ctx := context.Background()
-	r := receive.Receiver{AuthServID: "mx.example.net", Resolver: w.res, DMARC: []dmarc.Option{dmarc.WithTreeWalk()}}
+	r := receive.Receiver{BufferBytes: buffer, AuthServID: "mx.example.net", Resolver: w.res, DMARC: []dmarc.Option{dmarc.WithTreeWalk()}}
 	res, err := r.Authenticate(ctx, strings.NewReader(msg), listEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -259,11 +265,13 @@ func (o *onceReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func TestReadOnce(t *testing.T) {
+func TestReadOnce(t *testing.T) { bothPaths(t, testReadOnce) }
+
+func testReadOnce(t *testing.T, buffer int) {
 	w := newWorld(t)
 	msg := w.throughList(t)
 	or := &onceReader{t: t, r: strings.NewReader(msg)}
-	r := receive.Receiver{Resolver: w.res}
+	r := receive.Receiver{BufferBytes: buffer, Resolver: w.res}
 	res, err := r.Authenticate(context.Background(), or, listEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -321,10 +329,12 @@ func TestStreams(t *testing.T) {
 	}
 }
 
-func TestSkipAndErrors(t *testing.T) {
+func TestSkipAndErrors(t *testing.T) { bothPaths(t, testSkipAndErrors) }
+
+func testSkipAndErrors(t *testing.T, buffer int) {
 	w := newWorld(t)
 	msg := w.signed(t)
-	r := receive.Receiver{Resolver: w.res, SkipSPF: true, SkipARC: true}
+	r := receive.Receiver{BufferBytes: buffer, Resolver: w.res, SkipSPF: true, SkipARC: true}
 	res, err := r.Authenticate(context.Background(), strings.NewReader(msg), authorEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -335,7 +345,7 @@ func TestSkipAndErrors(t *testing.T) {
 	if res.DMARC.Status != dmarc.StatusPass || !res.DMARC.DKIMAligned {
 		t.Errorf("DMARC on DKIM alone: %+v", res.DMARC)
 	}
-	r = receive.Receiver{Resolver: w.res, SkipDKIM: true, SkipDMARC: true}
+	r = receive.Receiver{BufferBytes: buffer, Resolver: w.res, SkipDKIM: true, SkipDMARC: true}
 	res, err = r.Authenticate(context.Background(), strings.NewReader(msg), receive.Envelope{IP: authorEnv.IP, HELO: "mail.example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -347,7 +357,7 @@ func TestSkipAndErrors(t *testing.T) {
 		t.Errorf("HELO check fields: %s%s", res.AuthResultsField, res.ReceivedSPF)
 	}
 	// No From: DMARC cannot be evaluated.
-	r = receive.Receiver{Resolver: w.res}
+	r = receive.Receiver{BufferBytes: buffer, Resolver: w.res}
 	res, err = r.Authenticate(context.Background(), strings.NewReader("Subject: x\r\n\r\nbody\r\n"), authorEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -356,11 +366,11 @@ func TestSkipAndErrors(t *testing.T) {
 		t.Errorf("no From: %+v", res.DMARC)
 	}
 	// A header over the limit is an error of the call.
-	r = receive.Receiver{Resolver: w.res, DKIM: dkim.Verifier{MaxHeaderFields: 3}}
+	r = receive.Receiver{BufferBytes: buffer, Resolver: w.res, DKIM: dkim.Verifier{MaxHeaderFields: 3}}
 	if _, err := r.Authenticate(context.Background(), strings.NewReader(msg), authorEnv); !errors.Is(err, dkim.ErrHeaderTooLarge) {
 		t.Errorf("header over the DKIM limit: %v", err)
 	}
-	r = receive.Receiver{Resolver: w.res, ARC: arc.Verifier{MaxHeaderFields: 3}, SkipDKIM: true}
+	r = receive.Receiver{BufferBytes: buffer, Resolver: w.res, ARC: arc.Verifier{MaxHeaderFields: 3}, SkipDKIM: true}
 	if _, err := r.Authenticate(context.Background(), strings.NewReader(msg), authorEnv); !errors.Is(err, dkim.ErrHeaderTooLarge) {
 		t.Errorf("header over the ARC limit: %v", err)
 	}
@@ -379,3 +389,12 @@ func TestSkipAndErrors(t *testing.T) {
 type iotestErr struct{ err error }
 
 func (e iotestErr) Read([]byte) (int, error) { return 0, e.err }
+
+// bothPaths runs a test on messages checked in memory (the default for
+// small messages), streamed through the pipes (BufferBytes -1), and
+// streamed after a first 100 bytes were read into memory.
+func bothPaths(t *testing.T, test func(*testing.T, int)) {
+	t.Run("in-memory", func(t *testing.T) { test(t, 0) })
+	t.Run("streamed", func(t *testing.T) { test(t, -1) })
+	t.Run("buffered-then-streamed", func(t *testing.T) { test(t, 100) })
+}
