@@ -398,3 +398,28 @@ func bothPaths(t *testing.T, test func(*testing.T, int)) {
 	t.Run("streamed", func(t *testing.T) { test(t, -1) })
 	t.Run("buffered-then-streamed", func(t *testing.T) { test(t, 100) })
 }
+
+// The whole path through the real DNS client, against the zone served on
+// 127.0.0.1.
+func TestLoopbackDNS(t *testing.T) {
+	w := newWorld(t)
+	msg := w.throughList(t)
+	srv, err := w.res.Serve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := receive.Receiver{AuthServID: "mx.example.net", Resolver: srv.Resolver(), LocalPolicy: receive.TrustedSealers("lists.example.org")}
+	res, err := r.Authenticate(ctx, strings.NewReader(msg), listEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SPF.Result != spf.Pass || res.DKIM[0].Status != dkim.Fail || res.ARC.Status != arc.Pass || res.DMARC.Status != dmarc.StatusFail || res.Override == nil {
+		t.Errorf("SPF %s, DKIM %s, ARC %s (%v), DMARC %s, override %+v", res.SPF.Result, res.DKIM[0].Status, res.ARC.Status, res.ARC.Err, res.DMARC.Status, res.Override)
+	}
+	if srv.Queries() == 0 {
+		t.Error("no query reached the loopback server")
+	}
+}
