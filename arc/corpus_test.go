@@ -10,6 +10,8 @@ import (
 
 	"github.com/domainauth/domainauth"
 	"github.com/domainauth/domainauth/arc"
+	"github.com/domainauth/domainauth/dkim"
+	"github.com/domainauth/domainauth/internal/tagvalue"
 	"github.com/miekg/dns"
 	"gopkg.in/yaml.v3"
 )
@@ -189,5 +191,58 @@ func TestSuiteValidation(t *testing.T) {
 	}
 	if total != 175 {
 		t.Errorf("read %d validation tests, the suite has 175 entries", total)
+	}
+}
+
+// The reasons behind some of the suite's failures, as errors.Is sees them.
+func TestSuiteReasons(t *testing.T) {
+	for name, want := range map[string][]error{
+		"as_fields_a_sha1":          {arc.ErrSeal, dkim.ErrSHA1},
+		"ams_fields_a_sha1":         {arc.ErrMessageSignature, dkim.ErrSHA1},
+		"as_fields_b_512":           {dkim.ErrKeyTooSmall},
+		"public_key_na":             {dkim.ErrNoKey},
+		"public_key_invalid":        {dkim.ErrKeyInvalid},
+		"ams_fields_bh_mod_body":    {arc.ErrMessageSignature, dkim.ErrBodyHashMismatch},
+		"as_fields_b_mod_sig":       {arc.ErrSyntax},
+		"ams_fields_b_mod_headers1": {arc.ErrMessageSignature, dkim.ErrSignatureMismatch},
+		"ams_struct_dup":            {arc.ErrStructure},
+		"as_struct_missing":         {arc.ErrStructure},
+		"cv_fail_i2_as1_pass":       {arc.ErrSealCV},
+		"ams_format_tags_dup":       {arc.ErrSyntax, tagvalue.ErrDuplicateTag},
+		"ams_format_tags_sc":        {arc.ErrSyntax, tagvalue.ErrEmptyTag},
+		"as_fields_h_present":       {arc.ErrSyntax},
+		"cv_fail_i1_as_cv_fail":     {arc.ErrChainMarkedFailed},
+	} {
+		sc, msg := suiteMessage(t, name)
+		r, err := arc.Verify(context.Background(), strings.NewReader(msg), suiteDNS(t, sc.TXT))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !errors.Is(r.Err, w) {
+				t.Errorf("%s: %v, want it to wrap %v", name, r.Err, w)
+			}
+		}
+	}
+	// A key that cannot be fetched for now: the chain fails, saying so.
+	sc, msg := suiteMessage(t, "cv_pass_i1_1")
+	res := suiteDNS(t, sc.TXT)
+	res.Fail("dummy._domainkey.example.org", 0, domainauth.FailServFail)
+	r, err := arc.Verify(context.Background(), strings.NewReader(msg), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != arc.Fail || !errors.Is(r.Err, arc.ErrKeyUnavailable) || !errors.Is(r.Err, dkim.ErrKeyUnavailable) {
+		t.Errorf("SERVFAIL on the key: %s %v", r.Status, r.Err)
+	}
+	// A smaller MinRSABits than 1024 is raised to it; a larger one refuses
+	// the suite's 1024-bit keys.
+	v := arc.Verifier{Resolver: suiteDNS(t, sc.TXT), MinRSABits: 2048}
+	if r, _ := v.Verify(context.Background(), strings.NewReader(msg)); r.Status != arc.Fail || !errors.Is(r.Err, dkim.ErrKeyTooSmall) {
+		t.Errorf("MinRSABits 2048: %s %v", r.Status, r.Err)
+	}
+	v.MinRSABits = 512
+	if r, _ := v.Verify(context.Background(), strings.NewReader(msg)); r.Status != arc.Pass {
+		t.Errorf("MinRSABits 512: %s %v", r.Status, r.Err)
 	}
 }
