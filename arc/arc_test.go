@@ -289,3 +289,42 @@ func suiteMessage(t testing.TB, name string) (suiteScenario, string) {
 	t.Fatalf("no validation test %s", name)
 	return suiteScenario{}, ""
 }
+
+// errReader fails after its data.
+type errReader struct {
+	data string
+	err  error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	if e.data == "" {
+		return 0, e.err
+	}
+	n := copy(p, e.data)
+	e.data = e.data[n:]
+	return n, nil
+}
+
+func TestVerifyReadErrors(t *testing.T) {
+	sc, msg := suiteMessage(t, "cv_pass_i1_1")
+	v := arc.Verifier{Resolver: suiteDNS(t, sc.TXT)}
+	boom := errors.New("connection reset")
+	hdr, _, _ := strings.Cut(msg, "\n\n")
+	// In the body: the chain needs it.
+	if _, err := v.Verify(context.Background(), &errReader{hdr + "\n\nsome", boom}); !errors.Is(err, boom) {
+		t.Errorf("error in the body: %v", err)
+	}
+	// In the header.
+	if _, err := v.Verify(context.Background(), &errReader{"From: a", boom}); !errors.Is(err, boom) {
+		t.Errorf("error in the header: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := v.Verify(ctx, strings.NewReader(msg)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	// Without ARC fields the body is not needed, and not read.
+	if r, err := v.Verify(context.Background(), &errReader{plainMessage, boom}); err != nil || r.Status != arc.None {
+		t.Errorf("no ARC, error after the header: %v %v", r, err)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -295,9 +294,6 @@ func (v *Verifier) newChain(fields []dkimbridge.Field) *chain {
 // between chunks.
 func streamBody(ctx context.Context, br *bufio.Reader, bodies []*body) error {
 	if _, err := br.WriteTo(bodySink{ctx, bodies}); err != nil {
-		if errors.Is(err, ctx.Err()) && ctx.Err() != nil {
-			return fmt.Errorf("arc: reading body: %w", ctx.Err())
-		}
 		return fmt.Errorf("arc: reading body: %w", err)
 	}
 	for _, b := range bodies {
