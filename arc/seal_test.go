@@ -217,7 +217,7 @@ func TestSealOptions(t *testing.T) {
 		t.Errorf("no Authentication-Results: %v, want ErrNoAuthResults", err)
 	}
 	// The AAR gathers the fields of the authserv-id, in order, and nothing else.
-	msg := "Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=example.com;\r\n dkim=pass (good; really) header.d=example.com\r\n" +
+	msg := "Authentication-Results: mx.example.org;spf=pass smtp.mailfrom=example.com;\r\n dkim=pass (good; really) header.d=example.com\r\n" +
 		"Authentication-Results: other.example; dmarc=fail\r\n" +
 		"Authentication-Results: MX.example.org 1; dmarc=pass header.from=example.com\r\n" +
 		"Authentication-Results: mx.example.org; none\r\n" + authorMessage

@@ -190,8 +190,13 @@ func (c *Receiver) Authenticate(ctx context.Context, r io.Reader, env Envelope) 
 	return res, nil
 }
 
-func (c *Receiver) maxHeaderBytes() int {
-	return max(c.DKIM.MaxHeaderBytes, c.ARC.MaxHeaderBytes, dkim.DefaultMaxHeaderBytes)
+// newHeaderCapture returns a headerCapture for the largest header the
+// DKIM and ARC verifiers accept.
+func (c *Receiver) newHeaderCapture() *headerCapture {
+	return &headerCapture{
+		max:       max(c.DKIM.MaxHeaderBytes, c.ARC.MaxHeaderBytes, dkim.DefaultMaxHeaderBytes),
+		maxFields: max(c.DKIM.MaxHeaderFields, c.ARC.MaxHeaderFields, dkim.DefaultMaxHeaderFields),
+	}
 }
 
 // fanOut copies r to every sink, and the header section to hdr, one chunk
@@ -233,11 +238,13 @@ func fanOut(ctx context.Context, r io.Reader, sinks []*io.PipeWriter, hdr *heade
 	}
 }
 
-// headerCapture keeps the header section, up to max bytes.
+// headerCapture keeps the header section, up to max bytes and
+// maxFields fields.
 type headerCapture struct {
-	max  int
-	buf  []byte
-	done bool
+	max       int
+	maxFields int
+	buf       []byte
+	done      bool
 }
 
 func (h *headerCapture) Write(p []byte) {
@@ -246,7 +253,11 @@ func (h *headerCapture) Write(p []byte) {
 	}
 	start := len(h.buf)
 	h.buf = append(h.buf, p[:min(len(p), h.max+4-len(h.buf))]...)
-	// The header ends at the first empty line.
+	// The header ends at the first empty line, which may be the first line.
+	if bytes.HasPrefix(h.buf, []byte("\n")) || bytes.HasPrefix(h.buf, []byte("\r\n")) {
+		h.buf, h.done = h.buf[:0], true
+		return
+	}
 	from := max(start-3, 0)
 	if i := bytes.Index(h.buf[from:], []byte("\n\r\n")); i >= 0 {
 		h.buf, h.done = h.buf[:from+i+1], true
@@ -260,7 +271,7 @@ func (h *headerCapture) Write(p []byte) {
 
 // fromFields returns the values of the From fields.
 func (h *headerCapture) fromFields() []string {
-	fields, err := dkimbridge.ReadHeader(bufio.NewReader(bytes.NewReader(h.buf)), h.max, dkim.DefaultMaxHeaderFields*10)
+	fields, err := dkimbridge.ReadHeader(bufio.NewReader(bytes.NewReader(h.buf)), h.max, h.maxFields)
 	if err != nil {
 		return nil
 	}
@@ -407,7 +418,7 @@ func (c *Receiver) inMemory(ctx context.Context, resolver Resolver, msg []byte, 
 		}
 	}
 	if !c.SkipDMARC {
-		hdr := &headerCapture{max: c.maxHeaderBytes()}
+		hdr := c.newHeaderCapture()
 		hdr.Write(msg)
 		res.from = hdr.fromFields()
 	}
@@ -418,7 +429,7 @@ func (c *Receiver) inMemory(ctx context.Context, resolver Resolver, msg []byte, 
 // through pipes, one chunk at a time.
 func (c *Receiver) streamed(ctx context.Context, resolver Resolver, r io.Reader, res *Result, cancel context.CancelFunc) error {
 	var wg sync.WaitGroup
-	hdr := &headerCapture{max: c.maxHeaderBytes()}
+	hdr := c.newHeaderCapture()
 	// The readers of the message: DKIM, ARC, and the header for From.
 	var (
 		sinks           []*io.PipeWriter

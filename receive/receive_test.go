@@ -423,3 +423,16 @@ func TestLoopbackDNS(t *testing.T) {
 		t.Error("no query reached the loopback server")
 	}
 }
+
+// A MAIL FROM without local part still names its domain.
+func TestMailFromWithoutLocalPart(t *testing.T) {
+	w := newWorld(t)
+	r := receive.Receiver{Resolver: w.res, SkipDKIM: true, SkipARC: true, SkipDMARC: true}
+	res, err := r.Authenticate(context.Background(), strings.NewReader(authorMessage), receive.Envelope{IP: authorEnv.IP, MailFrom: "@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SPFDomain != "example.com" || res.SPFIdentity != "mailfrom" || res.SPF.Result != spf.Pass {
+		t.Errorf("MAIL FROM @example.com: %s %s %s", res.SPFIdentity, res.SPFDomain, res.SPF.Result)
+	}
+}
