@@ -45,5 +45,7 @@
 // sets). A header section over the limits is an error of Authenticate.
 // Receiver.BufferBytes (default DefaultBufferBytes, 64 KiB) bounds the
 // part of a message held in memory.
-// ctx bounds the whole call, reading and DNS alike.
+// ctx bounds the DNS lookups and is checked between reads of the message;
+// a Read that blocks is for the caller to bound (a deadline on the
+// connection the message comes from).
 package receive
