@@ -22,6 +22,7 @@ func TestParseAuthResults(t *testing.T) {
 		{" i=1; lists.example.org; spf=pass", 1, "lists.example.org; spf=pass", true},
 		{"i = 12 ;mx.example; none", 12, "mx.example; none", true},
 		{"\r\n\ti=50;x", 50, "x", true},
+		{"i=100;x", 100, "x", true},                       // a number of 3 digits parses; the chain limit is checked elsewhere
 		{"i=1 lists.example.org; spf=pass", 0, "", false}, // no ';' (aar_i_no_semi)
 		{"lists.example.org; i=1", 0, "", false},          // not first (aar_i_not_prefixed)
 		{"i=0; x", 0, "", false},

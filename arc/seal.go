@@ -296,26 +296,28 @@ func joinTags(tags []tag) string {
 	return b.String()
 }
 
-// foldField writes a complete field, folding between tags at 78 columns
-// (never inside a value: relaxed canonicalization then reads it exactly
-// as the one-line form that was signed).
+// foldField writes a complete field, folding between tags so that lines
+// stay within 78 characters where the tags allow (never inside a value:
+// relaxed canonicalization then reads the field exactly as the one-line
+// form that was signed).
 func foldField(name string, tags []tag) string {
 	var b strings.Builder
 	b.WriteString(name)
 	b.WriteByte(':')
 	col := len(name) + 1
 	for i, t := range tags {
-		n := len(t.name) + 1 + len(t.value) + 1
+		piece := len(t.name) + 1 + len(t.value)
+		semi := 0 // the ';' that will follow on the same line
+		if i < len(tags)-1 {
+			semi = 1
+		}
 		if i > 0 {
 			b.WriteByte(';')
 			col++
-			if col+n > 78 {
-				b.WriteString("\r\n\t")
-				col = 8
-			} else {
-				b.WriteByte(' ')
-				col++
-			}
+		}
+		if i > 0 && col+1+piece+semi > 78 {
+			b.WriteString("\r\n\t")
+			col = 1
 		} else {
 			b.WriteByte(' ')
 			col++
@@ -323,7 +325,7 @@ func foldField(name string, tags []tag) string {
 		b.WriteString(t.name)
 		b.WriteByte('=')
 		b.WriteString(t.value)
-		col += n - 1
+		col += piece
 	}
 	b.WriteString("\r\n")
 	return b.String()

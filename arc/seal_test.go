@@ -230,6 +230,11 @@ func TestSealOptions(t *testing.T) {
 	if out.AuthResults != want {
 		t.Errorf("AAR:\n%q\nwant\n%q", out.AuthResults, want)
 	}
+	// A field of the authserv-id with no results gives "none".
+	out2, err := good.Seal(context.Background(), strings.NewReader("Authentication-Results: mx.example.org; none\r\n"+authorMessage))
+	if err != nil || out2.AuthResults != "ARC-Authentication-Results: i=1; mx.example.org;\r\n\tnone\r\n" {
+		t.Errorf("none only: %q %v", out2.AuthResults, err)
+	}
 	if strings.Contains(out.Seal, "t=") || strings.Contains(out.MessageSignature, "; t=") {
 		t.Errorf("NoTimestamp: %s%s", out.Seal, out.MessageSignature)
 	}

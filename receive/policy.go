@@ -15,7 +15,7 @@ import (
 // Override has type local_policy and the comment RFC 8617 section 7.2.1
 // gives for aggregate reports; see ARCComment.
 func TrustedSealers(domains ...string) func(*Result) *Override {
-	trusted := make([]string, 0, len(domains))
+	var trusted []string
 	for _, d := range domains {
 		trusted = append(trusted, dnsname.Canonical(d))
 	}
