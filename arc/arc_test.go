@@ -329,3 +329,15 @@ func TestVerifyReadErrors(t *testing.T) {
 		t.Errorf("no ARC, error after the header: %v %v", r, err)
 	}
 }
+
+// d= and s= that are each valid but make a key name over 253 octets.
+func TestKeyNameTooLong(t *testing.T) {
+	d := strings.Repeat("d", 60) + "." + strings.Repeat("e", 60) + "." + strings.Repeat("f", 60) + ".example"
+	s := strings.Repeat("s", 60)
+	set := strings.ReplaceAll(strings.ReplaceAll(arcSet(1), "d=example.org", "d="+d), "s=dummy", "s="+s)
+	v := arc.Verifier{Resolver: suiteDNS(t, nil)}
+	r := verifyStatus(t, &v, set+plainMessage)
+	if r.Status != arc.Fail || !errors.Is(r.Err, arc.ErrMessageSignature) || !errors.Is(r.Err, arc.ErrSyntax) {
+		t.Errorf("%s %v, want a syntax error of the key name", r.Status, r.Err)
+	}
+}

@@ -148,3 +148,38 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// The sealer's own body hash (relaxed, whole body) is not confused with
+// a chain's relaxed hash cut at l=0.
+func TestSealAfterLengthZero(t *testing.T) {
+	key, res := handWorld(t)
+	msg := handSet(t, handMessage, key, dkim.Relaxed, 0)
+	s := Sealer{Domain: "example.org", Selector: "k", Key: key, AuthServID: "mx.example", Verifier: Verifier{Resolver: res}}
+	set, err := s.SealResults(context.Background(), strings.NewReader(msg), "mx.example; none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.ChainValidation != Pass {
+		t.Fatalf("chain with l=0: %s %v", set.ChainValidation, set.Chain.Err)
+	}
+	if r := verifyHand(t, res, set.HeaderFields()+msg); r.Status != Pass {
+		t.Errorf("sealed after an l=0 AMS: %s %v", r.Status, r.Err)
+	}
+	// The sealer's header limits are the Verifier's.
+	s.Verifier.MaxHeaderFields = 1
+	if _, err := s.SealResults(context.Background(), strings.NewReader(msg), "mx.example; none"); !errors.Is(err, dkim.ErrHeaderTooLarge) {
+		t.Errorf("MaxHeaderFields 1: %v", err)
+	}
+	s.Verifier.MaxHeaderFields, s.Verifier.MaxHeaderBytes = 0, 10
+	if _, err := s.SealResults(context.Background(), strings.NewReader(msg), "mx.example; none"); !errors.Is(err, dkim.ErrHeaderTooLarge) {
+		t.Errorf("MaxHeaderBytes 10: %v", err)
+	}
+}
+
+// A first tag too long for the first line stays on it.
+func TestFoldLongFirstTag(t *testing.T) {
+	f := foldField(SealField, []tag{{"a", strings.Repeat("x", 100)}, {"i", "1"}})
+	if !strings.HasPrefix(f, SealField+": a=xxx") || !strings.Contains(f, ";\r\n\ti=1\r\n") {
+		t.Errorf("%q", f)
+	}
+}

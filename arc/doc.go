@@ -69,4 +69,14 @@
 //   - Only the newest AMS must verify; the others only set OldestPass
 //     (RFC 8617 section 5.2 step 5). x= in an AMS is not checked.
 //   - Bare LF line ends are read as CRLF, as in package dkim.
+//   - An AMS without c= is simple/simple, as RFC 6376 says for DKIM. The ARC
+//     test suite (written for draft -18, checked in corpus_test.go) expects
+//     one such AMS, signed with relaxed headers, to pass; it fails here. Its
+//     three chains with a seal saying cv=fail expect no result; they fail
+//     here, as RFC 8617 section 5.2 steps 2 and 3 say.
+//   - Sealing: the AMS is always relaxed/relaxed with tags in alphabetical
+//     order, as the suite's generator writes them (so its expected b= values
+//     are reproduced); a seal with cv=fail signs only its own set (section
+//     5.1.2); a chain whose newest seal already says cv=fail is not continued
+//     (ErrChainFailed).
 package arc
