@@ -341,3 +341,16 @@ func TestKeyNameTooLong(t *testing.T) {
 		t.Errorf("%s %v, want a syntax error of the key name", r.Status, r.Err)
 	}
 }
+
+// One key lookup per key name and message, however many signatures use it.
+func TestKeyLookedUpOnce(t *testing.T) {
+	sc, msg := suiteMessage(t, "cv_pass_i2_1")
+	res := suiteDNS(t, sc.TXT)
+	r, err := arc.Verify(context.Background(), strings.NewReader(msg), res)
+	if err != nil || r.Status != arc.Pass {
+		t.Fatalf("%v %v", r, err)
+	}
+	if n := res.LookupCount(); n != 1 {
+		t.Errorf("%d lookups for four signatures with one key, want 1: %v", n, res.Lookups())
+	}
+}

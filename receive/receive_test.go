@@ -436,3 +436,27 @@ func TestMailFromWithoutLocalPart(t *testing.T) {
 		t.Errorf("MAIL FROM @example.com: %s %s %s", res.SPFIdentity, res.SPFDomain, res.SPF.Result)
 	}
 }
+
+// A small message is checked in memory: it costs less than streaming it
+// through the pipes, whose chunk buffer alone is 32 KiB.
+func TestSmallMessageInMemory(t *testing.T) {
+	w := newWorld(t)
+	msg := w.throughList(t)
+	alloc := func(buffer int) uint64 {
+		r := receive.Receiver{Resolver: w.res, BufferBytes: buffer}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for range 20 {
+			if _, err := r.Authenticate(context.Background(), strings.NewReader(msg), listEnv); err != nil {
+				t.Fatal(err)
+			}
+		}
+		runtime.ReadMemStats(&after)
+		return (after.TotalAlloc - before.TotalAlloc) / 20
+	}
+	alloc(0) // fill the buffer pool
+	if mem, streamed := alloc(0), alloc(-1); mem+16<<10 > streamed {
+		t.Errorf("default: %d bytes per message, streamed: %d; want the default in memory, at least 16 KiB less", mem, streamed)
+	}
+}

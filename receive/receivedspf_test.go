@@ -42,7 +42,7 @@ func TestReceivedSPF(t *testing.T) {
 	if got := commentText("a(b)c\\d\x01"); got != `a\(b\)c\\d ` {
 		t.Errorf("commentText = %q", got)
 	}
-	for v, want := range map[string]bool{"a.b": true, "a..b": false, ".a": false, "a.": false, "": false, "a b": false, "a+b=c": true, "[x]": false, "A": true, "Z": true, "a": true, "z": true, "0": true, "9": true, "@": false, "`": true, ":": false} {
+	for v, want := range map[string]bool{"a.b": true, "a..b": false, ".a": false, "a.": false, "": false, "a b": false, "a+b=c": true, "[x]": false, "A": true, "Z": true, "a": true, "z": true, "0": true, "9": true, "@": false, "`": true, ":": false, "!": true, "~": true} {
 		if isDotAtom(v) != want {
 			t.Errorf("isDotAtom(%q) = %v", v, !want)
 		}
