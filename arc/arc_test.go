@@ -72,6 +72,7 @@ func TestParseSeal(t *testing.T) {
 		{strings.Replace(sealValue, "d=example.org", "d=example..org", 1), "d"},
 		{strings.Replace(sealValue, "s=dummy", "s=", 1), "s"},
 		{strings.Replace(sealValue, "t=12345", "t=-1", 1), "t"},
+		{strings.Replace(sealValue, "t=12345", "t=1234567890123", 1), "t"}, // 13 digits: more than RFC 6376 allows
 		{strings.Replace(sealValue, "b=AAAA", "b=A", 1), "b"},
 		{strings.Replace(sealValue, "; s=dummy", "", 1), "s"},
 		{strings.Replace(sealValue, "; d=example.org", "", 1), "d"},

@@ -230,6 +230,11 @@ func TestSealOptions(t *testing.T) {
 	if out.AuthResults != want {
 		t.Errorf("AAR:\n%q\nwant\n%q", out.AuthResults, want)
 	}
+	// Semicolons inside quoted strings and comments do not split results.
+	out3, err := good.Seal(context.Background(), strings.NewReader("Authentication-Results: mx.example.org; dkim=fail reason=\"a;b\" (x\\) ;y) header.d=example.com; spf=pass\r\n"+authorMessage))
+	if err != nil || out3.AuthResults != "ARC-Authentication-Results: i=1; mx.example.org;\r\n\tdkim=fail reason=\"a;b\" (x\\) ;y) header.d=example.com;\r\n\tspf=pass\r\n" {
+		t.Errorf("quoted and commented semicolons: %q %v", out3.AuthResults, err)
+	}
 	// A field of the authserv-id with no results gives "none".
 	out2, err := good.Seal(context.Background(), strings.NewReader("Authentication-Results: mx.example.org; none\r\n"+authorMessage))
 	if err != nil || out2.AuthResults != "ARC-Authentication-Results: i=1; mx.example.org;\r\n\tnone\r\n" {

@@ -39,3 +39,14 @@ func TestARCResult(t *testing.T) {
 		t.Errorf("no client address: %+v", r.Properties)
 	}
 }
+
+func TestARCCommentEmpty(t *testing.T) {
+	if got := ARCComment(&arc.Result{Status: arc.None}); got != "arc=none" {
+		t.Errorf("no sets: %q", got)
+	}
+	// An AAR that does not parse gives no remote-ip.
+	r := &arc.Result{Status: arc.Pass, Sets: []arc.Set{{Instance: 1, Seal: &arc.Seal{Domain: "a.example", Selector: "s"}, AuthResults: &arc.AuthResults{Instance: 1, Results: "bad (unclosed"}}}}
+	if got := ARCComment(r); got != "arc=pass as[1].d=a.example as[1].s=s" {
+		t.Errorf("unparsable AAR: %q", got)
+	}
+}

@@ -179,6 +179,9 @@ func (c *Receiver) Authenticate(ctx context.Context, r io.Reader, env Envelope) 
 	} else {
 		err = c.streamed(ctx, resolver, io.MultiReader(bytes.NewReader(head), r), res, cancel)
 	}
+	if err != nil {
+		cancel() // the lookups still running are of no use
+	}
 	wg.Wait()
 	if err != nil {
 		return nil, err

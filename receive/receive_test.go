@@ -463,3 +463,47 @@ func TestSmallMessageInMemory(t *testing.T) {
 		t.Errorf("default: %d bytes per message, streamed: %d; want the default in memory, at least 16 KiB less", mem, streamed)
 	}
 }
+
+// blockingResolver answers nothing until ctx ends.
+type blockingResolver struct{ receive.Resolver }
+
+func (b blockingResolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// When reading the message fails, the DNS work still running is
+// cancelled instead of waited for.
+func TestReadErrorCancelsLookups(t *testing.T) {
+	w := newWorld(t)
+	r := receive.Receiver{Resolver: blockingResolver{w.res}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := r.Authenticate(context.Background(), iotestErr{errors.New("reset")}, authorEnv)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("no error")
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Authenticate still waits for the SPF lookup after the read failed")
+	}
+	// The same when a verifier refuses the header, in memory or streamed.
+	for _, buffer := range []int{0, -1} {
+		r := receive.Receiver{Resolver: blockingResolver{w.res}, DKIM: dkim.Verifier{MaxHeaderFields: 2}, BufferBytes: buffer}
+		go func() {
+			_, err := r.Authenticate(context.Background(), strings.NewReader(authorMessage), authorEnv)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, dkim.ErrHeaderTooLarge) {
+				t.Errorf("BufferBytes %d: %v", buffer, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("BufferBytes %d: Authenticate still waits for the SPF lookup after DKIM refused the header", buffer)
+		}
+	}
+}
