@@ -379,7 +379,6 @@ func collectResults(fields []dkimbridge.Field, id string) string {
 // afterServID returns what follows "id [version] ;" at the start of an
 // Authentication-Results value, if the authserv-id is id.
 func afterServID(v, id string) (string, bool) {
-	v = strings.TrimLeft(v, " \t\r\n")
 	semi := strings.IndexByte(v, ';')
 	if semi < 0 {
 		return "", false
