@@ -31,10 +31,10 @@
 //
 // # DMARC modes
 //
-// Receiver.DMARC holds the options passed to dmarc.Verify, which select
-// the reading of the DMARC RFCs the dmarc package offers (today
-// dmarc.WithTreeWalk for the RFC 9989 DNS tree walk; RFC 7489 discovery
-// otherwise). When package dmarc gains an explicit mode, it is set there.
+// Receiver.DMARCMode chooses the reading of the DMARC RFCs: RFC 9989 by
+// default (the DNS tree walk, np, t=y), RFC 7489 on request (the public
+// suffix list, pct). Result.DMARC.Mode says which one produced the result;
+// the dmarc package documents every difference.
 //
 // # Limits
 //

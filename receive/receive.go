@@ -54,8 +54,13 @@ type Receiver struct {
 	SPF  spf.Checker
 	DKIM dkim.Verifier
 	ARC  arc.Verifier
-	// DMARC is passed to dmarc.Verify: the reading of the DMARC RFCs
-	// (dmarc.WithTreeWalk for RFC 9989 discovery) and pct sampling.
+	// DMARCMode is the reading of the DMARC RFCs: dmarc.RFC9989 (the zero
+	// value: the DNS tree walk, np, t) or dmarc.RFC7489 (the public suffix
+	// list, pct). The DMARC result says which mode produced it.
+	DMARCMode dmarc.Mode
+	// DMARC holds further options passed to dmarc.Verify (pct sampling's
+	// source of randomness, for instance); a dmarc.WithMode here wins
+	// over DMARCMode.
 	DMARC []dmarc.Option
 
 	// BufferBytes is the largest message read into memory and checked
@@ -320,18 +325,12 @@ func (c *Receiver) checkDMARC(ctx context.Context, resolver Resolver, res *Resul
 		res.DMARC = dmarc.Result{Status: dmarc.StatusPermError, Reason: "no usable From domain", Err: err}
 		return
 	}
-	in := dmarc.Input{FromDomain: from}
+	in := dmarc.Input{FromDomain: from, DKIM: authres.DKIMForDMARC(res.DKIM...)}
 	if !c.SkipSPF {
-		in.SPF = dmarc.SPFResult{Domain: res.SPFDomain, Result: dmarc.AuthResult(res.SPF.Result.String())}
+		in.SPF = authres.SPFForDMARC(res.SPF, res.SPFDomain)
 	}
-	for _, d := range res.DKIM {
-		var sel string
-		if d.Signature != nil {
-			sel = d.Signature.Selector
-		}
-		in.DKIM = append(in.DKIM, dmarc.DKIMResult{Domain: d.Domain(), Selector: sel, Result: dmarc.AuthResult(d.Status.String())})
-	}
-	res.DMARC = dmarc.Verify(ctx, resolver, in, c.DMARC...)
+	opts := append([]dmarc.Option{dmarc.WithMode(c.DMARCMode)}, c.DMARC...)
+	res.DMARC = dmarc.Verify(ctx, resolver, in, opts...)
 	if res.DMARC.Status == dmarc.StatusFail && c.LocalPolicy != nil {
 		if o := c.LocalPolicy(res); o != nil {
 			res.Override = o
