@@ -93,6 +93,12 @@ func (r *Result) Domain() string {
 const (
 	DefaultMaxSignatures = 10
 	MinRSAKeyBits        = 1024 // RFC 8301 section 3.2
+	// DefaultMaxRSAKeyBits is the largest RSA key Verify accepts unless
+	// Verifier.MaxRSABits says otherwise. RFC 8301 section 3.2 asks
+	// verifiers to accept 1024 to 4096 bits; 8192 is the bound of Go's
+	// crypto/tls for certificate keys and of other DKIM verifiers, and
+	// leaves room for the rare 8192-bit keys published today.
+	DefaultMaxRSAKeyBits = 8192
 )
 
 // Verifier checks the DKIM signatures of messages. The zero value is
@@ -115,6 +121,13 @@ type Verifier struct {
 	// MinRSABits is the smallest RSA key accepted; values under
 	// MinRSAKeyBits (1024, the floor RFC 8301 sets) are raised to it.
 	MinRSABits int
+	// MaxRSABits is the largest RSA key accepted, in bits; 0 or less means
+	// DefaultMaxRSAKeyBits (8192). A signature whose key is larger is
+	// PermError with ErrKeyTooLarge, decided before any RSA arithmetic:
+	// the cost of a check grows with the square of the key size, and a
+	// key record of MaxKeyRecordLength can hold a key of about 46,000
+	// bits, which costs some 60 ms per signature (8192 bits: 2.5 ms).
+	MaxRSABits int
 }
 
 // Verify checks every DKIM-Signature of the message read from r with a
@@ -242,7 +255,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 			j.finish(status, err)
 			continue
 		}
-		if err := v.checkKey(j.res.Signature, key, pub); err != nil {
+		if err := v.checkKey(j.res.Signature, key, pub, j.lookup); err != nil {
 			j.finish(PermError, err)
 			continue
 		}
@@ -354,9 +367,10 @@ func (v *Verifier) precheck(sig *Signature, now time.Time) error {
 	return nil
 }
 
-// checkKey applies the key record's restrictions to the signature; pub is
-// the decoded key (nil when revoked).
-func (v *Verifier) checkKey(sig *Signature, key *Key, pub crypto.PublicKey) error {
+// checkKey applies the key record's restrictions and the key size bounds to
+// the signature; pub is the decoded key (nil when revoked), name the key
+// record's name. It runs before any cryptography.
+func (v *Verifier) checkKey(sig *Signature, key *Key, pub crypto.PublicKey, name string) error {
 	if key.Revoked() {
 		return ErrKeyRevoked
 	}
@@ -377,9 +391,17 @@ func (v *Verifier) checkKey(sig *Signature, key *Key, pub crypto.PublicKey) erro
 		}
 	}
 	if kt == KeyRSA {
+		bits := publicBits(pub)
 		minBits := max(v.MinRSABits, MinRSAKeyBits)
-		if bits := publicBits(pub); bits < minBits {
+		if bits < minBits {
 			return fmt.Errorf("%w: %d-bit RSA key, the minimum is %d", ErrKeyTooSmall, bits, minBits)
+		}
+		maxBits := v.MaxRSABits
+		if maxBits <= 0 {
+			maxBits = DefaultMaxRSAKeyBits
+		}
+		if bits > maxBits {
+			return fmt.Errorf("%w: %d-bit RSA key at %s, the maximum is %d (Verifier.MaxRSABits)", ErrKeyTooLarge, bits, name, maxBits)
 		}
 	}
 	return nil
