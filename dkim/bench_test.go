@@ -104,21 +104,18 @@ func cleanBody(size int) []byte {
 // BenchmarkCanonicalizeBody measures the body canonicalizers alone, on
 // benchMessage (two double spaces per line, so relaxed changes every
 // line), on the same with LF line ends, and on a clean body (relaxed
-// changes nothing), with each scan path this CPU can run (avx512, avx2,
-// words).
+// changes nothing), with each code path this CPU can run (avx512-sha,
+// avx512, avx2, generic; see CodePathEnv).
 func BenchmarkCanonicalizeBody(b *testing.B) {
 	edited, clean := benchMessage(1<<20), cleanBody(1<<20)
 	lfOnly := bytes.ReplaceAll(edited, []byte("\r\n"), []byte("\n")) // as a Signer may be given
-	for _, k := range dkim.Kernels() {
-		b.Run(k.Name, func(b *testing.B) {
-			defer k.Use()()
-			for _, c := range []dkim.Canonicalization{dkim.Simple, dkim.Relaxed} {
-				b.Run(string(c), func(b *testing.B) { benchCanon(b, c, edited) })
-			}
-			b.Run("relaxed-clean", func(b *testing.B) { benchCanon(b, dkim.Relaxed, clean) })
-			b.Run("relaxed-lf", func(b *testing.B) { benchCanon(b, dkim.Relaxed, lfOnly) })
-		})
-	}
+	dkim.EachKernelB(b, func(b *testing.B) {
+		for _, c := range []dkim.Canonicalization{dkim.Simple, dkim.Relaxed} {
+			b.Run(string(c), func(b *testing.B) { benchCanon(b, c, edited) })
+		}
+		b.Run("relaxed-clean", func(b *testing.B) { benchCanon(b, dkim.Relaxed, clean) })
+		b.Run("relaxed-lf", func(b *testing.B) { benchCanon(b, dkim.Relaxed, lfOnly) })
+	})
 }
 
 // BenchmarkBodyHash measures what signing and verifying pay for a body:
@@ -140,20 +137,17 @@ func BenchmarkBodyHash(b *testing.B) {
 			sha256.Sum256(edited)
 		}
 	})
-	for _, k := range dkim.Kernels() {
-		b.Run(k.Name, func(b *testing.B) {
-			defer k.Use()()
-			for _, x := range bodies {
-				b.Run(x.name, func(b *testing.B) {
-					b.SetBytes(int64(len(x.body)))
-					b.ReportAllocs()
-					for b.Loop() {
-						dkim.SumBody(dkim.Relaxed, x.body)
-					}
-				})
-			}
-		})
-	}
+	dkim.EachKernelB(b, func(b *testing.B) {
+		for _, x := range bodies {
+			b.Run(x.name, func(b *testing.B) {
+				b.SetBytes(int64(len(x.body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					dkim.SumBody(dkim.Relaxed, x.body)
+				}
+			})
+		}
+	})
 }
 
 func benchCanon(b *testing.B, c dkim.Canonicalization, msg []byte) {

@@ -18,12 +18,26 @@ func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv0() (eax uint32)
 
-// haveAVX2 reports whether the CPU has AVX2 and the operating system
-// saves the AVX registers. Tests turn it off to check the other paths.
-var haveAVX2 = cpuAVX2
+// haveAVX2 reports whether the AVX2 scans run: the CPU has AVX2, the
+// operating system saves the AVX registers, and CodePathEnv does not ask
+// for the generic path. Tests turn it off to check the other paths.
+var haveAVX2 = startPath >= pathAVX2
 
 // What the CPU has, read once (see cpuFeatures).
 var cpuAVX2, cpuAVX512, cpuFused = cpuFeatures()
+
+// cpuPath returns the fastest code path the CPU has.
+func cpuPath() int {
+	switch {
+	case cpuFused:
+		return pathFused
+	case cpuAVX512:
+		return pathAVX512
+	case cpuAVX2:
+		return pathAVX2
+	}
+	return pathGeneric
+}
 
 // cpuFeatures reads CPUID and XCR0 for the three levels of assembly: the
 // AVX2 scans; the AVX-512 kernel (AVX-512 F, BW and VBMI2 for
@@ -109,15 +123,17 @@ func candidateHashAVX512(h *[8]uint32, p []byte, i, hp int) (j int, found bool, 
 //go:noescape
 func shaBlocks(h *[8]uint32, p []byte)
 
-// haveAVX512 reports whether the CPU has what compactAVX512 uses (see
-// cpuFeatures). Tests turn it off to check the other paths.
-var haveAVX512 = cpuAVX512
+// haveAVX512 reports whether compactAVX512 runs: the CPU has what it uses
+// (see cpuFeatures) and CodePathEnv asks for no slower path. Tests turn
+// it off to check the other paths.
+var haveAVX512 = startPath >= pathAVX512
 
 // haveFused reports whether the body hash is our own SHA-256 (bodyDigest)
 // with the SHA extensions, so that the AVX-512 kernels can hash in the
-// same loop as they canonicalize (compactAVX512, candidateHashAVX512).
-// Tests turn it off to check the other paths.
-var haveFused = cpuFused
+// same loop as they canonicalize (compactAVX512, candidateHashAVX512):
+// the CPU has them and CodePathEnv asks for no slower path. Tests turn it
+// off to check the other paths.
+var haveFused = startPath >= pathFused
 
 // compactRelaxed canonicalizes (relaxed) as much of p as the AVX-512
 // kernel can into out from out[o], which leaves at least compactRoom
