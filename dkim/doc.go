@@ -60,7 +60,15 @@
 // 32 bytes at a time and hashed without a copy; elsewhere, and with the
 // purego build tag, plain Go reads eight bytes at a time. All paths give
 // the same bytes and the same hash (the tests run each against a
-// transcription of the RFC's rules).
+// transcription of the RFC's rules). The environment variable
+// DOMAINAUTH_DKIM_PATH ([CodePathEnv]), read at start-up, forces a slower
+// path, to measure or test on one machine what other CPUs run; [CodePath]
+// names the path in use. On arm64 and other architectures the generic
+// path runs, with the standard library's SHA-256 (accelerated where the
+// CPU has SHA instructions).
+//
+// Per message, a Verifier looks the key up and parses it again unless
+// given a [KeyCache]: share one between the verifications of a mail flow.
 // See internal/bench/RESULTS.md for the measurements.
 //
 // # Departures from the RFCs and choices
@@ -108,6 +116,10 @@
 //   - DNS: one lookup per distinct key name among the evaluated
 //     signatures, so at most MaxSignatures per message, each bounded by
 //     ctx (Verify has no timeout of its own: give ctx a deadline).
+//   - Verifier.KeyCache (off by default): at most KeyCache.MaxEntries keys
+//     (default [DefaultKeyCacheEntries], 1000), each kept KeyCache.TTL
+//     (default [DefaultKeyCacheTTL], one minute); failed lookups and
+//     records that do not parse are not kept.
 //   - Key records: at most [MaxKeyRecords] (10) TXT records are read at a
 //     key name, each at most [MaxKeyRecordLength] (8 KiB).
 //   - RSA key size: at least Verifier.MinRSABits (never under
