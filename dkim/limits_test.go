@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/domainauth/domainauth"
@@ -451,5 +452,20 @@ func TestLimitRSAKeySize(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestVerifyReadError: a reader that fails inside the header section
+// makes Verify fail with that error (wrapped), at once.
+func TestVerifyReadError(t *testing.T) {
+	boom := errors.New("connection reset")
+	msg, f := limitFixture(t)
+	for _, at := range []int{0, 10, strings.Index(msg, "\r\n\r\n")} {
+		r := io.MultiReader(strings.NewReader(msg[:at]), iotest.ErrReader(boom))
+		v := dkim.Verifier{Resolver: f}
+		res, err := v.Verify(context.Background(), r)
+		if !errors.Is(err, boom) {
+			t.Errorf("failing after %d bytes: %d results, %v; want the reader's error", at, len(res), err)
+		}
 	}
 }

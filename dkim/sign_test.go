@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -287,5 +288,28 @@ func TestSignDefaultHeaders(t *testing.T) {
 	want32 := sha256.Sum256([]byte("body\r\n"))
 	if !bytes.Equal(sig.BodyHash, want32[:]) {
 		t.Errorf("bh=%x", sig.BodyHash)
+	}
+}
+
+// TestDefaultSignedHeaders: the list names From and the fields a forger
+// would add (RFC 6376 section 5.4.1 lists them as the ones to sign), and
+// is a copy: changing it does not change what Sign signs.
+func TestDefaultSignedHeaders(t *testing.T) {
+	h := dkim.DefaultSignedHeaders()
+	for _, want := range []string{"From", "To", "Subject", "Date", "Reply-To", "Cc", "Message-ID", "MIME-Version", "Content-Type"} {
+		if !slices.Contains(h, want) {
+			t.Errorf("DefaultSignedHeaders() = %v; lacks %s", h, want)
+		}
+	}
+	for i := range h {
+		h[i] = "X-Changed"
+	}
+	_, ek := testKeys(t)
+	msg := signWith(t, dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek})
+	if strings.Contains(msg, "X-Changed") || !strings.Contains(msg, "h=From:") {
+		t.Errorf("Sign used the changed copy:\n%s", msg)
+	}
+	if again := dkim.DefaultSignedHeaders(); !slices.Contains(again, "From") {
+		t.Errorf("DefaultSignedHeaders() after changing a copy = %v", again)
 	}
 }
