@@ -296,3 +296,28 @@ func TestParseKeyTruncatedLongDER(t *testing.T) {
 		}
 	}
 }
+
+// TestParseKeyNotesHex: n= is DKIM-Quoted-Printable (RFC 6376 section
+// 2.11); hex digits are read in either case, 0-9, A-F and a-f.
+func TestParseKeyNotesHex(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"=3A=3a", "::"},
+		{"=6F=6f", "oo"},
+		{"=40=4F", "@O"},
+		{"=2a=2f", "*/"},
+	} {
+		k, err := dkim.ParseKey("v=DKIM1; k=ed25519; n=" + c.in + "; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
+		if err != nil {
+			t.Errorf("n=%s: %v", c.in, err)
+			continue
+		}
+		if k.Notes != c.want {
+			t.Errorf("n=%s: Notes %q; want %q", c.in, k.Notes, c.want)
+		}
+	}
+	for _, in := range []string{"=3g", "=G0", "=3", "=:0", "=/0", "=@0", "=`0"} {
+		if _, err := dkim.ParseKey("v=DKIM1; k=ed25519; n=" + in + "; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="); !errors.Is(err, dkim.ErrKeySyntax) {
+			t.Errorf("n=%s: %v; want ErrKeySyntax", in, err)
+		}
+	}
+}

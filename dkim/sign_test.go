@@ -313,3 +313,48 @@ func TestDefaultSignedHeaders(t *testing.T) {
 		t.Errorf("DefaultSignedHeaders() after changing a copy = %v", again)
 	}
 }
+
+// TestSignCopyHeaders: CopyHeaders adds z= (RFC 6376 section 3.5) with the
+// signed fields that are present, as they are in the message (unfolded),
+// in the order of h=, so that a verifier can show what changed.
+func TestSignCopyHeaders(t *testing.T) {
+	_, ek := testKeys(t)
+	field, err := dkim.Sign(strings.NewReader(testMessage), dkim.SignOptions{
+		Domain: "example.com", Selector: "ed", Key: ek, CopyHeaders: true,
+		Headers: []string{"From", "Subject", "Keywords"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := dkim.ParseSignature(field)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"From: Joe SixPack <joe@football.example.com>", "Subject: Is dinner ready?"}
+	if !slices.Equal(sig.CopiedHeaders, want) {
+		t.Errorf("z= holds %q; want %q", sig.CopiedHeaders, want)
+	}
+}
+
+// TestSignerStickyError: once the header is refused, the Signer keeps
+// failing: later writes and Close return an error and no signature.
+func TestSignerStickyError(t *testing.T) {
+	_, ek := testKeys(t)
+	s, err := dkim.NewSigner(dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek})
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := "X-Filler: " + strings.Repeat("a", dkim.DefaultMaxHeaderBytes) + "\r\n"
+	if _, err := s.Write([]byte(huge)); !errors.Is(err, dkim.ErrHeaderTooLarge) {
+		t.Fatalf("Write of a %d-byte field: %v; want ErrHeaderTooLarge", len(huge), err)
+	}
+	if _, err := s.Write([]byte("\r\nFrom: joe@example.com\r\n\r\nbody\r\n")); !errors.Is(err, dkim.ErrHeaderTooLarge) {
+		t.Errorf("Write after the error: %v; want ErrHeaderTooLarge again", err)
+	}
+	if err := s.Close(); !errors.Is(err, dkim.ErrHeaderTooLarge) {
+		t.Errorf("Close after the error: %v; want ErrHeaderTooLarge", err)
+	}
+	if f := s.HeaderFields(); f != "" {
+		t.Errorf("HeaderFields after the error: %q", f)
+	}
+}
