@@ -5,16 +5,19 @@ import (
 	"context"
 	"crypto"
 	"crypto/ed25519"
+	cryptorand "crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/domainauth/domainauth"
@@ -356,5 +359,76 @@ func TestSignerStickyError(t *testing.T) {
 	}
 	if f := s.HeaderFields(); f != "" {
 		t.Errorf("HeaderFields after the error: %q", f)
+	}
+}
+
+// TestSignInPieces: the Signer reads its input in whatever pieces it is
+// written: one byte at a time (the CR and LF of each line end, and of the
+// blank line that ends the header, in separate writes) gives the same
+// signature as one write.
+func TestSignInPieces(t *testing.T) {
+	_, ek := testKeys(t)
+	now := time.Unix(1700000000, 0)
+	for _, msg := range []string{testMessage, strings.ReplaceAll(testMessage, "\r\n", "\n")} {
+		o := dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek, Now: func() time.Time { return now }}
+		whole, err := dkim.Sign(strings.NewReader(msg), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bytewise, err := dkim.Sign(iotest.OneByteReader(strings.NewReader(msg)), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if whole != bytewise {
+			t.Errorf("one byte at a time:\n%s\nin one write:\n%s", bytewise, whole)
+		}
+	}
+}
+
+// randRecorder is a crypto.Signer around an Ed25519 key that records the
+// random source Sign is given.
+type randRecorder struct {
+	ed25519.PrivateKey
+	got io.Reader
+}
+
+func (r *randRecorder) Sign(rnd io.Reader, digest []byte, o crypto.SignerOpts) ([]byte, error) {
+	r.got = rnd
+	return r.PrivateKey.Sign(rnd, digest, o)
+}
+
+// TestSignRandDefault: a nil SignOptions.Rand means crypto/rand.Reader, as
+// documented; a given one is passed on.
+func TestSignRandDefault(t *testing.T) {
+	_, ek := testKeys(t)
+	rec := &randRecorder{PrivateKey: ek}
+	if _, err := dkim.Sign(strings.NewReader(testMessage), dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: rec}); err != nil {
+		t.Fatal(err)
+	}
+	if rec.got != cryptorand.Reader {
+		t.Errorf("Key.Sign got %v; want crypto/rand.Reader", rec.got)
+	}
+	mine := strings.NewReader("not random")
+	if _, err := dkim.Sign(strings.NewReader(testMessage), dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: rec, Rand: mine}); err != nil {
+		t.Fatal(err)
+	}
+	if rec.got != io.Reader(mine) {
+		t.Errorf("Key.Sign got %v; want the SignOptions.Rand given", rec.got)
+	}
+}
+
+// TestSignIdentityEmptyLocalPart: i= may have an empty local part (RFC
+// 6376 section 3.5: i= is [ Local-part ] "@" domain-name).
+func TestSignIdentityEmptyLocalPart(t *testing.T) {
+	_, ek := testKeys(t)
+	field, err := dkim.Sign(strings.NewReader(testMessage), dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek, Identity: "@mail.example.com"})
+	if err != nil {
+		t.Fatalf("Identity @mail.example.com: %v", err)
+	}
+	if !strings.Contains(field, "i=@mail.example.com;") {
+		t.Errorf("no i=@mail.example.com in %s", field)
+	}
+	if _, err := dkim.Sign(strings.NewReader(testMessage), dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek, Identity: "mail.example.com"}); err == nil {
+		t.Error("Identity without @ accepted")
 	}
 }
