@@ -21,7 +21,6 @@ type byteInput struct {
 	err      error
 }
 
-
 func newByteInput(r io.Reader, maxToken, maxTotal int64) *byteInput {
 	b := &byteInput{r: r, buf: make([]byte, 32<<10), maxToken: maxToken, maxTotal: maxTotal}
 	b.mark()
