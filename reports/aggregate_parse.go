@@ -61,7 +61,7 @@ func (p *Parser) NewAggregateReader(r io.Reader) (*AggregateReader, error) {
 		return nil, err
 	}
 	if pl.kind != formatXML {
-		return nil, &Error{Part: pl.name, Offset: 0, Err: fmt.Errorf("%w: expected XML, found %s", ErrInvalid, pl.kind)}
+		return nil, &Error{Part: pl.name, Offset: 0, Err: fmt.Errorf("%w: expected XML, found %s", kindError(pl.kind), pl.kind)}
 	}
 	return p.newAggregateXML(pl.r, pl.name)
 }
@@ -181,7 +181,8 @@ func (a *AggregateReader) start() error {
 		}
 		switch t := t.(type) {
 		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+			// White space and a byte order mark may precede the root.
+			if len(bytes.TrimLeft(t, "\ufeff \t\r\n")) > 0 {
 				return a.errorf(ErrSyntax, "text before the root element")
 			}
 		case xml.StartElement:
@@ -417,7 +418,7 @@ func (a *AggregateReader) element(name xml.Name, path string, depth int, fn func
 func (a *AggregateReader) skip(name xml.Name, depth int) error {
 	stack := []xml.Name{name}
 	for len(stack) > 0 {
-		if depth+len(stack) > a.p.maxDepth() {
+		if depth+len(stack)-1 > a.p.maxDepth() {
 			return a.errorf(&LimitError{Limit: "MaxDepth", Value: int64(a.p.maxDepth())}, "in <%s>", qname(name))
 		}
 		t, err := a.token()
@@ -902,4 +903,13 @@ func (a *AggregateReader) authResult(c xml.Name) error {
 	}
 	a.warn(path, "unknown element ignored")
 	return a.skip(c, 4)
+}
+
+// kindError is the sentinel for a payload of the wrong format: unknown
+// content is ErrUnknownFormat, another known format ErrInvalid.
+func kindError(f format) error {
+	if f == formatUnknown {
+		return ErrUnknownFormat
+	}
+	return ErrInvalid
 }

@@ -46,12 +46,6 @@ func (b *byteInput) ReadByte() (byte, error) {
 }
 
 func (b *byteInput) slow() (byte, error) {
-	if b.n >= b.stop {
-		if b.n >= b.maxTotal {
-			return 0, &LimitError{Limit: "MaxDecompressed", Value: b.maxTotal}
-		}
-		return 0, &LimitError{Limit: "MaxElement", Value: b.maxToken}
-	}
 	for b.pos >= b.end {
 		if b.err != nil {
 			return 0, b.err
@@ -66,6 +60,13 @@ func (b *byteInput) slow() (byte, error) {
 			// again would spin; count it as the end.
 			b.err = io.ErrNoProgress
 		}
+	}
+	// There is a next byte: may it be read?
+	if b.n >= b.stop {
+		if b.n >= b.maxTotal {
+			return 0, &LimitError{Limit: "MaxDecompressed", Value: b.maxTotal}
+		}
+		return 0, &LimitError{Limit: "MaxElement", Value: b.maxToken}
 	}
 	c := b.buf[b.pos]
 	b.pos++

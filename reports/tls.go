@@ -105,7 +105,7 @@ func (p *Parser) ParseTLS(r io.Reader) (*TLSReport, error) {
 		return nil, err
 	}
 	if pl.kind != formatJSON {
-		return nil, &Error{Part: pl.name, Offset: 0, Err: fmt.Errorf("%w: expected JSON, found %s", ErrInvalid, pl.kind)}
+		return nil, &Error{Part: pl.name, Offset: 0, Err: fmt.Errorf("%w: expected JSON, found %s", kindError(pl.kind), pl.kind)}
 	}
 	return p.parseTLS(pl.r, pl.name)
 }
