@@ -98,6 +98,9 @@ func (p *Parser) openNamed(r io.Reader, name string, depth int) (payload, error)
 	head, err := br.Peek(512)
 	if len(head) == 0 {
 		if err != nil && err != io.EOF {
+			if depth > 0 && !isLimit(err) && !errors.Is(err, ErrSyntax) {
+				err = fmt.Errorf("%w: %w", ErrSyntax, err)
+			}
 			return payload{}, &Error{Part: name, Offset: 0, Err: err}
 		}
 		return payload{}, &Error{Part: name, Offset: 0, Err: ErrEmpty}
@@ -216,8 +219,9 @@ func (b *boundReader) Read(p []byte) (int, error) {
 			return n, &LimitError{Limit: "MaxRatio", Value: b.ratio}
 		}
 	}
-	if err == gzip.ErrChecksum || err == gzip.ErrHeader {
-		err = fmt.Errorf("%w: gzip: %w", ErrSyntax, err)
+	if err != nil && err != io.EOF && !isLimit(err) {
+		// Corrupt deflate data, a bad checksum, a truncated stream.
+		err = fmt.Errorf("%w: decompressing: %w", ErrSyntax, err)
 	}
 	return n, err
 }

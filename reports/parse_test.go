@@ -56,7 +56,9 @@ func TestLenient(t *testing.T) {
 				return r.Metadata.ReportID + string(r.Policy.P) + fmt.Sprint(r.Metadata.Begin.Unix(), r.Metadata.End.Unix()) + "=>9quarantine1 2"
 			}},
 		{"RFC 9990 namespace with a prefix", `<d:feedback xmlns:d="urn:ietf:params:xml:ns:dmarc-2.0"><d:version>1.0</d:version>` + strings.ReplaceAll(strings.ReplaceAll(minimalHeader+minimalRecord, "<", "<d:"), "<d:/", "</d:") + `</d:feedback>`, "",
-			func(r *AggregateReport) string { return r.Namespace + r.Policy.Domain + "=>" + Namespace9990 + "example.com" }},
+			func(r *AggregateReport) string {
+				return r.Namespace + r.Policy.Domain + "=>" + Namespace9990 + "example.com"
+			}},
 		{"missing record", `<feedback>` + minimalHeader + `</feedback>`, "feedback",
 			func(r *AggregateReport) string { return fmt.Sprint(len(r.Records)) + "=>0" }},
 		{"empty org_name", strings.Replace(minimal(minimalRecord), "<org_name>r.example</org_name>", "<org_name/>", 1), "report_metadata/org_name",
@@ -433,11 +435,11 @@ func TestEmails(t *testing.T) {
 		kinds string
 	}{
 		{"gzip attachment", multi("Content-Type: text/plain\n\nhello", "Content-Type: application/gzip\nContent-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=\"a.xml.gz\"\n\n"+b64(gzipBytes(t, doc, "a.xml", 0))), "aggregate"},
-		{"zip as octet-stream", multi("Content-Type: application/octet-stream; name=a.zip\nContent-Transfer-Encoding: base64\n\n"+b64(zipBytes(t, map[string][]byte{"a.xml": doc}))), "aggregate"},
-		{"zip labelled text/plain", multi("Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"+b64(zipBytes(t, map[string][]byte{"a.xml": doc}))), "aggregate"},
+		{"zip as octet-stream", multi("Content-Type: application/octet-stream; name=a.zip\nContent-Transfer-Encoding: base64\n\n" + b64(zipBytes(t, map[string][]byte{"a.xml": doc}))), "aggregate"},
+		{"zip labelled text/plain", multi("Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n" + b64(zipBytes(t, map[string][]byte{"a.xml": doc}))), "aggregate"},
 		{"single-part gzip body", mail("application/gzip", "")[:0] + "Content-Transfer-Encoding: base64\n" + mail("application/gzip", b64(gzipBytes(t, doc, "", 0))), "aggregate"},
 		{"XML in the body", mail("text/xml", string(doc)), "aggregate"},
-		{"base64 without padding", multi("Content-Type: application/gzip\nContent-Transfer-Encoding: base64\n\n"+strings.TrimRight(b64(gzipBytes(t, doc, "", 0)), "=\n")), "aggregate"},
+		{"base64 without padding", multi("Content-Type: application/gzip\nContent-Transfer-Encoding: base64\n\n" + strings.TrimRight(b64(gzipBytes(t, doc, "", 0)), "=\n")), "aggregate"},
 		{"two reports", multi("Content-Type: application/gzip\nContent-Transfer-Encoding: base64\n\n"+b64(gzipBytes(t, doc, "", 0)), "Content-Type: application/zip\nContent-Transfer-Encoding: base64\n\n"+b64(zipBytes(t, map[string][]byte{"b.xml": doc}))), "aggregate,aggregate"},
 		{"forwarded report", multi("Content-Type: text/plain\n\nFYI", "Content-Type: message/rfc822\n\n"+multi("Content-Type: application/gzip\nContent-Transfer-Encoding: base64\n\n"+b64(gzipBytes(t, doc, "", 0)))), "aggregate"},
 		{"mbox From line and CRLF", "From d@r.example Mon Jan  1 00:00:00 2024\r\n" + strings.ReplaceAll(multi("Content-Type: application/gzip\nContent-Transfer-Encoding: base64\n\n"+b64(gzipBytes(t, doc, "", 0))), "\n", "\r\n"), "aggregate"},
