@@ -49,7 +49,9 @@ func FuzzAggregate(f *testing.F) {
 	f.Add([]byte(`<feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0"><version>1.0</version>` + minimalHeader + minimalRecord + `</feedback>`))
 	f.Add([]byte(`<xs:schema><feedback>` + minimalHeader + minimalRecord + `</feedback></xs:schema>`))
 	f.Add([]byte("<feedback><record><row><source_ip>::1</source_ip><count>1</count></row></record></feedback>"))
-	addCorpus(f, func(p string) bool { return filepath.Ext(p) == ".xml" || filepath.Ext(p) == ".gz" || filepath.Ext(p) == ".zip" })
+	addCorpus(f, func(p string) bool {
+		return filepath.Ext(p) == ".xml" || filepath.Ext(p) == ".gz" || filepath.Ext(p) == ".zip"
+	})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := fuzzParser
 		rep, err := p.ParseAggregate(bytes.NewReader(data))
