@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -271,8 +272,7 @@ func (rw *RowWriter) Write(values []string) error {
 		case boolColumns[c]:
 			b = strconv.AppendBool(b, v == "True")
 		default:
-			q, _ := json.Marshal(v)
-			b = append(b, q...)
+			b = appendJSONString(b, v)
 		}
 	}
 	b = append(b, '}', '\n')
@@ -288,4 +288,14 @@ func (rw *RowWriter) Flush() error {
 		return rw.csv.Error()
 	}
 	return nil
+}
+
+// appendJSONString appends v as a JSON string without the HTML escaping
+// of encoding/json's Marshal (so "<" stays "<", as in parsedmarc's output).
+func appendJSONString(b []byte, v string) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
 }

@@ -204,6 +204,55 @@ func ReporterName(m *Metadata) string {
 	return m.Email
 }
 
+// Merge adds what o has accumulated to z. With a Summarizer per report,
+// merged once the report was read without error, a broken report leaves
+// no partial counts behind.
+func (z *Summarizer) Merge(o *Summarizer) {
+	if len(o.sums) > 0 && z.sums == nil {
+		z.sums = make(map[sumKey]*summaryAcc)
+	}
+	for k, oa := range o.sums {
+		acc := z.sums[k]
+		if acc == nil {
+			acc = &summaryAcc{s: DomainSummary{Domain: oa.s.Domain, Begin: oa.s.Begin, End: oa.s.End}, sources: map[netip.Addr]*Source{}, reporters: map[string]*reporterAcc{}}
+			z.sums[k] = acc
+		}
+		if oa.s.Begin.Before(acc.s.Begin) {
+			acc.s.Begin = oa.s.Begin
+		}
+		if oa.s.End.After(acc.s.End) {
+			acc.s.End = oa.s.End
+		}
+		acc.s.Counts.merge(oa.s.Counts)
+		for ip, osrc := range oa.sources {
+			src := acc.sources[ip]
+			if src == nil {
+				src = &Source{IP: ip}
+				acc.sources[ip] = src
+			}
+			src.Counts.merge(osrc.Counts)
+		}
+		for rk, orep := range oa.reporters {
+			rep := acc.reporters[rk]
+			if rep == nil {
+				rep = &reporterAcc{Reporter: Reporter{OrgName: orep.OrgName, Email: orep.Email}, ids: map[string]struct{}{}}
+				acc.reporters[rk] = rep
+			}
+			rep.Messages += orep.Messages
+			for id := range orep.ids {
+				rep.ids[id] = struct{}{}
+			}
+		}
+	}
+}
+
+func (c *Counts) merge(o Counts) {
+	c.Messages += o.Messages
+	c.Aligned += o.Aligned
+	c.Override += o.Override
+	c.Failing += o.Failing
+}
+
 // Summaries returns the summaries, by domain then period. Sources and
 // reporters are sorted by messages, then by address or name, so the
 // output is deterministic.

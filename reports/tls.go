@@ -135,6 +135,9 @@ func (p *Parser) parseTLS(r io.Reader, part string) (*TLSReport, error) {
 		}
 		return nil, e
 	}
+	if j.OrganizationName == "" && j.ReportID == "" && len(j.Policies) == 0 {
+		return nil, &Error{Part: part, Offset: -1, Err: fmt.Errorf("%w: JSON without organization-name, report-id or policies is not an SMTP TLS report", ErrInvalid)}
+	}
 	if len(j.Policies) > p.maxRecords() {
 		return nil, &Error{Part: part, Offset: -1, Err: &LimitError{Limit: "MaxRecords", Value: int64(p.maxRecords())}}
 	}
