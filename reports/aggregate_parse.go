@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +48,10 @@ type AggregateReader struct {
 	// seen tracks single-valued header elements already read, to warn on
 	// duplicates.
 	seen map[string]bool
+	// The record parser's state, reused from record to record.
+	stack []frame
+	buf   []byte
+	last  [numFields]string
 }
 
 // NewAggregateReader returns a reader of the aggregate report in r: XML,
@@ -703,206 +706,6 @@ func (a *AggregateReader) enum(path, v string, allowed ...string) string {
 	lv := strings.ToLower(v)
 	a.warn(path, "%q is not a value of the schema; kept as %q", v, lv)
 	return lv
-}
-
-// record reads one <record> into a.rec, reusing its slices.
-func (a *AggregateReader) record(name xml.Name) error {
-	r := &a.rec
-	*r = Record{Reasons: r.Reasons[:0], AuthDKIM: r.AuthDKIM[:0], AuthSPF: r.AuthSPF[:0]}
-	var haveIP, haveCount bool
-	err := a.element(name, "record", 2, func(c xml.Name) error {
-		switch c.Local {
-		case "row":
-			return a.element(c, "record/row", 3, func(c xml.Name) error {
-				switch c.Local {
-				case "source_ip":
-					v, err := a.text(c, "record/row/source_ip", 4)
-					if err != nil {
-						return err
-					}
-					ip, err := netip.ParseAddr(v)
-					if err != nil {
-						return a.errorf(ErrInvalid, "<source_ip> %q: %v", v, err)
-					}
-					if ip.Is4In6() {
-						a.warn("record/row/source_ip", "IPv4-mapped address %s read as %s", ip, ip.Unmap())
-						ip = ip.Unmap()
-					}
-					r.SourceIP, haveIP = ip.WithZone(""), true
-				case "count":
-					v, err := a.text(c, "record/row/count", 4)
-					if err != nil {
-						return err
-					}
-					n, err := strconv.ParseInt(v, 10, 64)
-					if err != nil || n < 0 {
-						return a.errorf(ErrInvalid, "<count> %q is not a count of messages", v)
-					}
-					r.Count, haveCount = n, true
-				case "policy_evaluated":
-					return a.element(c, "record/row/policy_evaluated", 4, a.evaluated)
-				default:
-					a.warn("record/row/"+c.Local, "unknown element ignored")
-					return a.skip(c, 4)
-				}
-				return nil
-			})
-		case "identifiers":
-			return a.element(c, "record/identifiers", 3, func(c xml.Name) error {
-				path := "record/identifiers/" + c.Local
-				var dst *string
-				switch c.Local {
-				case "header_from":
-					dst = &r.HeaderFrom
-				case "envelope_from":
-					dst = &r.EnvelopeFrom
-				case "envelope_to":
-					dst = &r.EnvelopeTo
-				default:
-					a.warn(path, "unknown element ignored")
-					return a.skip(c, 4)
-				}
-				v, err := a.text(c, path, 4)
-				*dst = v
-				return err
-			})
-		case "auth_results":
-			return a.element(c, "record/auth_results", 3, a.authResult)
-		case "extension":
-			return a.skip(c, 3)
-		}
-		a.warn("record/"+c.Local, "unknown element ignored")
-		return a.skip(c, 3)
-	})
-	if err != nil {
-		return err
-	}
-	if !haveIP {
-		return a.errorf(ErrInvalid, "record %d has no <source_ip>", a.n+1)
-	}
-	if !haveCount {
-		return a.errorf(ErrInvalid, "record %d has no <count>", a.n+1)
-	}
-	if r.HeaderFrom == "" {
-		a.warn("record/identifiers/header_from", "missing or empty in record %d", a.n+1)
-	}
-	return nil
-}
-
-func (a *AggregateReader) evaluated(c xml.Name) error {
-	r := &a.rec
-	path := "record/row/policy_evaluated/" + c.Local
-	switch c.Local {
-	case "disposition", "dkim", "spf":
-		v, err := a.text(c, path, 5)
-		if err != nil {
-			return err
-		}
-		switch c.Local {
-		case "disposition":
-			r.Disposition = dmarc.Policy(a.enum(path, v, dispositions...))
-		case "dkim":
-			r.DKIM = Verdict(a.enum(path, v, verdicts...))
-		case "spf":
-			r.SPF = Verdict(a.enum(path, v, verdicts...))
-		}
-		return nil
-	case "reason":
-		var rs Reason
-		err := a.element(c, path, 5, func(c xml.Name) error {
-			p := path + "/" + c.Local
-			v, err := a.text(c, p, 6)
-			if err != nil {
-				return err
-			}
-			switch c.Local {
-			case "type":
-				if v == "" {
-					a.warn(p, "empty")
-				} else {
-					rs.Type = Override(a.enum(p, v, overrides...))
-				}
-			case "comment":
-				rs.Comment = v
-			default:
-				a.warn(p, "unknown element ignored")
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if rs.Type == "" && rs.Comment == "" {
-			a.warn(path, "empty <reason>: no override named")
-		}
-		r.Reasons = append(r.Reasons, rs)
-		return nil
-	}
-	a.warn(path, "unknown element ignored")
-	return a.skip(c, 5)
-}
-
-func (a *AggregateReader) authResult(c xml.Name) error {
-	r := &a.rec
-	path := "record/auth_results/" + c.Local
-	switch c.Local {
-	case "dkim":
-		var d DKIMAuth
-		err := a.element(c, path, 4, func(c xml.Name) error {
-			p := path + "/" + c.Local
-			v, err := a.text(c, p, 5)
-			if err != nil {
-				return err
-			}
-			switch c.Local {
-			case "domain":
-				d.Domain = v
-			case "selector":
-				d.Selector = v
-			case "result":
-				d.Result = dmarc.AuthResult(a.enum(p, v, dkimResults...))
-			case "human_result":
-				d.HumanResult = v
-			default:
-				a.warn(p, "unknown element ignored")
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		r.AuthDKIM = append(r.AuthDKIM, d)
-		return nil
-	case "spf":
-		var s SPFAuth
-		err := a.element(c, path, 4, func(c xml.Name) error {
-			p := path + "/" + c.Local
-			v, err := a.text(c, p, 5)
-			if err != nil {
-				return err
-			}
-			switch c.Local {
-			case "domain":
-				s.Domain = v
-			case "scope":
-				s.Scope = a.enum(p, v, spfScopes...)
-			case "result":
-				s.Result = dmarc.AuthResult(a.enum(p, v, spfResults...))
-			case "human_result":
-				s.HumanResult = v
-			default:
-				a.warn(p, "unknown element ignored")
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		r.AuthSPF = append(r.AuthSPF, s)
-		return nil
-	}
-	a.warn(path, "unknown element ignored")
-	return a.skip(c, 4)
 }
 
 // kindError is the sentinel for a payload of the wrong format: unknown
