@@ -11,25 +11,26 @@ import (
 	"time"
 )
 
-// Flattened rows: one row per aggregate record, per failure report, per
-// TLS failure detail, with the column names parsedmarc uses in its CSV
-// output, so that ingestion built for parsedmarc (Elasticsearch and
-// OpenSearch index templates, Splunk sourcetypes, Kafka consumers, Kibana
-// dashboards) reads them unchanged.
-//
-// Values follow parsedmarc's conventions: dates in UTC as "2006-01-02
-// 15:04:05"; booleans as True/False in CSV and true/false in JSON; lists
-// joined with ","; xml_schema "draft" when the report has no <version>;
-// the defaults parsedmarc writes for absent elements (org_name from the
-// domain of the email, adkim and aspf "r", sp = p, fo "0", DKIM selector "none",
-// SPF scope "mfrom", envelope_from from the SPF mfrom domain). The geolocation and reverse-DNS columns
-// (source_country, source_base_domain, source_name, source_type,
-// source_asn, source_as_name, source_as_domain) are empty: this package
-// does no geolocation; source_reverse_dns holds the name a Namer found,
-// when given.
-
 // AggregateColumns are the columns of an aggregate report row, in
-// parsedmarc's order.
+// parsedmarc's order (its docs/source/output.md): one row per record.
+//
+// The rows carry parsedmarc's column names so that ingestion built for
+// parsedmarc (Elasticsearch and OpenSearch index templates, Splunk
+// sourcetypes, Kafka consumers, Kibana dashboards) reads them unchanged.
+// Values follow its conventions: dates in UTC as "2006-01-02 15:04:05";
+// booleans True/False in CSV and true/false in JSON; lists joined with ","
+// (dkim_domains, dkim_selectors and dkim_results hold one entry per DKIM
+// result, in order, and likewise for SPF and the override reasons);
+// xml_schema is the <version> text or "draft" when there is none; and the
+// defaults parsedmarc writes for absent elements: org_name from the domain
+// of email, adkim and aspf "r", sp = p, fo "0", DKIM selector "none", SPF
+// scope "mfrom", envelope_from from the SPF mfrom domain. spf_aligned and
+// dkim_aligned are the policy_evaluated verdicts, dmarc_aligned either of
+// them. normalized_timespan is always False: rows keep the report's own
+// begin and end. The geolocation columns (source_country,
+// source_base_domain, source_name, source_type, source_asn, source_as_name,
+// source_as_domain) are empty: this package does no geolocation;
+// source_reverse_dns holds the name given to AggregateRow (from a Namer).
 var AggregateColumns = []string{
 	"xml_schema", "org_name", "org_email", "org_extra_contact_info", "report_id", "begin_date", "end_date", "normalized_timespan", "errors",
 	"domain", "adkim", "aspf", "p", "sp", "pct", "fo",
@@ -39,7 +40,14 @@ var AggregateColumns = []string{
 }
 
 // FailureColumns are the columns of a failure report row, in parsedmarc's
-// order.
+// order: one row per report. arrival_date is the Arrival-Date as written,
+// arrival_date_utc the same time in UTC; subject and message_id are those
+// of the reported message (message_id falls back to the ARF Message-ID
+// field); delivery_result is mapped as DeliveryResult does; auth_failure
+// lists the Auth-Failure values; feedback_type defaults to auth-failure;
+// sample_headers_only is True when only the header was sent
+// (text/rfc822-headers); authentication_mechanisms and the geolocation
+// columns are empty.
 var FailureColumns = []string{
 	"feedback_type", "user_agent", "version", "original_envelope_id", "original_mail_from", "original_rcpt_to", "arrival_date", "arrival_date_utc",
 	"subject", "message_id", "authentication_results", "dkim_domain",
