@@ -168,5 +168,34 @@ func FuzzFailure(f *testing.F) {
 		if len(fr.Fields) > maxFields || len(fr.TextFields) > maxFields {
 			t.Fatal("too many fields")
 		}
+		// Round trip: the ARF fields written back read the same.
+		if !fr.HasARF || fr.ReportedDomain == "" {
+			return
+		}
+		m := &FailureMessage{From: "a@b.example", To: "c@d.example", ReportedDomain: fr.ReportedDomain, SourceIP: fr.SourceIP, Arrival: fr.Arrival,
+			UserAgent: fr.UserAgent, OriginalMailFrom: fr.OriginalMailFrom, OriginalRcptTo: fr.OriginalRcptTo, AuthFailure: fr.AuthFailure,
+			DeliveryResult: fr.DeliveryResult, AuthenticationResults: fr.AuthenticationResults, DKIMDomain: fr.DKIMDomain, DKIMIdentity: fr.DKIMIdentity,
+			DKIMSelector: fr.DKIMSelector, SPFDNS: fr.SPFDNS, IdentityAlignment: fr.IdentityAlignment}
+		var buf bytes.Buffer
+		if err := WriteFailureReport(&buf, m); err != nil {
+			return // a value the writer refuses (a line break)
+		}
+		back, err := (&Parser{}).ParseFailure(&buf)
+		if err != nil {
+			t.Fatalf("cannot read the report written back: %v\n%s", err, buf.Bytes())
+		}
+		pairs := [][2]string{
+			{fr.ReportedDomain, back.ReportedDomain}, {fr.OriginalMailFrom, back.OriginalMailFrom}, {fr.OriginalRcptTo, back.OriginalRcptTo},
+			{fr.DeliveryResult, back.DeliveryResult}, {fr.AuthenticationResults, back.AuthenticationResults}, {fr.DKIMDomain, back.DKIMDomain},
+			{fr.DKIMIdentity, back.DKIMIdentity}, {fr.DKIMSelector, back.DKIMSelector}, {fr.SPFDNS, back.SPFDNS}, {fr.IdentityAlignment, back.IdentityAlignment},
+		}
+		for i, p := range pairs {
+			if p[0] != p[1] {
+				t.Fatalf("field %d: %q written, %q read", i, p[0], p[1])
+			}
+		}
+		if back.SourceIP != fr.SourceIP || !back.Arrival.Equal(fr.Arrival) {
+			t.Fatalf("Source-IP %v/%v, Arrival %v/%v", fr.SourceIP, back.SourceIP, fr.Arrival, back.Arrival)
+		}
 	})
 }
