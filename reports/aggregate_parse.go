@@ -45,6 +45,8 @@ type AggregateReader struct {
 	root  xml.Name
 	// wrappers are the elements around <feedback>, at most one.
 	wrappers []xml.Name
+	// repair is the Parser.Recover filter, nil without it.
+	repair *recoverReader
 	// seen tracks single-valued header elements already read, to warn on
 	// duplicates.
 	seen map[string]bool
@@ -71,6 +73,10 @@ func (p *Parser) NewAggregateReader(r io.Reader) (*AggregateReader, error) {
 
 func (p *Parser) newAggregateXML(r io.Reader, part string) (*AggregateReader, error) {
 	a := &AggregateReader{p: p, part: part}
+	if p.Recover {
+		a.repair = &recoverReader{r: r}
+		r = a.repair
+	}
 	a.in = newByteInput(r, int64(p.maxElement()), p.maxDecompressed())
 	a.d = xml.NewDecoder(a.in)
 	a.d.CharsetReader = charsetReader
@@ -290,7 +296,10 @@ func (a *AggregateReader) finish() error {
 		t, err := a.token()
 		if err == io.EOF {
 			if len(a.wrappers) > 0 {
-				return a.errorf(ErrSyntax, "unexpected end of input: <%s> not closed", qname(a.wrappers[len(a.wrappers)-1]))
+				if a.repair == nil {
+					return a.errorf(ErrSyntax, "unexpected end of input: <%s> not closed", qname(a.wrappers[len(a.wrappers)-1]))
+				}
+				a.warn(qname(a.wrappers[0]), "not closed; accepted (Recover)")
 			}
 			break
 		}
@@ -309,6 +318,14 @@ func (a *AggregateReader) finish() error {
 			a.wrappers = a.wrappers[:len(a.wrappers)-1]
 		default:
 			return a.errorf(ErrSyntax, "content after <%s>", qname(a.root))
+		}
+	}
+	if a.repair != nil {
+		if a.repair.dropped > 0 {
+			a.warn("feedback", "%d bytes that are not UTF-8 dropped (Recover)", a.repair.dropped)
+		}
+		if a.repair.escaped > 0 {
+			a.warn("feedback", "%d \"<\" that open no tag read as text (Recover)", a.repair.escaped)
 		}
 	}
 	m := &a.hdr.Metadata

@@ -28,7 +28,11 @@ type manifestFile struct {
 	Error     string          `json:"error"`
 	Email     *manifestEmail  `json:"email"`
 	Report    json.RawMessage `json:"report"`
-	Notes     map[string]string
+	Lenient   *struct {
+		Steps  []string        `json:"steps"`
+		Report json.RawMessage `json:"report"`
+	} `json:"lenient"`
+	Notes map[string]string
 }
 
 type manifestEmail struct {
@@ -225,6 +229,9 @@ func TestCorpus(t *testing.T) {
 					}
 				}
 				t.Logf("error (expected): %v", err)
+				if mf.Lenient != nil {
+					checkRecovered(t, &mf)
+				}
 				return
 			}
 			if err != nil {
@@ -495,4 +502,32 @@ func checkTLS(t *testing.T, got *TLSReport, want *mTLS) {
 			t.Errorf("failure sum %d against total %d without a warning", g.FailureSessionSum(), g.Failed)
 		}
 	}
+}
+
+// checkRecovered reads a malformed sample with Parser.Recover and checks
+// the facts of the manifest's lenient reading, and a warning for the
+// repair.
+func checkRecovered(t *testing.T, mf *manifestFile) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(corpusDir, mf.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := readAll(&Parser{Recover: true}, f)
+	if err != nil {
+		t.Fatalf("with Recover (%s): %v", strings.Join(mf.Lenient.Steps, "; "), err)
+	}
+	if len(got) != 1 || got[0].agg == nil {
+		t.Fatalf("with Recover: %d reports", len(got))
+	}
+	var want mAggregate
+	if err := json.Unmarshal(mf.Lenient.Report, &want); err != nil {
+		t.Fatal(err)
+	}
+	checkAggregate(t, got[0].agg, &want, mf.Notes)
+	if !hasWarning(got[0].agg.Warnings, "feedback") && !hasWarning(got[0].agg.Warnings, "schema") {
+		t.Errorf("repaired without a warning: %v", got[0].agg.Warnings)
+	}
+	t.Logf("recovered (%s): %v", strings.Join(mf.Lenient.Steps, "; "), got[0].agg.Warnings)
 }

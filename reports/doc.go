@@ -126,7 +126,12 @@
 //     address, with a warning.
 //   - One wrapper element around <feedback> is tolerated with a warning;
 //     it must still be closed (ikea.com's report, which never closes its
-//     <xs:schema>, is refused, where parsedmarc repairs it).
+//     <xs:schema>, is refused).
+//   - Not well-formed XML is an error by default. Parser.Recover repairs
+//     the three faults of the corpus, as parsedmarc does: bytes that are
+//     not UTF-8 are dropped, a "<" that opens no tag is read as text, an
+//     unclosed wrapper is accepted, each with a warning. (Inside CDATA or a
+//     comment the "<" repair would change the text; reports have neither.)
 //   - A multipart/report without report-type and without an aggregate or
 //     TLS attachment is read as a failure report without ARF part; its
 //     values come from the "Key: value" lines of the text and the quoted

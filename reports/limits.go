@@ -40,6 +40,15 @@ type Parser struct {
 	// MaxWarnings bounds the warnings kept per report; further deviations
 	// are counted in WarningsDropped. Default 1000.
 	MaxWarnings int
+
+	// Recover makes the aggregate parser repair what real reporters get
+	// wrong and strict XML refuses, with a warning for each kind of repair:
+	// bytes that are not UTF-8 are dropped, a "<" that opens no tag (an
+	// address like <a@b.example> in element text) is read as text, and a
+	// wrapper element around <feedback> left unclosed at the end is
+	// accepted. This is what parsedmarc does (with different results, see
+	// the corpus README). Off by default: such a report is an error.
+	Recover bool
 }
 
 // Defaults of the Parser limits.
