@@ -2,9 +2,14 @@ package reports
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"net/netip"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestSniff: the format comes from the first bytes only.
@@ -129,5 +134,149 @@ func TestEmailDefaultText(t *testing.T) {
 	WriteAggregateEmail(&buf, e, Schema7489, hdr, recordSeq(nil))
 	if !strings.Contains(buf.String(), "Custom words.") || strings.Contains(buf.String(), "This is an aggregate report") {
 		t.Errorf("custom text not used:\n%s", buf.String())
+	}
+}
+
+// TestTruncatedEverywhere: a report cut inside any part of it is a syntax
+// error with a position, never io.EOF or a partial report.
+func TestTruncatedEverywhere(t *testing.T) {
+	doc := minimal(minimalRecord)
+	for _, cut := range []string{"<org_name>r.ex", "<date_range><begin>17", "<date_range>", "<policy_published><domain>", "<report_metadata>", "<row><source_ip>192", "<policy_evaluated>"} {
+		i := strings.Index(doc, cut)
+		if i < 0 {
+			t.Fatalf("no %q", cut)
+		}
+		in := doc[:i+len(cut)]
+		_, err := (&Parser{}).ParseAggregate(strings.NewReader(in))
+		var e *Error
+		if !errors.As(err, &e) || !errors.Is(err, ErrSyntax) || e.Line == 0 {
+			t.Errorf("cut after %q: error %v, want a syntax *Error with a line", cut, err)
+		}
+	}
+	// Inside an element the parser skips.
+	_, err := (&Parser{}).ParseAggregate(strings.NewReader("<feedback><extension><a>"))
+	if !errors.Is(err, ErrSyntax) {
+		t.Errorf("cut in <extension>: %v", err)
+	}
+	// An end tag that closes nothing, after the root.
+	_, err = (&Parser{}).ParseAggregate(strings.NewReader(doc + "</x>"))
+	if !errors.Is(err, ErrSyntax) {
+		t.Errorf("stray end tag after the root: %v", err)
+	}
+}
+
+// TestMerge: merging per-report summarizers gives what one summarizer
+// over all records gives.
+func TestMerge(t *testing.T) {
+	r1 := report("a.example", "d@a.example", "1", "example.com", 1_700_000_000, rec("192.0.2.1", 5, VerdictPass, VerdictPass), rec("192.0.2.2", 2, VerdictFail, VerdictFail, OverrideForwarded))
+	r2 := report("a.example", "d@a.example", "2", "example.com", 1_700_086_400, rec("192.0.2.2", 4, VerdictFail, VerdictFail))
+	r3 := report("b.example", "d@b.example", "3", "other.example", 1_700_000_000, rec("192.0.2.9", 1, VerdictFail, VerdictFail))
+	var all, merged Summarizer
+	for _, r := range []*AggregateReport{r1, r2, r3} {
+		var one Summarizer
+		for i := range r.Records {
+			all.Add(&r.Aggregate, &r.Records[i])
+			one.Add(&r.Aggregate, &r.Records[i])
+		}
+		merged.Merge(&one)
+	}
+	want, got := all.Summaries(), merged.Summaries()
+	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
+		t.Errorf("merged differs (-one +merged):\n%s", diff)
+	}
+	if got[0].Messages != 11 || got[0].Reporters[0].Reports != 2 {
+		t.Errorf("merged: %+v", got[0])
+	}
+}
+
+// TestReadFieldsStopsAtBlankLine: the ARF fields end at the first blank
+// line; text after it is not a field.
+func TestReadFieldsStopsAtBlankLine(t *testing.T) {
+	f := readFields([]byte("\r\nFeedback-Type: auth-failure\r\nAuthentication-Results: mx;\r\n dmarc=fail\r\n\r\nNot-A-Field: x\r\n"))
+	if len(f) != 2 || f[1].Value != "mx; dmarc=fail" {
+		t.Errorf("fields %+v", f)
+	}
+}
+
+func TestUnfoldHeader(t *testing.T) {
+	for in, want := range map[string]string{
+		"a":                "a",
+		" a b ":            "a b",
+		"a\r\n b":          "a b",
+		"a\r\n\t b\r\n  c": "a b c",
+		"a\n b":            "a b",
+	} {
+		if got := unfoldHeader(in); got != want {
+			t.Errorf("unfoldHeader(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestWriteAggregateGolden pins the layout of a written report.
+func TestWriteAggregateGolden(t *testing.T) {
+	hdr := &Aggregate{
+		Metadata: Metadata{OrgName: "r.example", Email: "d@r.example", ReportID: "1", Begin: time.Unix(1700000000, 0), End: time.Unix(1700086399, 0)},
+		Policy:   PolicyPublished{Domain: "example.com", P: "reject"},
+	}
+	recs := []Record{{SourceIP: netip.MustParseAddr("192.0.2.1"), Count: 2, Disposition: "none", DKIM: VerdictPass, SPF: VerdictFail,
+		Reasons: []Reason{{Type: OverrideLocalPolicy, Comment: "arc=pass"}}, HeaderFrom: "example.com",
+		AuthDKIM: []DKIMAuth{{Domain: "example.com", Selector: "s", Result: "pass"}}, AuthSPF: []SPFAuth{{Domain: "b.example", Scope: "mfrom", Result: "fail"}}}}
+	var buf bytes.Buffer
+	if err := WriteAggregate(&buf, Schema7489, hdr, recordSeq(recs)); err != nil {
+		t.Fatal(err)
+	}
+	want := `<?xml version="1.0" encoding="UTF-8"?>
+<feedback>
+  <version>1.0</version>
+  <report_metadata>
+    <org_name>r.example</org_name>
+    <email>d@r.example</email>
+    <report_id>1</report_id>
+    <date_range>
+      <begin>1700000000</begin>
+      <end>1700086399</end>
+    </date_range>
+  </report_metadata>
+  <policy_published>
+    <domain>example.com</domain>
+    <p>reject</p>
+    <sp>reject</sp>
+    <pct>100</pct>
+  </policy_published>
+  <record>
+    <row>
+      <source_ip>192.0.2.1</source_ip>
+      <count>2</count>
+      <policy_evaluated>
+        <disposition>none</disposition>
+        <dkim>pass</dkim>
+        <spf>fail</spf>
+        <reason>
+          <type>local_policy</type>
+          <comment>arc=pass</comment>
+        </reason>
+      </policy_evaluated>
+    </row>
+    <identifiers>
+      <envelope_from></envelope_from>
+      <header_from>example.com</header_from>
+    </identifiers>
+    <auth_results>
+      <dkim>
+        <domain>example.com</domain>
+        <selector>s</selector>
+        <result>pass</result>
+      </dkim>
+      <spf>
+        <domain>b.example</domain>
+        <scope>mfrom</scope>
+        <result>fail</result>
+      </spf>
+    </auth_results>
+  </record>
+</feedback>
+`
+	if buf.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
 	}
 }

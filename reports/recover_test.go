@@ -77,7 +77,11 @@ func TestRecoverOptIn(t *testing.T) {
 	if _, err := (&Parser{Recover: true}).ParseAggregate(strings.NewReader(wrapped)); err != nil {
 		t.Errorf("unclosed wrapper with Recover: %v", err)
 	}
-	if _, err := (&Parser{}).ParseAggregate(strings.NewReader(wrapped + "</xs:schema>")); err != nil {
-		t.Errorf("closed wrapper: %v", err)
+	rep, err = (&Parser{}).ParseAggregate(strings.NewReader(wrapped + "</xs:schema>"))
+	if err != nil {
+		t.Fatalf("closed wrapper: %v", err)
+	}
+	if !hasWarning(rep.Warnings, "xs:schema") {
+		t.Errorf("wrapper accepted without a warning: %v", rep.Warnings)
 	}
 }

@@ -67,6 +67,9 @@ func TestFailureRoundTrip(t *testing.T) {
 	if !bytes.Contains(fr.Original, []byte("Secret body text")) {
 		t.Error("the message body is missing")
 	}
+	if !strings.HasPrefix(fr.OriginalHeaders, "Received: ") || !strings.Contains(fr.OriginalHeaders, "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=") || strings.Contains(fr.OriginalHeaders, "Secret") {
+		t.Errorf("OriginalHeaders %q", fr.OriginalHeaders)
+	}
 	if len(fr.Warnings) > 0 {
 		t.Errorf("warnings on a report we wrote: %v", fr.Warnings)
 	}
@@ -101,6 +104,9 @@ func TestFailureRedaction(t *testing.T) {
 	alias := RedactWith([]byte("key"))("alice")
 	if fr.OriginalRcptTo != alias+"@receiver.example" || !strings.Contains(fr.OriginalTo, alias+"@receiver.example") {
 		t.Errorf("Original-Rcpt-To %q, To %q, want the alias %s", fr.OriginalRcptTo, fr.OriginalTo, alias)
+	}
+	if len(alias) != 16 || strings.Trim(alias, "0123456789abcdef") != "" {
+		t.Errorf("alias %q, want 16 hex digits", alias)
 	}
 	if RedactWith([]byte("other"))("alice") == alias {
 		t.Error("the key does not change the alias")
