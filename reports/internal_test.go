@@ -21,6 +21,7 @@ func TestSniff(t *testing.T) {
 		{"PK\x03\x04rest", formatZip},
 		{"PK\x05\x06", formatZip},
 		{"\x1f\x8b\x08", formatGzip},
+		{"\x1f", formatUnknown},
 		{"  \n<feedback>", formatXML},
 		{"\xef\xbb\xbf<?xml", formatXML},
 		{"\r\n{\"a\":1}", formatJSON},
@@ -129,10 +130,16 @@ func TestEmailDefaultText(t *testing.T) {
 	if !strings.Contains(buf.String(), "This is an aggregate report from r.example for example.com.") {
 		t.Errorf("no default text:\n%s", buf.String())
 	}
+	bad := *e
+	bad.Boundary = "bad boundary\x00"
+	if err := WriteAggregateEmail(&bytes.Buffer{}, &bad, Schema7489, hdr, recordSeq(nil)); err == nil {
+		t.Error("an invalid boundary was accepted")
+	}
+	e.Boundary = "fixed-1"
 	e.Text = "Custom words."
 	buf.Reset()
 	WriteAggregateEmail(&buf, e, Schema7489, hdr, recordSeq(nil))
-	if !strings.Contains(buf.String(), "Custom words.") || strings.Contains(buf.String(), "This is an aggregate report") {
+	if !strings.Contains(buf.String(), "Custom words.") || strings.Contains(buf.String(), "This is an aggregate report") || !strings.Contains(buf.String(), `boundary="fixed-1"`) {
 		t.Errorf("custom text not used:\n%s", buf.String())
 	}
 }

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -129,5 +130,64 @@ func TestFailureOddValues(t *testing.T) {
 	}
 	if !tr.Start.IsZero() {
 		t.Error("unreadable start kept")
+	}
+}
+
+func TestErrorString(t *testing.T) {
+	for _, tt := range []struct {
+		e    *Error
+		want string
+	}{
+		{&Error{Offset: 0, Err: ErrEmpty}, "reports: offset 0: empty input"},
+		{&Error{Offset: -1, Err: ErrEmpty}, "reports: empty input"},
+		{&Error{Part: "a.xml", Line: 2, Column: 5, Offset: 9, Err: ErrSyntax}, `reports: "a.xml": line 2, column 5: malformed report`},
+	} {
+		if got := tt.e.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+// TestTextAcrossComments: an element's text split by a comment is read
+// whole.
+func TestTextAcrossComments(t *testing.T) {
+	doc := strings.Replace(minimal(minimalRecord), "<org_name>r.example</org_name>", "<org_name>r.<!-- c -->exa<!-- d -->mple</org_name>", 1)
+	doc = strings.Replace(doc, "<header_from>example.com", "<header_from>exa<!-- c -->mple.com", 1)
+	rep, err := (&Parser{}).ParseAggregate(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Metadata.OrgName != "r.example" || rep.Records[0].HeaderFrom != "example.com" {
+		t.Errorf("org_name %q, header_from %q", rep.Metadata.OrgName, rep.Records[0].HeaderFrom)
+	}
+}
+
+// TestAttachmentNames: the part name comes from Content-Disposition's
+// filename, else Content-Type's name, when the gzip member has none.
+func TestAttachmentNames(t *testing.T) {
+	gz := gzipBytes(t, []byte(minimal(minimalRecord)), "", 0)
+	b64 := base64.StdEncoding.EncodeToString(gz)
+	for _, tt := range []struct{ headers, want string }{
+		{"Content-Type: application/gzip\nContent-Disposition: attachment; filename=\"disp.xml.gz\"", "disp.xml.gz"},
+		{"Content-Type: application/gzip; name=\"ct.xml.gz\"", "ct.xml.gz"},
+		{"Content-Type: application/gzip; name=\"ct.xml.gz\"\nContent-Disposition: attachment; filename=\"disp.xml.gz\"", "disp.xml.gz"},
+	} {
+		mail := "From: a@b\nContent-Type: multipart/mixed; boundary=B\n\n--B\n" + tt.headers + "\nContent-Transfer-Encoding: base64\n\n" + b64 + "\n--B--\n"
+		var part string
+		err := (&Parser{}).Read(strings.NewReader(mail), func(r *Report) error { part = r.Part; return nil })
+		if err != nil || part != tt.want {
+			t.Errorf("%q: part %q, %v; want %q", tt.headers, part, err, tt.want)
+		}
+	}
+}
+
+func TestFailureVersionWarning(t *testing.T) {
+	mail := "Subject: s\nContent-Type: multipart/report; report-type=feedback-report; boundary=b\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: auth-failure\nVersion: 1.0\nAuth-Failure: dmarc\nReported-Domain: example.com\n\n--b--\n"
+	fr, err := (&Parser{}).ParseFailure(strings.NewReader(mail))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasWarning(fr.Warnings, "Version") {
+		t.Errorf("Version 1.0 without a warning: %v", fr.Warnings)
 	}
 }

@@ -23,7 +23,7 @@ func failureMessage() *FailureMessage {
 		ReportedDomain: "example.com", SourceIP: netip.MustParseAddr("192.0.2.7"), Arrival: time.Unix(1699999990, 0).UTC(),
 		OriginalMailFrom: "bounce@mail.example.net", OriginalRcptTo: "alice@receiver.example", DeliveryResult: "reject",
 		AuthenticationResults: "mx.receiver.example; dmarc=fail header.from=example.com", DKIMDomain: "example.net", IdentityAlignment: "none",
-		Message: []byte(failedMessage),
+		Message: []byte(failedMessage), Boundary: "fixed-boundary-1",
 	}
 }
 
@@ -72,6 +72,14 @@ func TestFailureRoundTrip(t *testing.T) {
 	}
 	if len(fr.Warnings) > 0 {
 		t.Errorf("warnings on a report we wrote: %v", fr.Warnings)
+	}
+	if !bytes.Contains(buf.Bytes(), []byte(`boundary="fixed-boundary-1"`)) {
+		t.Error("the boundary asked for was not used")
+	}
+	bad := failureMessage()
+	bad.Boundary = "bad boundary\x00"
+	if err := WriteFailureReport(&bytes.Buffer{}, bad); err == nil {
+		t.Error("an invalid boundary was accepted")
 	}
 }
 
