@@ -222,8 +222,8 @@ func TestUnfoldHeader(t *testing.T) {
 // TestWriteAggregateGolden pins the layout of a written report.
 func TestWriteAggregateGolden(t *testing.T) {
 	hdr := &Aggregate{
-		Metadata: Metadata{OrgName: "r.example", Email: "d@r.example", ReportID: "1", Begin: time.Unix(1700000000, 0), End: time.Unix(1700086399, 0)},
-		Policy:   PolicyPublished{Domain: "example.com", P: "reject"},
+		Metadata: Metadata{OrgName: "r.example", Email: "d@r.example", ExtraContactInfo: "https://r.example/dmarc", ReportID: "1", Begin: time.Unix(1700000000, 0), End: time.Unix(1700086399, 0), Errors: []string{"e1"}},
+		Policy:   PolicyPublished{Domain: "example.com", P: "reject", ADKIM: "s", FO: "1"},
 	}
 	recs := []Record{{SourceIP: netip.MustParseAddr("192.0.2.1"), Count: 2, Disposition: "none", DKIM: VerdictPass, SPF: VerdictFail,
 		Reasons: []Reason{{Type: OverrideLocalPolicy, Comment: "arc=pass"}}, HeaderFrom: "example.com",
@@ -238,17 +238,21 @@ func TestWriteAggregateGolden(t *testing.T) {
   <report_metadata>
     <org_name>r.example</org_name>
     <email>d@r.example</email>
+    <extra_contact_info>https://r.example/dmarc</extra_contact_info>
     <report_id>1</report_id>
     <date_range>
       <begin>1700000000</begin>
       <end>1700086399</end>
     </date_range>
+    <error>e1</error>
   </report_metadata>
   <policy_published>
     <domain>example.com</domain>
+    <adkim>s</adkim>
     <p>reject</p>
     <sp>reject</sp>
     <pct>100</pct>
+    <fo>1</fo>
   </policy_published>
   <record>
     <row>
@@ -285,5 +289,59 @@ func TestWriteAggregateGolden(t *testing.T) {
 `
 	if buf.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+// TestWriteAggregateGolden9990 pins the RFC 9990 policy_published layout.
+func TestWriteAggregateGolden9990(t *testing.T) {
+	hdr := &Aggregate{
+		Metadata: Metadata{Generator: "g"},
+		Policy:   PolicyPublished{Domain: "example.com", DiscoveryMethod: "treewalk", P: "reject", SP: "none", NP: "quarantine", ADKIM: "r", ASPF: "s", Testing: "n", FO: "0"},
+	}
+	var buf bytes.Buffer
+	if err := WriteAggregate(&buf, Schema9990, hdr, recordSeq(nil)); err != nil {
+		t.Fatal(err)
+	}
+	want := `    <generator>g</generator>
+  </report_metadata>
+  <policy_published>
+    <domain>example.com</domain>
+    <discovery_method>treewalk</discovery_method>
+    <p>reject</p>
+    <sp>none</sp>
+    <np>quarantine</np>
+    <adkim>r</adkim>
+    <aspf>s</aspf>
+    <testing>n</testing>
+    <fo>0</fo>
+  </policy_published>
+</feedback>
+`
+	if !strings.HasSuffix(buf.String(), want) {
+		t.Errorf("got\n%s\nwant the end\n%s", buf.String(), want)
+	}
+}
+
+// TestTLSMXHost: mx-host is a string in RFC 8460 and a list in some
+// reports; anything else is a warning.
+func TestTLSMXHost(t *testing.T) {
+	for _, tt := range []struct {
+		mx   string
+		want string
+		warn bool
+	}{
+		{`"mx.example"`, "mx.example", false},
+		{`["a.example","b.example"]`, "a.example,b.example", false},
+		{`7`, "", true},
+		{`null`, "", false},
+	} {
+		doc := `{"organization-name":"o","report-id":"r","date-range":{"start-datetime":"2024-01-01T00:00:00Z","end-datetime":"2024-01-02T00:00:00Z"},"policies":[{"policy":{"policy-type":"sts","mx-host":` + tt.mx + `}}]}`
+		tr, err := (&Parser{}).ParseTLS(strings.NewReader(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(tr.Policies[0].MXHosts, ","); got != tt.want || hasWarning(tr.Warnings, "mx-host") != tt.warn {
+			t.Errorf("mx-host %s: %q, warnings %v", tt.mx, got, tr.Warnings)
+		}
 	}
 }

@@ -216,6 +216,9 @@ func wantLimit(t *testing.T, err error, limit string) {
 	if le.Limit != limit {
 		t.Errorf("limit %s reached, want %s (%v)", le.Limit, limit, err)
 	}
+	if errors.Is(err, ErrSyntax) {
+		t.Errorf("a limit reported as a syntax error: %v", err)
+	}
 }
 
 // TestLimits: each bound at its edge: the input right at the limit reads,

@@ -11,6 +11,8 @@ import (
 func TestRecoverReader(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"<a>x</a>", "<a>x</a>"},
+		{"<x-y.z_1>t</x-y.z_1>", "<x-y.z_1>t</x-y.z_1>"},
+		{"<h>1<2</h>", "<h>1&lt;2</h>"},
 		{"<email><x@y.example></email>", "<email>&lt;x@y.example></email>"},
 		{"<h>bad<xml.net</h>", "<h>bad&lt;xml.net</h>"},
 		{"<h>a < b</h>", "<h>a &lt; b</h>"},

@@ -49,6 +49,21 @@ func TestAggregateRowParsedmarc(t *testing.T) {
 	if lines[1] != want {
 		t.Errorf("row\n got %s\nwant %s", lines[1], want)
 	}
+	// Override reasons and comments, one entry per <reason>.
+	rr := Record{SourceIP: c.agg.Records[0].SourceIP, Reasons: []Reason{{Type: OverrideLocalPolicy, Comment: "arc=pass"}, {Type: OverrideMailingList}}}
+	row = AggregateRow(&c.agg.Aggregate, &rr, "")
+	for i, col := range AggregateColumns {
+		switch col {
+		case "policy_override_reasons":
+			if row[i] != "local_policy,mailing_list" {
+				t.Errorf("%s = %q", col, row[i])
+			}
+		case "policy_override_comments":
+			if row[i] != "arc=pass," {
+				t.Errorf("%s = %q", col, row[i])
+			}
+		}
+	}
 	// The empty org_name falls back to the domain of email, as in
 	// parsedmarc.
 	c2 := parseCorpusFile(t, "aggregate/!example.com!1538204542!1538463818.xml")
