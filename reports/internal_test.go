@@ -345,3 +345,16 @@ func TestTLSMXHost(t *testing.T) {
 		}
 	}
 }
+
+// TestTLSSyntaxPosition: a JSON syntax error names its line and column.
+func TestTLSSyntaxPosition(t *testing.T) {
+	_, err := (&Parser{}).ParseTLS(strings.NewReader("{\n  \"organization-name\": ,\n}"))
+	var e *Error
+	if !errors.As(err, &e) || !errors.Is(err, ErrSyntax) || e.Line != 2 {
+		t.Errorf("error %v, want a syntax error on line 2", err)
+	}
+	_, err = (&Parser{}).ParseTLS(strings.NewReader("{\"policies\": 5}"))
+	if !errors.As(err, &e) || !errors.Is(err, ErrInvalid) || e.Line != 1 {
+		t.Errorf("error %v, want an invalid-report error on line 1", err)
+	}
+}

@@ -51,6 +51,8 @@ func TestLenient(t *testing.T) {
 			func(r *AggregateReport) string { return string(r.Records[0].AuthSPF[0].Result) + "=>hardfail" }},
 		{"stray text", strings.Replace(minimal(minimalRecord), "<p>none</p>", "<p>none</p>11", 1), "policy_published",
 			func(r *AggregateReport) string { return string(r.Policy.P) + "=>none" }},
+		{"stray text in feedback", strings.Replace(minimal(minimalRecord), "<record>", "junk<record>", 1), "feedback",
+			func(r *AggregateReport) string { return fmt.Sprint(len(r.Records)) + "=>1" }},
 		{"out of order and comments", `<feedback><!-- c --><record>` + minimalRecord[8:] + `<policy_published><p>quarantine</p><domain>example.com</domain></policy_published><report_metadata><report_id>9</report_id><org_name>o</org_name><email>e</email><date_range><end>2</end><begin>1</begin></date_range></report_metadata></feedback>`, "",
 			func(r *AggregateReport) string {
 				return r.Metadata.ReportID + string(r.Policy.P) + fmt.Sprint(r.Metadata.Begin.Unix(), r.Metadata.End.Unix()) + "=>9quarantine1 2"

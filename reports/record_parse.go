@@ -44,9 +44,9 @@ const (
 	numFields
 )
 
-// classify says what the element name is, given its parent's kind
-// (parent is the name of the enclosing element, "" for <record> itself).
-func classify(grand, parent, name string) field {
+// classify says what the element name is, given its parent (the name of
+// the enclosing container, "" for <record> itself, "\x00" for a leaf).
+func classify(parent, name string) field {
 	switch parent {
 	case "":
 		switch name {
@@ -96,10 +96,7 @@ func classify(grand, parent, name string) field {
 		case "dkim", "spf":
 			return fContainer
 		}
-	case "dkim":
-		if grand != "auth_results" {
-			break
-		}
+	case "dkim": // only a container under auth_results: policy_evaluated's dkim is a leaf
 		switch name {
 		case "domain":
 			return fDKIMDomain
@@ -110,10 +107,7 @@ func classify(grand, parent, name string) field {
 		case "human_result":
 			return fDKIMHuman
 		}
-	case "spf":
-		if grand != "auth_results" {
-			break
-		}
+	case "spf": // likewise
 		switch name {
 		case "domain":
 			return fSPFDomain
@@ -205,17 +199,14 @@ func (a *AggregateReader) record(name xml.Name) error {
 			}
 			kind := fUnknown
 			if skip == 0 {
-				var grand, parent string
+				var parent string
 				if n := len(a.stack); n > 0 {
 					parent = a.stack[n-1].name.Local
 					if a.stack[n-1].kind != fContainer {
 						parent = "\x00" // a child of a leaf: unknown
 					}
-					if n > 1 {
-						grand = a.stack[n-2].name.Local
-					}
 				}
-				kind = classify(grand, parent, t.Name.Local)
+				kind = classify(parent, t.Name.Local)
 			}
 			a.stack = append(a.stack, frame{name: t.Name, kind: kind})
 			a.buf = a.buf[:0]

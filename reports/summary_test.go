@@ -193,3 +193,28 @@ func TestNamer(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// oddResolver answers with a name and an error together, or nothing at
+// all, as resolvers may.
+type oddResolver struct{}
+
+func (oddResolver) LookupAddr(_ context.Context, addr string) ([]string, error) {
+	if addr == "192.0.2.1" {
+		return []string{"partial.example."}, errors.New("SERVFAIL")
+	}
+	return nil, nil
+}
+
+// TestNamerOddAnswers: a name that comes with an error is not used, and
+// an empty answer leaves the name empty.
+func TestNamerOddAnswers(t *testing.T) {
+	sums := Summarize(report("r", "e@r", "1", "example.com", 0, rec("192.0.2.1", 2, VerdictPass, VerdictPass), rec("192.0.2.2", 1, VerdictPass, VerdictPass)))
+	if err := (&Namer{Resolver: oddResolver{}}).Resolve(context.Background(), sums); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sums[0].Sources {
+		if s.Name != "" {
+			t.Errorf("%s named %q", s.IP, s.Name)
+		}
+	}
+}

@@ -332,9 +332,6 @@ func WriteAggregateEmail(w io.Writer, e *ReportEmail, schema Schema, hdr *Aggreg
 	if err := b64.Close(); err != nil {
 		return err
 	}
-	if err := lw.end(); err != nil {
-		return err
-	}
 	if err := mw.Close(); err != nil {
 		return err
 	}
@@ -342,6 +339,8 @@ func WriteAggregateEmail(w io.Writer, e *ReportEmail, schema Schema, hdr *Aggreg
 }
 
 // lineWrapper breaks base64 text into lines of 76 characters (RFC 2045).
+// The last line needs no line break of its own: the CRLF before the next
+// boundary ends it (RFC 2046 section 5.1.1).
 type lineWrapper struct {
 	w   io.Writer
 	col int
@@ -365,12 +364,4 @@ func (l *lineWrapper) Write(p []byte) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-func (l *lineWrapper) end() error {
-	if l.col > 0 {
-		_, err := io.WriteString(l.w, "\r\n")
-		return err
-	}
-	return nil
 }

@@ -73,6 +73,9 @@ func TestFailureRoundTrip(t *testing.T) {
 	if len(fr.Warnings) > 0 {
 		t.Errorf("warnings on a report we wrote: %v", fr.Warnings)
 	}
+	if !strings.Contains(fr.Text, "authentication failure report for a message claiming to be from example.com") {
+		t.Errorf("Text %q", fr.Text)
+	}
 	if !bytes.Contains(buf.Bytes(), []byte(`boundary="fixed-boundary-1"`)) {
 		t.Error("the boundary asked for was not used")
 	}
