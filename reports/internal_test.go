@@ -358,3 +358,24 @@ func TestTLSSyntaxPosition(t *testing.T) {
 		t.Errorf("error %v, want an invalid-report error on line 1", err)
 	}
 }
+
+func TestSmallParsers(t *testing.T) {
+	if f := readFields([]byte("A: 1\n\nB: 2\n")); len(f) != 1 {
+		t.Errorf("fields after the blank line read: %+v", f)
+	}
+	for in, want := range map[string]int{"\n\r\nbody": 1, "a: b\n\nbody": 5, "a: b\r\n\r\nbody": 6, "no end": -1} {
+		if got := headerEnd([]byte(in)); got != want {
+			t.Errorf("headerEnd(%q) = %d, want %d", in, got, want)
+		}
+	}
+	for in, want := range map[string]bool{"Sender IP Address": true, "Received-date": true, "x1": false, "a_b": false, "[x]": false} {
+		if got := isTextKey(in); got != want {
+			t.Errorf("isTextKey(%q) = %v, want %v", in, got, want)
+		}
+	}
+	var buf bytes.Buffer
+	err := WriteAggregate(&buf, Schema7489, &Aggregate{Policy: PolicyPublished{P: "none"}}, recordSeq([]Record{{SourceIP: netip.MustParseAddr("192.0.2.1")}, {}}))
+	if err == nil || !strings.Contains(err.Error(), "record 2 has no source IP") {
+		t.Errorf("error %v, want one naming record 2", err)
+	}
+}
