@@ -93,9 +93,15 @@ func errTimeout(name, server string) error {
 func errRcode(name, server string, rcode int) error {
 	msg := "server misbehaving"
 	if rcode != dns.RcodeServerFailure {
-		msg = "server answered " + dns.RcodeToString[rcode]
+		msg = "server answered " + dnserr.RcodeName(rcode)
 	}
 	return &net.DNSError{Err: msg, Name: name, Server: server, IsTemporary: true}
+}
+
+// errCNAMEChain is a CNAME chain that the client gave up following: a
+// temporary failure matching ErrCNAMEChain.
+func errCNAMEChain(name, server, what string) error {
+	return &net.DNSError{Err: "CNAME chain " + what, Name: name, Server: server, IsTemporary: true, UnwrapErr: ErrCNAMEChain}
 }
 
 // errContext turns a done context into the DNSError shape net.Resolver uses,
