@@ -337,12 +337,11 @@ func exchangeTCP(ctx context.Context, q *dns.Msg, wire []byte, server string) (*
 // watch sets conn's deadline from ctx and makes cancelling ctx end any
 // read or write in progress at once; call the function it returns when
 // done with conn.
-func watch(ctx context.Context, conn net.Conn) (stop func()) {
+func watch(ctx context.Context, conn net.Conn) (stop func() bool) {
 	if d, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(d)
 	}
-	s := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
-	return func() { s() }
+	return context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 }
 
 // answerTo parses b and checks that it answers q (RFC 1035 section 7.3,
