@@ -44,9 +44,10 @@ type Resolver interface {
 // The response code is data, not an error: NXDOMAIN comes back as a message
 // with Rcode [dns.RcodeNameError] and a nil error, and so does SERVFAIL
 // ([dns.RcodeServerFailure]). The error reports only that no answer was had
-// at all (a timeout, a network failure, a cancelled context); it is then a
-// temporary [*net.DNSError]. CNAME chains appear in the Answer section the
-// way a recursive server returns them.
+// at all (a timeout, a network failure, a cancelled context, a CNAME chain
+// the client gave up following); it is then a temporary [*net.DNSError].
+// CNAME chains appear in the Answer section the way a recursive server
+// returns them.
 type Querier interface {
 	Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error)
 }
