@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,8 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/spf"
 )
 
 // The real client against hostile servers on 127.0.0.1: an answer that is
@@ -328,8 +331,8 @@ func TestHostileTruncatedOverTCP(t *testing.T) {
 
 // hopServer answers like a forwarder that does not follow CNAMEs: one hop
 // per answer, from chain (owner -> target, lower case, fully qualified);
-// the end of the chain has one TXT record.
-func hopServer(t *testing.T, chain map[string]string) string {
+// the end of the chain has one TXT record, "v=spf1 -all" or txt.
+func hopServer(t *testing.T, chain map[string]string, txt ...string) string {
 	return hostileServer(t, func(q *dns.Msg, raw []byte) [][]byte {
 		name := strings.ToLower(q.Question[0].Name)
 		if target, ok := chain[name]; ok {
@@ -341,7 +344,11 @@ func hopServer(t *testing.T, chain map[string]string) string {
 			}}
 			return [][]byte{pack(m)}
 		}
-		return [][]byte{pack(answer(q))}
+		m := answer(q)
+		if len(txt) > 0 {
+			m.Answer[0].(*dns.TXT).Txt = txt
+		}
+		return [][]byte{pack(m)}
 	}, nil)
 }
 
@@ -378,6 +385,26 @@ func TestHostileCNAMEChainTooLong(t *testing.T) {
 	r = &domainauth.StubResolver{Servers: []string{addr}, Timeout: 5 * time.Second, Attempts: 1, MaxCNAMEs: domainauth.DefaultCNAMEs + 1}
 	if txt, err := r.LookupTXT(ctx, hop(0)); err != nil || len(txt) != 1 {
 		t.Errorf("MaxCNAMEs %d: got %q, %v; want the record at the end of the chain", domainauth.DefaultCNAMEs+1, txt, err)
+	}
+}
+
+// TestCNAMEChainTooLongIsTemporaryForSPFAndDMARC: SPF and DMARC read the
+// chain error as a temporary failure (temperror, no verdict), not as a
+// domain without a record (none, no policy).
+func TestCNAMEChainTooLongIsTemporaryForSPFAndDMARC(t *testing.T) {
+	ctx := context.Background()
+	addr := hopServer(t, chainOf(domainauth.DefaultCNAMEs+1))
+	c := &spf.Checker{Resolver: &domainauth.StubResolver{Servers: []string{addr}, Timeout: 5 * time.Second, Attempts: 1}}
+	if out := c.CheckHost(ctx, netip.MustParseAddr("192.0.2.1"), strings.TrimSuffix(hop(0), "."), "a@"+hop(0)); out.Result != spf.TempError {
+		t.Errorf("SPF: %s (%v); want temperror", out.Result, out.Err)
+	}
+
+	chain := chainOf(domainauth.DefaultCNAMEs + 1)
+	chain["_dmarc.example.com."] = hop(0)
+	addr = hopServer(t, chain, "v=DMARC1; p=reject")
+	r := &domainauth.StubResolver{Servers: []string{addr}, Timeout: 5 * time.Second, Attempts: 1}
+	if lr, err := dmarc.Lookup(ctx, r, "example.com"); !dmarc.IsTemporary(err) {
+		t.Errorf("DMARC: %+v, %v; want a temporary error", lr, err)
 	}
 }
 
