@@ -334,13 +334,10 @@ func exchangeTCP(ctx context.Context, q *dns.Msg, wire []byte, server string) (*
 	return resp, nil
 }
 
-// watch sets conn's deadline from ctx and makes cancelling ctx end any
-// read or write in progress at once; call the function it returns when
-// done with conn.
+// watch makes the end of ctx (its deadline or a cancellation) end any read
+// or write on conn at once; call the function it returns when done with
+// conn.
 func watch(ctx context.Context, conn net.Conn) (stop func() bool) {
-	if d, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(d)
-	}
 	return context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 }
 

@@ -143,6 +143,12 @@ var situations = []situation{
 	{name: "CNAME of a missing name", call: func(ctx context.Context, r domainauth.Resolver) (any, error) {
 		return r.LookupCNAME(ctx, "nope.example.com")
 	}, err: "notfound"},
+	{name: "CNAME of a name without addresses", call: func(ctx context.Context, r domainauth.Resolver) (any, error) {
+		return r.LookupCNAME(ctx, "two.example.com")
+	}, err: "notfound"},
+	{name: "CNAME of a failing name", call: func(ctx context.Context, r domainauth.Resolver) (any, error) {
+		return r.LookupCNAME(ctx, "broken.example.com")
+	}, err: "temporary"},
 }
 
 func newSituationFake(t *testing.T) *domainauth.FakeResolver {
@@ -401,10 +407,53 @@ a.b   A   192.0.2.1
 	if _, err := fake.LookupNetIP(ctx, "ip4", "a.b.example.com"); err != nil {
 		t.Errorf("the A record must stay: %v", err)
 	}
+	// Removing the last type a name holds removes the name: NXDOMAIN.
+	fake.Remove("a.b.example.com", dns.TypeA)
+	if m, err := fake.Query(ctx, "a.b.example.com", dns.TypeA); err != nil || m.Rcode != dns.RcodeNameError {
+		t.Errorf("after removing its last type: %v %v, want NXDOMAIN", m, err)
+	}
 	fake.Remove("a.b.example.com", 0)
 	// With nothing left below it, b.example.com no longer exists: NXDOMAIN.
 	m, err := fake.Query(ctx, "b.example.com", dns.TypeTXT)
 	if err != nil || m.Rcode != dns.RcodeNameError {
 		t.Errorf("after removing every record: %v %v, want NXDOMAIN", m, err)
+	}
+}
+
+// TestFakeCNAMELoopRaw: the raw query for a CNAME loop is SERVFAIL with an
+// empty answer, as a recursive server gives up on it.
+func TestFakeCNAMELoopRaw(t *testing.T) {
+	fake := newSituationFake(t)
+	m, err := fake.Query(context.Background(), "loop1.example.com", dns.TypeTXT)
+	if err != nil || m.Rcode != dns.RcodeServerFailure || len(m.Answer) != 0 {
+		t.Errorf("got %v, %v; want SERVFAIL with no answer", m, err)
+	}
+}
+
+func TestMustFakeResolverPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("MustFakeResolver accepted a zone that does not parse")
+		}
+	}()
+	domainauth.MustFakeResolver(`example.com. TXT "unterminated`)
+}
+
+// TestServerClose: a closed server answers no more.
+func TestServerClose(t *testing.T) {
+	srv, err := domainauth.MustFakeResolver(`example.com. TXT "x"`).Serve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := srv.Resolver()
+	if _, err := r.LookupTXT(context.Background(), "example.com"); err != nil {
+		t.Fatalf("before Close: %v", err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r.Timeout = 100 * time.Millisecond
+	if txt, err := r.LookupTXT(context.Background(), "example.com"); err == nil || domainauth.IsNotFound(err) {
+		t.Errorf("after Close: %q, %v; want a temporary error", txt, err)
 	}
 }
