@@ -282,7 +282,7 @@ func (r *StubResolver) exchangeUDP(ctx context.Context, q *dns.Msg, wire []byte,
 			var ne net.Error
 			if read > 0 && errors.As(err, &ne) && ne.Timeout() {
 				return nil, &net.DNSError{
-					Err:       fmt.Sprintf("i/o timeout; %d datagrams ignored, the last: %s", read, why),
+					Err:       fmt.Sprintf("i/o timeout; datagrams ignored: %d, the last: %s", read, why),
 					IsTimeout: true, IsTemporary: true, UnwrapErr: err,
 				}
 			}
@@ -295,7 +295,7 @@ func (r *StubResolver) exchangeUDP(ctx context.Context, q *dns.Msg, wire []byte,
 		why = reason
 	}
 	return nil, &net.DNSError{
-		Err:         fmt.Sprintf("%d datagrams, none an answer to the query; the last: %s", r.maxDatagrams(), why),
+		Err:         fmt.Sprintf("datagrams read: %d, none an answer to the query; the last: %s", r.maxDatagrams(), why),
 		IsTemporary: true,
 	}
 }

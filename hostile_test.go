@@ -227,6 +227,9 @@ func TestHostileNotAnAnswer(t *testing.T) {
 			if !errors.As(err, &de) || de.Name != "example.com" || de.Server != addr {
 				t.Errorf("error %#v; want a *net.DNSError naming example.com and %s", err, addr)
 			}
+			if !strings.Contains(err.Error(), "datagrams ignored: 1,") {
+				t.Errorf("error %q does not say that a datagram was ignored", err)
+			}
 		})
 		t.Run(na.name+"/then the answer", func(t *testing.T) {
 			addr := hostileServer(t, func(q *dns.Msg, raw []byte) [][]byte {
@@ -496,5 +499,31 @@ func TestRcodeBADVERS(t *testing.T) {
 	_, err := r.LookupTXT(context.Background(), "example.com")
 	if !domainauth.IsTemporary(err) || !strings.Contains(err.Error(), "BADVERS") || strings.Contains(err.Error(), "BADSIG") {
 		t.Errorf("error %v; want a temporary error naming BADVERS", err)
+	}
+}
+
+// TestTimeoutWithoutDatagrams: a server that sends nothing gives a plain
+// timeout, without talk of ignored datagrams.
+func TestTimeoutWithoutDatagrams(t *testing.T) {
+	addr, _ := blackHole(t)
+	r := &domainauth.StubResolver{Servers: []string{addr}, Timeout: 50 * time.Millisecond, Attempts: 1}
+	_, err := r.LookupTXT(context.Background(), "example.com")
+	if !domainauth.IsTimeout(err) || strings.Contains(err.Error(), "ignored") {
+		t.Errorf("error %v; want a plain timeout", err)
+	}
+}
+
+// TestQueryNameTooLong: a name that cannot be put in a query (a label over
+// 63 bytes, RFC 1035 section 2.3.4) fails at once without a query sent,
+// and is no "not found" that a server said.
+func TestQueryNameTooLong(t *testing.T) {
+	addr, count := blackHole(t)
+	r := &domainauth.StubResolver{Servers: []string{addr}, Timeout: time.Minute, Attempts: 1}
+	m, err := r.Query(context.Background(), strings.Repeat("a", 64)+".example", dns.TypeTXT)
+	if err == nil || domainauth.IsNotFound(err) || m != nil {
+		t.Errorf("got %v, %v; want an error", m, err)
+	}
+	if n := count(); n != 0 {
+		t.Errorf("%d queries sent", n)
 	}
 }
