@@ -527,3 +527,22 @@ func TestQueryNameTooLong(t *testing.T) {
 		t.Errorf("%d queries sent", n)
 	}
 }
+
+// TestHostileExtraRecordsIgnored: records in the answer section that are
+// not of the type asked or not at the name asked (an attempt to slip in
+// data for another name) are not returned.
+func TestHostileExtraRecordsIgnored(t *testing.T) {
+	addr := hostileServer(t, func(q *dns.Msg, raw []byte) [][]byte {
+		m := answer(q)
+		m.Answer = append(m.Answer,
+			&dns.TXT{Hdr: dns.RR_Header{Name: "other.example.", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 300}, Txt: []string{"v=spf1 +all"}},
+			&dns.A{Hdr: dns.RR_Header{Name: q.Question[0].Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 300}, A: net.IPv4(192, 0, 2, 1)},
+		)
+		return [][]byte{pack(m)}
+	}, nil)
+	r := &domainauth.StubResolver{Servers: []string{addr}, Timeout: 5 * time.Second, Attempts: 1}
+	txt, err := r.LookupTXT(context.Background(), "example.com")
+	if err != nil || len(txt) != 1 || txt[0] != "v=spf1 -all" {
+		t.Errorf("got %q, %v; want only the TXT record at example.com", txt, err)
+	}
+}

@@ -457,3 +457,29 @@ func TestServerClose(t *testing.T) {
 		t.Errorf("after Close: %q, %v; want a temporary error", txt, err)
 	}
 }
+
+// TestServerRefusesOtherOpcodes: the loopback server answers a query that
+// is not a standard QUERY with FORMERR, as the real client never sends one.
+func TestServerRefusesOtherOpcodes(t *testing.T) {
+	srv, err := domainauth.MustFakeResolver(`example.com. TXT "x"`).Serve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	q := new(dns.Msg)
+	q.SetNotify("example.com.")
+	c := &dns.Client{Timeout: 5 * time.Second}
+	m, _, err := c.Exchange(q, srv.Addr())
+	if err != nil || m.Rcode != dns.RcodeFormatError {
+		t.Errorf("NOTIFY: %v, %v; want FORMERR", m, err)
+	}
+}
+
+// TestFakeDefaultTTL: a record without a TTL gets one hour, like $TTL 3600.
+func TestFakeDefaultTTL(t *testing.T) {
+	fake := domainauth.MustFakeResolver(`example.com. TXT "x"`)
+	m, err := fake.Query(context.Background(), "example.com", dns.TypeTXT)
+	if err != nil || len(m.Answer) != 1 || m.Answer[0].Header().Ttl != 3600 {
+		t.Errorf("got %v, %v; want one record with TTL 3600", m, err)
+	}
+}
