@@ -426,7 +426,7 @@ func (k *check) cname(ctx context.Context) {
 	if c.q != nil {
 		m, err := c.query(ctx, k.fqdn, dns.TypeCNAME)
 		if err == nil && m.Rcode != dns.RcodeSuccess && m.Rcode != dns.RcodeNameError {
-			err = fmt.Errorf("lookup %s: server answered %s", k.fqdn, dns.RcodeToString[m.Rcode])
+			err = fmt.Errorf("lookup %s: server answered %s", k.fqdn, dnserr.RcodeName(m.Rcode))
 		}
 		if err != nil {
 			k.temporary(err)
