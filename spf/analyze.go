@@ -95,8 +95,10 @@ type Analysis struct {
 	// the Timeout ran out, it is a lower bound.
 	VoidLookups int
 
-	// Findings are the problems found in the whole tree, in the order
-	// they were found; nil when there are none.
+	// Findings are the problems found in the whole tree, in the order a
+	// depth-first walk of the tree in record order meets them (the same
+	// whatever order concurrent lookups answer in); nil when there are
+	// none.
 	Findings []Finding
 }
 
@@ -177,6 +179,13 @@ func (z *Analyzer) timeout() time.Duration {
 	return z.Timeout
 }
 
+func (z *Analyzer) resolver() Resolver {
+	if z.Resolver == nil {
+		return net.DefaultResolver
+	}
+	return z.Resolver
+}
+
 func (z *Analyzer) concurrency() int {
 	if z.Concurrency <= 0 {
 		return DefaultAnalyzeConcurrency
@@ -211,10 +220,7 @@ func (z *Analyzer) Analyze(ctx context.Context, domain string) (*Analysis, error
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("spf: analyze %s: %w", d, err)
 	}
-	var r Resolver = z.Resolver
-	if r == nil {
-		r = net.DefaultResolver
-	}
+	r := z.resolver()
 	a := &analyzer{r: r, a: &Analysis{Domain: d}, seen: map[string]int{}, budget: z.timeout(), conc: z.concurrency()}
 	a.q, _ = r.(Querier)
 	if a.budget > 0 {

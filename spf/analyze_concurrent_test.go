@@ -347,9 +347,16 @@ func TestAnalyzerDefaults(t *testing.T) {
 		{spf.Analyzer{Timeout: -1, Concurrency: -1}, 0, spf.DefaultAnalyzeConcurrency},
 		{spf.Analyzer{Timeout: time.Second, Concurrency: 1}, time.Second, 1},
 	} {
-		if to, c := spf.AnalyzerDefaults(&tc.z); to != tc.timeout || c != tc.conc {
+		if _, to, c := spf.AnalyzerDefaults(&tc.z); to != tc.timeout || c != tc.conc {
 			t.Errorf("%+v: timeout %v concurrency %d; want %v %d", tc.z, to, c, tc.timeout, tc.conc)
 		}
+	}
+	if r, _, _ := spf.AnalyzerDefaults(&spf.Analyzer{}); r != net.DefaultResolver {
+		t.Errorf("zero Analyzer: resolver %v; want net.DefaultResolver", r)
+	}
+	f := domainauth.MustFakeResolver("")
+	if r, _, _ := spf.AnalyzerDefaults(&spf.Analyzer{Resolver: f}); r != f {
+		t.Errorf("Analyzer with a Resolver: resolver %v; want that one", r)
 	}
 	if spf.DefaultAnalyzeTimeout < 20*time.Second {
 		t.Errorf("DefaultAnalyzeTimeout %v: RFC 7208 section 4.6.4 allows an evaluation at least 20 seconds", spf.DefaultAnalyzeTimeout)

@@ -20,9 +20,11 @@ import (
 // concurrent Analyze must return exactly what it returns.
 var AnalyzeSequential = analyzeSequential
 
-// AnalyzerDefaults returns the Timeout and Concurrency that the zero fields
-// of z stand for.
-func AnalyzerDefaults(z *Analyzer) (time.Duration, int) { return z.timeout(), z.concurrency() }
+// AnalyzerDefaults returns the Resolver, Timeout and Concurrency that the
+// zero fields of z stand for.
+func AnalyzerDefaults(z *Analyzer) (Resolver, time.Duration, int) {
+	return z.resolver(), z.timeout(), z.concurrency()
+}
 
 func analyzeSequential(ctx context.Context, r Resolver, domain string) (*Analysis, error) {
 	d, err := dnsname.Normalize(domain)

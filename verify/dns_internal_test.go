@@ -93,3 +93,58 @@ func TestVerifierDefaults(t *testing.T) {
 		t.Errorf("set: timeout %v, failure TTL %v", v.timeout(), v.failureTTL())
 	}
 }
+
+// stall blocks its first TXT lookup until the caller's context ends, and
+// answers the others at once.
+type stall struct {
+	flaky
+	started chan struct{}
+}
+
+func (s *stall) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	if s.calls.Add(1) == 1 {
+		close(s.started)
+		<-ctx.Done()
+		return nil, &net.DNSError{Err: ctx.Err().Error(), Name: name, IsTemporary: true, IsTimeout: true}
+	}
+	return []string{"v=spf1 -all"}, nil
+}
+
+// TestCacheLeaderGaveUp: a lookup whose caller gave up is not an answer.
+// The Set that was waiting for it asks again and gets the answer, and the
+// run counts that as a lookup, not a cache hit.
+func TestCacheLeaderGaveUp(t *testing.T) {
+	s := &stall{started: make(chan struct{})}
+	rn := newRun(s, -1, true, time.Minute)
+	a, b := rn.client(), rn.client()
+	actx, cancel := context.WithCancel(t.Context())
+	aerr := make(chan error, 1)
+	go func() {
+		_, err := a.txt(actx, "_spf.provider.net")
+		aerr <- err
+	}()
+	<-s.started
+	type answer struct {
+		txts []string
+		err  error
+	}
+	bans := make(chan answer, 1)
+	go func() {
+		txts, err := b.txt(t.Context(), "_spf.provider.net")
+		bans <- answer{txts, err}
+	}()
+	for rn.hits.Load() == 0 { // b is waiting for a's lookup
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-aerr; err == nil {
+		t.Error("the cancelled lookup gave no error")
+	}
+	got := <-bans
+	if got.err != nil || len(got.txts) != 1 {
+		t.Fatalf("the waiting Set got %v, %v; want the answer of its own lookup", got.txts, got.err)
+	}
+	if l, h := rn.lookups.Load(), rn.hits.Load(); l != 2 || h != 0 {
+		t.Errorf("%d lookups, %d hits; want 2 and 0", l, h)
+	}
+}
