@@ -416,3 +416,42 @@ func TestAnalyzeConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// plain hides the raw query of a FakeResolver, as verify's view does.
+type plain struct{ f *domainauth.FakeResolver }
+
+func (p plain) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	return p.f.LookupTXT(ctx, name)
+}
+
+func (p plain) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
+	return p.f.LookupMX(ctx, name)
+}
+
+func (p plain) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
+	return p.f.LookupNetIP(ctx, network, host)
+}
+
+func (p plain) LookupAddr(ctx context.Context, addr string) ([]string, error) {
+	return p.f.LookupAddr(ctx, addr)
+}
+
+// TestAnalyzePlainResolver: without the raw query, the one target of the
+// last record of the tree is still looked up.
+func TestAnalyzePlainResolver(t *testing.T) {
+	for _, tc := range []struct {
+		zone, code string
+		voids      int
+	}{
+		{"@ TXT \"v=spf1 mx -all\"\n" + many(11, "@ MX %d mx%d"), "mx-limit", 0},
+		{"@ TXT \"v=spf1 include:a.example.com -all\"\na TXT \"v=spf1 exists:gone.example.com -all\"", "", 1},
+	} {
+		a, err := spf.Analyze(t.Context(), plain{zone(t, tc.zone)}, "example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (tc.code != "" && !a.Has(tc.code)) || a.VoidLookups != tc.voids {
+			t.Errorf("%q: findings %v, %d void; want %q and %d void", tc.zone, a.Findings, a.VoidLookups, tc.code, tc.voids)
+		}
+	}
+}
