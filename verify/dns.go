@@ -160,10 +160,10 @@ func lookup[T any](ctx context.Context, c *client, key cacheKey, f func(context.
 			case err != nil && ctx.Err() != nil:
 				// Our caller gave up (or its budget ran out): that says
 				// nothing about the name, so nobody may reuse it.
+				// (Only finished entries are ever replaced, so the map
+				// still holds e.)
 				e.retry = true
-				if c.entries[key] == e {
-					delete(c.entries, key)
-				}
+				delete(c.entries, key)
 			case err != nil:
 				e.expires = c.now().Add(c.failTTL)
 			}
