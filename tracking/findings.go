@@ -74,6 +74,8 @@ const (
 	CodeHSTSPreloadedTLD = "hsts-preloaded-tld" // the TLD (.app, .dev, ...) is HSTS-preloaded in browsers
 	CodeHTTPUnreachable  = "http-unreachable"   // no HTTP response on port 80
 	CodeHTTPError        = "http-error"         // the HTTP response was a server error (5xx)
+	CodeHTTPUnknown      = "http-unknown"       // the http:// request did not complete (timeout, headers over the limit): the verdict is unknown
+	CodeHSTSUnknown      = "hsts-unknown"       // an HSTS probe of the host or a parent did not complete: whether HSTS applies is unknown
 
 	// HTTPS links
 	CodeHTTPSNotCovered  = "https-not-covered" // certificate does not name the host
