@@ -63,6 +63,8 @@ func TestDMARCMalformed(t *testing.T) {
 		{name: "two records: both in found", zone: "_dmarc TXT \"v=DMARC1; p=none\"\n_dmarc TXT \"v=DMARC1; p=reject\"",
 			status: verify.Mismatch, codes: []verify.Code{verify.CodeDMARCInvalid}, sev: verify.Critical,
 			found: []string{"v=DMARC1; p=none", "v=DMARC1; p=reject"}},
+		{name: "two records and a quoted third: each reported", zone: "_dmarc TXT \"v=DMARC1; p=none\"\n_dmarc TXT \"v=DMARC1; p=reject\"\n_dmarc TXT \"\\\"v=DMARC1; p=none\\\"\"",
+			status: verify.Mismatch, codes: []verify.Code{verify.CodeDMARCInvalid, verify.CodeTXTQuotes}, sev: verify.Critical},
 		{name: "other TXT at the name is not DMARC", zone: "_dmarc TXT \"google-site-verification=abc\"",
 			status: verify.Missing, codes: []verify.Code{verify.CodeDMARCMissing}, sev: verify.Warning},
 	}

@@ -37,18 +37,17 @@ func (k *check) dmarc(ctx context.Context) {
 		return
 	case lr.Record == nil:
 		k.dmarcMalformed(pub, "")
-		if len(k.res.Findings) > 0 {
-			k.res.Status = Mismatch
-			return
-		}
 		for _, f := range lr.Findings {
 			if f.Code == dmarc.FindingMultipleRecords {
-				k.res.Status = Mismatch
 				k.add(CodeDMARCInvalid, Critical,
 					fmt.Sprintf("several DMARC records for %s, so receivers apply none: %s", from, f.Message),
 					fmt.Sprintf("Keep exactly one TXT record starting with v=DMARC1 at host %q, for example: %s", k.host(), k.rec.Values[0]))
-				return
+				break
 			}
+		}
+		if len(k.res.Findings) > 0 {
+			k.res.Status = Mismatch
+			return
 		}
 		k.dmarcAbsent(ctx, from, lr.Queries)
 		return
