@@ -47,6 +47,11 @@ const (
 	// CodeTXTQuotes: literal quote characters pasted into an SPF or DMARC
 	// value, so receivers do not recognise it.
 	CodeTXTQuotes Code = "txt-quotes"
+	// CodeTXTEscapedSemicolon: "\;" published literally in a DMARC value
+	// (the zone-file escape typed into a DNS host's form), so receivers do
+	// not recognise the record. DKIM keys have their own code,
+	// dkim-escaped-semicolon.
+	CodeTXTEscapedSemicolon Code = "txt-escaped-semicolon"
 	// CodeMXMissingHost: only some of the MX hosts are published.
 	CodeMXMissingHost Code = "mx-missing-host"
 	// CodeMXExtraHost: MX hosts beyond the provider's are published at the
@@ -89,9 +94,31 @@ const (
 	// asks for strict alignment (adkim=s or aspf=s), which mail with the
 	// account subdomain as return path or DKIM domain fails.
 	CodeDMARCStrictAlignment Code = "dmarc-strict-alignment"
-	// CodeDMARCInvalid: a DMARC record that does not parse, several
-	// records, or a record at the wrong name.
+	// CodeDMARCInvalid: a DMARC record that does not parse (also text
+	// meant as one that receivers do not recognise, such as
+	// "v=DMARC1 p=reject" without semicolons), several records, or a
+	// record at the wrong name. An error when no policy applies because of
+	// it, a warning when a policy at a parent name applies instead.
 	CodeDMARCInvalid Code = "dmarc-invalid"
+	// CodeDMARCTagInvalid: the DMARC record works, but a tag has a value
+	// receivers ignore (pct=150, adkim=x, a malformed tag), so they use the
+	// default instead of what was written; or it has no valid p and is
+	// read as p=none. A warning: a policy still applies.
+	CodeDMARCTagInvalid Code = "dmarc-tag-invalid"
+	// CodeDMARCReportURI: a rua or ruf destination is not a valid report
+	// URI (an address without "mailto:"), so receivers send no reports
+	// there. A warning, not an error: the policy still protects the
+	// domain and mail is delivered as before; what is lost is the
+	// owner's view of who sends as the domain.
+	CodeDMARCReportURI Code = "dmarc-report-uri"
+	// CodeDMARCModeDifference: receivers following RFC 7489 and receivers
+	// following RFC 9989 read the record differently: a tag only one of
+	// them knows (pct, rf, ri, a "!size" limit; np, psd, t), an invalid
+	// value of such a tag, p not directly after v (which RFC 7489
+	// receivers may refuse). Information when the difference is harmless
+	// or ignored, a warning when one kind of receiver applies another
+	// policy or none.
+	CodeDMARCModeDifference Code = "dmarc-mode-difference"
 	// CodeDMARCRUAUnauthorized: rua sends reports to another domain that
 	// has not published the _report._dmarc authorization (RFC 7489
 	// section 7.1), so receivers drop those reports.
