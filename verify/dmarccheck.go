@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/records"
 )
@@ -24,7 +25,7 @@ func (k *check) dmarc(ctx context.Context) {
 	switch {
 	case err != nil && errors.Is(err, dmarc.ErrInvalidRecord):
 		k.res.Status = Mismatch
-		k.add(CodeDMARCInvalid, Critical,
+		k.add(finding.CodeDMARCInvalid, finding.Error,
 			fmt.Sprintf("the DMARC record at _dmarc.%s cannot be used: %v", lr.PolicyDomain, err),
 			fmt.Sprintf("Replace the TXT record at host %q with a valid one, for example: %s", k.host(), k.rec.Values[0]))
 		return
@@ -35,7 +36,7 @@ func (k *check) dmarc(ctx context.Context) {
 		for _, f := range lr.Findings {
 			if f.Code == dmarc.FindingMultipleRecords {
 				k.res.Status = Mismatch
-				k.add(CodeDMARCInvalid, Critical,
+				k.add(finding.CodeDMARCInvalid, finding.Error,
 					fmt.Sprintf("several DMARC records for %s, so receivers apply none: %s", from, f.Message),
 					fmt.Sprintf("Keep exactly one TXT record starting with v=DMARC1 at host %q, for example: %s", k.host(), k.rec.Values[0]))
 				return
@@ -49,7 +50,7 @@ func (k *check) dmarc(ctx context.Context) {
 	applied, _ := lr.AppliedPolicy()
 	where := "_dmarc." + lr.PolicyDomain
 	if applied == dmarc.None {
-		k.add(CodeDMARCPNone, Info,
+		k.add(finding.CodeDMARCPNone, finding.Info,
 			fmt.Sprintf("the DMARC policy for %s (at %s) is p=none: receivers report but do not act on failing mail", from, where),
 			"This meets the bulk-sender requirements of Gmail and Yahoo. Once reports show all your mail passing, consider p=quarantine, then p=reject.")
 	}
@@ -83,13 +84,13 @@ func (k *check) dmarcAlignment(rec *dmarc.Record, applied dmarc.Policy, from, wh
 	if spfFails {
 		tags = append(tags, "aspf=s")
 	}
-	sev := Warning
+	sev := finding.Warning
 	msg := fmt.Sprintf("the DMARC policy for %s (at %s) has %s", from, where, strings.Join(tags, " and "))
 	switch {
 	case spfFails && dkimFails:
 		msg += fmt.Sprintf(": mail signed by %s with return path %s fails DMARC alignment", dkimDomain, rp)
 		if applied != dmarc.None {
-			sev = Critical
+			sev = finding.Error
 			k.res.Status = Mismatch
 			msg += fmt.Sprintf(" and is %sed", strings.TrimSuffix(string(applied), "e"))
 		}
@@ -98,7 +99,7 @@ func (k *check) dmarcAlignment(rec *dmarc.Record, applied dmarc.Policy, from, wh
 	default:
 		msg += fmt.Sprintf(": the DKIM domain %s does not align; only SPF can pass DMARC", dkimDomain)
 	}
-	k.add(CodeDMARCStrictAlignment, sev, msg,
+	k.add(finding.CodeDMARCStrictAlignment, sev, msg,
 		fmt.Sprintf("Edit the TXT record at %s: set adkim=r and aspf=r, or remove both tags (relaxed is the default). "+
 			"Mail from this provider uses the account subdomain, which only relaxed alignment accepts.", where))
 }
@@ -115,7 +116,7 @@ func (k *check) dmarcReports(ctx context.Context, rec *dmarc.Record, policyDomai
 			continue // a temporary failure says nothing either way
 		}
 		dest, _ := dmarc.ReportDomain(u)
-		k.add(CodeDMARCRUAUnauthorized, Warning,
+		k.add(finding.CodeDMARCRUAUnauthorized, finding.Warning,
 			fmt.Sprintf("the DMARC record at %s sends aggregate reports to %s, but %s has not authorized reports for %s", where, u.Address, dest, policyDomain),
 			fmt.Sprintf("Ask the operator of %s to publish a TXT record at %s._report._dmarc.%s with the value v=DMARC1, or change rua to an address at %s.",
 				dest, policyDomain, dest, policyDomain))
@@ -126,18 +127,18 @@ func (k *check) dmarcReports(ctx context.Context, rec *dmarc.Record, policyDomai
 func (k *check) dmarcAbsent(ctx context.Context, from string, queried []string) {
 	c := k.env.c
 	k.res.Status = Missing
-	sev := Warning
+	sev := finding.Warning
 	if k.rec.Required {
-		sev = Critical
+		sev = finding.Error
 	}
-	k.add(CodeDMARCMissing, sev,
+	k.add(finding.CodeDMARCMissing, sev,
 		fmt.Sprintf("no DMARC policy applies to %s (nothing at %s)", from, orList(queried)),
 		fmt.Sprintf("Add a TXT record with host %q and the value %s. Gmail and Yahoo require a DMARC record from bulk senders; p=none is enough to start.",
 			k.host(), k.rec.Values[0]))
 	if z := k.zone(); z != "" {
 		doubled := k.fqdn + "." + z
 		if txts, err := c.txt(ctx, doubled); err == nil && anyDMARC(txts) {
-			k.add(CodeNameDoubled, Critical,
+			k.add(finding.CodeNameDoubled, finding.Error,
 				fmt.Sprintf("DMARC record found at %s instead of %s: the domain was added twice", doubled, k.res.FQDN),
 				fmt.Sprintf("Your DNS host adds %s to the host name by itself (GoDaddy and many others do): change the host field from %q to %q.",
 					z, k.res.FQDN, k.host()))
@@ -145,7 +146,7 @@ func (k *check) dmarcAbsent(ctx context.Context, from string, queried []string) 
 	}
 	if bare := strings.TrimPrefix(k.fqdn, "_dmarc."); bare != k.fqdn {
 		if txts, err := c.txt(ctx, bare); err == nil && anyDMARC(txts) {
-			k.add(CodeDMARCInvalid, Critical,
+			k.add(finding.CodeDMARCInvalid, finding.Error,
 				fmt.Sprintf("a DMARC record is published at %s itself, where receivers do not look for it", bare),
 				fmt.Sprintf("Move the record to host %q (the _dmarc name).", k.host()))
 		}
