@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/tracking"
 )
 
@@ -41,7 +42,7 @@ func (w *world) checker(t *testing.T, ca *testCA, zone string) (*tracking.Checke
 func codes(r *tracking.Report) []string {
 	var c []string
 	for _, f := range r.Findings {
-		c = append(c, f.Code)
+		c = append(c, string(f.Code))
 	}
 	return c
 }
@@ -300,8 +301,8 @@ func TestCheckHSTSSeverityAndSource(t *testing.T) {
 	if s.Host != "example.com" || !s.Applies || s.Policy != want {
 		t.Errorf("source = %+v", s)
 	}
-	if f := r.Findings[0]; f.Severity != tracking.Error {
-		t.Errorf("hsts-on-domain severity = %v, want error", f.Severity)
+	if f := r.Findings[0]; f.Code != finding.CodeHSTSOnDomain || f.Severity != finding.Error || f.Subject != "link.example.com" {
+		t.Errorf("finding = %+v, want hsts-on-domain, error, about link.example.com", f)
 	}
 	// The parent was asked over HTTPS, never over plain HTTP.
 	if w.sawPrefix("http example.com") {

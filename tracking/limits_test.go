@@ -2,7 +2,6 @@ package tracking_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -88,24 +87,5 @@ func TestCheckHeaderLimit(t *testing.T) {
 	}
 	if r.HTTPS.Problem != "https-handshake" {
 		t.Errorf("HTTPS problem = %q, want https-handshake", r.HTTPS.Problem)
-	}
-}
-
-func TestFindingJSON(t *testing.T) {
-	f := tracking.Finding{Code: "hsts-on-domain", Severity: tracking.Error, Message: "m", Fix: "f"}
-	b, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const want = `{"code":"hsts-on-domain","severity":"error","message":"m","fix":"f"}`
-	if string(b) != want {
-		t.Errorf("JSON = %s, want %s", b, want)
-	}
-	var back tracking.Finding
-	if err := json.Unmarshal(b, &back); err != nil || back != f {
-		t.Errorf("round trip = %+v, %v", back, err)
-	}
-	if err := json.Unmarshal([]byte(`{"severity":"fatal"}`), &back); err == nil {
-		t.Error("unknown severity accepted")
 	}
 }
