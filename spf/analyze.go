@@ -8,6 +8,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
@@ -20,46 +21,6 @@ import (
 // resolvers of the domainauth root package implement it.
 type Querier interface {
 	Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error)
-}
-
-// Severity ranks a Finding.
-type Severity uint8
-
-// Severities, from advice to breakage.
-const (
-	SeverityInfo    Severity = iota // worth knowing, nothing to fix
-	SeverityWarning                 // works, but is fragile, slow or discouraged
-	SeverityError                   // evaluation gives permerror or temperror, or authorizes everyone
-)
-
-// String returns "info", "warning" or "error".
-func (s Severity) String() string {
-	switch s {
-	case SeverityWarning:
-		return "warning"
-	case SeverityError:
-		return "error"
-	}
-	return "info"
-}
-
-// Finding is one problem Analyze found. Code is stable and meant for
-// programs; Message is for people and may change.
-//
-// Codes: no-record, multiple-records, syntax, temperror, lookup-limit,
-// void-lookup-limit, mx-limit, include-loop, duplicate-include, ptr-used,
-// terms-after-all, plus-all, neutral-all, redirect-ignored, macro-target,
-// string-too-long, record-too-long, spf-type-99.
-type Finding struct {
-	Code     string   // one of the codes listed above
-	Severity Severity // SeverityInfo, SeverityWarning or SeverityError
-	Domain   string   // the domain whose record the finding is about
-	Message  string   // a sentence for people; the wording may change
-}
-
-// String returns "severity code domain: message".
-func (f Finding) String() string {
-	return f.Severity.String() + " " + f.Code + " " + f.Domain + ": " + f.Message
 }
 
 // Node is one record of the include/redirect tree.
@@ -90,12 +51,20 @@ type Analysis struct {
 	VoidLookups int
 
 	// Findings are the problems found in the whole tree, in the order
-	// they were found; nil when there are none.
-	Findings []Finding
+	// they were found; nil when there are none. Each Subject is the
+	// domain whose record the finding is about. The codes are
+	// spf-no-record, spf-multiple, spf-syntax, spf-temperror,
+	// spf-lookup-limit, spf-void-lookup-limit, spf-mx-limit,
+	// spf-include-loop, spf-duplicate-include, spf-ptr,
+	// spf-terms-after-all, spf-plus-all, spf-neutral-all,
+	// spf-redirect-ignored, spf-macro-target, spf-string-too-long,
+	// spf-record-too-long and spf-type-99 (finding.CodeSPF*; their meaning
+	// and fix are in docs/FINDINGS.md).
+	Findings []finding.Finding
 }
 
 // Has reports whether the analysis has a finding with the given code.
-func (a *Analysis) Has(code string) bool {
+func (a *Analysis) Has(code finding.Code) bool {
 	for _, f := range a.Findings {
 		if f.Code == code {
 			return true
@@ -116,10 +85,10 @@ const (
 
 // Analyze fetches the SPF record of domain and every record it includes or
 // redirects to, and reports the tree, the lookup counts and the findings
-// (see Finding for the codes). DNS failures become "temperror" findings; the
-// error is only for an invalid domain or a cancelled ctx. Terms whose
-// targets hold macros cannot be followed statically and give a
-// "macro-target" finding.
+// (see Analysis.Findings for the codes). DNS failures become spf-temperror
+// findings; the error is only for an invalid domain or a cancelled ctx.
+// Terms whose targets hold macros cannot be followed statically and give
+// an spf-macro-target finding.
 func Analyze(ctx context.Context, r Resolver, domain string) (*Analysis, error) {
 	d, err := dnsname.Normalize(domain)
 	if err != nil {
@@ -132,10 +101,10 @@ func Analyze(ctx context.Context, r Resolver, domain string) (*Analysis, error) 
 		return nil, fmt.Errorf("spf: analyze %s: %w", d, err)
 	}
 	if a.a.Lookups > DefaultMaxLookups {
-		a.add(SeverityError, "lookup-limit", d, fmt.Sprintf("%d DNS-querying terms in the tree, over the limit of %d: evaluations that reach the 11th give permerror (RFC 7208 section 4.6.4)", a.a.Lookups, DefaultMaxLookups))
+		a.add(finding.Error, finding.CodeSPFLookupLimit, d, fmt.Sprintf("%d DNS-querying terms in the tree, over the limit of %d: evaluations that reach the 11th give permerror (RFC 7208 section 4.6.4)", a.a.Lookups, DefaultMaxLookups))
 	}
 	if a.a.VoidLookups > DefaultMaxVoidLookups {
-		a.add(SeverityError, "void-lookup-limit", d, fmt.Sprintf("%d lookups find nothing, over the limit of %d: evaluations that reach the 3rd give permerror (RFC 7208 section 4.6.4)", a.a.VoidLookups, DefaultMaxVoidLookups))
+		a.add(finding.Error, finding.CodeSPFVoidLookupLimit, d, fmt.Sprintf("%d lookups find nothing, over the limit of %d: evaluations that reach the 3rd give permerror (RFC 7208 section 4.6.4)", a.a.VoidLookups, DefaultMaxVoidLookups))
 	}
 	return a.a, nil
 }
@@ -150,8 +119,8 @@ type analyzer struct {
 	checks int
 }
 
-func (a *analyzer) add(sev Severity, code, domain, msg string) {
-	a.a.Findings = append(a.a.Findings, Finding{Code: code, Severity: sev, Domain: domain, Message: msg})
+func (a *analyzer) add(sev finding.Severity, code finding.Code, domain, msg string) {
+	a.a.Findings = append(a.a.Findings, finding.Finding{Code: code, Severity: sev, Subject: domain, Message: msg})
 }
 
 // visit analyses the record of d, reached via kind from the domains in
@@ -160,12 +129,12 @@ func (a *analyzer) visit(ctx context.Context, d string, via Kind, path []string)
 	n := &Node{Domain: d, Via: via}
 	for _, p := range path {
 		if p == d {
-			a.add(SeverityError, "include-loop", d, fmt.Sprintf("%s is reached again through %s: evaluation loops until the lookup limit gives permerror", d, strings.Join(append(path, d), " -> ")))
+			a.add(finding.Error, finding.CodeSPFIncludeLoop, d, fmt.Sprintf("%s is reached again through %s: evaluation loops until the lookup limit gives permerror", d, strings.Join(append(path, d), " -> ")))
 			return n
 		}
 	}
 	if a.seen[d]++; a.seen[d] == 2 {
-		a.add(SeverityWarning, "duplicate-include", d, fmt.Sprintf("%s is included more than once; each copy costs its lookups again", d))
+		a.add(finding.Warning, finding.CodeSPFDuplicateInclude, d, fmt.Sprintf("%s is included more than once; each copy costs its lookups again", d))
 	}
 	if len(path) >= analyzeMaxDepth || a.nodes >= analyzeMaxNodes || ctx.Err() != nil {
 		return n
@@ -173,7 +142,7 @@ func (a *analyzer) visit(ctx context.Context, d string, via Kind, path []string)
 	a.nodes++
 	txts, err := a.r.LookupTXT(ctx, d)
 	if err != nil && !dnserr.IsNotFound(err) {
-		a.add(SeverityError, "temperror", d, fmt.Sprintf("TXT lookup failed: %v; evaluation gives temperror", err))
+		a.add(finding.Error, finding.CodeSPFTempError, d, fmt.Sprintf("TXT lookup failed: %v; evaluation gives temperror", err))
 		return n
 	}
 	var spfs []string
@@ -190,19 +159,19 @@ func (a *analyzer) visit(ctx context.Context, d string, via Kind, path []string)
 			msg = fmt.Sprintf("no SPF record at this %s target: evaluation gives permerror", via)
 			a.a.VoidLookups++
 		}
-		a.add(SeverityError, "no-record", d, msg)
+		a.add(finding.Error, finding.CodeSPFNoRecord, d, msg)
 		return n
 	case len(spfs) > 1:
-		a.add(SeverityError, "multiple-records", d, fmt.Sprintf("%d TXT records start with v=spf1; evaluation gives permerror (RFC 7208 section 4.5)", len(spfs)))
+		a.add(finding.Error, finding.CodeSPFMultiple, d, fmt.Sprintf("%d TXT records start with v=spf1; evaluation gives permerror (RFC 7208 section 4.5)", len(spfs)))
 		return n
 	}
 	n.Text = spfs[0]
 	if len(n.Text) > 450 {
-		a.add(SeverityWarning, "record-too-long", d, fmt.Sprintf("the record is %d bytes; keep it under 450 so that the DNS answer fits in 512 bytes of UDP (RFC 7208 section 3.4)", len(n.Text)))
+		a.add(finding.Warning, finding.CodeSPFRecordTooLong, d, fmt.Sprintf("the record is %d bytes; keep it under 450 so that the DNS answer fits in 512 bytes of UDP (RFC 7208 section 3.4)", len(n.Text)))
 	}
 	rec, err := Parse(n.Text)
 	if err != nil {
-		a.add(SeverityError, "syntax", d, err.Error()+"; evaluation gives permerror")
+		a.add(finding.Error, finding.CodeSPFSyntax, d, err.Error()+"; evaluation gives permerror")
 		return n
 	}
 	n.Record = rec
@@ -223,7 +192,7 @@ func (a *analyzer) raw(ctx context.Context, d string) {
 			}
 			for _, s := range txt.Txt {
 				if len(s) > 255 {
-					a.add(SeverityError, "string-too-long", d, fmt.Sprintf("a character-string of %d bytes: DNS allows 255; split the record into several strings of one TXT record", len(s)))
+					a.add(finding.Error, finding.CodeSPFStringTooLong, d, fmt.Sprintf("a character-string of %d bytes: DNS allows 255; split the record into several strings of one TXT record", len(s)))
 				}
 			}
 		}
@@ -231,7 +200,7 @@ func (a *analyzer) raw(ctx context.Context, d string) {
 	if m, err := a.q.Query(ctx, d, dns.TypeSPF); err == nil && m.Rcode == dns.RcodeSuccess {
 		for _, rr := range m.Answer {
 			if rr.Header().Rrtype == dns.TypeSPF {
-				a.add(SeverityWarning, "spf-type-99", d, "a record of the obsolete SPF type (99) is published; RFC 7208 section 3.1 removed it and nothing reads it: publish TXT only")
+				a.add(finding.Warning, finding.CodeSPFType99, d, "a record of the obsolete SPF type (99) is published; RFC 7208 section 3.1 removed it and nothing reads it: publish TXT only")
 				break
 			}
 		}
@@ -245,11 +214,11 @@ func (a *analyzer) terms(ctx context.Context, n *Node, path []string) {
 	for i := range rec.Terms {
 		t := &rec.Terms[i]
 		if allAt >= 0 && !after && (t.Kind.IsMechanism() || t.Kind == KindRedirect) {
-			a.add(SeverityWarning, "terms-after-all", d, fmt.Sprintf("%q comes after %q and is never evaluated", t.String(), rec.Terms[allAt].String()))
+			a.add(finding.Warning, finding.CodeSPFTermsAfterAll, d, fmt.Sprintf("%q comes after %q and is never evaluated", t.String(), rec.Terms[allAt].String()))
 			after = true
 		}
 		if t.Kind == KindRedirect && rec.All() != nil {
-			a.add(SeverityWarning, "redirect-ignored", d, "the record has an all mechanism, so its redirect is ignored (RFC 7208 section 6.1)")
+			a.add(finding.Warning, finding.CodeSPFRedirectIgnored, d, "the record has an all mechanism, so its redirect is ignored (RFC 7208 section 6.1)")
 			continue
 		}
 		if t.Kind.NeedsLookup() {
@@ -263,15 +232,15 @@ func (a *analyzer) terms(ctx context.Context, n *Node, path []string) {
 			}
 			switch t.Qualifier {
 			case QualifierPass:
-				a.add(SeverityError, "plus-all", d, "\"+all\" authorizes every host on the internet to send as this domain")
+				a.add(finding.Error, finding.CodeSPFPlusAll, d, "\"+all\" authorizes every host on the internet to send as this domain")
 			case QualifierNeutral:
-				a.add(SeverityWarning, "neutral-all", d, "\"?all\" asserts nothing about unlisted hosts; use ~all or -all")
+				a.add(finding.Warning, finding.CodeSPFNeutralAll, d, "\"?all\" asserts nothing about unlisted hosts; use ~all or -all")
 			}
 		case KindPTR:
-			a.add(SeverityWarning, "ptr-used", d, "the ptr mechanism is slow and unreliable; RFC 7208 section 5.5 says not to use it")
+			a.add(finding.Warning, finding.CodeSPFPtr, d, "the ptr mechanism is slow and unreliable; RFC 7208 section 5.5 says not to use it")
 		case KindInclude, KindRedirect:
 			if strings.IndexByte(t.Domain, '%') >= 0 {
-				a.add(SeverityInfo, "macro-target", d, fmt.Sprintf("%q depends on the message; its target cannot be followed statically", t.String()))
+				a.add(finding.Info, finding.CodeSPFMacroTarget, d, fmt.Sprintf("%q depends on the message; its target cannot be followed statically", t.String()))
 				continue
 			}
 			target := strings.ToLower(strings.TrimSuffix(t.Domain, "."))
@@ -290,7 +259,7 @@ func (a *analyzer) voidCheck(ctx context.Context, n *Node, t *Term) {
 		target = n.Domain
 	}
 	if strings.IndexByte(target, '%') >= 0 {
-		a.add(SeverityInfo, "macro-target", n.Domain, fmt.Sprintf("%q depends on the message; its target cannot be checked statically", t.String()))
+		a.add(finding.Info, finding.CodeSPFMacroTarget, n.Domain, fmt.Sprintf("%q depends on the message; its target cannot be checked statically", t.String()))
 		return
 	}
 	if a.checks >= analyzeMaxChecks || ctx.Err() != nil {
@@ -304,7 +273,7 @@ func (a *analyzer) voidCheck(ctx context.Context, n *Node, t *Term) {
 		var mxs []*net.MX
 		mxs, err = a.r.LookupMX(ctx, target)
 		if err == nil && len(mxs) > DefaultMaxNames {
-			a.add(SeverityError, "mx-limit", n.Domain, fmt.Sprintf("%q: %s has %d MX names, over the limit of %d: evaluation gives permerror (RFC 7208 section 4.6.4)", t.String(), target, len(mxs), DefaultMaxNames))
+			a.add(finding.Error, finding.CodeSPFMXLimit, n.Domain, fmt.Sprintf("%q: %s has %d MX names, over the limit of %d: evaluation gives permerror (RFC 7208 section 4.6.4)", t.String(), target, len(mxs), DefaultMaxNames))
 		}
 	case KindA:
 		_, err = a.r.LookupNetIP(ctx, "ip", target)
@@ -316,6 +285,6 @@ func (a *analyzer) voidCheck(ctx context.Context, n *Node, t *Term) {
 	case dnserr.IsNotFound(err):
 		a.a.VoidLookups++
 	default:
-		a.add(SeverityError, "temperror", n.Domain, fmt.Sprintf("%q: lookup failed: %v; evaluation may give temperror", t.String(), err))
+		a.add(finding.Error, finding.CodeSPFTempError, n.Domain, fmt.Sprintf("%q: lookup failed: %v; evaluation may give temperror", t.String(), err))
 	}
 }

@@ -37,7 +37,8 @@
 // address and reports what an evaluation would cost and what is wrong:
 // the DNS lookup total against the limit of 10, void lookups, loops,
 // duplicate includes, ptr, +all, terms after all, records too long, SPF-type
-// (99) records. Each Finding has a stable Code for programs.
+// (99) records. Each finding is a [finding.Finding] with a stable Code for
+// programs (docs/FINDINGS.md lists them).
 //
 // # Departures from RFC 7208 and choices it leaves open
 //

@@ -34,7 +34,7 @@ func (k *check) dmarc(ctx context.Context) {
 		return
 	case lr.Record == nil:
 		for _, f := range lr.Findings {
-			if f.Code == dmarc.FindingMultipleRecords {
+			if f.Code == finding.CodeDMARCMultiple {
 				k.res.Status = Mismatch
 				k.add(finding.CodeDMARCInvalid, finding.Error,
 					fmt.Sprintf("several DMARC records for %s, so receivers apply none: %s", from, f.Message),

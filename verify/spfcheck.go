@@ -254,22 +254,22 @@ func (k *check) spfEvaluate(ctx context.Context) {
 	limitHit := false
 	for _, f := range a.Findings {
 		switch f.Code {
-		case "temperror":
+		case finding.CodeSPFTempError:
 			temp = append(temp, f.Message)
-		case "lookup-limit", "void-lookup-limit", "mx-limit":
+		case finding.CodeSPFLookupLimit, finding.CodeSPFVoidLookupLimit, finding.CodeSPFMXLimit:
 			limitHit = true
-		case "plus-all", "terms-after-all", "spf-type-99":
+		case finding.CodeSPFPlusAll, finding.CodeSPFTermsAfterAll, finding.CodeSPFType99:
 			// Reported by spfCompare from the record itself.
 		default:
 			switch f.Severity {
-			case spf.SeverityError:
+			case finding.Error:
 				k.res.Status = Mismatch
 				k.add(finding.CodeSPFProblem, finding.Error,
-					fmt.Sprintf("the SPF record at %s fails for receivers (%s at %s): %s", k.res.FQDN, f.Code, f.Domain, f.Message),
+					fmt.Sprintf("the SPF record at %s fails for receivers (%s at %s): %s", k.res.FQDN, f.Code, f.Subject, f.Message),
 					fmt.Sprintf("Fix or remove the failing part of the record at host %q.", k.host()))
-			case spf.SeverityWarning:
+			case finding.Warning:
 				k.add(finding.CodeSPFProblem, finding.Warning,
-					fmt.Sprintf("the SPF record at %s: %s at %s: %s", k.res.FQDN, f.Code, f.Domain, f.Message), "")
+					fmt.Sprintf("the SPF record at %s: %s at %s: %s", k.res.FQDN, f.Code, f.Subject, f.Message), "")
 			}
 		}
 	}
