@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
@@ -46,8 +47,9 @@ func (g *generator) dmarc() error {
 	}
 	warnExternal := func() {
 		for _, host := range external {
-			g.warn("DMARC reports for %s go to another domain, %s: it must authorise them with a TXT record \"v=DMARC1\" at %s._report._dmarc.%s (RFC 7489 section 7.1), or receivers will not send them.",
-				g.domain, host, g.domain, host)
+			g.report(finding.CodeDMARCRUAUnauthorized, finding.Warning, "_dmarc."+g.domain+" TXT",
+				fmt.Sprintf("DMARC reports for %s go to another domain, %s:", g.domain, host),
+				fmt.Sprintf("it must authorise them with a TXT record \"v=DMARC1\" at %s._report._dmarc.%s (RFC 7489 section 7.1), or receivers will not send them.", g.domain, host))
 		}
 	}
 
@@ -92,12 +94,15 @@ func (g *generator) existingDMARC(name, txt string) {
 		}
 	}
 	if len(strict) > 0 {
-		g.warn("the existing DMARC record at %s sets %s (strict alignment): the provider's mail uses %s, a subdomain of the From domain, which strict alignment rejects, so it will fail DMARC. Change the tag to r or remove it: %q",
-			name, strings.Join(strict, " and "), g.returnPathOr("an account subdomain"), txt)
+		g.report(finding.CodeDMARCStrictAlignment, finding.Error, name+" TXT",
+			fmt.Sprintf("the existing DMARC record at %s sets %s (strict alignment): the provider's mail uses %s, a subdomain of the From domain, which strict alignment rejects, so it will fail DMARC.",
+				name, strings.Join(strict, " and "), g.returnPathOr("an account subdomain")),
+			fmt.Sprintf("Change the tag to r or remove it: %q", txt))
 		return
 	}
-	g.warn("the domain already has a DMARC record at %s, so no new one is proposed. It must keep relaxed alignment (aspf and adkim absent or r): the provider signs and bounces with %s.",
-		name, g.returnPathOr("a subdomain of "+g.domain))
+	g.report(finding.CodeDMARCExisting, finding.Info, name+" TXT",
+		fmt.Sprintf("the domain already has a DMARC record at %s, so no new one is proposed.", name),
+		fmt.Sprintf("It must keep relaxed alignment (aspf and adkim absent or r): the provider signs and bounces with %s.", g.returnPathOr("a subdomain of "+g.domain)))
 }
 
 func (g *generator) returnPathOr(s string) string {

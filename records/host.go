@@ -222,8 +222,9 @@ func (s *Set) Table() string {
 		}
 	}
 	tw.Flush()
-	for _, w := range s.Warnings {
-		fmt.Fprintf(&b, "\nWarning: %s\n", w)
+	for _, f := range s.Findings {
+		sev := f.Severity.String()
+		fmt.Fprintf(&b, "\n%s: %s\n", strings.ToUpper(sev[:1])+sev[1:], joinFix(f))
 	}
 	return b.String()
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/domainauth/domainauth/finding"
 )
 
 // MaxTXTString is the longest character-string a TXT record can hold
@@ -117,8 +119,8 @@ func (s *Set) ZoneFile() string {
 		fmt.Fprintf(&b, ", account %s", comment(s.AccountID))
 	}
 	fmt.Fprintf(&b, "\n; zone %s.\n", s.Zone)
-	for _, w := range s.Warnings {
-		fmt.Fprintf(&b, "; WARNING: %s\n", comment(w))
+	for _, f := range s.Findings {
+		fmt.Fprintf(&b, "; %s: %s\n", strings.ToUpper(f.Severity.String()), comment(joinFix(f)))
 	}
 	for i := range s.Records {
 		r := &s.Records[i]
@@ -149,4 +151,13 @@ func (s *Set) JSON() ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// joinFix is a finding's message and fix as one text, for the outputs
+// that show findings as comments or notes.
+func joinFix(f finding.Finding) string {
+	if f.Fix == "" {
+		return f.Message
+	}
+	return f.Message + " " + f.Fix
 }
