@@ -42,6 +42,9 @@ const (
 	qRejected     = "Why was my domain's authorization rejected?"
 	qDMARCValues  = "Which values should my DMARC record have?"
 	qTypos        = "I added the records, why is my domain still unverified?"
+	qRegularMail  = "Will adding authentication affect my regular email?"
+	qNoTXT        = "My host doesn't support TXT records. What do I do?"
+	qWix          = "Why can't I verify my domain with Wix?"
 )
 
 var (
@@ -61,7 +64,7 @@ var catalogue = []Entry{
 	{CodeRecordMissing, Error, pv,
 		"Nothing is published at the name the record must have (the name does not exist, or holds no record of the type, or none of the kind, such as no v=spf1 TXT record). Until every required record is there the domain stays pending, then fails.",
 		"Add the record with the host and value shown. Hosts that refuse underscores, TXT records or MX on a subdomain (Wix) need their support, or the DNS moved to a host that allows them.",
-		[]string{qNoRecords, qSPFAndDKIM, qPending, qRejected}},
+		[]string{qNoRecords, qSPFAndDKIM, qPanelError, qNoTXT, qWix, qPending, qRejected}},
 	{CodeNameDoubled, Error, pv,
 		"The record is at <name>.<domain>.<domain>: the DNS host appends the domain to the host field by itself (GoDaddy and others), and the full name was typed there.",
 		"Edit the record so that the host field holds only the part before the domain (cio123, not cio123.example.com).",
@@ -69,7 +72,7 @@ var catalogue = []Entry{
 	{CodeNameAtApex, Error, pv,
 		"The record (SPF, MX or DKIM) is at the root of the domain instead of the account subdomain, so it is not where receivers and the provider look. Provider MX records at the root also take in the domain's own mail.",
 		"Add the record at the account subdomain. Remove provider MX records from the root; SPF and DKIM records at the root may stay if other mail uses them.",
-		[]string{qSPFNotVerify}},
+		[]string{qSPFNotVerify, qRegularMail}},
 	{CodeSPFType99, Error, pvs,
 		"SPF is published with the obsolete SPF record type (99), which RFC 7208 section 3.1 removed; receivers read TXT only.",
 		"Publish the same value as a TXT record and delete the SPF-type record.",
