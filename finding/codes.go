@@ -191,6 +191,12 @@ const (
 	CodeHTTPUnreachable Code = "http-unreachable"
 	// CodeHTTPError: the HTTP response was a server error (5xx).
 	CodeHTTPError Code = "http-error"
+	// CodeHTTPUnknown: the http:// request did not complete (timeout,
+	// headers over the limit): whether http:// links work is unknown.
+	CodeHTTPUnknown Code = "http-unknown"
+	// CodeHSTSUnknown: an HSTS probe of the host or a parent did not
+	// complete: whether HSTS applies is unknown.
+	CodeHSTSUnknown Code = "hsts-unknown"
 	// CodeHTTPSNotCovered: the certificate does not name the host.
 	CodeHTTPSNotCovered Code = "https-not-covered"
 	// CodeHTTPSExpired: the certificate expired (or is not valid yet).

@@ -31,6 +31,25 @@ const (
 	DefaultMaxNames       = 10 // MX names per mx mechanism, PTR names per ptr mechanism or %{p}
 )
 
+// Default bounds on the identities and texts a macro expands.
+const (
+	// DefaultMaxLocalPart is the longest sender local-part a macro may
+	// expand, the limit of RFC 5321 section 4.5.3.1.1 (64 octets).
+	DefaultMaxLocalPart = 64
+
+	// DefaultMaxExplanation is the length Outcome.Explanation is cut to.
+	// The explanation goes into an SMTP reply, whose lines are at most 512
+	// octets with the reply code and CRLF (RFC 5321 section 4.5.3.1.5):
+	// 400 leaves room for "550 5.7.23 " and a receiver's own words.
+	DefaultMaxExplanation = 400
+
+	// MaxDomainLength is the longest domain (HELO name, or the domain of
+	// the sender) a macro may expand: 255 octets, RFC 5321 section
+	// 4.5.3.1.2. A longer name cannot exist in the DNS (RFC 1035 section
+	// 2.3.4), so it is not configurable.
+	MaxDomainLength = 255
+)
+
 // Checker evaluates check_host (RFC 7208 section 4). The zero value is
 // ready to use: it resolves with net.DefaultResolver and applies the limits
 // of the RFC. A Checker is not modified by CheckHost and may be used by
@@ -61,6 +80,18 @@ type Checker struct {
 	// rest are ignored). Zero or less means DefaultMaxNames.
 	MaxNames int
 
+	// MaxLocalPart bounds the sender local-part the %{l} and %{s} macros
+	// may expand; a macro that needs a longer one gives PermError with
+	// ErrIdentityTooLong. Zero or less means DefaultMaxLocalPart (RFC 5321's
+	// 64 octets); raise it to accept, say, long SRS or VERP addresses in
+	// records that use these macros.
+	MaxLocalPart int
+
+	// MaxExplanation bounds Outcome.Explanation, in bytes: a longer
+	// explanation is cut, and its macros are not expanded past the cut.
+	// Zero or less means DefaultMaxExplanation.
+	MaxExplanation int
+
 	// Now returns the time for the %{t} macro; nil means time.Now.
 	Now func() time.Time
 
@@ -85,7 +116,9 @@ type Outcome struct {
 
 	// Explanation is the expanded exp= text of the record that gave Fail
 	// (RFC 7208 section 6.2), or empty when it has none or it could not be
-	// fetched. Untrusted text from the domain owner.
+	// fetched. Untrusted text from the domain owner, cut to
+	// Checker.MaxExplanation bytes (default 400) so that it fits an SMTP
+	// reply line.
 	Explanation string
 
 	// Lookups counts the DNS-querying terms evaluated and VoidLookups the
@@ -136,6 +169,8 @@ func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender s
 		maxLookups: positive(c.MaxLookups, DefaultMaxLookups),
 		maxVoids:   positive(c.MaxVoidLookups, DefaultMaxVoidLookups),
 		maxNames:   positive(c.MaxNames, DefaultMaxNames),
+		maxLocal:   positive(c.MaxLocalPart, DefaultMaxLocalPart),
+		maxExpl:    positive(c.MaxExplanation, DefaultMaxExplanation),
 		trace:      c.Trace,
 	}
 	if e.res == nil {
@@ -177,6 +212,7 @@ type evaluation struct {
 	lookups, voids       int
 	maxLookups, maxVoids int
 	maxNames             int
+	maxLocal, maxExpl    int    // identity and explanation bounds
 	validated            string // %{p}, once computed
 	validatedDone        bool
 	parts                [][2]int // scratch for macro transformers
@@ -234,7 +270,7 @@ func (e *evaluation) check(ctx context.Context, domain string, nested bool) (Res
 		if err := e.count(); err != nil {
 			return PermError, nil, d, "", err
 		}
-		target, err := e.expand(ctx, spec, d, false)
+		target, _, err := e.expandName(ctx, spec, d)
 		if err != nil {
 			return PermError, nil, d, "", err
 		}
@@ -347,33 +383,7 @@ func (e *evaluation) target(ctx context.Context, t *Term, d string) (name string
 	if t.Domain == "" {
 		return d, true, nil
 	}
-	name, err = e.expand(ctx, t.Domain, d, false)
-	if err != nil {
-		return "", false, err
-	}
-	name, ok = queryName(name)
-	return name, ok, nil
-}
-
-// queryName truncates an expanded name longer than 253 characters by
-// dropping labels from the left (RFC 7208 section 7.3) and reports whether
-// the result is usable as a domain name.
-func queryName(name string) (string, bool) {
-	name = strings.TrimSuffix(name, ".")
-	for len(name) > 253 {
-		i := strings.IndexByte(name, '.')
-		if i < 0 {
-			return name, false
-		}
-		name = name[i+1:]
-	}
-	if mayBeAddr(name) {
-		if _, err := netip.ParseAddr(name); err == nil {
-			return name, false // an address literal is not a name to look up
-		}
-	}
-	_, ok := validDomain(name)
-	return name, ok
+	return e.expandName(ctx, t.Domain, d)
 }
 
 // mayBeAddr reports whether name could be an IP address literal: an IPv6
@@ -410,7 +420,7 @@ func (e *evaluation) mechanism(ctx context.Context, d string, t *Term) (match bo
 	case KindIP4, KindIP6:
 		return e.ip.Is4() == (t.Kind == KindIP4) && t.Prefix.Contains(e.ip), None, nil
 	case KindInclude:
-		name, err := e.expand(ctx, t.Domain, d, false)
+		name, _, err := e.expandName(ctx, t.Domain, d)
 		if err != nil {
 			return false, PermError, err
 		}
@@ -497,11 +507,10 @@ func (e *evaluation) mechanism(ctx context.Context, d string, t *Term) (match bo
 		}
 		return match, None, nil
 	case KindExists:
-		name, err := e.expand(ctx, t.Domain, d, false)
+		name, ok, err := e.expandName(ctx, t.Domain, d)
 		if err != nil {
 			return false, PermError, err
 		}
-		name, ok := queryName(name)
 		if !ok {
 			return false, None, nil
 		}
@@ -607,11 +616,8 @@ func (e *evaluation) explain(ctx context.Context, rec *Record, d string) string 
 	if !ok {
 		return ""
 	}
-	name, err := e.expand(ctx, spec, d, false)
-	if err != nil {
-		return ""
-	}
-	if name, ok = queryName(name); !ok {
+	name, ok, err := e.expandName(ctx, spec, d)
+	if err != nil || !ok {
 		return ""
 	}
 	txts, err := e.res.LookupTXT(ctx, name)
@@ -621,7 +627,7 @@ func (e *evaluation) explain(ctx context.Context, rec *Record, d string) string 
 	if _, _, err := scanMacro(txts[0], true, true); err != nil {
 		return ""
 	}
-	text, err := e.expand(ctx, txts[0], d, true)
+	text, err := e.expandText(ctx, txts[0], d)
 	if err != nil {
 		return ""
 	}

@@ -40,8 +40,42 @@
 // (99) records. Each finding is a [finding.Finding] with a stable Code for
 // programs (docs/FINDINGS.md lists them).
 //
+// # Limits
+//
+// Every bound on the work one evaluation does, with its default. The
+// Checker fields are the knobs; zero or less means the default.
+//
+//   - DNS-querying terms (include, a, mx, ptr, exists, redirect) per
+//     evaluation: Checker.MaxLookups, default 10 (RFC 7208 section 4.6.4);
+//     more gives permerror.
+//   - Lookups that find nothing: Checker.MaxVoidLookups, default 2 (section
+//     4.6.4); more gives permerror.
+//   - MX names per mx mechanism, PTR names per ptr mechanism or %{p}:
+//     Checker.MaxNames, default 10 (section 4.6.4).
+//   - Expanded domain-spec: the rightmost 253 characters, cut at a dot
+//     (section 7.3); fixed. The expansion is produced from the right and
+//     stops once the cut is known, whatever the length of the whole.
+//   - Outcome.Explanation: Checker.MaxExplanation bytes, default 400, so that
+//     it fits an SMTP reply line (512 octets with the code and CRLF, RFC 5321
+//     section 4.5.3.1.5); longer explanations are cut, and their macros are
+//     not expanded past the cut.
+//   - Sender local-part a macro (%{l}, %{s}) may expand: Checker.MaxLocalPart
+//     octets, default 64 (RFC 5321 section 4.5.3.1.1).
+//   - Sender domain and HELO name a macro (%{o}, %{s}, %{h}) may expand:
+//     MaxDomainLength, 255 octets (RFC 5321 section 4.5.3.1.2); fixed.
+//   - Time: ctx bounds the whole evaluation (temperror when it ends).
+//
 // # Departures from RFC 7208 and choices it leaves open
 //
+//   - A macro that needs a sender local-part, sender domain or HELO name
+//     longer than its limit above gives permerror with ErrIdentityTooLong.
+//     RFC 7208 is silent; RFC 5321 section 4.5.3.1 lets a server refuse
+//     such objects. Only the macros refuse: a record that does not expand
+//     the long identity (or whose expansion cuts it away) is evaluated as
+//     usual, so a long sender cannot turn a fail into none. A checked
+//     domain over 253 characters gives none (section 4.3), as before.
+//   - The explanation is cut to MaxExplanation bytes (section 6.2 lets an
+//     implementation limit its length).
 //   - %{i} for IPv6 writes lower-case nibbles, as the examples of section
 //     7.4 do (the OpenSPF suite expects upper case in one explanation; DNS
 //     names are case-insensitive, so lookups are unaffected).

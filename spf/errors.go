@@ -30,6 +30,7 @@ var (
 	ErrMultipleRecords = errors.New("more than one SPF record (RFC 7208 section 4.5)")
 	ErrIncludeNone     = errors.New("include target has no SPF record (RFC 7208 section 5.2)")
 	ErrRedirectNone    = errors.New("redirect target has no SPF record (RFC 7208 section 6.1)")
+	ErrIdentityTooLong = errors.New("identity too long to expand (RFC 5321 section 4.5.3.1)")
 )
 
 // Lookup errors, carried in Outcome.Err with a TempError result; the

@@ -96,8 +96,8 @@ exp TXT "%{i} %{p} no"
 		if o.Lookups > spf.DefaultMaxLookups+1 || o.VoidLookups > spf.DefaultMaxVoidLookups+1 {
 			t.Fatalf("lookups %d void %d", o.Lookups, o.VoidLookups)
 		}
-		if strings.Contains(o.Explanation, "%{") {
-			t.Fatalf("unexpanded explanation %q", o.Explanation)
+		if strings.Contains(o.Explanation, "%{") || len(o.Explanation) > spf.DefaultMaxExplanation {
+			t.Fatalf("unexpanded or overlong explanation %q", o.Explanation)
 		}
 	})
 }

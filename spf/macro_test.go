@@ -2,6 +2,7 @@ package spf
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"strings"
 	"testing"
@@ -14,7 +15,8 @@ import (
 // a resolver (the %{p} macro is not used here).
 func newTestEval(ip, sender string) *evaluation {
 	c := &Checker{HELO: "mx.example.org", Receiver: "mx.example.net", Now: func() time.Time { return time.Unix(1700000000, 0) }}
-	e := &evaluation{c: c, ip: netip.MustParseAddr(ip), sender: sender, maxLookups: 10, maxVoids: 2, maxNames: 10}
+	e := &evaluation{c: c, ip: netip.MustParseAddr(ip), sender: sender, maxLookups: 10, maxVoids: 2, maxNames: 10,
+		maxLocal: DefaultMaxLocalPart, maxExpl: 1 << 20}
 	i := strings.LastIndexByte(sender, '@')
 	e.local, e.senderDomain = sender[:i], sender[i+1:]
 	return e
@@ -58,39 +60,70 @@ func TestExpandRFCExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		e := newTestEval(tt.ip, "strong-bad@email.example.com")
-		got, err := e.expand(context.Background(), tt.in, d, true)
+		got, err := e.expandText(context.Background(), tt.in, d)
 		if err != nil || got != tt.want {
-			t.Errorf("expand(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			t.Errorf("expandText(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+		// The same in a domain-spec, but for the letters only explanations
+		// may use.
+		name, _, err := e.expandName(context.Background(), tt.in, d)
+		explainOnly := strings.Contains(tt.in, "%{c}")
+		if explainOnly != (err != nil) || err == nil && name != tt.want {
+			t.Errorf("expandName(%q) = %q, %v; want %q", tt.in, name, err, tt.want)
 		}
 	}
 }
 
 func TestExpandRefusesBadMacros(t *testing.T) {
 	e := newTestEval("192.0.2.3", "a@example.com")
-	for _, in := range []string{"%", "%{", "%{d", "%{}", "%{x}", "%{d0}", "%{d2x}", "%x"} {
-		if got, err := e.expand(context.Background(), in, "example.com", true); err == nil {
-			t.Errorf("expand(%q) = %q, want error", in, got)
+	for _, in := range []string{"%", "%{", "%{d", "%{}", "%{x}", "%{d0}", "%{d2x}", "%x", "a%{d}b%", "%{d}%{d2r.x}"} {
+		if got, err := e.expandText(context.Background(), in, "example.com"); !errors.Is(err, ErrBadMacro) {
+			t.Errorf("expandText(%q) = %q, %v; want ErrBadMacro", in, got, err)
+		}
+		if got, _, err := e.expandName(context.Background(), in, "example.com"); !errors.Is(err, ErrBadMacro) {
+			t.Errorf("expandName(%q) = %q, %v; want ErrBadMacro", in, got, err)
 		}
 	}
-	if _, err := e.expand(context.Background(), "%{c}", "example.com", false); err == nil {
-		t.Error("%{c} accepted outside an explanation")
+	for _, in := range []string{"%{c}", "%{r}", "%{t}", "%{C}.example.com"} {
+		if _, _, err := e.expandName(context.Background(), in, "example.com"); !errors.Is(err, ErrBadMacro) {
+			t.Errorf("%s accepted outside an explanation: %v", in, err)
+		}
 	}
 }
 
 func TestQueryNameTruncation(t *testing.T) {
+	e := newTestEval("192.0.2.3", "a@example.com")
 	long := strings.Repeat("abcdefghi.", 30) + "example.com" // 311 characters
-	got, ok := queryName(long)
-	if !ok || len(got) > 253 || !strings.HasSuffix(long, got) || got[0] == '.' {
-		t.Errorf("queryName: %q (%d), %v", got, len(got), ok)
+	// RFC 7208 section 7.3: labels go from the left until 253 or fewer are
+	// left: 6 labels of 10 characters with their dots, leaving 251.
+	want := long[60:]
+	for _, in := range []string{long, long + ".", strings.Repeat("abcdefghi.", 20) + "%{d}"} {
+		got, ok, err := e.expandName(context.Background(), in, "abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.example.com")
+		if err != nil || !ok || got != want {
+			t.Errorf("expandName(%.20q...) = %q (%d), %v, %v; want %q", in, got, len(got), ok, err, want)
+		}
 	}
-	if _, ok := queryName("192.0.2.1"); ok {
+	// Exactly 253, and 254 with the final dot of a fully qualified name:
+	// nothing to cut.
+	n253 := strings.Repeat("abcdefghi.", 24) + "abcde.example"
+	for _, in := range []string{n253, n253 + ".", n253[:246] + "%{d1}"} {
+		if got, ok, err := e.expandName(context.Background(), in, "example"); err != nil || !ok || got != n253 {
+			t.Errorf("expandName(%.20q...) = %q, %v, %v; want the 253 characters whole", in, got, ok, err)
+		}
+	}
+	// One label over 253 characters cannot be cut to fit.
+	if _, ok, err := e.expandName(context.Background(), strings.Repeat("x", 250)+"%{d}", "example.com"); ok || err != nil {
+		t.Errorf("a 261-character name with a 254-character first label: ok %v, %v", ok, err)
+	}
+	if _, ok, _ := e.expandName(context.Background(), "192.0.2.1", "example.com"); ok {
 		t.Error("an address literal was taken as a name")
 	}
 }
 
 // FuzzExpand checks that macro expansion never panics and agrees with the
-// syntax check: a string scanMacro accepts expands without error, and the
-// output holds no unexpanded macro.
+// syntax check: a string scanMacro accepts expands without error (but
+// ErrIdentityTooLong for a sender over the limits), and the output holds
+// no unexpanded macro.
 func FuzzExpand(f *testing.F) {
 	for _, s := range []string{
 		"%{ir}.%{v}._spf.%{d2}", "%{l1r-}.lp", "%{S}%%%_%-", "%{d999}", "%{c}%{r}%{t}", "plain.example.com",
@@ -110,8 +143,9 @@ func FuzzExpand(f *testing.F) {
 		e := newTestEval(addr.String(), sender)
 		e.res = domainauth.MustFakeResolver("") // %{p} finds no PTR
 		_, _, serr := scanMacro(s, true, true)
-		got, err := e.expand(context.Background(), s, "example.com", true)
-		if serr == nil && err != nil {
+		got, err := e.expandText(context.Background(), s, "example.com")
+		long := len(e.local) > e.maxLocal || len(e.senderDomain) > MaxDomainLength
+		if serr == nil && err != nil && !(long && errors.Is(err, ErrIdentityTooLong)) {
 			t.Fatalf("scanMacro accepts %q but expand fails: %v", s, err)
 		}
 		if err == nil && serr == nil && strings.Contains(got, "%{") && !strings.Contains(s, "%%{") {
@@ -135,8 +169,8 @@ func TestQueryNameAddressLiterals(t *testing.T) {
 		{"1.2.3.example", true},
 		{"a:b", false},
 	} {
-		if _, ok := queryName(tt.in); ok != tt.ok {
-			t.Errorf("queryName(%q) ok = %v, want %v", tt.in, ok, tt.ok)
+		if _, ok := finishName(tt.in); ok != tt.ok {
+			t.Errorf("finishName(%q) ok = %v, want %v", tt.in, ok, tt.ok)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package tracking_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +89,19 @@ func BenchmarkParseHSTS(b *testing.B) {
 		if _, err := tracking.ParseHSTS("max-age=31536000; includeSubDomains; preload"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkPublicOnly: the guard runs on every address before a
+// connection and again in the socket's Control hook.
+func BenchmarkPublicOnly(b *testing.B) {
+	for _, s := range []string{"8.8.8.8", "2606:4700::1", "64:ff9b::808:808", "10.0.0.1"} {
+		a := netip.MustParseAddr(s)
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = tracking.PublicOnly(a)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -239,6 +240,24 @@ func TestCheckHTTPAndHTTPS(t *testing.T) {
 				"link.example.com": {cert: &good, httpCode: 502},
 			},
 			want: want{http: tracking.StatusRed, https: tracking.StatusGreen, codes: []string{"http-error"}},
+		},
+		{
+			// 500 is the first server error (RFC 9110 section 15.6).
+			name: "status 500 on http://",
+			host: "link.example.com",
+			sites: map[string]*site{
+				"link.example.com": {cert: &good, httpCode: 500},
+			},
+			want: want{http: tracking.StatusRed, https: tracking.StatusGreen, codes: []string{"http-error"}},
+		},
+		{
+			// 499 is still a client error: the server answered.
+			name: "status 499 on http://",
+			host: "link.example.com",
+			sites: map[string]*site{
+				"link.example.com": {cert: &good, httpCode: 499},
+			},
+			want: want{http: tracking.StatusGreen, https: tracking.StatusGreen},
 		},
 	}
 	for _, tc := range tests {
@@ -491,3 +510,81 @@ func TestCheckInvalidInput(t *testing.T) {
 
 // denyAll is a guard for tests that must not connect anywhere.
 func denyAll(netip.Addr) error { return errors.New("test: no connections") }
+
+// An IP address is not a tracking host: it can carry no CNAME, and
+// checking it would connect to whatever address a customer typed. Check
+// refuses it, in every spelling, before any lookup.
+func TestCheckRefusesIPAddress(t *testing.T) {
+	res := domainauth.MustFakeResolver("")
+	c := &tracking.Checker{Resolver: res, Guard: denyAll}
+	for _, host := range []string{
+		"192.0.2.1", "192.0.2.1.", "8.8.8.8", "127.0.0.1",
+		"2001:db8::1", "[2001:db8::1]", "::ffff:192.0.2.1", "fe80::1%eth0",
+		// Forms inet_aton and URL parsers read as addresses (the last
+		// label is a number): 127.1, 0x7f.0.0.1, 10.0x1.
+		"127.1", "0x7f.0.0.1", "10.0x1", "1.2.3.08",
+	} {
+		r, err := c.Check(context.Background(), host, "e.provider.test")
+		if !errors.Is(err, tracking.ErrHostIsAddress) {
+			t.Errorf("Check(%q) = %+v, %v; want ErrHostIsAddress", host, r, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), "IP address") {
+			t.Errorf("Check(%q): error %q does not say what is wrong", host, err)
+		}
+	}
+	if l := res.Lookups(); len(l) != 0 {
+		t.Errorf("lookups for an address: %v", l)
+	}
+	// Names with digits stay names.
+	for _, host := range []string{"1.example.com", "link.123.example", "x1.example.c0m"} {
+		if _, err := c.Check(context.Background(), host, "e.provider.test"); errors.Is(err, tracking.ErrHostIsAddress) {
+			t.Errorf("Check(%q) = %v", host, err)
+		}
+	}
+}
+
+// The expiry warning says how long is left without understating it: a
+// certificate with 72 hours left (less a fraction of a second, as
+// certificate times are whole seconds and clocks are not) expires "in 3
+// days", not "in 2 days"; under two days it says hours, under two hours
+// minutes.
+func TestCheckExpiryText(t *testing.T) {
+	ca := newCA(t, "Test Root CA")
+	tests := []struct {
+		left time.Duration // from the certificate's NotAfter back to the clock
+		want string
+	}{
+		{72*time.Hour - 500*time.Millisecond, "in 3 days."},
+		{72*time.Hour - time.Minute, "in 3 days."},
+		{72 * time.Hour, "in 3 days."},
+		{13*24*time.Hour + 23*time.Hour, "in 14 days."},
+		{48 * time.Hour, "in 2 days."},
+		{48*time.Hour - time.Second, "in 48 hours."},
+		{47 * time.Hour, "in 47 hours."},
+		{2 * time.Hour, "in 2 hours."},
+		{90 * time.Minute, "in 90 minutes."},
+		{30 * time.Second, "in less than a minute."},
+	}
+	for _, tc := range tests {
+		notAfter := testNow.Add(24 * time.Hour)
+		cert := ca.leaf(t, testNow.AddDate(0, -2, 0), notAfter, "link.example.com")
+		w := newWorld(t, map[string]*site{"link.example.com": {cert: &cert}})
+		c, _ := w.checker(t, ca, baseZone)
+		now := notAfter.Add(-tc.left)
+		c.Now = func() time.Time { return now }
+		r, err := c.Check(context.Background(), "link.example.com", "e.provider.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msg string
+		for _, f := range r.Findings {
+			if f.Code == "https-expiring" {
+				msg = f.Message
+			}
+		}
+		if !strings.HasSuffix(msg, tc.want) {
+			t.Errorf("%v left: message %q, want it to end %q", tc.left, msg, tc.want)
+		}
+	}
+}

@@ -3,9 +3,11 @@ package tracking
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,6 +34,7 @@ const (
 	DefaultTLSTimeout     = 5 * time.Second
 	DefaultRequestTimeout = 10 * time.Second
 	DefaultMaxBodyBytes   = 64 << 10
+	DefaultMaxHeaderBytes = 256 << 10
 	DefaultMaxRedirects   = 5
 	DefaultExpiryWarning  = 14 * 24 * time.Hour
 )
@@ -61,9 +64,16 @@ type Checker struct {
 	TLSTimeout     time.Duration // 0 or less means DefaultTLSTimeout
 	RequestTimeout time.Duration // 0 or less means DefaultRequestTimeout
 
-	// MaxBodyBytes bounds how much of a response body (and of its
-	// headers) is read. Default DefaultMaxBodyBytes.
+	// MaxBodyBytes bounds how much of a response body is read. Default
+	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+
+	// MaxHeaderBytes bounds the response header block read (status line
+	// and header fields). Default DefaultMaxHeaderBytes (256 KiB, what
+	// Chromium accepts), well above what sites send with their cookies
+	// and policies: a larger block ends the request, and a probe that
+	// ends so makes the HTTP verdict unknown, not green.
+	MaxHeaderBytes int64
 
 	// MaxRedirects bounds the redirects followed by the http:// check,
 	// which only follows redirects to http:// on the same host. Default
@@ -124,6 +134,13 @@ func (c *Checker) maxBody() int64 {
 		return DefaultMaxBodyBytes
 	}
 	return c.MaxBodyBytes
+}
+
+func (c *Checker) maxHeader() int64 {
+	if c.MaxHeaderBytes <= 0 {
+		return DefaultMaxHeaderBytes
+	}
+	return c.MaxHeaderBytes
 }
 
 func (c *Checker) maxRedirects() int {
@@ -216,11 +233,15 @@ func (r *Report) Has(code finding.Code) bool {
 // expired).
 //
 // The returned error is only for input that cannot be checked (an invalid
-// host or target name) or a cancelled context; everything found about the
+// host or target name, or a host that is an IP address: [ErrHostIsAddress])
+// or a cancelled context; everything found about the
 // host, DNS failures included, is in the Report. Every connection goes
 // through the Checker's guarded dialer; the HTTP, HTTPS and HSTS probes run
 // concurrently. With no expected target, any CNAME counts as correct.
 func (c *Checker) Check(ctx context.Context, host string, expected ...string) (*Report, error) {
+	if isAddressHost(host) {
+		return nil, fmt.Errorf("tracking: host %q: %w: a tracking host is a name under the customer's domain, such as link.example.com, with a CNAME to the provider", host, ErrHostIsAddress)
+	}
 	h, err := dnsname.Normalize(host)
 	if err != nil {
 		return nil, fmt.Errorf("tracking: host: %w", err)
@@ -266,10 +287,49 @@ func (c *Checker) Check(ctx context.Context, host string, expected ...string) (*
 		return nil, err
 	}
 
-	r.HTTP = buildHTTPResult(h, tld, preloaded, httpRes, hsts)
+	r.HTTP = buildHTTPResult(tld, preloaded, httpRes, hsts)
 	r.HTTPSRequired = r.HTTP.Preloaded || len(r.HTTP.applying()) > 0
 	r.Findings = c.findings(r)
 	return r, nil
+}
+
+// ErrHostIsAddress is returned (wrapped) by Check for a host that is an IP
+// address, or reads as one.
+var ErrHostIsAddress = errors.New("the tracking host is an IP address, not a host name")
+
+// isAddressHost reports whether host is an IP address: any form
+// netip.ParseAddr accepts (with brackets, a zone or a trailing dot), or a
+// name whose last label is a number, decimal or 0x-hexadecimal, which
+// inet_aton and URL parsers read as an IPv4 address (127.1, 0x7f.0.0.1).
+// No top-level domain is all-numeric (RFC 3696 section 2), so no host name
+// is refused.
+func isAddressHost(host string) bool {
+	h := strings.TrimSuffix(host, ".")
+	if len(h) >= 2 && h[0] == '[' && h[len(h)-1] == ']' {
+		h = h[1 : len(h)-1]
+	}
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	last := h[strings.LastIndexByte(h, '.')+1:]
+	if len(last) >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X') {
+		last = last[2:]
+		for i := 0; i < len(last); i++ {
+			if !strings.ContainsRune("0123456789abcdefABCDEF", rune(last[i])) {
+				return false
+			}
+		}
+		return true
+	}
+	if last == "" {
+		return false
+	}
+	for i := 0; i < len(last); i++ {
+		if last[i] < '0' || last[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // maxExpected bounds the expected targets of one Check.

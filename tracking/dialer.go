@@ -39,44 +39,6 @@ func (e *AddressError) Unwrap() error { return e.Err }
 // cannot be used to reach it.
 type Guard func(addr netip.Addr) error
 
-// cgnat is the shared address space of RFC 6598, used behind carrier NAT and
-// by some cloud providers for internal services.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
-
-// PublicOnly is the default Guard. It refuses the addresses a service that
-// checks host names typed by its customers must never connect to:
-// unspecified (0.0.0.0, ::), loopback, private (RFC 1918, fc00::/7),
-// link-local (169.254/16 with the cloud metadata endpoint, fe80::/10),
-// multicast, the CGNAT range 100.64.0.0/10, and IPv4-mapped IPv6 forms of
-// all of these. Everything else is allowed.
-func PublicOnly(addr netip.Addr) error {
-	a := addr.Unmap()
-	var why string
-	switch {
-	case !a.IsValid():
-		why = "invalid"
-	case a.IsUnspecified():
-		why = "unspecified"
-	case a.IsLoopback():
-		why = "loopback"
-	case a.IsPrivate():
-		why = "private"
-	case a.IsLinkLocalUnicast():
-		why = "link-local"
-	case a.IsMulticast(), a.IsLinkLocalMulticast(), a.IsInterfaceLocalMulticast():
-		why = "multicast"
-	case a.Is4() && cgnat.Contains(a):
-		why = "carrier-grade NAT (RFC 6598)"
-	case a.Is4() && a.As4()[0] == 0:
-		why = "this-network (0.0.0.0/8)"
-	case a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
-		why = "broadcast"
-	default:
-		return nil
-	}
-	return fmt.Errorf("%w: %s address", ErrForbiddenAddress, why)
-}
-
 // AllowLoopback is a Guard for tests: it allows loopback addresses (where
 // httptest servers listen) and otherwise behaves like PublicOnly.
 func AllowLoopback(addr netip.Addr) error {

@@ -3,6 +3,7 @@ package tracking_test
 import (
 	"bytes"
 	"errors"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -145,6 +146,45 @@ func FuzzParseHSTS(f *testing.F) {
 		back, err := tracking.ParseHSTS(h.String())
 		if err != nil || back != h {
 			t.Fatalf("ParseHSTS(%q) = %+v; String %q parses to %+v, %v", s, h, h.String(), back, err)
+		}
+	})
+}
+
+// FuzzPublicOnly checks the guard's invariants on any address: an IPv4
+// address and its IPv4-mapped and NAT64 (64:ff9b::/96) forms get the same
+// verdict, 6to4 carrying a refused address is refused, every refusal wraps
+// ErrForbiddenAddress, and a zone changes nothing.
+func FuzzPublicOnly(f *testing.F) {
+	for _, s := range []string{"8.8.8.8", "10.0.0.1", "127.0.0.1", "169.254.169.254", "168.63.129.16", "198.18.0.1", "240.0.0.1", "100.64.0.1", "192.0.0.9", "2606:4700::1", "64:ff9b::a00:1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "fec0::1", "::7f00:1"} {
+		b := netip.MustParseAddr(s).As16()
+		f.Add(b[:])
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) != 16 {
+			return
+		}
+		a := netip.AddrFrom16([16]byte(b))
+		err := tracking.PublicOnly(a)
+		if err != nil && !errors.Is(err, tracking.ErrForbiddenAddress) {
+			t.Fatalf("PublicOnly(%s) = %v, not ErrForbiddenAddress", a, err)
+		}
+		if zerr := tracking.PublicOnly(a.WithZone("eth0")); (zerr == nil) != (err == nil) {
+			t.Fatalf("PublicOnly(%s) = %v, with a zone %v", a, err, zerr)
+		}
+		v4 := netip.AddrFrom4([4]byte(b[12:]))
+		want := tracking.PublicOnly(v4) == nil
+		mapped := netip.AddrFrom16([16]byte{10: 0xff, 11: 0xff, 12: b[12], 13: b[13], 14: b[14], 15: b[15]})
+		nat64 := netip.AddrFrom16([16]byte{1: 0x64, 2: 0xff, 3: 0x9b, 12: b[12], 13: b[13], 14: b[14], 15: b[15]})
+		for _, form := range []netip.Addr{mapped, nat64} {
+			if got := tracking.PublicOnly(form) == nil; got != want {
+				t.Fatalf("PublicOnly(%s) allowed %v, PublicOnly(%s) allowed %v", form, got, v4, want)
+			}
+		}
+		if !want {
+			sixToFour := netip.AddrFrom16([16]byte{0: 0x20, 1: 0x02, 2: b[12], 3: b[13], 4: b[14], 5: b[15], 15: 1})
+			if tracking.PublicOnly(sixToFour) == nil {
+				t.Fatalf("PublicOnly(%s) allowed, carrying refused %s", sixToFour, v4)
+			}
 		}
 	})
 }

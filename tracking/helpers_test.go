@@ -109,6 +109,12 @@ type site struct {
 	hsts     string           // Strict-Transport-Security value over HTTPS, "" for none
 	httpCode int              // status of http:// requests; 0 means 200
 	location string           // Location of http:// responses
+	// stall makes HTTPS responses wait until the client gives up (or
+	// 30 s), then answer: a server slower than the request timeout.
+	stall bool
+	// filler adds a header of this many bytes to HTTPS responses, to make
+	// the header block as large as wanted.
+	filler int
 }
 
 // world is an HTTP and an HTTPS server on 127.0.0.1 that answer as the
@@ -150,8 +156,18 @@ func newWorld(t *testing.T, sites map[string]*site) *world {
 	w.https = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		host := hostOnly(r.Host)
 		w.log("https " + host + " " + r.URL.Path)
-		if s := w.site(host); s != nil && s.hsts != "" {
+		s := w.site(host)
+		if s != nil && s.stall {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(30 * time.Second):
+			}
+		}
+		if s != nil && s.hsts != "" {
 			rw.Header().Set("Strict-Transport-Security", s.hsts)
+		}
+		if s != nil && s.filler > 0 {
+			rw.Header().Set("X-Filler", strings.Repeat("f", s.filler))
 		}
 		rw.WriteHeader(http.StatusOK)
 	}))

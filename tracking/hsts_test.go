@@ -47,6 +47,7 @@ func TestParseHSTS(t *testing.T) {
 		{"max-age=10; includeSubDomains; includesubdomains", tracking.ErrHSTSDuplicate}, // names compare case-insensitively
 		{"max-age=10; includeSubDomains=yes", tracking.ErrHSTSSyntax},                   // valueless directive
 		{`max-age=10; "x"=1`, tracking.ErrHSTSSyntax},                                   // name must be a token
+		{"max-age=10; =1", tracking.ErrHSTSSyntax},                                      // a token is at least one character
 	}
 	for _, tc := range bad {
 		if got, err := tracking.ParseHSTS(tc.in); !errors.Is(err, tc.want) {

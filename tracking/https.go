@@ -37,7 +37,9 @@ type HTTPSResult struct {
 	DNSNames  []string  // subject alternative names (DNS)
 	NotBefore time.Time // start of the leaf's validity period; zero without a certificate
 	NotAfter  time.Time // end of the leaf's validity period; zero without a certificate
-	// DaysLeft counts whole days until NotAfter (negative once expired).
+	// DaysLeft counts whole days until NotAfter, rounded down (negative
+	// once expired). The https-expiring finding words it for people:
+	// days rounded to the nearest, hours under two days.
 	DaysLeft int
 
 	// Covered, Expired and Trusted are the individual verdicts.

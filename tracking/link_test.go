@@ -220,6 +220,10 @@ func TestNewKeyring(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrBadKey", tc.name, err)
 		}
 	}
+	// The longest id allowed is accepted.
+	if _, err := tracking.NewKeyring(tracking.Key{ID: strings.Repeat("k", tracking.MaxKeyIDLen), Secret: secretNew}); err != nil {
+		t.Errorf("%d-byte id: %v", tracking.MaxKeyIDLen, err)
+	}
 	k, err := tracking.NewKeyring(good)
 	if err != nil || k.CurrentID() != "2026-11_a" {
 		t.Fatalf("NewKeyring = %v, %v", k, err)
@@ -320,6 +324,13 @@ func TestRedirector(t *testing.T) {
 				t.Errorf("click recorded for a rejected link: %q", clicks)
 			}
 		})
+	}
+
+	// RFC 9110 section 15.5.6: a 405 lists the allowed methods.
+	rec405 := httptest.NewRecorder()
+	h.ServeHTTP(rec405, httptest.NewRequest("POST", path(valid), nil))
+	if got := rec405.Header().Get("Allow"); got != "GET, HEAD" {
+		t.Errorf("405 Allow = %q, want \"GET, HEAD\"", got)
 	}
 
 	// A Redirector without a Linker fails closed.

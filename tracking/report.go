@@ -4,8 +4,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"math"
+	"net"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
@@ -46,6 +49,9 @@ func (c *Checker) findings(r *Report) []finding.Finding {
 			"Check again later. If it keeps failing, the domain's name servers are not answering properly.")
 	}
 
+	// When the host's own lookup failed, dns-temporary says so once; the
+	// probes that failed for the same reason add nothing to it.
+	dnsDown := r.CNAME.Status == CNAMEUnknown
 	forbidden := false
 	// With no record at the name (no CNAME, no address) nothing can be
 	// connected to, and saying so adds nothing to cname-missing.
@@ -82,7 +88,11 @@ func (c *Checker) findings(r *Report) []finding.Finding {
 		}
 		if h.Err != nil {
 			addForbidden(h.Err)
-			if !forbidden && !noName {
+			if !forbidden && !noName && h.Incomplete && !(dnsDown && isDNSError(h.Err)) {
+				add(finding.CodeHTTPUnknown, finding.Warning,
+					fmt.Sprintf("The request to http://%s/ did not complete: %v. Whether http:// links work is not known.", host, h.Err),
+					fmt.Sprintf("Check again later. If it keeps happening, make sure the tracking server answers within %s with response headers under %d KiB.", orDuration(c.RequestTimeout, DefaultRequestTimeout), c.maxHeader()>>10))
+			} else if !forbidden && !noName && !h.Incomplete {
 				add(finding.CodeHTTPUnreachable, finding.Error,
 					fmt.Sprintf("No HTTP response from http://%s/: %v.", host, h.Err),
 					"Check that the CNAME is published and has reached the resolvers, and that nothing (a firewall, a proxy) blocks port 80.")
@@ -91,6 +101,22 @@ func (c *Checker) findings(r *Report) []finding.Finding {
 			add(finding.CodeHTTPError, finding.Warning,
 				fmt.Sprintf("http://%s/ answered with HTTP status %d.", host, h.StatusCode),
 				"The tracking server is not serving this host yet: check that the CNAME points at the provider's target and that the domain is verified with the provider.")
+		}
+		// An HSTS probe that could not complete matters only when nothing
+		// else decided the verdict.
+		if h.Status == StatusUnknown {
+			for _, u := range h.HSTSUnknown {
+				if u.Host == host && dnsDown && isDNSError(u.Err) {
+					continue // dns-temporary says it
+				}
+				what := "it sends Strict-Transport-Security, browsers turn http:// links to it into https://"
+				if u.Host != host {
+					what = "it sends Strict-Transport-Security with includeSubDomains, browsers that visited it refuse http:// links on " + host
+				}
+				add(finding.CodeHSTSUnknown, finding.Warning,
+					fmt.Sprintf("Could not tell whether %s sends HSTS: the request to https://%s/ did not complete (%v). If %s.", u.Host, u.Host, u.Err, what),
+					fmt.Sprintf("Check again later. Setting up HTTPS link tracking for %s and sending https:// links only works whatever the answer.", host))
+			}
 		}
 	}
 
@@ -135,11 +161,35 @@ func (c *Checker) findings(r *Report) []finding.Finding {
 		warn := orDuration(c.ExpiryWarning, DefaultExpiryWarning)
 		if s.NotAfter.Sub(c.now()) < warn {
 			add(finding.CodeHTTPSExpiring, finding.Warning,
-				fmt.Sprintf("The certificate for %s expires on %s, in %d days.", host, s.NotAfter.UTC().Format("2006-01-02"), s.DaysLeft),
+				fmt.Sprintf("The certificate for %s expires on %s, in %s.", host, s.NotAfter.UTC().Format("2006-01-02"), timeLeft(s.NotAfter.Sub(c.now()))),
 				"Renew the certificate before it expires, or check that automatic renewal works.")
 		}
 	}
 	return out
+}
+
+func isDNSError(err error) bool {
+	var de *net.DNSError
+	return errors.As(err, &de)
+}
+
+// timeLeft says how long d is, for a customer, without understating it:
+// days rounded to the nearest from two days on (so never fewer than the
+// whole days left: 71h59m59s is "3 days", since certificate times are whole
+// seconds and the clock is not), hours under two days, minutes under two
+// hours.
+func timeLeft(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(math.Round(d.Hours()/24)))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(math.Round(d.Hours())))
+	case d >= 2*time.Minute:
+		return fmt.Sprintf("%d minutes", int(math.Round(d.Minutes())))
+	case d >= time.Minute:
+		return "1 minute"
+	}
+	return "less than a minute"
 }
 
 func notCoveredText(host string, names []string) string {

@@ -182,7 +182,7 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 
 	// SPF: the static analysis walks the include tree.
 	a, err := spf.Analyze(ctx, r, domain)
-	if err == nil && a != nil && a.Has("temperror") {
+	if err == nil && a != nil && a.Has(finding.CodeSPFTempError) {
 		err = errSPFTemporary
 	}
 	note(err)
