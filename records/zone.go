@@ -106,8 +106,9 @@ func (r *Record) rdata(escapeSemicolons bool) []string {
 // absolute owner names, an explicit TTL and class on every line, a comment
 // before each record saying what it is for and whether it is required, TXT
 // values split into quoted strings of at most 255 bytes. The set's findings
-// come first, as comments ("; ERROR: ..."). The text can be pasted into a zone file or
-// loaded by any RFC 1035 parser (it parses with github.com/miekg/dns).
+// come first, as comments ("; ERROR: ..."). The text can be pasted into a
+// zone file or loaded by any RFC 1035 parser (it parses with
+// github.com/miekg/dns).
 func (s *Set) ZoneFile() string {
 	var b strings.Builder
 	domain := s.Domain
