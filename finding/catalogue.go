@@ -74,7 +74,7 @@ var catalogue = []Entry{
 		"Add the record at the account subdomain. Remove provider MX records from the root; SPF and DKIM records at the root may stay if other mail uses them.",
 		[]string{qSPFNotVerify, qRegularMail}},
 	{CodeSPFType99, Error, pvs,
-		"SPF is published with the obsolete SPF record type (99), which RFC 7208 section 3.1 removed; receivers read TXT only.",
+		"SPF is published with the obsolete SPF record type (99), which RFC 7208 section 3.1 removed; receivers read TXT only. verify reports it as an error when the TXT record is missing; spf.Analyze as a warning, beside its own spf-no-record when there is no TXT record.",
 		"Publish the same value as a TXT record and delete the SPF-type record.",
 		[]string{qSPFNotVerify}},
 	{CodeSPFMultiple, Error, pvsr,

@@ -10,6 +10,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -53,6 +54,10 @@ func TestAnalyze(t *testing.T) {
 			var codes []string
 			for _, fd := range a.Findings {
 				codes = append(codes, string(fd.Code))
+				if e, ok := finding.Lookup(fd.Code); !ok || !slices.Contains(e.Producers, "spf") ||
+					fd.Severity != e.Severity && fd.Code != finding.CodeSPFType99 { // a warning here, beside spf-no-record
+					t.Errorf("finding %s (%v): not an spf code of the catalogue with its severity", fd.Code, fd.Severity)
+				}
 				if fd.Message == "" || fd.Subject == "" {
 					t.Errorf("finding without message or domain: %+v", fd)
 				}

@@ -405,6 +405,9 @@ func TestFindings(t *testing.T) {
 				t.Errorf("%s: %v %v, want %v %v\n%s", tt.purpose, rr.Status, codes(rr.Findings), tt.status, want, rep)
 			}
 			for _, f := range rr.Findings {
+				if e, ok := finding.Lookup(f.Code); !ok || !slices.Contains(e.Producers, "verify") || !f.Severity.Valid() {
+					t.Errorf("finding %s (%v): not a verify code of the catalogue, or no severity", f.Code, f.Severity)
+				}
 				if f.Message == "" || f.Subject != rr.FQDN+" "+string(rr.Type) {
 					t.Errorf("finding %s: message %q record %q", f.Code, f.Message, f.Subject)
 				}
