@@ -143,6 +143,11 @@ func TestCatalogueIsACopy(t *testing.T) {
 	}
 }
 
+// md escapes the characters of catalogue text that Markdown would read as
+// markup: a backslash (\; must show as typed), underscores (_dmarc) and
+// angle brackets (<domain>).
+var md = strings.NewReplacer(`\`, `\\`, `_`, `\_`, `<`, `&lt;`, `*`, `\*`).Replace
+
 // markdown renders the catalogue as docs/FINDINGS.md.
 func markdown() []byte {
 	var b bytes.Buffer
@@ -160,7 +165,7 @@ func markdown() []byte {
 	for _, e := range cat {
 		fmt.Fprintf(&b, "\n## %s\n\n", e.Code)
 		fmt.Fprintf(&b, "Severity: %s. Reported by: %s.\n\n", e.Severity, strings.Join(e.Producers, ", "))
-		fmt.Fprintf(&b, "%s\n\n**Fix:** %s\n", e.Meaning, e.Fix)
+		fmt.Fprintf(&b, "%s\n\n**Fix:** %s\n", md(e.Meaning), md(e.Fix))
 		if len(e.Questions) > 0 {
 			b.WriteString("\nAnswers the customer question")
 			if len(e.Questions) > 1 {
@@ -168,7 +173,7 @@ func markdown() []byte {
 			}
 			b.WriteString(":\n\n")
 			for _, q := range e.Questions {
-				fmt.Fprintf(&b, "- %s\n", q)
+				fmt.Fprintf(&b, "- %s\n", md(q))
 			}
 		}
 	}

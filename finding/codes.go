@@ -48,6 +48,10 @@ const (
 	// CodeTXTQuotes: literal quote characters pasted into an SPF or DMARC
 	// value.
 	CodeTXTQuotes Code = "txt-quotes"
+	// CodeTXTEscapedSemicolon: "\;" published literally in a DMARC value,
+	// so receivers do not recognise the record. DKIM keys have their own
+	// code, dkim-escaped-semicolon.
+	CodeTXTEscapedSemicolon Code = "txt-escaped-semicolon"
 	// CodeMXMissingHost: only some of the MX hosts are published.
 	CodeMXMissingHost Code = "mx-missing-host"
 	// CodeMXExtraHost: MX hosts beyond the provider's are published at the
@@ -89,6 +93,16 @@ const (
 	// CodeDMARCInvalid: a DMARC record that does not parse, several
 	// records, or a record at the wrong name.
 	CodeDMARCInvalid Code = "dmarc-invalid"
+	// CodeDMARCTagInvalid: the DMARC record works, but a tag has a value
+	// receivers ignore, or it has no valid p and is read as p=none.
+	CodeDMARCTagInvalid Code = "dmarc-tag-invalid"
+	// CodeDMARCReportURI: a rua or ruf destination is not a valid report
+	// URI (an address without "mailto:"), so receivers send no reports
+	// there.
+	CodeDMARCReportURI Code = "dmarc-report-uri"
+	// CodeDMARCModeDifference: receivers following RFC 7489 and those
+	// following RFC 9989 read the record differently.
+	CodeDMARCModeDifference Code = "dmarc-mode-difference"
 	// CodeDMARCRUAUnauthorized: rua sends reports to another domain that
 	// has not published the _report._dmarc authorization. Also reported by
 	// records.
