@@ -3,6 +3,7 @@ package tracking_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -44,6 +45,12 @@ func codes(r *tracking.Report) []string {
 	var c []string
 	for _, f := range r.Findings {
 		c = append(c, string(f.Code))
+		// Every finding of every test is checked against the catalogue:
+		// a tracking code, at its usual severity or milder (HTTPS problems
+		// are warnings while http links still work), about the host.
+		if e, ok := finding.Lookup(f.Code); !ok || !slices.Contains(e.Producers, "tracking") || !f.Severity.Valid() || f.Severity > e.Severity || f.Subject != r.Host {
+			panic(fmt.Sprintf("finding %+v is not a tracking finding of the catalogue about %s", f, r.Host))
+		}
 	}
 	return c
 }
