@@ -1,0 +1,87 @@
+// Package dkimbridge lets the packages that build on DKIM (arc) use the
+// parts of package dkim that are not its public API: reading a header
+// section, canonicalizing and hashing a body as it streams, hashing the
+// signed header fields, fetching and checking a key, and the small tag
+// helpers of the DKIM-Signature parser. Package dkim fills in the
+// variables below when it is initialized, so any package that imports
+// both dkim and this package finds them set; nothing is copied.
+//
+// The signatures use only standard types (a canonicalization is its name,
+// a key status is the int value of dkim.Status), because this package
+// cannot import dkim: dkim imports it.
+package dkimbridge
+
+import (
+	"bufio"
+	"context"
+	"crypto"
+	"hash"
+)
+
+// Field is one header field: Name as written (no surrounding whitespace),
+// Raw the field exactly as it arrived, name, colon, value, continuation
+// lines and the final line end.
+type Field struct {
+	Name string
+	Raw  string
+}
+
+// TXTResolver is dkim.TXTResolver.
+type TXTResolver interface {
+	LookupTXT(ctx context.Context, name string) ([]string, error)
+}
+
+// BodyHash canonicalizes a body written to it and hashes it with SHA-256,
+// in fixed memory.
+type BodyHash interface {
+	// Write canonicalizes and hashes the next part of the body; it never fails.
+	Write(p []byte) (int, error)
+	// Close ends the body (the final CRLF rules of the algorithm).
+	Close() error
+	// Sum returns the digest; call after Close.
+	Sum() []byte
+	// Total is the length of the canonical body, beyond an l= limit too.
+	Total() int64
+}
+
+// KeyCheck is what CheckKey needs to know of a signature.
+type KeyCheck struct {
+	Algorithm  string // a=, e.g. rsa-sha256
+	Domain     string // d=
+	MinRSABits int    // as dkim.Verifier.MinRSABits
+}
+
+// The bridge, set by package dkim's init.
+var (
+	// ReadHeader reads a header section, up to and including the blank
+	// line, with dkim's limits on bytes and fields.
+	ReadHeader func(br *bufio.Reader, maxBytes, maxFields int) ([]Field, error)
+	// NewBodyHash returns a body hash with canonicalization c ("simple" or
+	// "relaxed") that hashes at most limit canonical bytes (all if < 0).
+	NewBodyHash func(c string, limit int64) BodyHash
+	// HashHeaders writes to h the canonical fields that names selects
+	// (bottom-up, as RFC 6376 section 5.4.2 says), then sigField, the
+	// signature field with an empty b= and no final line end; scratch is
+	// a buffer, returned for reuse.
+	HashHeaders func(h hash.Hash, scratch []byte, fields []Field, names []string, sigField string, c string) []byte
+	// StripSignatureValue returns a raw field with the value of its b= tag
+	// removed, everything else untouched.
+	StripSignatureValue func(raw string) (string, error)
+	// FetchKey fetches and parses the key record at name; status is the
+	// dkim.Status to report when err is not nil.
+	FetchKey func(ctx context.Context, r TXTResolver, name string) (key any, pub crypto.PublicKey, status int, err error)
+	// CheckKey applies a key record's restrictions and the RSA size floor
+	// (RFC 8301) to a signature.
+	CheckKey func(sig KeyCheck, key any, pub crypto.PublicKey) error
+	// VerifySignature checks sig over digest with pub for algorithm alg.
+	VerifySignature func(alg string, pub crypto.PublicKey, digest, sig []byte) error
+	// StripFWS removes every space, tab, CR and LF.
+	StripFWS func(s string) string
+	// SplitColonList splits a colon-separated tag value (h=), dropping
+	// whitespace and empty elements.
+	SplitColonList func(s string) []string
+	// ParseDigits parses 1 to max decimal digits (folding whitespace removed).
+	ParseDigits func(v string, max int) (int64, error)
+	// ValidFieldName reports whether s is an RFC 5322 field name.
+	ValidFieldName func(s string) bool
+)
