@@ -50,6 +50,10 @@
 //     most two per set; at most dkim.MaxKeyRecords TXT records are read
 //     at a name.
 //   - Verifier.MinRSABits: RSA keys under 1024 bits always fail.
+//   - Verifier.MaxRSABits (default dkim.DefaultMaxRSAKeyBits, 8192): a
+//     larger RSA key fails the set with dkim.ErrKeyTooLarge before any
+//     RSA arithmetic, so a hostile sealer cannot make one message cost
+//     seconds of CPU.
 //
 // # Choices and departures
 //

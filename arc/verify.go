@@ -43,6 +43,10 @@ type Verifier struct {
 	// MinRSABits is the smallest RSA key accepted; values under
 	// dkim.MinRSAKeyBits (1024, RFC 8301) are raised to it.
 	MinRSABits int
+	// MaxRSABits is the largest RSA key accepted, checked before any RSA
+	// arithmetic; zero means dkim.DefaultMaxRSAKeyBits (8192). A larger
+	// key fails the set with dkim.ErrKeyTooLarge.
+	MaxRSABits int
 	// AllSignatures makes Verify check every ARC-Message-Signature, not
 	// only until one fails, so that Set.MessageSignatureErr is filled in
 	// for each; OldestPass is the same either way.
@@ -373,7 +377,7 @@ func (v *Verifier) key(ctx context.Context, keys *keyCache, alg dkim.Algorithm, 
 		}
 		return nil, err
 	}
-	if err := dkimbridge.CheckKey(dkimbridge.KeyCheck{Algorithm: string(alg), Domain: domain, MinRSABits: v.MinRSABits}, k, pub); err != nil {
+	if err := dkimbridge.CheckKey(dkimbridge.KeyCheck{Algorithm: string(alg), Domain: domain, MinRSABits: v.MinRSABits, MaxRSABits: v.MaxRSABits, Name: name}, k, pub); err != nil {
 		return nil, err
 	}
 	return pub, nil

@@ -79,17 +79,23 @@ func BenchmarkVerify(b *testing.B) {
 				b.Fatal(err)
 			}
 			data := signed.Bytes()
-			b.Run(k.name+"/"+sz.name, func(b *testing.B) {
-				b.SetBytes(int64(len(data)))
-				b.ReportAllocs()
-				v := dkim.Verifier{Resolver: res}
-				for b.Loop() {
-					r, err := v.Verify(context.Background(), bytes.NewReader(data))
-					if err != nil || r[0].Status != dkim.Pass {
-						b.Fatal(err, r)
+			run := func(name string, v dkim.Verifier) {
+				b.Run(name, func(b *testing.B) {
+					b.SetBytes(int64(len(data)))
+					b.ReportAllocs()
+					for b.Loop() {
+						r, err := v.Verify(context.Background(), bytes.NewReader(data))
+						if err != nil || r[0].Status != dkim.Pass {
+							b.Fatal(err, r)
+						}
 					}
-				}
-			})
+				})
+			}
+			run(k.name+"/"+sz.name, dkim.Verifier{Resolver: res})
+			if sz.name == "4KB" {
+				// With a KeyCache: no lookup and no key parsing per message.
+				run(k.name+"/"+sz.name+"-keycache", dkim.Verifier{Resolver: res, KeyCache: &dkim.KeyCache{}})
+			}
 		}
 	}
 }
@@ -104,21 +110,18 @@ func cleanBody(size int) []byte {
 // BenchmarkCanonicalizeBody measures the body canonicalizers alone, on
 // benchMessage (two double spaces per line, so relaxed changes every
 // line), on the same with LF line ends, and on a clean body (relaxed
-// changes nothing), with each scan path this CPU can run (avx512, avx2,
-// words).
+// changes nothing), with each code path this CPU can run (avx512-sha,
+// avx512, avx2, generic; see CodePathEnv).
 func BenchmarkCanonicalizeBody(b *testing.B) {
 	edited, clean := benchMessage(1<<20), cleanBody(1<<20)
 	lfOnly := bytes.ReplaceAll(edited, []byte("\r\n"), []byte("\n")) // as a Signer may be given
-	for _, k := range dkim.Kernels() {
-		b.Run(k.Name, func(b *testing.B) {
-			defer k.Use()()
-			for _, c := range []dkim.Canonicalization{dkim.Simple, dkim.Relaxed} {
-				b.Run(string(c), func(b *testing.B) { benchCanon(b, c, edited) })
-			}
-			b.Run("relaxed-clean", func(b *testing.B) { benchCanon(b, dkim.Relaxed, clean) })
-			b.Run("relaxed-lf", func(b *testing.B) { benchCanon(b, dkim.Relaxed, lfOnly) })
-		})
-	}
+	dkim.EachKernelB(b, func(b *testing.B) {
+		for _, c := range []dkim.Canonicalization{dkim.Simple, dkim.Relaxed} {
+			b.Run(string(c), func(b *testing.B) { benchCanon(b, c, edited) })
+		}
+		b.Run("relaxed-clean", func(b *testing.B) { benchCanon(b, dkim.Relaxed, clean) })
+		b.Run("relaxed-lf", func(b *testing.B) { benchCanon(b, dkim.Relaxed, lfOnly) })
+	})
 }
 
 // BenchmarkBodyHash measures what signing and verifying pay for a body:
@@ -140,20 +143,17 @@ func BenchmarkBodyHash(b *testing.B) {
 			sha256.Sum256(edited)
 		}
 	})
-	for _, k := range dkim.Kernels() {
-		b.Run(k.Name, func(b *testing.B) {
-			defer k.Use()()
-			for _, x := range bodies {
-				b.Run(x.name, func(b *testing.B) {
-					b.SetBytes(int64(len(x.body)))
-					b.ReportAllocs()
-					for b.Loop() {
-						dkim.SumBody(dkim.Relaxed, x.body)
-					}
-				})
-			}
-		})
-	}
+	dkim.EachKernelB(b, func(b *testing.B) {
+		for _, x := range bodies {
+			b.Run(x.name, func(b *testing.B) {
+				b.SetBytes(int64(len(x.body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					dkim.SumBody(dkim.Relaxed, x.body)
+				}
+			})
+		}
+	})
 }
 
 func benchCanon(b *testing.B, c dkim.Canonicalization, msg []byte) {

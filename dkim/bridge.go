@@ -39,8 +39,8 @@ func init() {
 		return k, pub, int(st), err
 	}
 	dkimbridge.CheckKey = func(sig dkimbridge.KeyCheck, key any, pub crypto.PublicKey) error {
-		v := Verifier{MinRSABits: sig.MinRSABits}
-		return v.checkKey(&Signature{Algorithm: Algorithm(sig.Algorithm), Domain: sig.Domain}, key.(*Key), pub)
+		v := Verifier{MinRSABits: sig.MinRSABits, MaxRSABits: sig.MaxRSABits}
+		return v.checkKey(&Signature{Algorithm: Algorithm(sig.Algorithm), Domain: sig.Domain}, key.(*Key), pub, sig.Name)
 	}
 	dkimbridge.VerifySignature = func(alg string, pub crypto.PublicKey, digest, sig []byte) error {
 		return verifySignature(Algorithm(alg), pub, digest, sig)

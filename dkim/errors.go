@@ -45,6 +45,11 @@ var (
 	ErrKeyRevoked = errors.New("key revoked")
 	// ErrKeyTooSmall: an RSA key under 1024 bits (RFC 8301 section 3.2).
 	ErrKeyTooSmall = errors.New("key too small")
+	// ErrKeyTooLarge: an RSA key over Verifier.MaxRSABits (default
+	// DefaultMaxRSAKeyBits, 8192): checking a signature with it would
+	// cost more CPU than any real signer needs (the cost of an RSA check
+	// grows with the square of the key size).
+	ErrKeyTooLarge = errors.New("key too large")
 	// ErrKeyTypeMismatch: k= does not match the a= algorithm.
 	ErrKeyTypeMismatch = errors.New("key type does not match the signing algorithm")
 	// ErrKeyHashNotAllowed: the key's h= does not allow the signature's hash.

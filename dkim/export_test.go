@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"io"
 	"strings"
+	"testing"
 )
 
 // NewBodyCanonicalizer exposes the body canonicalizer to the external tests.
@@ -75,10 +76,39 @@ func HeaderDigest(msg string, i int) ([]byte, *Signature, error) {
 	return nil, nil, io.EOF
 }
 
-// A Kernel is one of the scan paths of the body canonicalizer.
+// A Kernel is one of the code paths of the body canonicalizer.
 type Kernel struct {
 	Name string
-	Use  func() (restore func())
+	Use  func() (restore func()) // nil where the CPU or the build cannot run it
+}
+
+// EachKernel runs f once with each code path of the body canonicalizer, as
+// a subtest named after it. The paths this CPU or build cannot run are
+// subtests too, skipped with a message, so that the test output says
+// which paths were not checked here.
+func EachKernel(t *testing.T, f func(t *testing.T)) {
+	for _, k := range Kernels() {
+		t.Run(k.Name, func(t *testing.T) {
+			if k.Use == nil {
+				t.Skipf("path %s: this CPU (%s at most) or build cannot run it", k.Name, pathNames[cpuPath()])
+			}
+			defer k.Use()()
+			f(t)
+		})
+	}
+}
+
+// EachKernelB is EachKernel for benchmarks.
+func EachKernelB(b *testing.B, f func(b *testing.B)) {
+	for _, k := range Kernels() {
+		b.Run(k.Name, func(b *testing.B) {
+			if k.Use == nil {
+				b.Skipf("path %s: this CPU (%s at most) or build cannot run it", k.Name, pathNames[cpuPath()])
+			}
+			defer k.Use()()
+			f(b)
+		})
+	}
 }
 
 // CompactRelaxed exposes the AVX-512 kernel's wrapper: it reports

@@ -232,8 +232,14 @@ func tagOf(l tagvalue.List, name string) (tagvalue.Tag, bool) {
 func splitColonList(s string) []string {
 	var out []string
 	for part := range strings.SplitSeq(s, ":") {
+		// FWS around a name is cut off without a copy; only FWS inside
+		// one (a name folded in its middle) needs stripFWS.
+		part = strings.Trim(part, " \t\r\n")
 		part = stripFWS(part)
 		if part != "" {
+			if out == nil {
+				out = make([]string, 0, strings.Count(s, ":")+1)
+			}
 			out = append(out, part)
 		}
 	}
@@ -259,16 +265,38 @@ func stripFWS(s string) string {
 // reported as truncated: that is what a record cut at a string boundary
 // looks like.
 func decodeBase64(s string) ([]byte, error) {
-	s = stripFWS(s)
-	b, err := base64.StdEncoding.DecodeString(s)
+	b, n, err := decodeBase64FWS(s)
 	if err == nil {
 		return b, nil
 	}
 	var ce base64.CorruptInputError
-	if errors.As(err, &ce) && int(ce) >= len(s)-2 && len(s)%4 != 0 {
-		return nil, fmt.Errorf("%w: base64 ends after %d characters, mid-quantum", ErrKeyTruncated, len(s))
+	if errors.As(err, &ce) && int(ce) >= n-2 && n%4 != 0 {
+		return nil, fmt.Errorf("%w: base64 ends after %d characters, mid-quantum", ErrKeyTruncated, n)
 	}
 	return nil, fmt.Errorf("%w: %w", ErrKeyData, err)
+}
+
+// decodeBase64FWS is base64.StdEncoding.DecodeString(stripFWS(s)) with one
+// allocation, for the decoded bytes, where s is short enough for the
+// stripped text to be kept on the stack. It also returns the length of
+// the stripped text (errors are offsets into it).
+func decodeBase64FWS(s string) ([]byte, int, error) {
+	var buf [1024]byte
+	src := buf[:0]
+	if len(s) > len(buf) {
+		src = make([]byte, 0, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			src = append(src, c)
+		}
+	}
+	dst := make([]byte, base64.StdEncoding.DecodedLen(len(src)))
+	n, err := base64.StdEncoding.Decode(dst, src)
+	if err != nil {
+		return nil, len(src), err
+	}
+	return dst[:n], len(src), nil
 }
 
 // Revoked reports whether the record revokes its key (an empty p=,

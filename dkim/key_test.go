@@ -274,3 +274,50 @@ func TestParsePrivateKeyPEMCorpus(t *testing.T) {
 		t.Error("ParsePrivateKeyPEM accepted garbage")
 	}
 }
+
+// TestParseKeyTruncatedLongDER: a 2048-bit key's SubjectPublicKeyInfo
+// gives its length in two bytes (X.690 section 8.1.3.5: 0x82 then the
+// length, big-endian); a record cut at a quantum boundary, so that the
+// base64 still decodes, is reported as truncated from that length.
+func TestParseKeyTruncatedLongDER(t *testing.T) {
+	rk, _ := testKeys(t)
+	rec, err := dkim.NewKey(rk.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Data) < 256 || rec.Data[1] != 0x82 {
+		t.Fatalf("DER of %d bytes starting % x; want a two-byte length", len(rec.Data), rec.Data[:4])
+	}
+	p := strings.TrimPrefix(rec.String(), "v=DKIM1; k=rsa; p=")
+	for _, cut := range []int{8, 40, 200} { // 6, 30 and 150 bytes short
+		_, err := dkim.ParseKey("v=DKIM1; k=rsa; p=" + p[:len(p)-cut])
+		if !errors.Is(err, dkim.ErrKeyTruncated) {
+			t.Errorf("cut %d characters: %v; want ErrKeyTruncated", cut, err)
+		}
+	}
+}
+
+// TestParseKeyNotesHex: n= is DKIM-Quoted-Printable (RFC 6376 section
+// 2.11); hex digits are read in either case, 0-9, A-F and a-f.
+func TestParseKeyNotesHex(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"=3A=3a", "::"},
+		{"=6F=6f", "oo"},
+		{"=40=4F", "@O"},
+		{"=2a=2f", "*/"},
+	} {
+		k, err := dkim.ParseKey("v=DKIM1; k=ed25519; n=" + c.in + "; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
+		if err != nil {
+			t.Errorf("n=%s: %v", c.in, err)
+			continue
+		}
+		if k.Notes != c.want {
+			t.Errorf("n=%s: Notes %q; want %q", c.in, k.Notes, c.want)
+		}
+	}
+	for _, in := range []string{"=3g", "=G0", "=3", "=:0", "=/0", "=@0", "=`0"} {
+		if _, err := dkim.ParseKey("v=DKIM1; k=ed25519; n=" + in + "; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="); !errors.Is(err, dkim.ErrKeySyntax) {
+			t.Errorf("n=%s: %v; want ErrKeySyntax", in, err)
+		}
+	}
+}

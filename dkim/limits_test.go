@@ -1,13 +1,20 @@
 package dkim_test
 
 import (
+	"cmp"
 	"context"
+	"crypto"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
+	"math/rand/v2"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/domainauth/domainauth"
@@ -338,5 +345,127 @@ ed._domainkey TXT "` + rec.String() + `"
 	}
 	if c := f.LookupCount(); c != 1 {
 		t.Errorf("%d key lookups; the ten signatures share one key", c)
+	}
+}
+
+// bigModulus returns an odd number of exactly bits bits, the same for the
+// same arguments. It stands for the modulus of a huge RSA key: finding a
+// real one (two primes) takes minutes at these sizes, and the verifier must
+// refuse the key by its size before it does any arithmetic with it.
+func bigModulus(bits int, seed uint64) *big.Int {
+	r := rand.New(rand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8)}))
+	b := make([]byte, (bits+7)/8)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	n := new(big.Int).SetBytes(b)
+	n.SetBit(n, bits-1, 1) // exactly bits bits long
+	for i := n.BitLen() - 1; i >= bits; i-- {
+		n.SetBit(n, i, 0)
+	}
+	return n.SetBit(n, 0, 1)
+}
+
+// publicOnlySigner is a crypto.Signer that holds only an RSA public key and
+// "signs" with a number below the modulus, as long as a real signature.
+// A message it signs carries a correct body hash and a well-formed b= that
+// does not verify: a verifier that accepted the key would run the RSA
+// operation on it and only then report a mismatch.
+type publicOnlySigner struct{ pub *rsa.PublicKey }
+
+func (s publicOnlySigner) Public() crypto.PublicKey { return s.pub }
+
+func (s publicOnlySigner) Sign(_ io.Reader, _ []byte, _ crypto.SignerOpts) ([]byte, error) {
+	sig := new(big.Int).Rsh(s.pub.N, 1)
+	return sig.FillBytes(make([]byte, (s.pub.N.BitLen()+7)/8)), nil
+}
+
+// TestLimitRSAKeySize: issue 17 item 8. An RSA key is refused for its size,
+// PermError with ErrKeyTooLarge, before any RSA arithmetic, above
+// Verifier.MaxRSABits (default 8192 bits, the bound of Go's crypto/tls and
+// of other DKIM verifiers; RFC 8301 section 3.2 asks verifiers to accept
+// 1024 to 4096). The 46,000-bit key of the issue fits in a 7.7 KiB record,
+// under MaxKeyRecordLength: the record length alone does not bound the cost
+// (about 60 ms per signature with such a key, ten per message).
+func TestLimitRSAKeySize(t *testing.T) {
+	rk, _ := testKeys(t)
+	keys := map[string]crypto.Signer{"rsa2048": rk}
+	for _, bits := range []int{46000, 8193, 8192} {
+		keys[fmt.Sprintf("rsa%d", bits)] = publicOnlySigner{&rsa.PublicKey{N: bigModulus(bits, uint64(bits)), E: 65537}}
+	}
+	records := map[string]*dkim.Key{}
+	for sel, k := range keys {
+		rec, err := dkim.NewKey(k.Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(rec.String()); n > dkim.MaxKeyRecordLength {
+			t.Fatalf("%s: record of %d bytes, over MaxKeyRecordLength (%d)", sel, n, dkim.MaxKeyRecordLength)
+		}
+		records[sel+"._domainkey.example.com"] = rec
+	}
+	f := zoneFor(t, records)
+
+	tests := []struct {
+		sel     string
+		maxBits int
+		status  dkim.Status
+		reason  error
+	}{
+		{"rsa46000", 0, dkim.PermError, dkim.ErrKeyTooLarge},
+		{"rsa8193", 0, dkim.PermError, dkim.ErrKeyTooLarge},
+		// 8192 bits is accepted: the key is checked, the made-up
+		// signature does not match.
+		{"rsa8192", 0, dkim.Fail, dkim.ErrSignatureMismatch},
+		{"rsa2048", 0, dkim.Pass, nil},
+		// MaxRSABits lowers the bound.
+		{"rsa8192", 4096, dkim.PermError, dkim.ErrKeyTooLarge},
+		{"rsa2048", 4096, dkim.Pass, nil},
+		{"rsa2048", 2048, dkim.Pass, nil},
+		{"rsa2048", 2047, dkim.PermError, dkim.ErrKeyTooLarge},
+		// and raises it.
+		{"rsa8193", 8193, dkim.Fail, dkim.ErrSignatureMismatch},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s max %d", tt.sel, tt.maxBits), func(t *testing.T) {
+			msg := signWith(t, dkim.SignOptions{Domain: "example.com", Selector: tt.sel, Key: keys[tt.sel]})
+			v := dkim.Verifier{Resolver: f, MaxRSABits: tt.maxBits}
+			res, err := v.Verify(context.Background(), strings.NewReader(msg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res) != 1 {
+				t.Fatalf("%d results; want 1", len(res))
+			}
+			r := res[0]
+			if r.Status != tt.status || tt.reason == nil && r.Err != nil || tt.reason != nil && !errors.Is(r.Err, tt.reason) {
+				t.Fatalf("%v, %v; want %v, %v", r.Status, r.Err, tt.status, tt.reason)
+			}
+			if tt.reason == dkim.ErrKeyTooLarge {
+				// The error names the size, the bound and the key.
+				bits := strings.TrimPrefix(tt.sel, "rsa")
+				maxBits := strconv.Itoa(cmp.Or(tt.maxBits, dkim.DefaultMaxRSAKeyBits))
+				for _, want := range []string{bits + "-bit", maxBits, tt.sel + "._domainkey.example.com"} {
+					if !strings.Contains(r.Err.Error(), want) {
+						t.Errorf("error %q does not say %q", r.Err, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestVerifyReadError: a reader that fails inside the header section
+// makes Verify fail with that error (wrapped), at once.
+func TestVerifyReadError(t *testing.T) {
+	boom := errors.New("connection reset")
+	msg, f := limitFixture(t)
+	for _, at := range []int{0, 10, strings.Index(msg, "\r\n\r\n")} {
+		r := io.MultiReader(strings.NewReader(msg[:at]), iotest.ErrReader(boom))
+		v := dkim.Verifier{Resolver: f}
+		res, err := v.Verify(context.Background(), r)
+		if !errors.Is(err, boom) {
+			t.Errorf("failing after %d bytes: %d results, %v; want the reader's error", at, len(res), err)
+		}
 	}
 }

@@ -92,7 +92,8 @@ func headerCap(p []byte, maxBytes int) int {
 // fields splits the accumulated header into fields.
 func (h *headerParser) fields() ([]field, error) {
 	s := string(h.buf)
-	var out []field
+	// A field takes at least one line: one allocation for all of them.
+	out := make([]field, 0, min(strings.Count(s, "\n")+1, h.maxFields+1))
 	for len(s) > 0 {
 		// A field runs until a line that does not start with WSP.
 		end := 0

@@ -2,26 +2,26 @@
 
 package dkim
 
-// Kernels lists the scan paths this CPU can run, fastest first
-// (avx512-sha: the AVX-512 kernels hash as they go, into bodyDigest). Use
-// switches the body canonicalizer to one and returns what restores the
-// default.
+// Kernels lists every code path of the body canonicalizer, fastest first,
+// named as in CodePathEnv (avx512-sha: the AVX-512 kernels hash as they
+// go, into bodyDigest), whatever CodePathEnv says. Use switches the body
+// canonicalizer to one and returns what restores the path in use before;
+// it is nil for the paths this CPU cannot run.
 func Kernels() []Kernel {
-	use := func(avx2, avx512, fused bool) func() func() {
+	use := func(ok, avx2, avx512, fused bool) func() func() {
+		if !ok {
+			return nil
+		}
 		return func() func() {
+			saved := [3]bool{haveAVX2, haveAVX512, haveFused}
 			haveAVX2, haveAVX512, haveFused = avx2, avx512, fused
-			return func() { haveAVX2, haveAVX512, haveFused = cpuAVX2, cpuAVX512, cpuFused }
+			return func() { haveAVX2, haveAVX512, haveFused = saved[0], saved[1], saved[2] }
 		}
 	}
-	var ks []Kernel
-	if cpuFused {
-		ks = append(ks, Kernel{"avx512-sha", use(cpuAVX2, true, true)})
+	return []Kernel{
+		{"avx512-sha", use(cpuFused, cpuAVX2, true, true)},
+		{"avx512", use(cpuAVX512, cpuAVX2, true, false)},
+		{"avx2", use(cpuAVX2, true, false, false)},
+		{"generic", use(true, false, false, false)},
 	}
-	if cpuAVX512 {
-		ks = append(ks, Kernel{"avx512", use(cpuAVX2, true, false)})
-	}
-	if cpuAVX2 {
-		ks = append(ks, Kernel{"avx2", use(true, false, false)})
-	}
-	return append(ks, Kernel{"words", use(false, false, false)})
 }

@@ -11,6 +11,9 @@ import (
 // haveAVX2 is false where there is no assembly scan.
 const haveAVX2 = false
 
+// cpuPath returns the only path there is without assembly.
+func cpuPath() int { return pathGeneric }
+
 // nextCandidate returns the index of the first byte from p[i] on that
 // may need a change: a byte below 0x21 that is not a space, or a space
 // followed by one; len(p) when there is none.

@@ -49,15 +49,8 @@ func checkCandidate(t *testing.T, p []byte, i int) {
 // falls at every place in a 32-byte block and across blocks.
 func TestScans(t *testing.T) { eachScan(t, testScans) }
 
-// eachScan runs f with each scan path this CPU can run, as a subtest.
-func eachScan(t *testing.T, f func(t *testing.T)) {
-	for _, k := range Kernels() {
-		t.Run(k.Name, func(t *testing.T) {
-			defer k.Use()()
-			f(t)
-		})
-	}
-}
+// eachScan runs f with each code path, as a subtest (see EachKernel).
+func eachScan(t *testing.T, f func(t *testing.T)) { EachKernel(t, f) }
 
 func testScans(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))

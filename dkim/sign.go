@@ -324,8 +324,8 @@ func unfold(raw string) string {
 
 // chooseHeaders picks h= from the default set for this message.
 func chooseHeaders(fields []field) []string {
-	var h []string
-	for _, name := range defaultSignedHeaders {
+	// Each name as often as it appears, once more when over-signed.
+	count := func(name string) int {
 		n := 0
 		for _, f := range fields {
 			if strings.EqualFold(f.name, name) {
@@ -338,7 +338,16 @@ func chooseHeaders(fields []field) []string {
 				break
 			}
 		}
-		for range n {
+		return n
+	}
+	// Count first, so that the list is allocated once.
+	total := 0
+	for _, name := range defaultSignedHeaders {
+		total += count(name)
+	}
+	h := make([]string, 0, total)
+	for _, name := range defaultSignedHeaders {
+		for range count(name) {
 			h = append(h, name)
 		}
 	}

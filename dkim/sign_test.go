@@ -5,15 +5,19 @@ import (
 	"context"
 	"crypto"
 	"crypto/ed25519"
+	cryptorand "crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/domainauth/domainauth"
@@ -287,5 +291,144 @@ func TestSignDefaultHeaders(t *testing.T) {
 	want32 := sha256.Sum256([]byte("body\r\n"))
 	if !bytes.Equal(sig.BodyHash, want32[:]) {
 		t.Errorf("bh=%x", sig.BodyHash)
+	}
+}
+
+// TestDefaultSignedHeaders: the list names From and the fields a forger
+// would add (RFC 6376 section 5.4.1 lists them as the ones to sign), and
+// is a copy: changing it does not change what Sign signs.
+func TestDefaultSignedHeaders(t *testing.T) {
+	h := dkim.DefaultSignedHeaders()
+	for _, want := range []string{"From", "To", "Subject", "Date", "Reply-To", "Cc", "Message-ID", "MIME-Version", "Content-Type"} {
+		if !slices.Contains(h, want) {
+			t.Errorf("DefaultSignedHeaders() = %v; lacks %s", h, want)
+		}
+	}
+	for i := range h {
+		h[i] = "X-Changed"
+	}
+	_, ek := testKeys(t)
+	msg := signWith(t, dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek})
+	if strings.Contains(msg, "X-Changed") || !strings.Contains(msg, "h=From:") {
+		t.Errorf("Sign used the changed copy:\n%s", msg)
+	}
+	if again := dkim.DefaultSignedHeaders(); !slices.Contains(again, "From") {
+		t.Errorf("DefaultSignedHeaders() after changing a copy = %v", again)
+	}
+}
+
+// TestSignCopyHeaders: CopyHeaders adds z= (RFC 6376 section 3.5) with the
+// signed fields that are present, as they are in the message (unfolded),
+// in the order of h=, so that a verifier can show what changed.
+func TestSignCopyHeaders(t *testing.T) {
+	_, ek := testKeys(t)
+	field, err := dkim.Sign(strings.NewReader(testMessage), dkim.SignOptions{
+		Domain: "example.com", Selector: "ed", Key: ek, CopyHeaders: true,
+		Headers: []string{"From", "Subject", "Keywords"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := dkim.ParseSignature(field)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"From: Joe SixPack <joe@football.example.com>", "Subject: Is dinner ready?"}
+	if !slices.Equal(sig.CopiedHeaders, want) {
+		t.Errorf("z= holds %q; want %q", sig.CopiedHeaders, want)
+	}
+}
+
+// TestSignerStickyError: once the header is refused, the Signer keeps
+// failing: later writes and Close return an error and no signature.
+func TestSignerStickyError(t *testing.T) {
+	_, ek := testKeys(t)
+	s, err := dkim.NewSigner(dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek})
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := "X-Filler: " + strings.Repeat("a", dkim.DefaultMaxHeaderBytes) + "\r\n"
+	if _, err := s.Write([]byte(huge)); !errors.Is(err, dkim.ErrHeaderTooLarge) {
+		t.Fatalf("Write of a %d-byte field: %v; want ErrHeaderTooLarge", len(huge), err)
+	}
+	if _, err := s.Write([]byte("\r\nFrom: joe@example.com\r\n\r\nbody\r\n")); !errors.Is(err, dkim.ErrHeaderTooLarge) {
+		t.Errorf("Write after the error: %v; want ErrHeaderTooLarge again", err)
+	}
+	if err := s.Close(); !errors.Is(err, dkim.ErrHeaderTooLarge) {
+		t.Errorf("Close after the error: %v; want ErrHeaderTooLarge", err)
+	}
+	if f := s.HeaderFields(); f != "" {
+		t.Errorf("HeaderFields after the error: %q", f)
+	}
+}
+
+// TestSignInPieces: the Signer reads its input in whatever pieces it is
+// written: one byte at a time (the CR and LF of each line end, and of the
+// blank line that ends the header, in separate writes) gives the same
+// signature as one write.
+func TestSignInPieces(t *testing.T) {
+	_, ek := testKeys(t)
+	now := time.Unix(1700000000, 0)
+	for _, msg := range []string{testMessage, strings.ReplaceAll(testMessage, "\r\n", "\n")} {
+		o := dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek, Now: func() time.Time { return now }}
+		whole, err := dkim.Sign(strings.NewReader(msg), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bytewise, err := dkim.Sign(iotest.OneByteReader(strings.NewReader(msg)), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if whole != bytewise {
+			t.Errorf("one byte at a time:\n%s\nin one write:\n%s", bytewise, whole)
+		}
+	}
+}
+
+// randRecorder is a crypto.Signer around an Ed25519 key that records the
+// random source Sign is given.
+type randRecorder struct {
+	ed25519.PrivateKey
+	got io.Reader
+}
+
+func (r *randRecorder) Sign(rnd io.Reader, digest []byte, o crypto.SignerOpts) ([]byte, error) {
+	r.got = rnd
+	return r.PrivateKey.Sign(rnd, digest, o)
+}
+
+// TestSignRandDefault: a nil SignOptions.Rand means crypto/rand.Reader, as
+// documented; a given one is passed on.
+func TestSignRandDefault(t *testing.T) {
+	_, ek := testKeys(t)
+	rec := &randRecorder{PrivateKey: ek}
+	if _, err := dkim.Sign(strings.NewReader(testMessage), dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: rec}); err != nil {
+		t.Fatal(err)
+	}
+	if rec.got != cryptorand.Reader {
+		t.Errorf("Key.Sign got %v; want crypto/rand.Reader", rec.got)
+	}
+	mine := strings.NewReader("not random")
+	if _, err := dkim.Sign(strings.NewReader(testMessage), dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: rec, Rand: mine}); err != nil {
+		t.Fatal(err)
+	}
+	if rec.got != io.Reader(mine) {
+		t.Errorf("Key.Sign got %v; want the SignOptions.Rand given", rec.got)
+	}
+}
+
+// TestSignIdentityEmptyLocalPart: i= may have an empty local part (RFC
+// 6376 section 3.5: i= is [ Local-part ] "@" domain-name).
+func TestSignIdentityEmptyLocalPart(t *testing.T) {
+	_, ek := testKeys(t)
+	field, err := dkim.Sign(strings.NewReader(testMessage), dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek, Identity: "@mail.example.com"})
+	if err != nil {
+		t.Fatalf("Identity @mail.example.com: %v", err)
+	}
+	if !strings.Contains(field, "i=@mail.example.com;") {
+		t.Errorf("no i=@mail.example.com in %s", field)
+	}
+	if _, err := dkim.Sign(strings.NewReader(testMessage), dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek, Identity: "mail.example.com"}); err == nil {
+		t.Error("Identity without @ accepted")
 	}
 }

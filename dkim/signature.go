@@ -153,7 +153,7 @@ func ParseSignature(value string) (*Signature, error) {
 			}
 			s.Algorithm = Algorithm(strings.ToLower(v))
 		case "b", "bh":
-			b, err := base64.StdEncoding.DecodeString(stripFWS(v))
+			b, _, err := decodeBase64FWS(v)
 			if err != nil {
 				return bad(t, "invalid base64: %v", err)
 			}

@@ -74,3 +74,23 @@ func TestParseSignature(t *testing.T) {
 		}
 	}
 }
+
+// TestSignatureStringDefaultCanonicalization: an unset canonicalization
+// is simple, the RFC 6376 default, and String writes it out.
+func TestSignatureStringDefaultCanonicalization(t *testing.T) {
+	for _, c := range []struct {
+		hc, bc dkim.Canonicalization
+		want   string
+	}{
+		{"", "", "c=simple/simple;"},
+		{dkim.Relaxed, "", "c=relaxed/simple;"},
+		{"", dkim.Relaxed, "c=simple/relaxed;"},
+	} {
+		s := dkim.Signature{Version: 1, Algorithm: dkim.Ed25519SHA256, Domain: "example.com", Selector: "ed",
+			Headers: []string{"From"}, BodyHash: []byte{1}, Signature: []byte{2},
+			HeaderCanonicalization: c.hc, BodyCanonicalization: c.bc}
+		if got := s.String(); !strings.Contains(got, c.want) {
+			t.Errorf("c=%q/%q: %s; want %s", c.hc, c.bc, got, c.want)
+		}
+	}
+}

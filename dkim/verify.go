@@ -93,6 +93,12 @@ func (r *Result) Domain() string {
 const (
 	DefaultMaxSignatures = 10
 	MinRSAKeyBits        = 1024 // RFC 8301 section 3.2
+	// DefaultMaxRSAKeyBits is the largest RSA key Verify accepts unless
+	// Verifier.MaxRSABits says otherwise. RFC 8301 section 3.2 asks
+	// verifiers to accept 1024 to 4096 bits; 8192 is the bound of Go's
+	// crypto/tls for certificate keys and of other DKIM verifiers, and
+	// leaves room for the rare 8192-bit keys published today.
+	DefaultMaxRSAKeyBits = 8192
 )
 
 // Verifier checks the DKIM signatures of messages. The zero value is
@@ -115,6 +121,20 @@ type Verifier struct {
 	// MinRSABits is the smallest RSA key accepted; values under
 	// MinRSAKeyBits (1024, the floor RFC 8301 sets) are raised to it.
 	MinRSABits int
+	// MaxRSABits is the largest RSA key accepted, in bits; 0 or less means
+	// DefaultMaxRSAKeyBits (8192). A signature whose key is larger is
+	// PermError with ErrKeyTooLarge, decided before any RSA arithmetic:
+	// the cost of a check grows with the square of the key size, and a
+	// key record of MaxKeyRecordLength can hold a key of about 46,000
+	// bits, which costs some 60 ms per signature (8192 bits: 2.5 ms).
+	MaxRSABits int
+	// KeyCache, when not nil, keeps the key records fetched, for the
+	// verifications that share it (see KeyCache); nil, the default, looks
+	// each key up for every message (once per message), so that a key
+	// published, rotated or revoked is seen at once. Share one KeyCache
+	// between the Verifiers of a mail flow to save a lookup and a parse
+	// per message.
+	KeyCache *KeyCache
 }
 
 // Verify checks every DKIM-Signature of the message read from r with a
@@ -126,27 +146,43 @@ func Verify(ctx context.Context, r io.Reader, resolver TXTResolver) ([]Result, e
 
 // verifyJob is one signature being checked.
 type verifyJob struct {
-	res      Result
-	raw      string // the raw field
-	body     *bodyHash
-	lookup   string           // key record name
-	pub      crypto.PublicKey // the key, decoded
-	done     bool
-	bodyHash []byte
+	res    Result
+	raw    string // the raw field
+	body   *bodyHash
+	lookup string           // key record name
+	pub    crypto.PublicKey // the key, decoded
+	done   bool
 }
 
 // readBufSize is the fixed buffer the body streams through.
 const readBufSize = 16 << 10
 
-// readerPool holds the read buffers of finished verifications: a
-// verification of a small message costs less than clearing a new one.
-var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufSize) }}
+// verifyState is what a verification needs whatever the message: the
+// read buffer, the header hash and its scratch buffer, and room for the
+// digests. Finished verifications leave theirs in statePool: a
+// verification of a small message costs less than a new one.
+type verifyState struct {
+	br      *bufio.Reader
+	hh      hash.Hash
+	scratch []byte // one canonical header field at a time
+	sum     [sha256.Size]byte
+	digest  [sha256.Size]byte
+}
+
+// maxPooledScratch bounds the scratch buffer kept in statePool: one long
+// header field does not make every later verification hold its size.
+const maxPooledScratch = 4 << 10
+
+var statePool = sync.Pool{New: func() any {
+	return &verifyState{br: bufio.NewReaderSize(nil, readBufSize), hh: sha256.New(), scratch: make([]byte, 0, 512)}
+}}
 
 // Verify reads the message from r and returns one Result per
 // DKIM-Signature field, in the order they appear (top first); an unsigned
 // message gives none. The body is hashed as it is read, through fixed
 // buffers: memory does not grow with the body. Key lookups happen after
-// the body has been read, one per distinct selector and domain.
+// the body has been read, one per distinct selector and domain (none for
+// a key that Verifier.KeyCache holds).
 //
 // The error is for the message as a whole: reading r failed, the header
 // section is over the limits, or ctx ended while reading. A signature that
@@ -160,11 +196,15 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	if maxFields <= 0 {
 		maxFields = DefaultMaxHeaderFields
 	}
-	br := readerPool.Get().(*bufio.Reader)
+	st := statePool.Get().(*verifyState)
+	br := st.br
 	br.Reset(r)
 	defer func() {
 		br.Reset(nil) // keep the buffer, not the caller's reader
-		readerPool.Put(br)
+		if cap(st.scratch) > maxPooledScratch {
+			st.scratch = make([]byte, 0, 512)
+		}
+		statePool.Put(st)
 	}()
 	fields, err := readHeader(br, maxBytes, maxFields)
 	if err != nil {
@@ -230,23 +270,21 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 		b.c.Close()
 	}
 	keys := keyCache{}
-	scratch := make([]byte, 0, 512) // one canonical header field at a time
-	hh := sha256.New()
 	for _, j := range jobs {
 		if j.done {
 			continue
 		}
-		key, pub, status, err := keys.get(ctx, v.resolver(), j.lookup)
+		key, pub, status, err := keys.get(ctx, v.resolver(), v.KeyCache, j.lookup)
 		j.res.Key, j.pub = key, pub
 		if err != nil {
 			j.finish(status, err)
 			continue
 		}
-		if err := v.checkKey(j.res.Signature, key, pub); err != nil {
+		if err := v.checkKey(j.res.Signature, key, pub, j.lookup); err != nil {
 			j.finish(PermError, err)
 			continue
 		}
-		scratch = v.check(j, fields, hh, scratch)
+		v.check(j, fields, st)
 	}
 	out := make([]Result, len(jobs))
 	for i, j := range jobs {
@@ -354,9 +392,10 @@ func (v *Verifier) precheck(sig *Signature, now time.Time) error {
 	return nil
 }
 
-// checkKey applies the key record's restrictions to the signature; pub is
-// the decoded key (nil when revoked).
-func (v *Verifier) checkKey(sig *Signature, key *Key, pub crypto.PublicKey) error {
+// checkKey applies the key record's restrictions and the key size bounds to
+// the signature; pub is the decoded key (nil when revoked), name the key
+// record's name. It runs before any cryptography.
+func (v *Verifier) checkKey(sig *Signature, key *Key, pub crypto.PublicKey, name string) error {
 	if key.Revoked() {
 		return ErrKeyRevoked
 	}
@@ -377,43 +416,46 @@ func (v *Verifier) checkKey(sig *Signature, key *Key, pub crypto.PublicKey) erro
 		}
 	}
 	if kt == KeyRSA {
+		bits := publicBits(pub)
 		minBits := max(v.MinRSABits, MinRSAKeyBits)
-		if bits := publicBits(pub); bits < minBits {
+		if bits < minBits {
 			return fmt.Errorf("%w: %d-bit RSA key, the minimum is %d", ErrKeyTooSmall, bits, minBits)
+		}
+		maxBits := v.MaxRSABits
+		if maxBits <= 0 {
+			maxBits = DefaultMaxRSAKeyBits
+		}
+		if bits > maxBits {
+			return fmt.Errorf("%w: %d-bit RSA key at %s, the maximum is %d (Verifier.MaxRSABits)", ErrKeyTooLarge, bits, name, maxBits)
 		}
 	}
 	return nil
 }
 
 // check compares the body hash and verifies the signature.
-func (v *Verifier) check(j *verifyJob, fields []field, hh hash.Hash, scratch []byte) []byte {
+func (v *Verifier) check(j *verifyJob, fields []field, st *verifyState) {
 	sig := j.res.Signature
 	b := j.body
 	if sig.BodyLength != nil && *sig.BodyLength > b.c.total {
 		j.finish(PermError, fmt.Errorf("%w: l=%d, body has %d canonical bytes", ErrBodyLengthExceeded, *sig.BodyLength, b.c.total))
-		return scratch
+		return
 	}
-	if j.bodyHash == nil {
-		j.bodyHash = b.h.Sum(nil)
-	}
-	if !bytes.Equal(j.bodyHash, sig.BodyHash) {
+	if !bytes.Equal(b.h.Sum(st.sum[:0]), sig.BodyHash) {
 		j.finish(Fail, ErrBodyHashMismatch)
-		return scratch
+		return
 	}
 	stripped, err := stripSignatureValue(trimEOL(j.raw))
 	if err != nil {
 		j.finish(PermError, err)
-		return scratch
+		return
 	}
-	hh.Reset()
-	scratch = hashHeaders(hh, scratch[:0], fields, sig.Headers, stripped, sig.HeaderCanonicalization)
-	var digest [sha256.Size]byte
-	if err := verifySignature(sig.Algorithm, j.pub, hh.Sum(digest[:0]), sig.Signature); err != nil {
+	st.hh.Reset()
+	st.scratch = hashHeaders(st.hh, st.scratch[:0], fields, sig.Headers, stripped, sig.HeaderCanonicalization)
+	if err := verifySignature(sig.Algorithm, j.pub, st.hh.Sum(st.digest[:0]), sig.Signature); err != nil {
 		j.finish(Fail, err)
-		return scratch
+		return
 	}
 	j.finish(Pass, nil)
-	return scratch
 }
 
 // stripSignatureValue returns the raw DKIM-Signature field with the value
@@ -475,14 +517,15 @@ type cachedKey struct {
 	err    error
 }
 
-// get fetches and parses the key record at name.
-func (c *keyCache) get(ctx context.Context, r TXTResolver, name string) (*Key, crypto.PublicKey, Status, error) {
+// get fetches and parses the key record at name, through shared when
+// not nil.
+func (c *keyCache) get(ctx context.Context, r TXTResolver, shared *KeyCache, name string) (*Key, crypto.PublicKey, Status, error) {
 	for _, k := range *c {
 		if k.name == name {
 			return k.key, k.pub, k.status, k.err
 		}
 	}
-	key, pub, status, err := fetchKey(ctx, r, name)
+	key, pub, status, err := shared.fetch(ctx, r, name)
 	*c = append(*c, cachedKey{name, key, pub, status, err})
 	return key, pub, status, err
 }

@@ -49,6 +49,8 @@ type KeyCheck struct {
 	Algorithm  string // a=, e.g. rsa-sha256
 	Domain     string // d=
 	MinRSABits int    // as dkim.Verifier.MinRSABits
+	MaxRSABits int    // as dkim.Verifier.MaxRSABits
+	Name       string // the key record's name, for error messages
 }
 
 // The bridge, set by package dkim's init.
@@ -70,8 +72,8 @@ var (
 	// FetchKey fetches and parses the key record at name; status is the
 	// dkim.Status to report when err is not nil.
 	FetchKey func(ctx context.Context, r TXTResolver, name string) (key any, pub crypto.PublicKey, status int, err error)
-	// CheckKey applies a key record's restrictions and the RSA size floor
-	// (RFC 8301) to a signature.
+	// CheckKey applies a key record's restrictions and the RSA size
+	// bounds (RFC 8301's floor, dkim's ceiling) to a signature.
 	CheckKey func(sig KeyCheck, key any, pub crypto.PublicKey) error
 	// VerifySignature checks sig over digest with pub for algorithm alg.
 	VerifySignature func(alg string, pub crypto.PublicKey, digest, sig []byte) error
