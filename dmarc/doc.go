@@ -40,6 +40,26 @@
 // Errors are errors: a temporary DNS failure is reported as one
 // (IsTemporary, errors.Is(err, ErrTemporary)), never as "no policy".
 //
+// # Building a record to publish
+//
+// Fill in a [Record] with the tags to publish and leave the rest zero;
+// [Build] checks every value ([Record.Validate]: policies, pct 0 to 100,
+// r or s alignment, fo, mailto: report URIs) and returns the record as
+// receivers read its text, and [Record.String] prints it. Every field
+// that holds a value other than its default is printed, whatever Mode
+// says:
+//
+//	rec, err := dmarc.Build(dmarc.Record{Policy: dmarc.Quarantine, Percent: 25,
+//		RUF: []dmarc.URI{{Address: "mailto:reporting@example.com"}}})
+//	rec.String() // v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com
+//
+// pct exists only in RFC 7489 and t only in RFC 9989; a record meant for
+// every receiver may carry both, and each receiver ignores the tag its RFC
+// lacks (unknown tags are ignored in both). The builder adds nothing by
+// itself: to ask every receiver for the next weaker policy while testing,
+// publish t=y and pct=0 (Testing, and Present holding TagPct). A pct
+// between 1 and 99 samples only at RFC 7489 receivers.
+//
 // # RFC 9989 and RFC 7489
 //
 // RFC 9989 (DMARCbis) obsoletes RFC 7489 and RFC 9091; most receivers

@@ -190,3 +190,27 @@ func ExampleFromDomain() {
 	// news.example.com <nil>
 	// From addresses in different domains: example.com and example.net
 }
+
+// A record to publish: fill in the tags to set, Build checks them, String
+// prints them. pct is for RFC 7489 receivers and t for RFC 9989 ones; this
+// record asks both for the next weaker policy while the owner tests
+// p=reject.
+func ExampleBuild() {
+	rec, err := dmarc.Build(dmarc.Record{
+		Policy:  dmarc.Reject,
+		Testing: true,         // t=y
+		Present: dmarc.TagPct, // pct=0: Percent's zero value, spelled out
+		RUA:     []dmarc.URI{{Address: "mailto:dmarc@example.com"}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rec.String())
+
+	_, err = dmarc.Build(dmarc.Record{Policy: dmarc.None, RUA: []dmarc.URI{{Address: "reporting@example.com"}}})
+	fmt.Println(err)
+	// Output:
+	// v=DMARC1; p=reject; pct=0; t=y; rua=mailto:dmarc@example.com
+	// dmarc: Record.RUA[0] (tag rua) "reporting@example.com": want a mailto: URI such as mailto:dmarc@example.com
+}

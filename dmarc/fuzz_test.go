@@ -1,6 +1,8 @@
 package dmarc_test
 
 import (
+	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -63,6 +65,18 @@ func fuzzParseMode(t *testing.T, s string, m dmarc.Mode) {
 		}
 		if out2 := r2.String(); out2 != out {
 			t.Fatalf("String not stable: %q then %q", out, out2)
+		}
+		// Build accepts the canonical record when its report URIs are
+		// mailto: ones, and prints it alike.
+		if b, err := dmarc.Build(*r2); err == nil {
+			if b.String() != out {
+				t.Fatalf("Build of %q prints %q", out, b.String())
+			}
+			if r3 := dmarc.MustParse(out, dmarc.WithMode(m)); !reflect.DeepEqual(b, r3) {
+				t.Fatalf("Build of %q differs from its parse:\n%+v\n%+v", out, b, r3)
+			}
+		} else if !errors.Is(err, dmarc.ErrBuild) || !strings.Contains(out, "ru") {
+			t.Fatalf("Build of %q: %v", out, err)
 		}
 	}
 }

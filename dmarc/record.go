@@ -283,29 +283,50 @@ const (
 	DefaultReportFormat = "afrf"
 )
 
-// String returns the record in canonical form: v and p first, then the tags
-// that were present, in a fixed order, with lower-case keyword values.
-// Parse(r.String(), WithMode(r.Mode)) returns a record equal to r, except
-// for Discarded, Fallback and tags that were discarded or ignored. Tags that only hold their default
-// are not printed.
+// String returns the record in canonical form: v and p first, then the
+// other tags in a fixed order (sp, np, pct, t, psd, adkim, aspf, fo, rf,
+// ri, rua, ruf), with lower-case keyword values. A tag is printed when
+// Present has it or when its field holds a value other than its default
+// and other than its zero value, so a Record filled in by hand publishes
+// what was set:
+//
+//	Record{Policy: Quarantine, Percent: 25, RUF: []URI{{Address: "mailto:reporting@example.com"}}}
+//	    v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com
+//
+// String does not look at Mode: a record may carry pct (RFC 7489 only)
+// and t (RFC 9989 only) together, and each kind of receiver ignores the
+// tag its RFC lacks. An empty Policy prints as p=none. A value that is a
+// field's zero value and a valid tag value (pct=0, ri=0, t=n) is printed
+// only when Present has the tag; a tag Present names whose field is empty
+// (no URIs, no sp) is left out. String does not check the values; [Build]
+// does.
+//
+// Parse(r.String(), WithMode(r.Mode)) returns a record equal to r when r
+// came from Parse (except for Discarded, Fallback and tags that were
+// discarded or ignored) or from [Build] with only tags of r.Mode.
 func (r *Record) String() string {
 	var b strings.Builder
 	b.Grow(64)
 	b.WriteString("v=DMARC1; p=")
-	b.WriteString(string(r.Policy))
-	if r.Present.Has(TagSP) {
+	if r.Policy == "" {
+		b.WriteString(string(None))
+	} else {
+		b.WriteString(string(r.Policy))
+	}
+	set := r.Present&^tagsUnset(r) | r.setTags()
+	if set.Has(TagSP) {
 		b.WriteString("; sp=")
 		b.WriteString(string(r.SubdomainPolicy))
 	}
-	if r.Present.Has(TagNP) {
+	if set.Has(TagNP) {
 		b.WriteString("; np=")
 		b.WriteString(string(r.NPolicy))
 	}
-	if r.Present.Has(TagPct) {
+	if set.Has(TagPct) {
 		b.WriteString("; pct=")
 		b.WriteString(strconv.Itoa(r.Percent))
 	}
-	if r.Present.Has(TagT) {
+	if set.Has(TagT) {
 		b.WriteString("; t=")
 		if r.Testing {
 			b.WriteString("y")
@@ -313,27 +334,27 @@ func (r *Record) String() string {
 			b.WriteString("n")
 		}
 	}
-	if r.Present.Has(TagPSD) {
+	if set.Has(TagPSD) {
 		b.WriteString("; psd=")
 		b.WriteString(string(r.PSD))
 	}
-	if r.Present.Has(TagADKIM) {
+	if set.Has(TagADKIM) {
 		b.WriteString("; adkim=")
 		b.WriteString(string(r.ADKIM))
 	}
-	if r.Present.Has(TagASPF) {
+	if set.Has(TagASPF) {
 		b.WriteString("; aspf=")
 		b.WriteString(string(r.ASPF))
 	}
-	if r.Present.Has(TagFO) {
+	if set.Has(TagFO) {
 		b.WriteString("; fo=")
 		b.WriteString(r.FailureOptions.String())
 	}
-	if r.Present.Has(TagRF) {
+	if set.Has(TagRF) {
 		b.WriteString("; rf=")
 		b.WriteString(r.ReportFormat)
 	}
-	if r.Present.Has(TagRI) {
+	if set.Has(TagRI) {
 		b.WriteString("; ri=")
 		b.WriteString(strconv.FormatUint(uint64(r.Interval), 10))
 	}
@@ -348,11 +369,64 @@ func (r *Record) String() string {
 			b.WriteString(u.String())
 		}
 	}
-	if r.Present.Has(TagRUA) {
+	if set.Has(TagRUA) {
 		writeURIs("rua", r.RUA)
 	}
-	if r.Present.Has(TagRUF) {
+	if set.Has(TagRUF) {
 		writeURIs("ruf", r.RUF)
 	}
 	return b.String()
+}
+
+// setTags returns the tags whose field holds neither its default nor its
+// zero value: the tags a Record filled in by hand sets. sp counts when it
+// differs from p, np when it differs from sp (or p).
+func (r *Record) setTags() Tags {
+	var t Tags
+	p := r.Policy
+	if p == "" {
+		p = None
+	}
+	sp := p
+	if r.SubdomainPolicy != "" && r.SubdomainPolicy != p {
+		t |= TagSP
+		sp = r.SubdomainPolicy
+	}
+	if r.Present.Has(TagSP) {
+		sp = r.SubdomainPolicy
+	}
+	if r.NPolicy != "" && r.NPolicy != sp {
+		t |= TagNP
+	}
+	if r.Percent != 0 && r.Percent != DefaultPercent {
+		t |= TagPct
+	}
+	if r.Testing {
+		t |= TagT
+	}
+	if r.PSD != "" && r.PSD != PSDUnknown {
+		t |= TagPSD
+	}
+	if r.ADKIM != "" && r.ADKIM != Relaxed {
+		t |= TagADKIM
+	}
+	if r.ASPF != "" && r.ASPF != Relaxed {
+		t |= TagASPF
+	}
+	if r.FailureOptions != 0 && r.FailureOptions != FailureAll {
+		t |= TagFO
+	}
+	if r.ReportFormat != "" && r.ReportFormat != DefaultReportFormat {
+		t |= TagRF
+	}
+	if r.Interval != 0 && r.Interval != DefaultInterval {
+		t |= TagRI
+	}
+	if len(r.RUA) > 0 {
+		t |= TagRUA
+	}
+	if len(r.RUF) > 0 {
+		t |= TagRUF
+	}
+	return t
 }

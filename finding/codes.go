@@ -101,7 +101,8 @@ const (
 	// there.
 	CodeDMARCReportURI Code = "dmarc-report-uri"
 	// CodeDMARCModeDifference: receivers following RFC 7489 and those
-	// following RFC 9989 read the record differently.
+	// following RFC 9989 read the record differently. Also reported by
+	// records.
 	CodeDMARCModeDifference Code = "dmarc-mode-difference"
 	// CodeDMARCRUAUnauthorized: rua sends reports to another domain that
 	// has not published the _report._dmarc authorization. Also reported by
@@ -182,8 +183,8 @@ const (
 )
 
 // Codes reported by records when it generates a Set, besides spf-multiple,
-// spf-syntax, spf-lookup-limit, dmarc-strict-alignment and
-// dmarc-rua-unauthorized above.
+// spf-syntax, spf-lookup-limit, dmarc-strict-alignment,
+// dmarc-rua-unauthorized and dmarc-mode-difference above.
 const (
 	// CodeDMARCExisting: the domain already has a DMARC record, so none is
 	// proposed; it must keep relaxed alignment.

@@ -3,6 +3,8 @@ package records
 import (
 	"crypto"
 	"time"
+
+	"github.com/domainauth/domainauth/dmarc"
 )
 
 // Account is one customer account's values: what differs between two
@@ -46,6 +48,23 @@ type Account struct {
 	// DMARCReports are aggregate-report (rua) destinations for the
 	// recommended record: "mailto:" URIs or plain addresses.
 	DMARCReports []string
+	// DMARC, when not nil, is the DMARC record to recommend when the
+	// domain has none, with any of the tags of a DMARC tag guide: p, sp,
+	// np, pct or t, rua, ruf, fo, adkim, aspf. Fill in only the tags to
+	// publish (see [dmarc.Build]); the value is checked by
+	// [dmarc.Record.Validate] and printed by [dmarc.Record.String], e.g.
+	//
+	//	&dmarc.Record{Policy: dmarc.Quarantine, Percent: 25,
+	//		RUF: []dmarc.URI{{Address: "mailto:reporting@example.com"}}}
+	//	v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com
+	//
+	// The record is printed for receivers of both RFCs: pct (RFC 7489 only)
+	// and t (RFC 9989 only) are printed as set, and the Set's Findings say
+	// when one kind of receiver will not do what the other does (pct
+	// without t=y, t=y without pct=0), when adkim=s or aspf=s will fail the
+	// provider's subdomain mail, and when reports go to another domain.
+	// DMARCPolicy and DMARCReports must then be empty.
+	DMARC *dmarc.Record
 	// TrackingHost is the link-tracking host name: a single label ("links")
 	// is placed under Domain, anything else must be a name in the zone.
 	// Empty: no tracking record.

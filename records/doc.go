@@ -19,7 +19,11 @@
 //   - a DKIM key (RFC 6376): a TXT record with the account's public key at
 //     <selector>._domainkey..., or CNAMEs that delegate the key to the ESP
 //     (Amazon SES, SendGrid) so it can rotate keys itself;
-//   - a DMARC record at _dmarc.example.com if there is none yet;
+//   - a DMARC record at _dmarc.example.com if there is none yet: p=none
+//     with rua by default (Account.DMARCPolicy, Account.DMARCReports), or
+//     the account's own record with any tag of a DMARC tag guide (p, sp,
+//     np, pct or t, rua, ruf, fo, adkim, aspf) in Account.DMARC, checked
+//     by [dmarc.Build] and published as set;
 //   - a link-tracking host such as links.example.com, a CNAME to the ESP's
 //     click-tracking servers.
 //
@@ -85,7 +89,12 @@
 //     are refused for the same reason.
 //   - The DMARC recommendation omits adkim and aspf: their default is
 //     relaxed (RFC 7489 section 6.3), which is what the return-path
-//     subdomain needs.
+//     subdomain needs. An Account.DMARC with adkim=s or aspf=s is
+//     published as set, with a warning that the provider's mail fails it.
+//   - Account.DMARC is printed for receivers of both RFCs: pct (RFC 7489
+//     only) and t (RFC 9989 only) are printed exactly as set, never added;
+//     a warning says when the two kinds of receivers will act differently
+//     (pct=1..99, or only one of t=y and pct=0).
 //   - An SPF merge keeps the customer's "all" qualifier, and inserts the
 //     provider's terms before "all" (or before redirect=). SPFLookups counts
 //     only the record's own DNS-querying terms; spf.Analyze counts the tree.

@@ -28,7 +28,14 @@
 // chain, DMARC by the policy that applies to the From domain
 // ([dmarc.Lookup]: the RFC 9989 tree walk, or under [Verifier.DMARCMode]
 // RFC 7489's fallback to the organizational domain), including
-// strict alignment that the provider's subdomain mail would fail.
+// strict alignment that the provider's subdomain mail would fail. At every
+// _dmarc name looked at, text meant as a DMARC record that receivers do
+// not recognise (literal quotes, "\;", leading white space, tags without
+// semicolons) is reported as what it is, never as a missing record, and
+// the DMARC record that applies is read as receivers of both RFCs read it:
+// each tag value they discard (adkim=x, pct=150, an rua without
+// "mailto:") and each tag only one of them knows is a finding with a fix.
+// RecordResult.Found lists the DMARC texts at those names.
 //
 // # Statuses
 //

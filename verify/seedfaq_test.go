@@ -82,6 +82,9 @@ var seedFAQs = []seedFAQ{
 	{seed: "000", question: "I'm getting an error in my DNS panel when trying to add the records, what can I do?", // underscores: the key is not there
 		zone:   []string{okMX, okSPF},
 		status: verify.Pending, code: finding.CodeRecordMissing, fix: "if your DNS host refuses underscores, ask its support"},
+	{seed: "000", question: "I'm getting an error in my DNS panel when trying to add the records, what can I do?", // semicolons escaped in the DMARC value
+		zone:   []string{okMX, okSPF, okDKIM, `_dmarc TXT "v=DMARC1\\; p=none"` + "\n"},
+		status: verify.Verified, code: finding.CodeTXTEscapedSemicolon, fix: "a DNS host's form takes the semicolons as they are"},
 	{seed: "000", question: "Will adding authentication affect my regular email?", // only if the MX went to the root
 		zone:   []string{okSPF, okDKIM, "@ MX 10 mxa.provider.net.\n@ MX 10 mxb.provider.net.\n"},
 		status: verify.Pending, code: finding.CodeNameAtApex, fix: "remove the MX records for mxa.provider.net and mxb.provider.net from the root"},
@@ -113,6 +116,12 @@ var seedFAQs = []seedFAQ{
 	{seed: "002", question: "Which values should my DMARC record have?", // p=none is the "neutral policy"
 		zone:   []string{okMX, okSPF, okDKIM, okDMARC},
 		status: verify.Verified, code: finding.CodeDMARCPNone, fix: "consider p=quarantine, then p=reject"},
+	{seed: "002", question: "Which values should my DMARC record have?", // rua "must be provided in URI mailto format"
+		zone:   []string{okMX, okSPF, okDKIM, "_dmarc TXT \"v=DMARC1; p=none; rua=reporting@example.com\"\n"},
+		status: verify.Verified, code: finding.CodeDMARCReportURI, fix: "rua=mailto:reporting@example.com"},
+	{seed: "002", question: "Which values should my DMARC record have?", // pct: a percentage
+		zone:   []string{okMX, okSPF, okDKIM, "_dmarc TXT \"v=DMARC1; p=quarantine; pct=150\"\n"},
+		status: verify.Verified, code: finding.CodeDMARCTagInvalid, fix: "pct takes a whole number from 0 to 100"},
 }
 
 // TestSeedFAQ: every question of the seeds, as a broken zone, gives the

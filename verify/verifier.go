@@ -185,7 +185,13 @@ type RecordResult struct {
 	// in zone-file presentation ("10 mxa.example.net" for MX, the TXT text
 	// joined into one string, CNAME targets without the trailing dot).
 	Expected []string `json:"expected"`
-	Found    []string `json:"found"` // nil if none; may also hold "CNAME <target>" or a proxy's addresses
+	// Found is nil if nothing was found; it may also hold "CNAME <target>"
+	// or a proxy's addresses. For DMARC it lists, in the order looked at,
+	// the TXT records at the _dmarc names of policy discovery (the From
+	// domain and the tree walk or organizational domain, up to the name
+	// whose policy applies) that are DMARC records or were meant as one
+	// (quoted, with "\;", leading spaces, no semicolons).
+	Found []string `json:"found"`
 	// Findings explain a Missing, Mismatch or Error status, and give
 	// advice on Found records.
 	Findings []finding.Finding `json:"findings,omitempty"`

@@ -1,0 +1,63 @@
+package records_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/records"
+)
+
+// Variable names hold at most 32 characters.
+func TestVarNameLength(t *testing.T) {
+	a := records.Account{Domain: "example.com", ID: "12345", DKIMKey: rfc8463Key}
+	a.Vars = map[string]string{strings.Repeat("a", 32): "x"}
+	if _, err := records.Generate(records.MailgunStyle(), a); err != nil {
+		t.Errorf("32-character variable name: %v", err)
+	}
+	a.Vars = map[string]string{strings.Repeat("a", 33): "x"}
+	if _, err := records.Generate(records.MailgunStyle(), a); !errors.Is(err, records.ErrInvalid) {
+		t.Errorf("33-character variable name: %v, want ErrInvalid", err)
+	}
+}
+
+// Every character of a label value is checked, the first one too.
+func TestLabelValueFirstCharacter(t *testing.T) {
+	a := records.Account{Domain: "example.com", ID: ".2345", DKIMKey: rfc8463Key}
+	if _, err := records.Generate(records.MailgunStyle(), a); !errors.Is(err, records.ErrInvalid) || !strings.Contains(err.Error(), "offset 0") {
+		t.Errorf("ID %q: %v, want ErrInvalid at offset 0", a.ID, err)
+	}
+}
+
+// Zone-file comments turn DEL, like other control characters, into a space.
+func TestZoneCommentDEL(t *testing.T) {
+	s := records.Set{Domain: "example.com", Provider: "a\x7fb\x1fc"}
+	if z := s.ZoneFile(); !strings.Contains(z, "provider a b c") {
+		t.Errorf("zone file:\n%s", z)
+	}
+}
+
+// A CNAME gets the form's Note and CNAMENote, separated by a space.
+func TestHostFormNotes(t *testing.T) {
+	s := records.Set{Domain: "example.com", Zone: "example.com", Records: []records.Record{
+		{Purpose: records.PurposeTracking, FQDN: "link.example.com", Type: records.TypeCNAME, Values: []string{"e.provider.net"}},
+		{Purpose: records.PurposeDMARC, FQDN: "_dmarc.example.com", Type: records.TypeTXT, Values: []string{"v=DMARC1; p=none"}},
+	}}
+	hr := s.ForHost(records.HostForm{Note: "Save each record.", CNAMENote: "DNS only."})
+	if len(hr) != 2 || hr[0].Note != "Save each record. DNS only." || hr[1].Note != "Save each record." {
+		t.Errorf("notes %+v", hr)
+	}
+}
+
+// A provider whose tracking target is for every region ("") serves any
+// region in the Domain Connect template.
+func TestDomainConnectTrackingAnyRegion(t *testing.T) {
+	tmpl, err := records.DomainConnect(records.SESStyle(), records.DomainConnectOptions{
+		ProviderID: "p.example", ServiceID: "s", Region: "eu-west-1", Tracking: true})
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	if b, _ := tmpl.MarshalJSONIndent(); !strings.Contains(string(b), "awstrack.me") {
+		t.Errorf("no tracking target in\n%s", b)
+	}
+}
