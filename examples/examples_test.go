@@ -4,18 +4,24 @@ package examples_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/reports"
 )
 
 // build compiles ./NAME into a temporary directory.
@@ -309,5 +315,159 @@ func TestBatchReverify(t *testing.T) {
 	wantLines(t, stderr, "since the last run: 0 domains changed, 0 regressed, 0 newly verified")
 	if _, _, code := run(t, bin, "-reverify", "sets.jsonl"); code != 2 {
 		t.Errorf("-reverify without -demo: exit %d, want 2", code)
+	}
+}
+
+// reportsCorpus is the shared report corpus, relative to examples/.
+const reportsCorpus = "../../shared/corpus/reports"
+
+// TestReportsCorpus runs the reports example on the shared corpus: every
+// readable sample is summarized, the four broken ones (three malformed
+// XML files and the empty file) are named on stderr with exit status 1.
+func TestReportsCorpus(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(reportsCorpus, "manifest.json")); err != nil {
+		t.Skipf("report corpus not available: %v", err)
+	}
+	bin := build(t, "reports")
+	var args []string
+	for _, d := range []string{"aggregate", "aggregate_invalid", "extract_report", "failure", "smtp_tls", "empty.xml"} {
+		args = append(args, filepath.Join(reportsCorpus, d))
+	}
+	out, stderr, code := run(t, bin, args...)
+	if code != 1 {
+		t.Fatalf("exit status %d, want 1 (four samples are broken)\nstderr: %s", code, stderr)
+	}
+	wantLines(t, stderr, "ikea.com!example.de!1538690400!1538776800.xml: ", "invalid_utf_8.xml: ", "invalid_xml.xml: ", "empty.xml: ", "4 of 28 inputs could not be read")
+	wantLines(t, out,
+		// manifest: fastmail's report is for indemed.com, one message from 104.195.80.20
+		"indemed.com  2018-01-16 to 2018-01-16",
+		"104.195.80.20",
+		// manifest: borschow.com, one message, in the Google e-mail
+		"borschow.com  2019-02-12 to 2019-02-12",
+		"failure reports: 4",
+		// manifest: the RFC 8460 example
+		"Company-X company-y.example (sts): 5326 successful, 303 failed sessions",
+		"Mail.ru example.com (sts): 0 successful, 1 failed sessions",
+		"24 reports from 28 inputs")
+	if strings.Contains(out, "example.de") {
+		t.Errorf("the broken ikea.com report (example.de) was summarized:\n%s", out)
+	}
+	csvOut, stderr, code := run(t, bin, "-csv", filepath.Join(reportsCorpus, "aggregate", "old_draft_from_wiki.xml"))
+	if code != 0 {
+		t.Fatalf("-csv: exit status %d\n%s", code, stderr)
+	}
+	wantLines(t, csvOut, "xml_schema,org_name,org_email,", "draft,acme.com,noreply-dmarc-support@acme.com,")
+}
+
+// TestReportsWritten runs the reports example on reports the test writes
+// itself (so it runs without the corpus): a maildir of report e-mails, an
+// mbox holding two more, and a bare .xml.gz in a directory.
+func TestReportsWritten(t *testing.T) {
+	bin := build(t, "reports")
+	dir := t.TempDir()
+	day := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(id, reporter string, recs []reports.Record) (*reports.Aggregate, []reports.Record) {
+		return &reports.Aggregate{
+			Metadata: reports.Metadata{OrgName: reporter, Email: "dmarc@" + reporter, ReportID: id, Begin: day, End: day.Add(86399 * time.Second)},
+			Policy:   reports.PolicyPublished{Domain: "customer.example", P: dmarc.Reject},
+		}, recs
+	}
+	rec := func(ip string, n int64, pass bool, reasons ...reports.Override) reports.Record {
+		v := reports.VerdictFail
+		if pass {
+			v = reports.VerdictPass
+		}
+		r := reports.Record{SourceIP: netip.MustParseAddr(ip), Count: n, Disposition: dmarc.None, DKIM: v, SPF: v, HeaderFrom: "customer.example"}
+		for _, o := range reasons {
+			r.Reasons = append(r.Reasons, reports.Reason{Type: o, Comment: "arc=pass"})
+		}
+		return r
+	}
+	seq := func(rs []reports.Record) func(func(*reports.Record) bool) {
+		return func(yield func(*reports.Record) bool) {
+			for i := range rs {
+				if !yield(&rs[i]) {
+					return
+				}
+			}
+		}
+	}
+	email := func(id, reporter string, recs []reports.Record) []byte {
+		hdr, rs := mk(id, reporter, recs)
+		var b bytes.Buffer
+		e := &reports.ReportEmail{From: "dmarc@" + reporter, To: "rua@esp.example", Receiver: reporter, Date: day.Add(25 * time.Hour)}
+		if err := reports.WriteAggregateEmail(&b, e, reports.Schema9990, hdr, seq(rs)); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	maildir := filepath.Join(dir, "Maildir")
+	for _, sub := range []string{"cur", "new", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(maildir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(maildir, "new", "1.eml"), email("g1", "google.com", []reports.Record{rec("192.0.2.1", 100, true), rec("198.51.100.9", 7, false)}), 0o644)
+	os.WriteFile(filepath.Join(maildir, "cur", "2.eml:2,S"), email("m1", "outlook.com", []reports.Record{rec("192.0.2.1", 50, true), rec("203.0.113.5", 3, false, reports.OverrideMailingList)}), 0o644)
+	mbox := append([]byte("From dmarc@yahoo.com Thu May  2 01:00:00 2024\n"), email("y1", "yahoo.com", []reports.Record{rec("192.0.2.2", 40, true)})...)
+	mbox = append(mbox, "\nFrom dmarc@gmx.net Thu May  2 01:00:00 2024\n"...)
+	mbox = append(mbox, email("x1", "gmx.net", []reports.Record{rec("198.51.100.9", 5, false)})...)
+	os.WriteFile(filepath.Join(dir, "reports.mbox"), mbox, 0o644)
+	plain := filepath.Join(dir, "files")
+	os.MkdirAll(plain, 0o755)
+	{
+		hdr, rs := mk("f1", "fastmail.com", []reports.Record{rec("192.0.2.1", 10, true)})
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		if err := reports.WriteAggregate(zw, reports.Schema7489, hdr, seq(rs)); err != nil {
+			t.Fatal(err)
+		}
+		zw.Close()
+		// A name with the characters a glob would misread.
+		os.WriteFile(filepath.Join(plain, "fastmail.com!customer.example!1714521600!1714607999 [1].xml.gz"), b.Bytes(), 0o644)
+	}
+
+	out, stderr, code := run(t, bin, maildir, filepath.Join(dir, "reports.mbox"), plain)
+	if code != 0 {
+		t.Fatalf("exit status %d\nstderr: %s\nstdout:\n%s", code, stderr, out)
+	}
+	// 215 messages: aligned 100+50+40+10 = 200, override 3, failing 7+5 = 12.
+	wantLines(t, out,
+		"customer.example  2024-05-01 to 2024-05-01",
+		"messages 215, DMARC pass 93.0%: aligned 200, override 3, failing 12",
+		"sources (4):",
+		"top failing:",
+		"google.com <dmarc@google.com>: 1 reports, 107 messages",
+		"gmx.net <dmarc@gmx.net>: 1 reports, 5 messages",
+		"5 reports from 5 inputs")
+	if i, j := strings.Index(out, "192.0.2.1 "), strings.Index(out, "192.0.2.2 "); i < 0 || j < 0 || i > j {
+		t.Errorf("sources not sorted by messages (192.0.2.1 with 160 before 192.0.2.2 with 40):\n%s", out)
+	}
+
+	csvOut, stderr, code := run(t, bin, "-csv", maildir)
+	if code != 0 {
+		t.Fatalf("-csv: exit status %d\n%s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(csvOut)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 5 || !slices.Equal(rows[0], reports.AggregateColumns) {
+		t.Fatalf("CSV: %d rows (want a header and 4 records), header %v", len(rows), rows[0])
+	}
+	jsonOut, _, code := run(t, bin, "-json", filepath.Join(dir, "reports.mbox"))
+	if code != 0 {
+		t.Fatal("-json failed")
+	}
+	var total float64
+	for _, line := range strings.Split(strings.TrimSpace(jsonOut), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		total += m["count"].(float64)
+	}
+	if total != 45 {
+		t.Errorf("-json counts add up to %v, want 45", total)
 	}
 }
