@@ -12,8 +12,10 @@ func TestSeverityOrderAndText(t *testing.T) {
 	if !(finding.Info < finding.Warning && finding.Warning < finding.Error) {
 		t.Fatal("severities are not ordered Info < Warning < Error")
 	}
-	if finding.Info == 0 {
-		t.Fatal("Info is the zero value; the zero Severity must mean unset")
+	// The numbers are those tracking used (Info = 1): stored numbers keep
+	// their meaning, and the zero Severity means unset.
+	if finding.Info != 1 || finding.Warning != 2 || finding.Error != 3 {
+		t.Fatalf("Info, Warning, Error = %d, %d, %d; want 1, 2, 3", finding.Info, finding.Warning, finding.Error)
 	}
 	for s, want := range map[finding.Severity]string{finding.Info: "info", finding.Warning: "warning", finding.Error: "error"} {
 		if s.String() != want {
