@@ -2,9 +2,13 @@ package domainauth
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,11 +18,18 @@ import (
 
 // Defaults of a zero StubResolver.
 const (
-	DefaultTimeout  = 2 * time.Second // per query attempt
-	DefaultAttempts = 2               // rounds over the server list
-	DefaultUDPSize  = 4096            // EDNS0 buffer size advertised
-	DefaultCNAMEs   = 8               // CNAME hops followed by the client
+	DefaultTimeout      = 2 * time.Second // per query attempt
+	DefaultAttempts     = 2               // rounds over the server list
+	DefaultUDPSize      = 4096            // EDNS0 buffer size advertised
+	DefaultCNAMEs       = 8               // CNAME hops followed by the client
+	DefaultMaxDatagrams = 64              // datagrams read per UDP attempt
 )
+
+// ErrCNAMEChain is the cause of a lookup whose CNAME chain is longer than
+// the hops the client follows (MaxCNAMEs) or loops. The record may exist
+// at the end of the chain, so this is a temporary failure, never "not
+// found"; match it with errors.Is.
+var ErrCNAMEChain = errors.New("CNAME chain too long or looping")
 
 // StubResolver is the real DNS client: a stub resolver on
 // [github.com/miekg/dns] that sends recursive queries to the configured
@@ -29,8 +40,18 @@ const (
 // SERVFAIL or REFUSED, or does not answer within Timeout, is passed over
 // for the next; the list is tried Attempts times. When a server returns a
 // CNAME chain without the records at its end (some forwarders do), the
-// client asks for the target itself, up to MaxCNAMEs hops. The context
-// bounds the whole lookup.
+// client asks for the target itself, up to MaxCNAMEs hops; a longer chain
+// or a loop is an error matching [ErrCNAMEChain]. The context bounds the
+// whole lookup, and cancelling it ends the lookup at once.
+//
+// Only an answer to the question asked is taken: a datagram with another
+// ID, one that is not a response (QR clear), another opcode than QUERY,
+// another question (name, type or class), records of another class than
+// IN, or bytes that do not parse are ignored, and the client reads on
+// until the answer, the attempt's timeout or MaxDatagrams datagrams. A
+// blind attacker must therefore guess the query ID as well as the source
+// port. An answer still truncated over TCP is a failure, not an empty
+// answer.
 //
 // The zero value is ready to use and reads its servers from
 // /etc/resolv.conf on first use. A StubResolver is safe for concurrent use;
@@ -50,6 +71,10 @@ type StubResolver struct {
 	// MaxCNAMEs bounds the CNAME hops the client follows itself;
 	// DefaultCNAMEs when zero.
 	MaxCNAMEs int
+	// MaxDatagrams bounds the datagrams read in one UDP attempt while
+	// waiting for the answer (the others are ignored);
+	// DefaultMaxDatagrams when zero.
+	MaxDatagrams int
 
 	once    sync.Once
 	servers []string
@@ -113,6 +138,13 @@ func (r *StubResolver) maxCNAMEs() int {
 	return DefaultCNAMEs
 }
 
+func (r *StubResolver) maxDatagrams() int {
+	if r.MaxDatagrams > 0 {
+		return r.MaxDatagrams
+	}
+	return DefaultMaxDatagrams
+}
+
 func (r *StubResolver) serverName() string {
 	s := r.serverList()
 	return s[0]
@@ -121,7 +153,7 @@ func (r *StubResolver) serverName() string {
 // Query sends one question and returns the response, following a CNAME
 // chain that the server left unfinished. The response code is data; the
 // error means no usable answer came back (every server timed out or
-// failed, or ctx is done).
+// failed, the CNAME chain is too long or loops, or ctx is done).
 func (r *StubResolver) Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
 	m, err := r.exchange(ctx, name, qtype)
 	if err != nil || qtype == dns.TypeCNAME || qtype == dns.TypeANY || m.Rcode != dns.RcodeSuccess {
@@ -129,10 +161,18 @@ func (r *StubResolver) Query(ctx context.Context, name string, qtype uint16) (*d
 	}
 	// Finish a chain the server did not: ask for its last name ourselves.
 	seen := map[string]bool{strings.ToLower(dns.Fqdn(name)): true}
-	for range r.maxCNAMEs() {
-		rrs, end := chainAnswers(m, name, qtype)
+	for hops := 0; ; hops++ {
+		rrs, end, loop := chainAnswers(m, name, qtype)
+		if loop {
+			return nil, errCNAMEChain(name, r.serverName(), "loops")
+		}
 		if len(rrs) > 0 || seen[end] {
-			break
+			// The records, or the end of the chain: a name asked
+			// already that has no CNAME.
+			return m, nil
+		}
+		if hops == r.maxCNAMEs() {
+			return nil, errCNAMEChain(name, r.serverName(), fmt.Sprintf("is longer than %d hops", hops))
 		}
 		seen[end] = true
 		next, err := r.exchange(ctx, end, qtype)
@@ -143,10 +183,9 @@ func (r *StubResolver) Query(ctx context.Context, name string, qtype uint16) (*d
 		m.Rcode = next.Rcode
 		m.AuthenticatedData = m.AuthenticatedData && next.AuthenticatedData
 		if next.Rcode != dns.RcodeSuccess {
-			break
+			return m, nil
 		}
 	}
-	return m, nil
 }
 
 // exchange asks the servers in turn, over UDP then TCP on truncation.
@@ -157,20 +196,27 @@ func (r *StubResolver) exchange(ctx context.Context, name string, qtype uint16) 
 	q.RecursionDesired = true
 	q.AuthenticatedData = true // RFC 6840 section 5.7: ask for the AD bit
 	q.SetEdns0(r.udpSize(), false)
+	wire, err := q.Pack()
+	if err != nil {
+		// SetQuestion does not check the name; a label over 63 bytes
+		// or a name over 255 does not pack.
+		return nil, &net.DNSError{Err: err.Error(), Name: name, Server: r.serverName(), IsTemporary: true, UnwrapErr: err}
+	}
 
 	var lastResp *dns.Msg
 	var lastErr error
+	lastServer := r.serverName()
 	for range r.attempts() {
 		for _, server := range servers {
 			if ctx.Err() != nil {
 				return nil, errContext(ctx, name, server)
 			}
-			resp, err := r.exchangeOne(ctx, q, server)
+			resp, err := r.exchangeOne(ctx, q, wire, server)
 			if err != nil {
 				if ctxExpired(ctx) {
 					return nil, errContext(ctx, name, server)
 				}
-				lastErr = err
+				lastErr, lastServer = err, server
 				continue
 			}
 			if resp.Rcode == dns.RcodeServerFailure || resp.Rcode == dns.RcodeRefused {
@@ -185,29 +231,167 @@ func (r *StubResolver) exchange(ctx context.Context, name string, qtype uint16) 
 	if lastResp != nil {
 		return lastResp, nil
 	}
+	var de *net.DNSError
+	if errors.As(lastErr, &de) {
+		e := *de
+		e.Name, e.Server = name, lastServer
+		return nil, &e
+	}
 	var ne net.Error
 	if lastErr == nil || errors.As(lastErr, &ne) && ne.Timeout() {
-		return nil, errTimeout(name, r.serverName())
+		return nil, errTimeout(name, lastServer)
 	}
-	return nil, &net.DNSError{Err: lastErr.Error(), Name: name, Server: r.serverName(), IsTemporary: true, UnwrapErr: lastErr}
+	return nil, &net.DNSError{Err: lastErr.Error(), Name: name, Server: lastServer, IsTemporary: true, UnwrapErr: lastErr}
 }
 
-func (r *StubResolver) exchangeOne(ctx context.Context, q *dns.Msg, server string) (*dns.Msg, error) {
-	actx, cancel := context.WithTimeout(ctx, r.timeout())
+// exchangeOne is one attempt at one server: UDP, then TCP when the UDP
+// answer is truncated, both within Timeout.
+func (r *StubResolver) exchangeOne(ctx context.Context, q *dns.Msg, wire []byte, server string) (*dns.Msg, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout())
 	defer cancel()
-	c := &dns.Client{Net: "udp", UDPSize: r.udpSize(), Timeout: r.timeout()}
-	resp, _, err := c.ExchangeContext(actx, q, server)
-	if err == nil && resp.Truncated {
-		c.Net = "tcp"
-		resp, _, err = c.ExchangeContext(actx, q, server)
+	resp, err := r.exchangeUDP(ctx, q, wire, server)
+	if err != nil || !resp.Truncated {
+		return resp, err
 	}
+	return exchangeTCP(ctx, q, wire, server)
+}
+
+// exchangeUDP sends the query in one datagram and reads datagrams until
+// one is the answer to it, the deadline passes, ctx is cancelled or
+// MaxDatagrams were read.
+func (r *StubResolver) exchangeUDP(ctx context.Context, q *dns.Msg, wire []byte, server string) (*dns.Msg, error) {
+	var d net.Dialer
+	// A connected socket: the kernel drops datagrams from other
+	// addresses and ports.
+	conn, err := d.DialContext(ctx, "udp", server)
 	if err != nil {
 		return nil, err
 	}
-	if len(resp.Question) != 1 || !strings.EqualFold(resp.Question[0].Name, q.Question[0].Name) || resp.Question[0].Qtype != q.Question[0].Qtype {
-		return nil, errors.New("answer does not match the question")
+	defer conn.Close()
+	defer watch(ctx, conn)()
+	if _, err := conn.Write(wire); err != nil {
+		return nil, err
+	}
+	// A server must not send more than the size advertised (RFC 6891
+	// section 6.2.5); a longer datagram is cut and then fails to parse.
+	buf := make([]byte, max(int(r.udpSize()), dns.MinMsgSize))
+	var why string
+	for read := 0; read < r.maxDatagrams(); read++ {
+		n, err := conn.Read(buf)
+		if err != nil {
+			var ne net.Error
+			if read > 0 && errors.As(err, &ne) && ne.Timeout() {
+				return nil, &net.DNSError{
+					Err:       fmt.Sprintf("i/o timeout; datagrams ignored: %d, the last: %s", read, why),
+					IsTimeout: true, IsTemporary: true, UnwrapErr: err,
+				}
+			}
+			return nil, err
+		}
+		resp, reason := answerTo(q, buf[:n])
+		if reason == "" {
+			return resp, nil
+		}
+		why = reason
+	}
+	return nil, &net.DNSError{
+		Err:         fmt.Sprintf("datagrams read: %d, none an answer to the query; the last: %s", r.maxDatagrams(), why),
+		IsTemporary: true,
+	}
+}
+
+// exchangeTCP sends the query over TCP (RFC 1035 section 4.2.2: a
+// two-byte length, then the message) and reads one message back.
+func exchangeTCP(ctx context.Context, q *dns.Msg, wire []byte, server string) (*dns.Msg, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", server)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	defer watch(ctx, conn)()
+	out := binary.BigEndian.AppendUint16(make([]byte, 0, 2+len(wire)), uint16(len(wire)))
+	if _, err := conn.Write(append(out, wire...)); err != nil {
+		return nil, err
+	}
+	var l [2]byte
+	if _, err := io.ReadFull(conn, l[:]); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, binary.BigEndian.Uint16(l[:]))
+	if _, err := io.ReadFull(conn, buf); err != nil {
+		return nil, err
+	}
+	resp, why := answerTo(q, buf)
+	if why != "" {
+		return nil, &net.DNSError{Err: "answer over TCP: " + why, IsTemporary: true}
+	}
+	if resp.Truncated {
+		// Nothing is left to retry with: the records are not all here,
+		// so their absence says nothing.
+		return nil, &net.DNSError{Err: "answer over TCP is truncated", IsTemporary: true}
 	}
 	return resp, nil
+}
+
+// watch makes the end of ctx (its deadline or a cancellation) end any read
+// or write on conn at once; call the function it returns when done with
+// conn.
+func watch(ctx context.Context, conn net.Conn) (stop func() bool) {
+	return context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+}
+
+// answerTo parses b and checks that it answers q (RFC 1035 section 7.3,
+// RFC 5452 section 9.1): the same ID, QR set, opcode QUERY, the same
+// question, every record the header counts, and records of class IN in
+// the answer and authority sections.
+// It returns the message, or why b is not the answer.
+func answerTo(q *dns.Msg, b []byte) (*dns.Msg, string) {
+	// The header first: most noise is rejected before parsing.
+	if len(b) < 12 {
+		return nil, "shorter than a DNS header"
+	}
+	if binary.BigEndian.Uint16(b) != q.Id {
+		return nil, "another query ID"
+	}
+	if b[2]&0x80 == 0 {
+		return nil, "not a response (QR bit clear)"
+	}
+	m := new(dns.Msg)
+	if err := m.Unpack(b); err != nil {
+		return nil, "malformed: " + err.Error()
+	}
+	// miekg/dns stops quietly where the data ends; the header's counts
+	// tell whether records are missing.
+	if len(m.Question) != int(binary.BigEndian.Uint16(b[4:])) || len(m.Answer) != int(binary.BigEndian.Uint16(b[6:])) ||
+		len(m.Ns) != int(binary.BigEndian.Uint16(b[8:])) || len(m.Extra) != int(binary.BigEndian.Uint16(b[10:])) {
+		return nil, "malformed: fewer records than the header counts"
+	}
+	if m.Opcode != dns.OpcodeQuery {
+		return nil, "opcode " + opcodeName(m.Opcode) + ", not QUERY"
+	}
+	want := q.Question[0]
+	if len(m.Question) != 1 {
+		return nil, fmt.Sprintf("%d questions, not 1", len(m.Question))
+	}
+	if got := m.Question[0]; !strings.EqualFold(got.Name, want.Name) || got.Qtype != want.Qtype || got.Qclass != want.Qclass {
+		return nil, "another question: " + strings.TrimPrefix(got.String(), ";")
+	}
+	for _, rrs := range [][]dns.RR{m.Answer, m.Ns} {
+		for _, rr := range rrs {
+			if c := rr.Header().Class; c != dns.ClassINET {
+				return nil, "a record of class " + dns.Class(c).String()
+			}
+		}
+	}
+	return m, ""
+}
+
+func opcodeName(op int) string {
+	if s, ok := dns.OpcodeToString[op]; ok {
+		return s
+	}
+	return strconv.Itoa(op)
 }
 
 // ctxExpired reports whether ctx is done or its deadline has passed. The

@@ -71,6 +71,46 @@
 //     miekg/dns server, for examples and integration tests that go through
 //     the real client over UDP and TCP.
 //
+// # Limits
+//
+// The real client ([StubResolver]) bounds what one server, honest or
+// hostile, can cost a lookup. Each bound is a field of StubResolver; its
+// zero value means the default given here.
+//
+//   - Timeout, [DefaultTimeout] (2s): one attempt at one server, the UDP
+//     query and its TCP retry together.
+//   - Attempts, [DefaultAttempts] (2): rounds over the server list. One
+//     question costs at most Attempts × servers attempts, so at most
+//     Attempts × servers × Timeout without a context deadline (8s with
+//     the defaults and two servers). A server that answers SERVFAIL or
+//     REFUSED is passed over for the next.
+//   - MaxCNAMEs, [DefaultCNAMEs] (8): CNAME hops the client follows itself
+//     when a server leaves a chain unfinished, one question each, so a
+//     lookup asks at most 1 + MaxCNAMEs questions per type (LookupNetIP
+//     with "ip" and LookupCNAME ask for A and AAAA). A longer chain, or a
+//     loop, is an error matching [ErrCNAMEChain], a temporary failure and
+//     never "not found". A chain a server sends whole is bounded by the
+//     size of its message.
+//   - MaxDatagrams, [DefaultMaxDatagrams] (64): datagrams read in one UDP
+//     attempt while waiting for the answer. Datagrams that are no answer
+//     to the question (another ID, not a response, another opcode,
+//     question or class, malformed) are ignored; after MaxDatagrams the
+//     attempt fails (temporarily) before its timeout.
+//   - UDPSize, [DefaultUDPSize] (4096 bytes): the EDNS0 buffer size
+//     advertised, and the largest datagram read; a longer one is cut and
+//     ignored as malformed. A truncated answer is asked again over TCP,
+//     where one message of at most 65,535 bytes (its two-byte length
+//     prefix) is read per query; an answer still truncated there is a
+//     temporary failure, not an empty answer.
+//   - The context bounds the whole lookup: its deadline caps every
+//     attempt, and cancelling it ends the lookup at once with an error
+//     matching [context.Canceled].
+//
+// The fake resolver, and the loopback server that publishes it, follow at
+// most 16 CNAME hops (then answer SERVFAIL, as recursive servers do) and
+// truncate UDP answers to the client's EDNS0 size (512 bytes without
+// EDNS0). [Server.Close] waits at most 5 seconds for queries in progress.
+//
 // # Testing your code with the fake resolver
 //
 //	r := domainauth.MustFakeResolver(`

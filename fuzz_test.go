@@ -39,7 +39,7 @@ func FuzzFakeResolver(f *testing.F) {
 					t.Fatalf("results and an error together")
 				}
 				if err != nil && domainauth.IsNotFound(err) == domainauth.IsTemporary(err) {
-					t.Fatalf("error %v is neither or both not-found and temporary", err)
+					t.Fatalf("error %q is neither or both not-found and temporary", err)
 				}
 			}
 			txt, err := r.LookupTXT(ctx, n)

@@ -38,7 +38,7 @@ func lookupRR(ctx context.Context, q queryFunc, server, name string, qtype uint1
 	default:
 		return nil, errRcode(name, server, m.Rcode)
 	}
-	rrs, _ := chainAnswers(m, name, qtype)
+	rrs, _, _ := chainAnswers(m, name, qtype)
 	if len(rrs) == 0 {
 		return nil, errNotFound(name, server)
 	}
@@ -47,31 +47,41 @@ func lookupRR(ctx context.Context, q queryFunc, server, name string, qtype uint1
 
 // chainAnswers follows the CNAME chain in m from name and returns the
 // records of qtype owned by its last name, and that name (canonical, with a
-// trailing dot).
-func chainAnswers(m *dns.Msg, name string, qtype uint16) ([]dns.RR, string) {
+// trailing dot). loop reports a chain that does not end: its last name
+// still has a CNAME after as many hops as m holds CNAME owners.
+func chainAnswers(m *dns.Msg, name string, qtype uint16) (rrs []dns.RR, end string, loop bool) {
 	cur := strings.ToLower(dns.Fqdn(name))
 	if qtype != dns.TypeCNAME {
-		for range len(m.Answer) {
-			next := ""
-			for _, rr := range m.Answer {
-				if c, ok := rr.(*dns.CNAME); ok && strings.EqualFold(c.Hdr.Name, cur) {
-					next = strings.ToLower(dns.Fqdn(c.Target))
-					break
+		// One map, so that a long chain costs time in proportion to its
+		// length (a hostile answer may hold thousands of CNAMEs); the
+		// first CNAME of an owner counts, as a resolver takes it.
+		var cnames map[string]string
+		for _, rr := range m.Answer {
+			if c, ok := rr.(*dns.CNAME); ok {
+				if cnames == nil {
+					cnames = make(map[string]string)
+				}
+				owner := strings.ToLower(dns.Fqdn(c.Hdr.Name))
+				if _, dup := cnames[owner]; !dup {
+					cnames[owner] = strings.ToLower(dns.Fqdn(c.Target))
 				}
 			}
-			if next == "" {
+		}
+		for range len(cnames) {
+			next, ok := cnames[cur]
+			if !ok {
 				break
 			}
 			cur = next
 		}
+		_, loop = cnames[cur]
 	}
-	var out []dns.RR
 	for _, rr := range m.Answer {
 		if rr.Header().Rrtype == qtype && strings.EqualFold(rr.Header().Name, cur) {
-			out = append(out, rr)
+			rrs = append(rrs, rr)
 		}
 	}
-	return out, cur
+	return rrs, cur, loop
 }
 
 func lookupTXT(ctx context.Context, q queryFunc, server, name string) ([]string, error) {
@@ -187,7 +197,7 @@ func lookupCNAME(ctx context.Context, q queryFunc, server, host string) (string,
 		if err != nil {
 			return "", err
 		}
-		rrs, canonical := chainAnswers(m, host, t)
+		rrs, canonical, _ := chainAnswers(m, host, t)
 		if canonical != strings.ToLower(dns.Fqdn(host)) {
 			// A CNAME chain: its end is the answer even when the target
 			// has no address (a dangling CNAME is still a CNAME).

@@ -44,9 +44,10 @@ type Resolver interface {
 // The response code is data, not an error: NXDOMAIN comes back as a message
 // with Rcode [dns.RcodeNameError] and a nil error, and so does SERVFAIL
 // ([dns.RcodeServerFailure]). The error reports only that no answer was had
-// at all (a timeout, a network failure, a cancelled context); it is then a
-// temporary [*net.DNSError]. CNAME chains appear in the Answer section the
-// way a recursive server returns them.
+// at all (a timeout, a network failure, a cancelled context, a CNAME chain
+// the client gave up following); it is then a temporary [*net.DNSError].
+// CNAME chains appear in the Answer section the way a recursive server
+// returns them.
 type Querier interface {
 	Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error)
 }
@@ -93,9 +94,15 @@ func errTimeout(name, server string) error {
 func errRcode(name, server string, rcode int) error {
 	msg := "server misbehaving"
 	if rcode != dns.RcodeServerFailure {
-		msg = "server answered " + dns.RcodeToString[rcode]
+		msg = "server answered " + dnserr.RcodeName(rcode)
 	}
 	return &net.DNSError{Err: msg, Name: name, Server: server, IsTemporary: true}
+}
+
+// errCNAMEChain is a CNAME chain that the client gave up following: a
+// temporary failure matching ErrCNAMEChain.
+func errCNAMEChain(name, server, what string) error {
+	return &net.DNSError{Err: "CNAME chain " + what, Name: name, Server: server, IsTemporary: true, UnwrapErr: ErrCNAMEChain}
 }
 
 // errContext turns a done context into the DNSError shape net.Resolver uses,

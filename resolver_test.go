@@ -143,6 +143,12 @@ var situations = []situation{
 	{name: "CNAME of a missing name", call: func(ctx context.Context, r domainauth.Resolver) (any, error) {
 		return r.LookupCNAME(ctx, "nope.example.com")
 	}, err: "notfound"},
+	{name: "CNAME of a name without addresses", call: func(ctx context.Context, r domainauth.Resolver) (any, error) {
+		return r.LookupCNAME(ctx, "two.example.com")
+	}, err: "notfound"},
+	{name: "CNAME of a failing name", call: func(ctx context.Context, r domainauth.Resolver) (any, error) {
+		return r.LookupCNAME(ctx, "broken.example.com")
+	}, err: "temporary"},
 }
 
 func newSituationFake(t *testing.T) *domainauth.FakeResolver {
@@ -401,10 +407,79 @@ a.b   A   192.0.2.1
 	if _, err := fake.LookupNetIP(ctx, "ip4", "a.b.example.com"); err != nil {
 		t.Errorf("the A record must stay: %v", err)
 	}
+	// Removing the last type a name holds removes the name: NXDOMAIN.
+	fake.Remove("a.b.example.com", dns.TypeA)
+	if m, err := fake.Query(ctx, "a.b.example.com", dns.TypeA); err != nil || m.Rcode != dns.RcodeNameError {
+		t.Errorf("after removing its last type: %v %v, want NXDOMAIN", m, err)
+	}
 	fake.Remove("a.b.example.com", 0)
 	// With nothing left below it, b.example.com no longer exists: NXDOMAIN.
 	m, err := fake.Query(ctx, "b.example.com", dns.TypeTXT)
 	if err != nil || m.Rcode != dns.RcodeNameError {
 		t.Errorf("after removing every record: %v %v, want NXDOMAIN", m, err)
+	}
+}
+
+// TestFakeCNAMELoopRaw: the raw query for a CNAME loop is SERVFAIL with an
+// empty answer, as a recursive server gives up on it.
+func TestFakeCNAMELoopRaw(t *testing.T) {
+	fake := newSituationFake(t)
+	m, err := fake.Query(context.Background(), "loop1.example.com", dns.TypeTXT)
+	if err != nil || m.Rcode != dns.RcodeServerFailure || len(m.Answer) != 0 {
+		t.Errorf("got %v, %v; want SERVFAIL with no answer", m, err)
+	}
+}
+
+func TestMustFakeResolverPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("MustFakeResolver accepted a zone that does not parse")
+		}
+	}()
+	domainauth.MustFakeResolver(`example.com. TXT "unterminated`)
+}
+
+// TestServerClose: a closed server answers no more.
+func TestServerClose(t *testing.T) {
+	srv, err := domainauth.MustFakeResolver(`example.com. TXT "x"`).Serve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := srv.Resolver()
+	if _, err := r.LookupTXT(context.Background(), "example.com"); err != nil {
+		t.Fatalf("before Close: %v", err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r.Timeout = 100 * time.Millisecond
+	if txt, err := r.LookupTXT(context.Background(), "example.com"); err == nil || domainauth.IsNotFound(err) {
+		t.Errorf("after Close: %q, %v; want a temporary error", txt, err)
+	}
+}
+
+// TestServerRefusesOtherOpcodes: the loopback server answers a query that
+// is not a standard QUERY with FORMERR, as the real client never sends one.
+func TestServerRefusesOtherOpcodes(t *testing.T) {
+	srv, err := domainauth.MustFakeResolver(`example.com. TXT "x"`).Serve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	q := new(dns.Msg)
+	q.SetNotify("example.com.")
+	c := &dns.Client{Timeout: 5 * time.Second}
+	m, _, err := c.Exchange(q, srv.Addr())
+	if err != nil || m.Rcode != dns.RcodeFormatError {
+		t.Errorf("NOTIFY: %v, %v; want FORMERR", m, err)
+	}
+}
+
+// TestFakeDefaultTTL: a record without a TTL gets one hour, like $TTL 3600.
+func TestFakeDefaultTTL(t *testing.T) {
+	fake := domainauth.MustFakeResolver(`example.com. TXT "x"`)
+	m, err := fake.Query(context.Background(), "example.com", dns.TypeTXT)
+	if err != nil || len(m.Answer) != 1 || m.Answer[0].Header().Ttl != 3600 {
+		t.Errorf("got %v, %v; want one record with TTL 3600", m, err)
 	}
 }

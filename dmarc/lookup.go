@@ -489,7 +489,7 @@ func (w *walker) checkExists(ctx context.Context, domain string) error {
 		w.res.NonExistent = true
 	case dns.RcodeSuccess:
 	default:
-		return &DNSError{Name: domain, Err: fmt.Errorf("response code %s", dns.RcodeToString[m.Rcode])}
+		return &DNSError{Name: domain, Err: fmt.Errorf("response code %s", dnserr.RcodeName(m.Rcode))}
 	}
 	return nil
 }

@@ -263,6 +263,10 @@ var catalogue = []Entry{
 		"The record is over 450 bytes, so the DNS answer may not fit in 512 bytes of UDP (RFC 7208 section 3.4).",
 		"Shorten the record: fewer terms, or includes instead of long ip lists.",
 		nil},
+	{CodeSPFNotChecked, Error, ps,
+		"A lookup of the tree did not finish within the analysis time budget: what it would find is unknown, and receivers' evaluations may give temperror there.",
+		"Check the name servers of the domain named; analyse again later.",
+		nil},
 
 	// dmarc
 	{CodeDMARCDiscarded, Warning, pd,

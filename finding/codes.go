@@ -155,6 +155,9 @@ const (
 	CodeSPFStringTooLong Code = "spf-string-too-long"
 	// CodeSPFRecordTooLong: the record is over 450 bytes.
 	CodeSPFRecordTooLong Code = "spf-record-too-long"
+	// CodeSPFNotChecked: a lookup the Analyzer's time budget left
+	// unfinished: the analysis is incomplete there.
+	CodeSPFNotChecked Code = "spf-not-checked"
 )
 
 // Codes reported by dmarc (Record.Findings, LookupResult.Findings).

@@ -14,9 +14,10 @@ import (
 )
 
 // TestCodeLiterals: a code written as a string literal where the module
-// asks for one (r.Has("..."), rep.HasCode("..."), f.Code == "...") must be
-// a code of the catalogue. Code is a string type, so a literal left behind
-// by a renamed code still compiles; this finds it.
+// asks for one (r.Has("..."), rep.HasCode("..."), f.Code == "...", a
+// case of a switch on f.Code) must be a code of the catalogue. Code is a
+// string type, so a literal left behind by a renamed code still compiles;
+// this finds it.
 func TestCodeLiterals(t *testing.T) {
 	fset := token.NewFileSet()
 	seen := 0
@@ -57,6 +58,14 @@ func TestCodeLiterals(t *testing.T) {
 			case *ast.CallExpr:
 				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Has" || sel.Sel.Name == "HasCode") && len(n.Args) == 1 {
 					check(n.Args[0])
+				}
+			case *ast.SwitchStmt:
+				if n.Tag != nil && isCode(n.Tag) {
+					for _, st := range n.Body.List {
+						for _, e := range st.(*ast.CaseClause).List {
+							check(e)
+						}
+					}
 				}
 			case *ast.BinaryExpr:
 				if n.Op == token.EQL || n.Op == token.NEQ {

@@ -37,8 +37,13 @@
 // address and reports what an evaluation would cost and what is wrong:
 // the DNS lookup total against the limit of 10, void lookups, loops,
 // duplicate includes, ptr, +all, terms after all, records too long, SPF-type
-// (99) records. Each finding is a [finding.Finding] with a stable Code for
-// programs (docs/FINDINGS.md lists them).
+// (99) records. Each finding is a [finding.Finding] with a stable Code
+// for programs (docs/FINDINGS.md lists them). An Analyzer sets its
+// resolver, time budget and concurrency; Analyze uses the zero
+// Analyzer's. The records of the tree and the targets of its a, mx and
+// exists terms are looked up concurrently (the walk counts every term, so
+// unlike an evaluation it need not go in order), and the Analysis is the
+// same whatever order the answers come in.
 //
 // # Limits
 //
@@ -64,6 +69,21 @@
 //   - Sender domain and HELO name a macro (%{o}, %{s}, %{h}) may expand:
 //     MaxDomainLength, 255 octets (RFC 5321 section 4.5.3.1.2); fixed.
 //   - Time: ctx bounds the whole evaluation (temperror when it ends).
+//
+// Analyze (Analyzer.Analyze) bounds what one domain's records can make it
+// do:
+//
+//   - Analyzer.Timeout, default DefaultAnalyzeTimeout (20 seconds, the
+//     time RFC 7208 section 4.6.4 asks to allow an evaluation): the whole
+//     walk's budget. What it leaves unlooked-up is an spf-not-checked
+//     finding (severity error) naming the record or term, and Analyze returns
+//     what it found rather than an error.
+//   - Analyzer.Concurrency, default DefaultAnalyzeConcurrency (8): lookups
+//     in flight at once.
+//   - At most 100 records fetched, 20 levels of include and redirect, and
+//     100 a, mx and exists targets looked up, counted in breadth-first
+//     order (the root, then the records it names in term order, and so
+//     on); past them the tree and the void-lookup count are partial.
 //
 // # Departures from RFC 7208 and choices it leaves open
 //

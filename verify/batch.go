@@ -29,14 +29,19 @@ type Stats struct {
 // All lookups of the run share one cache: an include, an MX host or the
 // _dmarc record of a parent domain that many Sets share is looked up once,
 // and concurrent identical lookups collapse into one. The cache lives for
-// the run only.
+// the run only. It keeps answers, not temporary failures: a timeout or
+// SERVFAIL makes Undetermined only the Sets whose lookups met it (or were
+// waiting for it), and the next Set asks again (see Verifier.FailureTTL).
+//
+// Each Set has its own Verifier.Timeout, so a Set whose DNS never answers
+// holds a worker for that long at most.
 //
 // When ctx ends, VerifyAll stops starting Sets, drops the reports of those
 // in progress (their lookups were cut short, so they would only say
 // Undetermined) and returns ctx's error after every worker has stopped.
 // Sets already reported stay reported.
 func (v *Verifier) VerifyAll(ctx context.Context, sets []records.Set, emit func(i int, r *Report, err error)) (Stats, error) {
-	c := v.newClient()
+	rn := v.newRun()
 	var (
 		mu    sync.Mutex
 		stats Stats
@@ -46,7 +51,7 @@ func (v *Verifier) VerifyAll(ctx context.Context, sets []records.Set, emit func(
 	for range min(v.concurrency(), max(len(sets), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				rep, err := v.verify(ctx, c, &sets[i])
+				rep, err := v.verify(ctx, rn.client(), &sets[i])
 				if ctx.Err() != nil {
 					continue
 				}
@@ -69,7 +74,7 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	stats.Lookups = c.lookups.Load()
-	stats.CacheHits = c.hits.Load()
+	stats.Lookups = rn.lookups.Load()
+	stats.CacheHits = rn.hits.Load()
 	return stats, ctx.Err()
 }

@@ -2,10 +2,12 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/miekg/dns"
 
@@ -22,6 +24,17 @@ type env struct {
 	set        *records.Set
 	fromDomain string
 	dmarcMode  dmarc.Mode // Verifier.DMARCMode
+
+	// ctx is the Set's context, ended by the time budget; budget is
+	// Verifier.Timeout, 0 for none.
+	ctx         context.Context
+	budget      time.Duration
+	concurrency int // Verifier.Concurrency
+}
+
+// outOfTime reports whether the Set's time budget has run out.
+func (e *env) outOfTime() bool {
+	return e.budget > 0 && errors.Is(context.Cause(e.ctx), ErrTimeBudget)
 }
 
 // check is the state of checking one record.
@@ -139,13 +152,18 @@ func (k *check) zone() string { return zoneOf(k.env.set) }
 
 // temporary marks the record as not checkable now.
 func (k *check) temporary(err error) {
+	msg := fmt.Sprintf("could not look up %s: %v", k.label(), err)
+	if k.env.outOfTime() && !errors.Is(err, ErrTimeBudget) {
+		msg = fmt.Sprintf("could not check %s within the time budget of %v: %v", k.label(), k.env.budget, err)
+		err = fmt.Errorf("%w (%v): %w", ErrTimeBudget, k.env.budget, err)
+	}
 	k.res.Status = Error
 	k.res.Err = err
 	k.res.Error = err.Error()
-	k.add(finding.CodeDNSTemporary, finding.Warning,
-		fmt.Sprintf("could not look up %s: %v", k.label(), err),
+	k.add(finding.CodeDNSTemporary, finding.Warning, msg,
 		"This is a DNS server problem, not a mistake in the record: verify again in a few minutes. "+
-			"If it keeps failing, check that the domain's name servers (its NS records at the registrar) answer.")
+			"If it keeps failing, check that the domain's name servers (its NS records at the registrar) answer, "+
+			"and that every name its records point to (such as the includes of an SPF record) answers too.")
 }
 
 // missingFix is the advice for a record that is not there at all, with
@@ -427,7 +445,7 @@ func (k *check) cname(ctx context.Context) {
 	if c.q != nil {
 		m, err := c.query(ctx, k.fqdn, dns.TypeCNAME)
 		if err == nil && m.Rcode != dns.RcodeSuccess && m.Rcode != dns.RcodeNameError {
-			err = fmt.Errorf("lookup %s: server answered %s", k.fqdn, dns.RcodeToString[m.Rcode])
+			err = fmt.Errorf("lookup %s: server answered %s", k.fqdn, dnserr.RcodeName(m.Rcode))
 		}
 		if err != nil {
 			k.temporary(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
@@ -60,43 +61,75 @@ type cacheKey struct {
 	qtype uint16
 }
 
-// cacheEntry is one lookup, in flight until done is closed.
+// cacheEntry is one lookup, in flight until done is closed. The fields
+// below done are written under the run's mutex before done is closed.
 type cacheEntry struct {
-	done  chan struct{}
-	val   any
-	err   error
-	retry bool // the leader's context ended: not an answer, ask again
+	done     chan struct{}
+	finished bool
+	val      any
+	err      error
+	retry    bool      // the leader's context ended: not an answer, ask again
+	owner    uint64    // the Set whose verification asked first
+	expires  time.Time // for a temporary failure: when it may no longer be reused
 }
 
-// client is the DNS layer of one verification run: it applies the
-// per-lookup timeout, counts the lookups, and (unless disabled) keeps every
-// answer for the run so that the same question is asked once, concurrent
+// run is the DNS layer of one Verify or VerifyAll call: it applies the
+// per-lookup timeout, counts the lookups, and (unless disabled) keeps the
+// answers for the run so that the same question is asked once, concurrent
 // identical questions collapsing into one.
 //
-// The cache lives as long as the run; it is not an answer cache with TTLs
-// and must not be kept across runs.
-type client struct {
+// Answers, including "does not exist", are kept as long as the run; it is
+// not an answer cache with TTLs and must not be kept across runs. A
+// temporary failure is not an answer: it is shared by the lookups that
+// were waiting for it, then reused only by the same Set's verification and
+// for at most failTTL, so the next Set asks again.
+type run struct {
 	r       Resolver
 	q       Querier // nil when the resolver has no raw query
 	timeout time.Duration
 	cache   bool
+	failTTL time.Duration    // how long a Set may reuse its own temporary failure
+	now     func() time.Time // monotonic time for failTTL; time.Now
 
 	mu      sync.Mutex
 	entries map[cacheKey]*cacheEntry
+	owners  atomic.Uint64 // the last Set number given out
 
 	lookups atomic.Int64 // questions sent to the resolver
 	hits    atomic.Int64 // questions answered by the cache or an in-flight lookup
 }
 
-func newClient(r Resolver, timeout time.Duration, cache bool) *client {
-	c := &client{r: r, timeout: timeout, cache: cache}
+// client is the view of a run that one Set's verification uses: its
+// lookups are marked with the Set's number.
+type client struct {
+	*run
+	owner uint64
+}
+
+func newRun(r Resolver, timeout time.Duration, cache bool, failTTL time.Duration) *run {
+	rn := &run{r: r, timeout: timeout, cache: cache, failTTL: failTTL, now: time.Now}
 	if q, ok := r.(Querier); ok {
-		c.q = q
+		rn.q = q
 	}
 	if cache {
-		c.entries = make(map[cacheKey]*cacheEntry)
+		rn.entries = make(map[cacheKey]*cacheEntry)
 	}
-	return c
+	return rn
+}
+
+// client returns a view of rn for the verification of one more Set.
+func (rn *run) client() *client {
+	return &client{run: rn, owner: rn.owners.Add(1)}
+}
+
+// reusable reports whether the finished entry e may answer c's lookup:
+// always for an answer (records, or "does not exist"), and for a temporary
+// failure only when c's Set asked it and it is younger than failTTL.
+func (c *client) reusable(e *cacheEntry) bool {
+	if e.err == nil || dnserr.IsNotFound(e.err) {
+		return true
+	}
+	return e.owner == c.owner && c.now().Before(e.expires)
 }
 
 // lookup answers key with f, through the cache.
@@ -113,19 +146,28 @@ func lookup[T any](ctx context.Context, c *client, key cacheKey, f func(context.
 	for {
 		c.mu.Lock()
 		e, ok := c.entries[key]
+		if ok && e.finished && !c.reusable(e) {
+			ok = false // a temporary failure of another Set, or too old: ask again
+		}
 		if !ok {
-			e = &cacheEntry{done: make(chan struct{})}
+			e = &cacheEntry{done: make(chan struct{}), owner: c.owner}
 			c.entries[key] = e
 			c.mu.Unlock()
-			e.val, e.err = c.call(ctx, g)
-			if e.err != nil && ctx.Err() != nil {
-				// Our caller gave up: that says nothing about the
-				// name, so nobody may reuse it.
+			val, err := c.call(ctx, g)
+			c.mu.Lock()
+			e.val, e.err, e.finished = val, err, true
+			switch {
+			case err != nil && ctx.Err() != nil:
+				// Our caller gave up (or its budget ran out): that says
+				// nothing about the name, so nobody may reuse it.
+				// (Only finished entries are ever replaced, so the map
+				// still holds e.)
 				e.retry = true
-				c.mu.Lock()
 				delete(c.entries, key)
-				c.mu.Unlock()
+			case err != nil:
+				e.expires = c.now().Add(c.failTTL)
 			}
+			c.mu.Unlock()
 			close(e.done)
 		} else {
 			c.mu.Unlock()

@@ -74,8 +74,40 @@
 // cache, so the provider's SPF include, its MX hosts and the _dmarc record
 // of a parent shared by many sending domains are asked once per run, and
 // identical lookups in flight at the same moment collapse into one. The
-// cache has no TTLs and lives only as long as the run. Lookups that a
-// caller's cancellation cut short are not cached.
+// cache has no TTLs and lives only as long as the run. It holds answers
+// ("does not exist" is one), not failures: a timeout or SERVFAIL is shared
+// by the lookups already waiting for it and reused by the same Set for at
+// most [Verifier.FailureTTL], and the next Set asks again, so one failure
+// of a shared include makes one domain Undetermined, not the whole run.
+// Lookups that a caller's cancellation or a time budget cut short are not
+// cached at all.
+//
+// # Limits
+//
+// A customer's DNS is untrusted input: an SPF record can name hundreds of
+// servers that never answer. These bounds keep one domain from holding a
+// Verify or a VerifyAll worker; the time and concurrency bounds are fields
+// of [Verifier] whose zero value means the default:
+//
+//   - [Verifier.Timeout], default [DefaultTimeout] (30 seconds): the budget
+//     of one Set, every lookup included. A record still being checked when
+//     it runs out is in Error (RecordResult.Err wraps [ErrTimeBudget]) with
+//     a dns-temporary finding naming it, and the Set is Undetermined.
+//   - [Verifier.LookupTimeout], default [DefaultLookupTimeout] (5 seconds):
+//     each lookup.
+//   - [Verifier.Concurrency], default [DefaultConcurrency] (8): Sets at once
+//     in VerifyAll, records at once in one Set, and lookups in flight in
+//     the walk of one SPF include tree.
+//   - [Verifier.FailureTTL], default [DefaultFailureTTL] (5 seconds): how
+//     long a Set reuses a temporary failure it met.
+//   - The SPF include tree is walked by [spf.Analyzer] within nine tenths
+//     of what is left of the Set's budget (so that it can still say which
+//     lookups it could not make) and its own limits: 100 records, 20
+//     levels, 100 a, mx and exists targets. Lookups it could not make are
+//     named in the SPF record's dns-temporary finding (the first five,
+//     and how many more).
+//   - [MaxRecords] (64) records per Set; at most 32 records of one DNS
+//     answer are looked at.
 //
 // # JSON
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/miekg/dns"
 
@@ -245,16 +246,18 @@ func (k *check) spfEvaluate(ctx context.Context) {
 	// for problems that verify finds otherwise (spf-type-99 when the TXT
 	// record is missing) or that cannot cross the wire (a TXT string over
 	// 255 bytes).
-	a, err := spf.Analyze(ctx, resolverView{k.env.c}, k.fqdn)
+	z := spf.Analyzer{Resolver: resolverView{k.env.c}, Timeout: analysisBudget(ctx), Concurrency: k.env.concurrency}
+	a, err := z.Analyze(ctx, k.fqdn)
 	if err != nil {
 		k.temporary(fmt.Errorf("analysing the SPF record at %s: %w", k.res.FQDN, err))
 		return
 	}
 	var temp []string
-	limitHit := false
+	limitHit, outOfTime := false, false
 	for _, f := range a.Findings {
 		switch f.Code {
-		case finding.CodeSPFTempError:
+		case finding.CodeSPFTempError, finding.CodeSPFNotChecked:
+			outOfTime = outOfTime || f.Code == finding.CodeSPFNotChecked
 			temp = append(temp, f.Message)
 		case finding.CodeSPFLookupLimit, finding.CodeSPFVoidLookupLimit, finding.CodeSPFMXLimit:
 			limitHit = true
@@ -280,9 +283,45 @@ func (k *check) spfEvaluate(ctx context.Context) {
 			fmt.Sprintf("Receivers stop after 10 lookups (or 2 that find nothing) and reject the record. Remove the includes and mechanisms you no longer use from the record at host %q, "+
 				"or keep only the provider's include there: this subdomain carries this provider's mail only.", k.host()))
 	}
-	if len(temp) > 0 && k.res.Status == Found {
-		k.temporary(fmt.Errorf("evaluating the SPF record at %s: %s", k.res.FQDN, strings.Join(temp, "; ")))
+	if len(temp) == 0 {
+		return
 	}
+	err = fmt.Errorf("evaluating the SPF record at %s: %s", k.res.FQDN, summarize(temp, maxProblems))
+	if outOfTime {
+		err = fmt.Errorf("%w: %w", ErrTimeBudget, err)
+	}
+	if k.res.Status == Found {
+		k.temporary(err)
+		return
+	}
+	// The record is wrong whatever the failed lookups would say; say
+	// which of them could not be made all the same.
+	k.add(finding.CodeDNSTemporary, finding.Warning, fmt.Sprintf("part of the SPF tree of %s could not be checked: %v", k.res.FQDN, err),
+		"Fix the problems above first; then verify again to check the rest.")
+}
+
+// maxProblems bounds the lookup failures of an SPF tree that one finding
+// quotes; the rest are counted.
+const maxProblems = 5
+
+// summarize joins the first n messages and counts the others.
+func summarize(msgs []string, n int) string {
+	if len(msgs) <= n {
+		return strings.Join(msgs, "; ")
+	}
+	return fmt.Sprintf("%s; and %d more", strings.Join(msgs[:n], "; "), len(msgs)-n)
+}
+
+// analysisBudget is the time budget of the SPF tree walk: nine tenths of
+// what is left of the Set's, so that the walk stops by itself and reports
+// what it could not look up (a walk cut short by ctx reports nothing).
+// Negative, for no budget, when ctx has no deadline.
+func analysisBudget(ctx context.Context) time.Duration {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return -1
+	}
+	return max((time.Until(dl) * 9 / 10).Truncate(time.Millisecond), time.Millisecond)
 }
 
 // spfAbsent explains a missing SPF record.

@@ -23,6 +23,15 @@ const (
 	DefaultPendingWindow = 72 * time.Hour
 	// DefaultLookupTimeout bounds each DNS lookup.
 	DefaultLookupTimeout = 5 * time.Second
+	// DefaultTimeout bounds the verification of one Set, all its lookups
+	// included (the SPF include tree can hold 200 of them). It leaves a
+	// walk of that tree the 20 seconds RFC 7208 section 4.6.4 asks to allow
+	// an SPF evaluation, and the other records their lookups beside it.
+	DefaultTimeout = 30 * time.Second
+	// DefaultFailureTTL is how long a temporary DNS failure (a timeout,
+	// SERVFAIL) is reused within the verification of the Set that met it.
+	// The next Set asks again whatever the TTL.
+	DefaultFailureTTL = 5 * time.Second
 	// DefaultConcurrency is how many domains VerifyAll checks at once, and
 	// how many records of one domain Verify looks up at once.
 	DefaultConcurrency = 8
@@ -36,6 +45,11 @@ const (
 // ErrInvalidSet is returned (wrapped) for a Set verify cannot check at all:
 // no domain, or more than MaxRecords records.
 var ErrInvalidSet = errors.New("verify: invalid record set")
+
+// ErrTimeBudget is wrapped in RecordResult.Err of a record that could not
+// be checked within Verifier.Timeout (or whose SPF include tree could not
+// be walked within it). Such a record is in Error and its Set Undetermined.
+var ErrTimeBudget = errors.New("verify: time budget exhausted")
 
 // Verifier checks record sets against DNS. The zero value is ready to use:
 // it asks [net.DefaultResolver], reads the system clock, and applies the
@@ -59,10 +73,25 @@ type Verifier struct {
 	// still applies). Zero means DefaultLookupTimeout; negative means no
 	// per-lookup bound.
 	LookupTimeout time.Duration
-	// Concurrency bounds the domains VerifyAll checks at once and the
-	// records Verify looks up at once. Zero or negative means
-	// DefaultConcurrency.
+	// Timeout bounds the verification of one Set, every lookup included
+	// (in VerifyAll, each Set's from when a worker starts it; a caller's
+	// deadline on ctx still applies). A record whose check it cuts short is
+	// in Error, with a dns-temporary finding naming it and RecordResult.Err
+	// wrapping ErrTimeBudget, and the Set is Undetermined; Verify itself
+	// returns the report, not an error. Zero means DefaultTimeout; negative
+	// means no budget, so that only ctx and LookupTimeout bound a Set (an
+	// SPF include tree of names that never answer can then hold a Verify
+	// for dozens of lookup timeouts).
+	Timeout time.Duration
+	// Concurrency bounds the domains VerifyAll checks at once, the records
+	// Verify looks up at once, and the lookups in flight for the walk of
+	// one SPF include tree. Zero or negative means DefaultConcurrency.
 	Concurrency int
+	// FailureTTL is how long a temporary DNS failure is reused by the
+	// verification of the Set that met it; lookups of other Sets always ask
+	// again (lookups already waiting for the failed one share its failure).
+	// Zero means DefaultFailureTTL; negative means never reused.
+	FailureTTL time.Duration
 	// DisableCache turns off the per-run cache of DNS answers (every
 	// question is then asked each time it comes up). For measurements;
 	// leave it off.
@@ -113,6 +142,26 @@ func (v *Verifier) lookupTimeout() time.Duration {
 	return v.LookupTimeout
 }
 
+func (v *Verifier) timeout() time.Duration {
+	switch {
+	case v.Timeout == 0:
+		return DefaultTimeout
+	case v.Timeout < 0:
+		return 0
+	}
+	return v.Timeout
+}
+
+func (v *Verifier) failureTTL() time.Duration {
+	switch {
+	case v.FailureTTL == 0:
+		return DefaultFailureTTL
+	case v.FailureTTL < 0:
+		return 0
+	}
+	return v.FailureTTL
+}
+
 func (v *Verifier) concurrency() int {
 	if v.Concurrency <= 0 {
 		return DefaultConcurrency
@@ -120,12 +169,12 @@ func (v *Verifier) concurrency() int {
 	return v.Concurrency
 }
 
-func (v *Verifier) newClient() *client {
+func (v *Verifier) newRun() *run {
 	var r Resolver = v.Resolver
 	if r == nil {
 		r = net.DefaultResolver
 	}
-	return newClient(r, v.lookupTimeout(), !v.DisableCache)
+	return newRun(r, v.lookupTimeout(), !v.DisableCache, v.failureTTL())
 }
 
 // Report is the result of verifying one Set. See the package
@@ -206,10 +255,11 @@ type RecordResult struct {
 // parent's _dmarc) is looked up once.
 //
 // Verify returns an error only when set cannot be checked at all
-// (ErrInvalidSet) or ctx ended before the check finished; DNS failures are
-// part of the report (records with status Error, overall Undetermined).
+// (ErrInvalidSet) or ctx ended before the check finished; DNS failures and
+// lookups that v.Timeout cut short are part of the report (records with
+// status Error, overall Undetermined).
 func (v *Verifier) Verify(ctx context.Context, set records.Set) (*Report, error) {
-	return v.verify(ctx, v.newClient(), &set)
+	return v.verify(ctx, v.newRun().client(), &set)
 }
 
 func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Report, error) {
@@ -240,7 +290,15 @@ func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Re
 		})
 	}
 
-	env := &env{c: c, set: set, fromDomain: fromDomain(set), dmarcMode: v.dmarcMode()}
+	budget := v.timeout()
+	bctx := ctx
+	if budget > 0 {
+		var cancel context.CancelFunc
+		bctx, cancel = context.WithTimeoutCause(ctx, budget, ErrTimeBudget)
+		defer cancel()
+	}
+	env := &env{c: c, set: set, fromDomain: fromDomain(set), dmarcMode: v.dmarcMode(),
+		ctx: bctx, budget: budget, concurrency: v.concurrency()}
 	rep.DMARCMode = env.dmarcMode
 	sem := make(chan struct{}, v.concurrency())
 	var wg sync.WaitGroup
@@ -248,14 +306,14 @@ func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Re
 		wg.Go(func() {
 			select {
 			case sem <- struct{}{}:
-			case <-ctx.Done():
+			case <-bctx.Done():
 				rep.Records[i] = newResult(set, &set.Records[i])
 				k := &check{env: env, rec: &set.Records[i], res: &rep.Records[i]}
-				k.temporary(ctx.Err())
+				k.temporary(bctx.Err())
 				return
 			}
 			defer func() { <-sem }()
-			rep.Records[i] = env.checkRecord(ctx, &set.Records[i])
+			rep.Records[i] = env.checkRecord(bctx, &set.Records[i])
 		})
 	}
 	wg.Wait()

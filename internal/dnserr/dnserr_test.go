@@ -36,3 +36,22 @@ func TestIsNotFoundAllocs(t *testing.T) {
 		t.Errorf("IsNotFound of a plain *net.DNSError allocates %v times", n)
 	}
 }
+
+// TestRcodeName: the names of the IANA DNS RCODEs registry (RFC 6895
+// section 2.3) as they appear in a message; 16 in a message is BADVERS
+// (RFC 6891 section 9).
+func TestRcodeName(t *testing.T) {
+	for rcode, want := range map[int]string{
+		0:    "NOERROR",
+		2:    "SERVFAIL",
+		3:    "NXDOMAIN",
+		5:    "REFUSED",
+		16:   "BADVERS",
+		23:   "BADCOOKIE",
+		3841: "RCODE3841",
+	} {
+		if got := RcodeName(rcode); got != want {
+			t.Errorf("RcodeName(%d) = %q, want %q", rcode, got, want)
+		}
+	}
+}
