@@ -36,6 +36,9 @@
 //     it.
 //   - [github.com/domainauth/domainauth/tracking]: check a link-tracking
 //     host (CNAME, HSTS, HTTPS) and sign tracked links.
+//   - [github.com/domainauth/domainauth/finding]: the one Finding, Code and
+//     Severity that all of the above report problems with, and the
+//     catalogue of every code (docs/FINDINGS.md in the repository).
 //
 // This package holds what they share: the DNS layer.
 //

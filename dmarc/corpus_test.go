@@ -54,7 +54,7 @@ var parseDecisions = map[string]struct {
 	"opendmarc-14": {expect: "valid", fields: map[string]any{"pct": 100.0}, why: "RFC 7489 section 6.3, as opendmarc-10 (pct=500 out of range)"},
 	"opendmarc-19": {expect: "valid", fields: map[string]any{"rf": "afrf"}, why: "RFC 7489 section 6.3, as opendmarc-10 (rf=000...: no registered format, so the tag is ignored)"},
 	"mox-9": {expect: "valid", fields: map[string]any{"p": "reject", "sp": "reject"},
-		why: "RFC 9989 no longer requires p to follow v; we accept the record and report Finding rfc7489-p-not-second so a publisher knows RFC 7489 receivers may reject it"},
+		why: "RFC 9989 no longer requires p to follow v; we accept the record and report finding dmarc-rfc7489-p-not-second so a publisher knows RFC 7489 receivers may reject it"},
 	"mailauth-7": {expect: "valid", fields: map[string]any{"pct": 100.0},
 		why: "RFC 7489 section 6.3: an invalid pct is discarded in favour of the default 100, not read as 0 (mailauth) nor fatal (mox)"},
 

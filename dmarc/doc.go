@@ -125,7 +125,8 @@
 // # Choices where the RFCs leave room, and departures
 //
 //   - p need not directly follow v (RFC 9989). RFC 7489 requires it; the
-//     record is accepted and FindingPolicyOrder warns the publisher.
+//     record is accepted and a dmarc-rfc7489-p-not-second finding warns
+//     the publisher.
 //   - Invalid values of optional tags (pct, adkim, aspf, fo, rf, ri, psd,
 //     t, single rua/ruf URIs) and malformed tags after v are discarded in
 //     favour of the default, as RFC 7489 section 6.3 recommends and RFC
@@ -146,7 +147,7 @@
 //     domainauth package have it; see the example of Lookup). With a
 //     plain *net.Resolver, np is not applied (sp or p is):
 //     LookupResult.NPUndetermined and Result.NPUndetermined say why, and
-//     FindingExistenceUnknown is among the findings.
+//     a dmarc-np-undetermined finding is among the findings.
 //   - Under pct sampling (RFC 7489), a message left out gets the next
 //     weaker policy (RFC 7489 section 6.6.4); t=y (RFC 9989) weakens the
 //     policy the same way.

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
@@ -200,7 +201,7 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 		if lr != nil {
 			res.PolicyDomain = lr.PolicyDomain
 			for _, f := range lr.Findings {
-				if f.Code == FindingMultipleRecords {
+				if f.Code == finding.CodeDMARCMultiple {
 					res.Reason = f.Message
 				}
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/domainauth/domainauth"
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 )
 
 // zoneFromJSON turns the corpus's DNS description (name -> TXT records as
@@ -181,7 +182,7 @@ func corpusEvaluation(t *testing.T, mode dmarc.Mode, cases []evalCase) {
 					got = "dns-error"
 				case err != nil:
 					got = "syntax-error"
-				case lr.Record == nil && len(lr.Findings) > 0 && lr.Findings[0].Code == dmarc.FindingMultipleRecords:
+				case lr.Record == nil && len(lr.Findings) > 0 && lr.Findings[0].Code == finding.CodeDMARCMultiple:
 					got = "multiple-records"
 				case lr.Record == nil:
 					got = "no-record"

@@ -26,7 +26,7 @@ func ExampleParse() {
 	fmt.Println("failure reports to:", r.RUF[0].Address)
 	fmt.Println(r)
 	for _, f := range r.Findings() {
-		fmt.Println("finding:", f.Code, f.Tag)
+		fmt.Println("finding:", f.Code, f.Subject)
 	}
 
 	// RFC 7489 reads pct.
@@ -46,7 +46,7 @@ func ExampleParse() {
 	// adkim: r set: false
 	// failure reports to: mailto:reporting@example.com
 	// v=DMARC1; p=quarantine; ruf=mailto:reporting@example.com
-	// finding: rfc9989-removed-tag pct
+	// finding: dmarc-rfc9989-removed-tag pct
 	// rfc7489 pct: 25 set: true
 	// v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com
 	// dmarc: tag "p" at offset 10: invalid value "block"

@@ -7,6 +7,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
@@ -25,7 +26,7 @@ type Resolver interface {
 // failures. Lookup uses it to tell a non-existent From domain (NXDOMAIN,
 // RFC 8020), to which np applies, from one that exists without the queried
 // type (NODATA), to which it does not. Without it np is never applied: sp
-// (or p) is used and the result carries FindingExistenceUnknown.
+// (or p) is used and the result carries finding.CodeDMARCNPUndetermined.
 type Querier interface {
 	Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error)
 }
@@ -154,9 +155,10 @@ type LookupResult struct {
 	NPUndetermined string
 	// Queries lists the names queried, in order.
 	Queries []string
-	// Findings lists what a person may want to know: several records, the
-	// record's own Findings, np not decidable.
-	Findings []Finding
+	// Findings lists what a person may want to know: several records
+	// (dmarc-multiple), the record's own Findings, np not decidable
+	// (dmarc-np-undetermined, with "np" as Subject).
+	Findings []finding.Finding
 }
 
 // MaxTreeWalk is the most _dmarc queries of one RFC 9989 tree walk.
@@ -205,7 +207,7 @@ func (lr *LookupResult) AppliedPolicy() (p Policy, tag string) {
 //   - policy found: Record set, nil error;
 //   - no policy (no record, or several DMARC records where discovery
 //     ends): Record nil, nil error, several records adding
-//     FindingMultipleRecords;
+//     finding.CodeDMARCMultiple;
 //   - a DMARC record that cannot be used: Record nil, PolicyDomain and TXT
 //     set, and a *RecordError (errors.Is(err, ErrInvalidRecord), errors.As
 //     to *ParseError); DMARC evaluation reports permerror;
@@ -313,7 +315,7 @@ func (w *walker) query(ctx context.Context, domain, name string) answer {
 
 // multiple notes several DMARC records at _dmarc.<domain>.
 func (w *walker) multiple(domain string, n int, what string) {
-	w.res.Findings = append(w.res.Findings, Finding{Code: FindingMultipleRecords,
+	w.res.Findings = append(w.res.Findings, finding.Finding{Code: finding.CodeDMARCMultiple, Severity: finding.Error,
 		Message: fmt.Sprintf("%d DMARC records at _dmarc.%s: %s", n, domain, what)})
 }
 
@@ -471,7 +473,7 @@ func (w *walker) checkExists(ctx context.Context, domain string) error {
 	if !ok {
 		w.res.NPUndetermined = "the resolver cannot tell NXDOMAIN from NODATA (it has no Query method, as *net.Resolver has none), so whether " +
 			domain + " exists is unknown; np not applied"
-		w.res.Findings = append(w.res.Findings, Finding{Code: FindingExistenceUnknown, Tag: "np", Message: w.res.NPUndetermined})
+		w.res.Findings = append(w.res.Findings, finding.Finding{Code: finding.CodeDMARCNPUndetermined, Severity: finding.Info, Subject: "np", Message: w.res.NPUndetermined})
 		return nil
 	}
 	if err := ctx.Err(); err != nil {

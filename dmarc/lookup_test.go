@@ -8,6 +8,7 @@ import (
 
 	"github.com/domainauth/domainauth"
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 )
 
 // txtOnly hides the fake resolver's Query method, as *net.Resolver has
@@ -46,7 +47,7 @@ exists.np             A   192.0.2.1
 		policy    dmarc.Policy // Record.Policy; "" for no record
 		errIs     error
 		nonExist  bool
-		finding   string
+		finding   finding.Code
 		queries   []string
 	}{
 		{name: "author", from: "org.example", domain: "org.example", discovery: dmarc.DiscoveryAuthor, policy: dmarc.Reject,
@@ -58,14 +59,14 @@ exists.np             A   192.0.2.1
 			queries: []string{"_dmarc.a.b.org.example", "_dmarc.b.org.example", "_dmarc.org.example", "_dmarc.example"}},
 		{name: "non-DMARC TXT ignored", from: "mixed.example", domain: "mixed.example", discovery: dmarc.DiscoveryAuthor, policy: dmarc.None},
 		{name: "no record", from: "none.example", queries: []string{"_dmarc.none.example"}},
-		{name: "several records: no policy", from: "two.example", domain: "two.example", finding: dmarc.FindingMultipleRecords},
+		{name: "several records: no policy", from: "two.example", domain: "two.example", finding: finding.CodeDMARCMultiple},
 		{name: "invalid record", from: "broken.example", domain: "broken.example", errIs: dmarc.ErrInvalidRecord},
 		{name: "temporary failure is not no-policy", from: "org.example", fail: "_dmarc.org.example", errIs: dmarc.ErrTemporary},
 		{name: "temporary failure at org domain", from: "sub.org.example", fail: "_dmarc.org.example", errIs: dmarc.ErrTemporary},
 		{name: "np: NXDOMAIN", from: "gone.np.example", opts: rfc9989, domain: "np.example", discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject, nonExist: true},
 		{name: "np: name exists", from: "exists.np.example", opts: rfc9989, domain: "np.example", discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject},
 		{name: "np: resolver without Query", from: "gone.np.example", opts: rfc9989, txtOnly: true, domain: "np.example",
-			discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject, finding: dmarc.FindingExistenceUnknown},
+			discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject, finding: finding.CodeDMARCNPUndetermined},
 		{name: "np: unknown to RFC 7489", from: "gone.np.example", domain: "np.example", discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject,
 			queries: []string{"_dmarc.gone.np.example", "_dmarc.np.example"}},
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/domainauth/domainauth"
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 )
 
 // The rows of the package doc's table of differences between RFC 9989
@@ -248,10 +249,10 @@ _dmarc.psd.example. 300 TXT "v=DMARC1; p=reject; psd=y"
 	}
 }
 
-func codes(fs []dmarc.Finding) []string {
+func codes(fs []finding.Finding) []string {
 	var out []string
 	for _, f := range fs {
-		out = append(out, f.Code+":"+f.Tag)
+		out = append(out, string(f.Code)+":"+f.Subject)
 	}
 	return out
 }
@@ -329,8 +330,8 @@ func TestFallbackFindingMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 		fs := r.Findings()
-		if len(fs) != 1 || fs[0].Code != dmarc.FindingFallback {
-			t.Fatalf("Parse(%q).Findings() = %v, want one %s", txt, fs, dmarc.FindingFallback)
+		if len(fs) != 1 || fs[0].Code != finding.CodeDMARCPolicyFallback {
+			t.Fatalf("Parse(%q).Findings() = %v, want one %s", txt, fs, finding.CodeDMARCPolicyFallback)
 		}
 		if msg := fs[0].Message; strings.Contains(msg, "no valid rua") || !strings.Contains(msg, "p=none") || !strings.Contains(msg, "valid rua") {
 			t.Errorf("Parse(%q): fallback message %q; want it to say the valid rua makes it p=none", txt, msg)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 )
 
 // The example policies of the seed ESP document (CustomerGauge, "Example
@@ -86,7 +87,7 @@ func TestParseRules(t *testing.T) {
 		err      error  // sentinel Parse must return
 		tag      string // tag the error names
 		fallback bool
-		findings []string // Finding codes, in order
+		findings []finding.Code // finding codes, in order
 		mode     dmarc.Mode
 	}{
 		// RFC 7489 section 6.6.3 step 6 (DESIGN.md corrections): no valid p,
@@ -95,7 +96,7 @@ func TestParseRules(t *testing.T) {
 		{name: "invalid p", txt: "v=DMARC1; p=block", err: dmarc.ErrBadValue, tag: "p"},
 		{name: "invalid sp", txt: "v=DMARC1; p=reject; sp=block", err: dmarc.ErrBadValue, tag: "sp"},
 		{name: "invalid sp with rua", txt: "v=DMARC1; p=reject; sp=block; rua=mailto:d@example.com", fallback: true,
-			findings: []string{dmarc.FindingFallback}},
+			findings: []finding.Code{finding.CodeDMARCPolicyFallback}},
 		{name: "missing p with only a bad rua", txt: "v=DMARC1; rua=bogus", err: dmarc.ErrNoPolicy, tag: "p"},
 		// v must be first and exactly DMARC1.
 		{name: "v not first", txt: "p=none; v=DMARC1", err: dmarc.ErrNotDMARC, tag: "v"},
@@ -106,18 +107,18 @@ func TestParseRules(t *testing.T) {
 		{name: "duplicate p", txt: "v=DMARC1; p=none; P=reject", err: dmarc.ErrDuplicateTag, tag: "P"},
 		{name: "duplicate unknown tag", txt: "v=DMARC1; p=none; x=1; x=2"},
 		// RFC 7489 section 6.3: bad optional values fall back to defaults.
-		{name: "bad pct", txt: "v=DMARC1; p=none; pct=101", mode: dmarc.RFC7489, findings: []string{dmarc.FindingDiscarded}},
+		{name: "bad pct", txt: "v=DMARC1; p=none; pct=101", mode: dmarc.RFC7489, findings: []finding.Code{finding.CodeDMARCDiscarded}},
 		// RFC 9989: pct is an unknown tag, whatever its value.
-		{name: "bad pct, RFC 9989", txt: "v=DMARC1; p=none; pct=101", findings: []string{dmarc.FindingRemovedTag}},
+		{name: "bad pct, RFC 9989", txt: "v=DMARC1; p=none; pct=101", findings: []finding.Code{finding.CodeDMARCRemovedTag}},
 		// RFC 9989 section 4.10.1: an invalid np is an invalid sp.
 		{name: "bad np", txt: "v=DMARC1; p=none; np=block", err: dmarc.ErrBadValue, tag: "np"},
 		{name: "bad np with rua", txt: "v=DMARC1; p=reject; np=block; rua=mailto:d@example.com", fallback: true,
-			findings: []string{dmarc.FindingFallback}},
+			findings: []finding.Code{finding.CodeDMARCPolicyFallback}},
 		// RFC 7489: np is an unknown tag, whatever its value.
-		{name: "bad np, RFC 7489", txt: "v=DMARC1; p=none; np=block", mode: dmarc.RFC7489, findings: []string{dmarc.FindingNewTag}},
+		{name: "bad np, RFC 7489", txt: "v=DMARC1; p=none; np=block", mode: dmarc.RFC7489, findings: []finding.Code{finding.CodeDMARCNewTag}},
 		{name: "invalid sp, RFC 7489", txt: "v=DMARC1; p=reject; sp=block", mode: dmarc.RFC7489, err: dmarc.ErrBadValue, tag: "sp"},
 		{name: "invalid sp with rua, RFC 7489", txt: "v=DMARC1; p=reject; sp=block; rua=mailto:d@example.com", mode: dmarc.RFC7489, fallback: true,
-			findings: []string{dmarc.FindingFallback}},
+			findings: []finding.Code{finding.CodeDMARCPolicyFallback}},
 		// Both ABNFs begin the record with dmarc-version.
 		{name: "leading space", txt: " v=DMARC1; p=none", err: dmarc.ErrNotDMARC, tag: "v"},
 		{name: "leading space, RFC 7489", txt: "\tv=DMARC1; p=none", mode: dmarc.RFC7489, err: dmarc.ErrNotDMARC, tag: "v"},
@@ -125,25 +126,25 @@ func TestParseRules(t *testing.T) {
 		{name: "white space around = and ;", txt: "v = DMARC1 ;\tp = reject ; adkim =s", findings: nil},
 		// fo: RFC 9989 section 4.8 makes 0 and 1 exclusive and allows no
 		// white space; RFC 7489 section 6.4 allows both.
-		{name: "fo=0:1, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=0:1", findings: []string{dmarc.FindingDiscarded}},
+		{name: "fo=0:1, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=0:1", findings: []finding.Code{finding.CodeDMARCDiscarded}},
 		{name: "fo=0:1, RFC 7489", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=0:1", mode: dmarc.RFC7489},
-		{name: "fo with spaces, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=d : s", findings: []string{dmarc.FindingDiscarded}},
+		{name: "fo with spaces, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=d : s", findings: []finding.Code{finding.CodeDMARCDiscarded}},
 		{name: "fo with spaces, RFC 7489", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=d : s", mode: dmarc.RFC7489},
 		{name: "fo=d:s:1, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=d:s:1"},
-		{name: "fo=d:d, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=d:d", findings: []string{dmarc.FindingDiscarded}},
-		{name: "one bad rua uri", txt: "v=DMARC1; p=none; rua=mailto:a@example.com,bogus", findings: []string{dmarc.FindingDiscarded}},
-		{name: "malformed tag skipped", txt: "v=DMARC1; p=none; bogus; adkim=s", findings: []string{dmarc.FindingDiscarded}},
+		{name: "fo=d:d, RFC 9989", txt: "v=DMARC1; p=none; ruf=mailto:f@example.com; fo=d:d", findings: []finding.Code{finding.CodeDMARCDiscarded}},
+		{name: "one bad rua uri", txt: "v=DMARC1; p=none; rua=mailto:a@example.com,bogus", findings: []finding.Code{finding.CodeDMARCDiscarded}},
+		{name: "malformed tag skipped", txt: "v=DMARC1; p=none; bogus; adkim=s", findings: []finding.Code{finding.CodeDMARCDiscarded}},
 		// Differences between RFC 7489 and RFC 9989 readings.
-		{name: "p late", txt: "v=DMARC1; adkim=s; p=none", findings: []string{dmarc.FindingPolicyOrder}},
+		{name: "p late", txt: "v=DMARC1; adkim=s; p=none", findings: []finding.Code{finding.CodeDMARCPolicyOrder}},
 		{name: "removed tags", txt: "v=DMARC1; p=none; pct=50; rf=afrf; ri=3600",
-			findings: []string{dmarc.FindingRemovedTag, dmarc.FindingRemovedTag, dmarc.FindingRemovedTag}},
+			findings: []finding.Code{finding.CodeDMARCRemovedTag, finding.CodeDMARCRemovedTag, finding.CodeDMARCRemovedTag}},
 		{name: "removed tags, RFC 7489", txt: "v=DMARC1; p=none; pct=50; rf=afrf; ri=3600", mode: dmarc.RFC7489,
-			findings: []string{dmarc.FindingRemovedTag, dmarc.FindingRemovedTag, dmarc.FindingRemovedTag}},
-		{name: "size limit", txt: "v=DMARC1; p=none; rua=mailto:a@example.com!10m", findings: []string{dmarc.FindingSizeLimit}},
+			findings: []finding.Code{finding.CodeDMARCRemovedTag, finding.CodeDMARCRemovedTag, finding.CodeDMARCRemovedTag}},
+		{name: "size limit", txt: "v=DMARC1; p=none; rua=mailto:a@example.com!10m", findings: []finding.Code{finding.CodeDMARCSizeLimit}},
 		{name: "new tags", txt: "v=DMARC1; p=none; np=reject; psd=n; t=y",
-			findings: []string{dmarc.FindingNewTag, dmarc.FindingNewTag, dmarc.FindingNewTag}},
+			findings: []finding.Code{finding.CodeDMARCNewTag, finding.CodeDMARCNewTag, finding.CodeDMARCNewTag}},
 		{name: "new tags, RFC 7489", txt: "v=DMARC1; p=none; np=reject; psd=n; t=y", mode: dmarc.RFC7489,
-			findings: []string{dmarc.FindingNewTag, dmarc.FindingNewTag, dmarc.FindingNewTag}},
+			findings: []finding.Code{finding.CodeDMARCNewTag, finding.CodeDMARCNewTag, finding.CodeDMARCNewTag}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,9 +165,12 @@ func TestParseRules(t *testing.T) {
 			if tt.fallback && (r.Policy != dmarc.None || r.SubdomainPolicy != dmarc.None) {
 				t.Errorf("fallback policy = %s/%s, want none", r.Policy, r.SubdomainPolicy)
 			}
-			var codes []string
+			var codes []finding.Code
 			for _, f := range r.Findings() {
 				codes = append(codes, f.Code)
+				if e, ok := finding.Lookup(f.Code); !ok || f.Severity != e.Severity {
+					t.Errorf("finding %s: severity %v, want the catalogue's (%v)", f.Code, f.Severity, e.Severity)
+				}
 			}
 			if !slices.Equal(codes, tt.findings) {
 				t.Errorf("findings = %v, want %v (%v)", codes, tt.findings, r.Findings())

@@ -189,7 +189,7 @@ func TestCheckdomainProblems(t *testing.T) {
 	if code != 1 {
 		t.Errorf("two SPF records: exit %d, want 1\n%s", code, out)
 	}
-	wantLines(t, out, "multiple-records", "Result: problems found")
+	wantLines(t, out, "spf-multiple", "Result: problems found")
 
 	// A server that does not answer: exit 1 and a message saying so.
 	l, err := net.ListenPacket("udp", "127.0.0.1:0")
@@ -276,7 +276,7 @@ func TestCheckdomainTwoSPFRecords(t *testing.T) {
 	if strings.Contains(out, "no SPF record") {
 		t.Errorf("two SPF records reported as none:\n%s", out)
 	}
-	wantLines(t, out, "more than one SPF record", "multiple-records")
+	wantLines(t, out, "more than one SPF record", "spf-multiple")
 }
 
 // A nightly re-verification: the demo verifies 100 domains, removes the

@@ -59,7 +59,7 @@ type Account struct {
 	//	v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com
 	//
 	// The record is printed for receivers of both RFCs: pct (RFC 7489 only)
-	// and t (RFC 9989 only) are printed as set, and the Set's Warnings say
+	// and t (RFC 9989 only) are printed as set, and the Set's Findings say
 	// when one kind of receiver will not do what the other does (pct
 	// without t=y, t=y without pct=0), when adkim=s or aspf=s will fail the
 	// provider's subdomain mail, and when reports go to another domain.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
@@ -49,8 +50,9 @@ func (g *generator) dmarc() error {
 	}
 	warnExternal := func() {
 		for _, host := range external {
-			g.warn("DMARC reports for %s go to another domain, %s: it must authorise them with a TXT record \"v=DMARC1\" at %s._report._dmarc.%s (RFC 7489 section 7.1), or receivers will not send them.",
-				g.domain, host, g.domain, host)
+			g.report(finding.CodeDMARCRUAUnauthorized, finding.Warning, "_dmarc."+g.domain+" TXT",
+				fmt.Sprintf("DMARC reports for %s go to another domain, %s:", g.domain, host),
+				fmt.Sprintf("it must authorise them with a TXT record \"v=DMARC1\" at %s._report._dmarc.%s (RFC 7489 section 7.1), or receivers will not send them.", g.domain, host))
 		}
 	}
 
@@ -130,8 +132,9 @@ func (g *generator) dmarcRecord(r *dmarc.Record) error {
 				continue
 			}
 			seen[host] = true
-			g.warn("DMARC reports for %s go to another domain, %s: it must authorise them with a TXT record \"v=DMARC1\" at %s._report._dmarc.%s (RFC 7489 section 7.1), or receivers will not send them.",
-				g.domain, host, g.domain, host)
+			g.report(finding.CodeDMARCRUAUnauthorized, finding.Warning, "_dmarc."+g.domain+" TXT",
+				fmt.Sprintf("DMARC reports for %s go to another domain, %s:", g.domain, host),
+				fmt.Sprintf("it must authorise them with a TXT record \"v=DMARC1\" at %s._report._dmarc.%s (RFC 7489 section 7.1), or receivers will not send them.", g.domain, host))
 		}
 	}
 	var strict []string
@@ -142,20 +145,28 @@ func (g *generator) dmarcRecord(r *dmarc.Record) error {
 		strict = append(strict, "aspf=s")
 	}
 	if len(strict) > 0 {
-		g.warn("the DMARC record for %s sets %s (strict alignment): the provider's mail uses %s, a subdomain of the From domain, which strict alignment rejects, so it will fail DMARC. Leave the tags out (relaxed is the default) unless all mail is signed and bounced with %s itself.",
-			g.domain, strings.Join(strict, " and "), g.returnPathOr("an account subdomain"), g.domain)
+		g.report(finding.CodeDMARCStrictAlignment, finding.Error, "_dmarc."+g.domain+" TXT",
+			fmt.Sprintf("the DMARC record for %s sets %s (strict alignment): the provider's mail uses %s, a subdomain of the From domain, which strict alignment rejects, so it will fail DMARC.",
+				g.domain, strings.Join(strict, " and "), g.returnPathOr("an account subdomain")),
+			fmt.Sprintf("Leave the tags out (relaxed is the default) unless all mail is signed and bounced with %s itself.", g.domain))
 	}
 	pctSampling := rec.Present.Has(dmarc.TagPct) && rec.Percent < 100
 	switch {
 	case rec.Policy == dmarc.None && (pctSampling || rec.Testing):
 		// p=none: nothing to soften.
 	case pctSampling && rec.Percent > 0:
-		g.warn("the DMARC record for %s has pct=%d: receivers following RFC 7489 apply p=%s to that share of failing mail, but those following RFC 9989 (which removed pct) apply it to all of it. To test the policy with both, publish t=y with pct=0: both then apply the next weaker policy.",
-			g.domain, rec.Percent, rec.Policy)
+		g.report(finding.CodeDMARCModeDifference, finding.Warning, "_dmarc."+g.domain+" TXT",
+			fmt.Sprintf("the DMARC record for %s has pct=%d: receivers following RFC 7489 apply p=%s to that share of failing mail, but those following RFC 9989 (which removed pct) apply it to all of it.",
+				g.domain, rec.Percent, rec.Policy),
+			"To test the policy with both, publish t=y with pct=0: both then apply the next weaker policy.")
 	case pctSampling && !rec.Testing:
-		g.warn("the DMARC record for %s has pct=0 without t=y: receivers following RFC 9989 ignore pct and apply p=%s in full. Add t=y, RFC 9989's form of the same request.", g.domain, rec.Policy)
+		g.report(finding.CodeDMARCModeDifference, finding.Warning, "_dmarc."+g.domain+" TXT",
+			fmt.Sprintf("the DMARC record for %s has pct=0 without t=y: receivers following RFC 9989 ignore pct and apply p=%s in full.", g.domain, rec.Policy),
+			"Add t=y, RFC 9989's form of the same request.")
 	case rec.Testing && !pctSampling:
-		g.warn("the DMARC record for %s has t=y without pct=0: receivers following RFC 7489 do not know t and apply p=%s in full. Add pct=0, RFC 7489's form of the same request.", g.domain, rec.Policy)
+		g.report(finding.CodeDMARCModeDifference, finding.Warning, "_dmarc."+g.domain+" TXT",
+			fmt.Sprintf("the DMARC record for %s has t=y without pct=0: receivers following RFC 7489 do not know t and apply p=%s in full.", g.domain, rec.Policy),
+			"Add pct=0, RFC 7489's form of the same request.")
 	}
 	desc := fmt.Sprintf("DMARC: the account's policy (p=%s%s), as set, for receivers following RFC 7489 and RFC 9989 alike.", rec.Policy, alignmentNote(rec))
 	g.addDMARC(value, desc)
@@ -184,12 +195,15 @@ func (g *generator) existingDMARC(name, txt string) {
 		}
 	}
 	if len(strict) > 0 {
-		g.warn("the existing DMARC record at %s sets %s (strict alignment): the provider's mail uses %s, a subdomain of the From domain, which strict alignment rejects, so it will fail DMARC. Change the tag to r or remove it: %q",
-			name, strings.Join(strict, " and "), g.returnPathOr("an account subdomain"), txt)
+		g.report(finding.CodeDMARCStrictAlignment, finding.Error, name+" TXT",
+			fmt.Sprintf("the existing DMARC record at %s sets %s (strict alignment): the provider's mail uses %s, a subdomain of the From domain, which strict alignment rejects, so it will fail DMARC.",
+				name, strings.Join(strict, " and "), g.returnPathOr("an account subdomain")),
+			fmt.Sprintf("Change the tag to r or remove it: %q", txt))
 		return
 	}
-	g.warn("the domain already has a DMARC record at %s, so no new one is proposed. It must keep relaxed alignment (aspf and adkim absent or r): the provider signs and bounces with %s.",
-		name, g.returnPathOr("a subdomain of "+g.domain))
+	g.report(finding.CodeDMARCExisting, finding.Info, name+" TXT",
+		fmt.Sprintf("the domain already has a DMARC record at %s, so no new one is proposed.", name),
+		fmt.Sprintf("It must keep relaxed alignment (aspf and adkim absent or r): the provider signs and bounces with %s.", g.returnPathOr("a subdomain of "+g.domain)))
 }
 
 func (g *generator) returnPathOr(s string) string {

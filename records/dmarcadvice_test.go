@@ -2,10 +2,12 @@ package records_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/records"
 )
 
@@ -77,12 +79,17 @@ func TestAccountDMARC(t *testing.T) {
 			if got := dmarcValue(t, s); got != tt.want {
 				t.Errorf("DMARC value %q, want %q", got, tt.want)
 			}
-			if len(s.Warnings) != len(tt.warns) {
-				t.Fatalf("warnings %q, want %d", s.Warnings, len(tt.warns))
+			if len(s.Findings) != len(tt.warns) {
+				t.Fatalf("findings %v, want %d", s.Findings, len(tt.warns))
+			}
+			for _, f := range s.Findings {
+				if e, ok := finding.Lookup(f.Code); !ok || !slices.Contains(e.Producers, "records") || f.Subject != "_dmarc.example.com TXT" {
+					t.Errorf("finding %+v: not a records code of the catalogue about the DMARC record", f)
+				}
 			}
 			for i, w := range tt.warns {
-				if !strings.Contains(s.Warnings[i], w) {
-					t.Errorf("warning %q does not say %q", s.Warnings[i], w)
+				if !strings.Contains(text(s.Findings[i]), w) {
+					t.Errorf("finding %q does not say %q", text(s.Findings[i]), w)
 				}
 			}
 			// What is recommended is what receivers read.

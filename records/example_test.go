@@ -60,7 +60,7 @@ _dmarc  3600 IN TXT "v=DMARC1; p=quarantine"
 		return
 	}
 	fmt.Print(s.HostTable(records.Route53Form()))
-	fmt.Println(len(s.Warnings), "warning")
+	fmt.Println(len(s.Findings), "finding")
 	// Output:
 	// TYPE   HOST                          PRIORITY  TTL   REQUIRED  VALUE
 	// MX     mail.example.com.                       1800  yes       10 feedback-smtp.us-east-1.amazonses.com.
@@ -68,7 +68,7 @@ _dmarc  3600 IN TXT "v=DMARC1; p=quarantine"
 	// CNAME  tok1._domainkey.example.com.            1800  yes       tok1.dkim.amazonses.com.
 	// CNAME  tok2._domainkey.example.com.            1800  yes       tok2.dkim.amazonses.com.
 	// CNAME  tok3._domainkey.example.com.            1800  yes       tok3.dkim.amazonses.com.
-	// 1 warning
+	// 1 finding
 }
 
 // SendGrid: every record is a CNAME into SendGrid's zone.

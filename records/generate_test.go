@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/records"
 )
 
@@ -127,13 +128,13 @@ func TestGenerateSESStyle(t *testing.T) {
 				Values: []string{"r.eu-west-1.awstrack.me"}, TTL: 1800},
 		},
 	}
-	if diff := cmp.Diff(want, s, ignoreDescription, cmpopts.IgnoreFields(records.Set{}, "Warnings")); diff != "" {
+	if diff := cmp.Diff(want, s, ignoreDescription, cmpopts.IgnoreFields(records.Set{}, "Findings")); diff != "" {
 		t.Errorf("set mismatch (-want +got):\n%s", diff)
 	}
 	// The parent's DMARC record applies to the subdomain: no new record,
 	// one warning about relaxed alignment.
-	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "_dmarc.example.com") || !strings.Contains(s.Warnings[0], "relaxed") {
-		t.Errorf("warnings = %q, want one about the existing DMARC record keeping relaxed alignment", s.Warnings)
+	if len(s.Findings) != 1 || !hasFinding(s.Findings[0], finding.CodeDMARCExisting, finding.Info, "_dmarc.example.com TXT") || !strings.Contains(text(s.Findings[0]), "_dmarc.example.com") || !strings.Contains(text(s.Findings[0]), "relaxed") {
+		t.Errorf("findings = %v, want one about the existing DMARC record keeping relaxed alignment", s.Findings)
 	}
 }
 
@@ -166,11 +167,11 @@ func TestGenerateSendGridStyle(t *testing.T) {
 				Values: []string{"sendgrid.net"}, TTL: 3600},
 		},
 	}
-	if diff := cmp.Diff(want, s, ignoreDescription, cmpopts.IgnoreFields(records.Set{}, "Warnings")); diff != "" {
+	if diff := cmp.Diff(want, s, ignoreDescription, cmpopts.IgnoreFields(records.Set{}, "Findings")); diff != "" {
 		t.Errorf("set mismatch (-want +got):\n%s", diff)
 	}
-	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "adkim=s") {
-		t.Errorf("warnings = %q, want one naming adkim=s", s.Warnings)
+	if len(s.Findings) != 1 || !hasFinding(s.Findings[0], finding.CodeDMARCStrictAlignment, finding.Error, "_dmarc.example.com TXT") || !strings.Contains(text(s.Findings[0]), "adkim=s") {
+		t.Errorf("findings = %v, want one naming adkim=s", s.Findings)
 	}
 }
 
@@ -228,11 +229,17 @@ func TestGenerateCustomProvider(t *testing.T) {
 				Values: []string{"v=DMARC1; p=quarantine; rua=mailto:dmarc@xn--bcher-kva.example,mailto:agg@reports.example.net"}, TTL: 300},
 		},
 	}
-	if diff := cmp.Diff(want, s, ignoreDescription, cmpopts.IgnoreFields(records.Set{}, "Warnings")); diff != "" {
+	if diff := cmp.Diff(want, s, ignoreDescription, cmpopts.IgnoreFields(records.Set{}, "Findings")); diff != "" {
 		t.Errorf("set mismatch (-want +got):\n%s", diff)
 	}
 	// reports.example.net must authorise reports for the domain (RFC 7489 section 7.1).
-	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "xn--bcher-kva.example._report._dmarc.reports.example.net") {
-		t.Errorf("warnings = %q, want the external report authorisation", s.Warnings)
+	if len(s.Findings) != 1 || !hasFinding(s.Findings[0], finding.CodeDMARCRUAUnauthorized, finding.Warning, "") || !strings.Contains(text(s.Findings[0]), "xn--bcher-kva.example._report._dmarc.reports.example.net") {
+		t.Errorf("findings = %v, want the external report authorisation", s.Findings)
 	}
+}
+
+// hasFinding reports whether f has the code and severity, and the subject
+// unless subject is empty.
+func hasFinding(f finding.Finding, code finding.Code, sev finding.Severity, subject string) bool {
+	return f.Code == code && f.Severity == sev && (subject == "" || f.Subject == subject)
 }

@@ -188,7 +188,7 @@ func (s *Set) HostTable(f HostForm) string {
 // Table returns the set as an aligned plain-text table for people: the
 // domain (in both forms when it is internationalised), each record with
 // its purpose, type, full name, priority, value and whether it is required,
-// then the warnings.
+// then the findings ("Error: ...", "Info: ...").
 func (s *Set) Table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Domain:   %s", s.Domain)
@@ -222,8 +222,9 @@ func (s *Set) Table() string {
 		}
 	}
 	tw.Flush()
-	for _, w := range s.Warnings {
-		fmt.Fprintf(&b, "\nWarning: %s\n", w)
+	for _, f := range s.Findings {
+		sev := f.Severity.String()
+		fmt.Fprintf(&b, "\n%s: %s\n", strings.ToUpper(sev[:1])+sev[1:], joinFix(f))
 	}
 	return b.String()
 }

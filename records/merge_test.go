@@ -1,11 +1,13 @@
 package records_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/records"
 )
 
@@ -92,14 +94,19 @@ func TestSPFMerge(t *testing.T) {
 				t.Errorf("description %q lacks %q", r.Description, tt.description)
 			}
 			// The DMARC warning is always there (existing record); count the others.
+			for _, f := range s.Findings {
+				if e, ok := finding.Lookup(f.Code); !ok || !slices.Contains(e.Producers, "records") || f.Severity != e.Severity || !strings.HasSuffix(f.Subject, " TXT") {
+					t.Errorf("finding %+v: not a records code of the catalogue with its severity, about a TXT record", f)
+				}
+			}
 			var others []string
-			for _, w := range s.Warnings {
+			for _, w := range texts(s.Findings) {
 				if !strings.Contains(w, "DMARC") {
 					others = append(others, w)
 				}
 			}
 			if len(others) != len(tt.warnings) {
-				t.Fatalf("warnings %q, want %d matching %q", others, len(tt.warnings), tt.warnings)
+				t.Fatalf("findings %v, want %d matching %q", others, len(tt.warnings), tt.warnings)
 			}
 			for i, w := range tt.warnings {
 				if !strings.Contains(others[i], w) {
@@ -178,9 +185,21 @@ func TestDMARCRecommendation(t *testing.T) {
 			case tt.want != "" && (len(got) != 1 || got[0].Values[0] != tt.want || got[0].FQDN != "_dmarc."+tt.domain || got[0].Required):
 				t.Errorf("DMARC records %+v, want one optional %q at _dmarc.%s", got, tt.want, tt.domain)
 			}
-			if tt.warning == "" && len(s.Warnings) != 0 || tt.warning != "" && (len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], tt.warning)) {
-				t.Errorf("warnings %q, want one with %q", s.Warnings, tt.warning)
+			if tt.warning == "" && len(s.Findings) != 0 || tt.warning != "" && (len(s.Findings) != 1 || !strings.Contains(text(s.Findings[0]), tt.warning)) {
+				t.Errorf("findings %v, want one with %q", s.Findings, tt.warning)
 			}
 		})
 	}
+}
+
+// text is a finding's message and fix, as the zone and host outputs show
+// them.
+func text(f finding.Finding) string { return f.Message + " " + f.Fix }
+
+func texts(fs []finding.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, text(f))
+	}
+	return out
 }

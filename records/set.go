@@ -1,6 +1,10 @@
 package records
 
-import "time"
+import (
+	"time"
+
+	"github.com/domainauth/domainauth/finding"
+)
 
 // Purpose says what a record is for in the customer's domain setup.
 type Purpose string
@@ -101,7 +105,12 @@ type Set struct {
 	// Records are the records to publish, in the order return path, SPF,
 	// DKIM, DMARC, tracking.
 	Records []Record `json:"records"`
-	// Warnings are advice that is not a record (for example: an existing
-	// DMARC policy must keep relaxed alignment).
-	Warnings []string `json:"warnings,omitempty"`
+	// Findings are advice that is not a record: about records the domain
+	// already has (an existing DMARC policy must keep relaxed alignment)
+	// and about the DMARC record asked for (strict alignment, pct without
+	// t=y). Subject is the record as "<fqdn> <TYPE>"; the codes are
+	// spf-multiple, spf-syntax, spf-lookup-limit, dmarc-strict-alignment,
+	// dmarc-rua-unauthorized, dmarc-mode-difference and dmarc-existing
+	// (docs/FINDINGS.md).
+	Findings []finding.Finding `json:"findings,omitempty"`
 }

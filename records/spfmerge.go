@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -27,8 +28,9 @@ func (g *generator) mergeSPF(r *Record) error {
 		return nil
 	}
 	if len(found) > 1 {
-		g.warn("%s has %d SPF records; receivers treat that as an error (permerror), so SPF fails for all of them. The provider's terms were merged into the first one; delete the others: %s",
-			r.FQDN, len(found), strings.Join(found[1:], " | "))
+		g.report(finding.CodeSPFMultiple, finding.Error, r.FQDN+" TXT",
+			fmt.Sprintf("%s has %d SPF records; receivers treat that as an error (permerror), so SPF fails for all of them.", r.FQDN, len(found)),
+			"The provider's terms were merged into the first one; delete the others: "+strings.Join(found[1:], " | "))
 	}
 	old := found[0]
 	have, err := spf.Parse(old)
@@ -36,7 +38,9 @@ func (g *generator) mergeSPF(r *Record) error {
 		// A broken record cannot be merged term by term. Propose the
 		// provider's record in its place and say so.
 		r.Replaces = old
-		g.warn("the existing SPF record at %s does not parse (%v); it already fails for receivers. Replace it with the record proposed here, adding back the servers it was meant to list.", r.FQDN, err)
+		g.report(finding.CodeSPFSyntax, finding.Error, r.FQDN+" TXT",
+			fmt.Sprintf("the existing SPF record at %s does not parse (%v); it already fails for receivers.", r.FQDN, err),
+			"Replace it with the record proposed here, adding back the servers it was meant to list.")
 		return nil
 	}
 	merged := have.Clone()
@@ -67,7 +71,9 @@ func (g *generator) mergeSPF(r *Record) error {
 			r.FQDN, strings.Join(added, " "), r.SPFLookups, spf.DefaultMaxLookups)
 	}
 	if r.SPFLookups > spf.DefaultMaxLookups {
-		g.warn("the merged SPF record at %s has %d DNS-querying terms, over the limit of %d (RFC 7208 section 4.6.4): receivers will return permerror. Remove unused includes or flatten them.", r.FQDN, r.SPFLookups, spf.DefaultMaxLookups)
+		g.report(finding.CodeSPFLookupLimit, finding.Error, r.FQDN+" TXT",
+			fmt.Sprintf("the merged SPF record at %s has %d DNS-querying terms, over the limit of %d (RFC 7208 section 4.6.4): receivers will return permerror.", r.FQDN, r.SPFLookups, spf.DefaultMaxLookups),
+			"Remove unused includes or flatten them.")
 	}
 	return nil
 }
@@ -111,6 +117,8 @@ func insertBeforeVerdict(r *spf.Record, t spf.Term) {
 	r.Terms[at] = t
 }
 
-func (g *generator) warn(format string, args ...any) {
-	g.set.Warnings = append(g.set.Warnings, fmt.Sprintf(format, args...))
+// report adds a finding about an existing record to the Set; subject is
+// the record as "<fqdn> <TYPE>".
+func (g *generator) report(code finding.Code, sev finding.Severity, subject, msg, fix string) {
+	g.set.Findings = append(g.set.Findings, finding.Finding{Code: code, Severity: sev, Subject: subject, Message: msg, Fix: fix})
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/domainauth/domainauth/finding"
 )
 
 // MaxTXTString is the longest character-string a TXT record can hold
@@ -103,9 +105,10 @@ func (r *Record) rdata(escapeSemicolons bool) []string {
 // ZoneFile returns the set as BIND zone-file text (RFC 1035 section 5):
 // absolute owner names, an explicit TTL and class on every line, a comment
 // before each record saying what it is for and whether it is required, TXT
-// values split into quoted strings of at most 255 bytes. The set's warnings
-// come first, as comments. The text can be pasted into a zone file or
-// loaded by any RFC 1035 parser (it parses with github.com/miekg/dns).
+// values split into quoted strings of at most 255 bytes. The set's findings
+// come first, as comments ("; ERROR: ..."). The text can be pasted into a
+// zone file or loaded by any RFC 1035 parser (it parses with
+// github.com/miekg/dns).
 func (s *Set) ZoneFile() string {
 	var b strings.Builder
 	domain := s.Domain
@@ -117,8 +120,8 @@ func (s *Set) ZoneFile() string {
 		fmt.Fprintf(&b, ", account %s", comment(s.AccountID))
 	}
 	fmt.Fprintf(&b, "\n; zone %s.\n", s.Zone)
-	for _, w := range s.Warnings {
-		fmt.Fprintf(&b, "; WARNING: %s\n", comment(w))
+	for _, f := range s.Findings {
+		fmt.Fprintf(&b, "; %s: %s\n", strings.ToUpper(f.Severity.String()), comment(joinFix(f)))
 	}
 	for i := range s.Records {
 		r := &s.Records[i]
@@ -149,4 +152,13 @@ func (s *Set) JSON() ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// joinFix is a finding's message and fix as one text, for the outputs
+// that show findings as comments or notes.
+func joinFix(f finding.Finding) string {
+	if f.Fix == "" {
+		return f.Message
+	}
+	return f.Message + " " + f.Fix
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
@@ -24,47 +25,6 @@ import (
 // resolvers of the domainauth root package implement it.
 type Querier interface {
 	Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error)
-}
-
-// Severity ranks a Finding.
-type Severity uint8
-
-// Severities, from advice to breakage.
-const (
-	SeverityInfo    Severity = iota // worth knowing, nothing to fix
-	SeverityWarning                 // works, but is fragile, slow or discouraged
-	SeverityError                   // evaluation gives permerror or temperror, or authorizes everyone
-)
-
-// String returns "info", "warning" or "error".
-func (s Severity) String() string {
-	switch s {
-	case SeverityWarning:
-		return "warning"
-	case SeverityError:
-		return "error"
-	}
-	return "info"
-}
-
-// Finding is one problem Analyze found. Code is stable and meant for
-// programs; Message is for people and may change.
-//
-// Codes: no-record, multiple-records, syntax, temperror, lookup-limit,
-// void-lookup-limit, mx-limit, include-loop, duplicate-include, ptr-used,
-// terms-after-all, plus-all, neutral-all, redirect-ignored, macro-target,
-// string-too-long, record-too-long, spf-type-99, not-checked (a lookup the
-// Analyzer's Timeout left unfinished: the analysis is incomplete there).
-type Finding struct {
-	Code     string   // one of the codes listed above
-	Severity Severity // SeverityInfo, SeverityWarning or SeverityError
-	Domain   string   // the domain whose record the finding is about
-	Message  string   // a sentence for people; the wording may change
-}
-
-// String returns "severity code domain: message".
-func (f Finding) String() string {
-	return f.Severity.String() + " " + f.Code + " " + f.Domain + ": " + f.Message
 }
 
 // Node is one record of the include/redirect tree.
@@ -98,12 +58,19 @@ type Analysis struct {
 	// Findings are the problems found in the whole tree, in the order a
 	// depth-first walk of the tree in record order meets them (the same
 	// whatever order concurrent lookups answer in); nil when there are
-	// none.
-	Findings []Finding
+	// none. Each Subject is the domain whose record the finding is about.
+	// The codes are spf-no-record, spf-multiple, spf-syntax,
+	// spf-temperror, spf-lookup-limit, spf-void-lookup-limit,
+	// spf-mx-limit, spf-include-loop, spf-duplicate-include, spf-ptr,
+	// spf-terms-after-all, spf-plus-all, spf-neutral-all,
+	// spf-redirect-ignored, spf-macro-target, spf-string-too-long,
+	// spf-record-too-long, spf-type-99 and spf-not-checked
+	// (finding.CodeSPF*; their meaning and fix are in docs/FINDINGS.md).
+	Findings []finding.Finding
 }
 
 // Has reports whether the analysis has a finding with the given code.
-func (a *Analysis) Has(code string) bool {
+func (a *Analysis) Has(code finding.Code) bool {
 	for _, f := range a.Findings {
 		if f.Code == code {
 			return true
@@ -149,7 +116,7 @@ type Analyzer struct {
 
 	// Timeout is the budget of one Analyze, all lookups included (a
 	// caller's deadline on ctx still applies). What was not looked up when
-	// it runs out is reported as a "not-checked" finding, and Analyze
+	// it runs out is reported as an spf-not-checked finding, and Analyze
 	// returns what it found. Zero means DefaultAnalyzeTimeout; negative
 	// means no budget, so that only ctx and the resolver's own timeouts
 	// bound the walk.
@@ -195,7 +162,7 @@ func (z *Analyzer) concurrency() int {
 
 // Analyze fetches the SPF record of domain and every record it includes or
 // redirects to, and reports the tree, the lookup counts and the findings
-// (see Finding for the codes). It is Analyzer.Analyze with the zero
+// (see Analysis.Findings for the codes). It is Analyzer.Analyze with the zero
 // Analyzer's limits: see there.
 func Analyze(ctx context.Context, r Resolver, domain string) (*Analysis, error) {
 	z := Analyzer{Resolver: r}
@@ -204,14 +171,14 @@ func Analyze(ctx context.Context, r Resolver, domain string) (*Analysis, error) 
 
 // Analyze fetches the SPF record of domain and every record it includes or
 // redirects to, and reports the tree, the lookup counts and the findings
-// (see Finding for the codes), in the order a walk of the tree in record
-// order meets them whatever the Concurrency.
+// (see Analysis.Findings for the codes), in the order a walk of the tree
+// in record order meets them whatever the Concurrency.
 //
-// DNS failures become "temperror" findings, and what the Timeout left
-// unlooked-up becomes "not-checked" findings; the error is only for an
+// DNS failures become spf-temperror findings, and what the Timeout left
+// unlooked-up becomes spf-not-checked findings; the error is only for an
 // invalid domain or a ctx that ended before the Timeout ran out. Terms
-// whose targets hold macros cannot be followed statically and give a
-// "macro-target" finding.
+// whose targets hold macros cannot be followed statically and give an
+// spf-macro-target finding.
 func (z *Analyzer) Analyze(ctx context.Context, domain string) (*Analysis, error) {
 	d, err := dnsname.Normalize(domain)
 	if err != nil {
@@ -239,10 +206,10 @@ func (z *Analyzer) Analyze(ctx context.Context, domain string) (*Analysis, error
 	}
 	a.a.Root = a.visit(root, nil)
 	if a.a.Lookups > DefaultMaxLookups {
-		a.add(SeverityError, "lookup-limit", d, fmt.Sprintf("%d DNS-querying terms in the tree, over the limit of %d: evaluations that reach the 11th give permerror (RFC 7208 section 4.6.4)", a.a.Lookups, DefaultMaxLookups))
+		a.add(finding.Error, finding.CodeSPFLookupLimit, d, fmt.Sprintf("%d DNS-querying terms in the tree, over the limit of %d: evaluations that reach the 11th give permerror (RFC 7208 section 4.6.4)", a.a.Lookups, DefaultMaxLookups))
 	}
 	if a.a.VoidLookups > DefaultMaxVoidLookups {
-		a.add(SeverityError, "void-lookup-limit", d, fmt.Sprintf("%d lookups find nothing, over the limit of %d: evaluations that reach the 3rd give permerror (RFC 7208 section 4.6.4)", a.a.VoidLookups, DefaultMaxVoidLookups))
+		a.add(finding.Error, finding.CodeSPFVoidLookupLimit, d, fmt.Sprintf("%d lookups find nothing, over the limit of %d: evaluations that reach the 3rd give permerror (RFC 7208 section 4.6.4)", a.a.VoidLookups, DefaultMaxVoidLookups))
 	}
 	return a.a, nil
 }
@@ -279,7 +246,7 @@ type walkNode struct {
 	perr error    // text's syntax error
 
 	// rawTXT and rawSPF are the findings of the two raw queries.
-	rawTXT, rawSPF []Finding
+	rawTXT, rawSPF []finding.Finding
 
 	// kids are the records the terms name, in term order.
 	kids []*walkNode
@@ -325,8 +292,8 @@ type analyzer struct {
 	seen map[string]int // domain -> times reached
 }
 
-func (a *analyzer) add(sev Severity, code, domain, msg string) {
-	a.a.Findings = append(a.a.Findings, Finding{Code: code, Severity: sev, Domain: domain, Message: msg})
+func (a *analyzer) add(sev finding.Severity, code finding.Code, domain, msg string) {
+	a.a.Findings = append(a.a.Findings, finding.Finding{Code: code, Severity: sev, Subject: domain, Message: msg})
 }
 
 // outOfTime reports whether a lookup that failed with err failed because
@@ -512,12 +479,12 @@ func checkTarget(d string, t *Term) (string, bool) {
 // rawTXT asks the raw query, when there is one, for the character-strings
 // of d's TXT records, which LookupTXT joins. Its failures are ignored:
 // what it finds is advice.
-func (a *analyzer) rawTXT(ctx context.Context, d string) []Finding {
+func (a *analyzer) rawTXT(ctx context.Context, d string) []finding.Finding {
 	m, err := a.q.Query(ctx, d, dns.TypeTXT)
 	if err != nil {
 		return nil
 	}
-	var out []Finding
+	var out []finding.Finding
 	for _, rr := range m.Answer {
 		txt, ok := rr.(*dns.TXT)
 		if !ok || len(txt.Txt) == 0 || !IsRecord(strings.Join(txt.Txt, "")) {
@@ -525,7 +492,7 @@ func (a *analyzer) rawTXT(ctx context.Context, d string) []Finding {
 		}
 		for _, s := range txt.Txt {
 			if len(s) > 255 {
-				out = append(out, Finding{Code: "string-too-long", Severity: SeverityError, Domain: d,
+				out = append(out, finding.Finding{Code: finding.CodeSPFStringTooLong, Severity: finding.Error, Subject: d,
 					Message: fmt.Sprintf("a character-string of %d bytes: DNS allows 255; split the record into several strings of one TXT record", len(s))})
 			}
 		}
@@ -534,14 +501,14 @@ func (a *analyzer) rawTXT(ctx context.Context, d string) []Finding {
 }
 
 // rawSPF asks the raw query for records of the obsolete SPF type at d.
-func (a *analyzer) rawSPF(ctx context.Context, d string) []Finding {
+func (a *analyzer) rawSPF(ctx context.Context, d string) []finding.Finding {
 	m, err := a.q.Query(ctx, d, dns.TypeSPF)
 	if err != nil || m.Rcode != dns.RcodeSuccess {
 		return nil
 	}
 	for _, rr := range m.Answer {
 		if rr.Header().Rrtype == dns.TypeSPF {
-			return []Finding{{Code: "spf-type-99", Severity: SeverityWarning, Domain: d,
+			return []finding.Finding{{Code: finding.CodeSPFType99, Severity: finding.Warning, Subject: d,
 				Message: "a record of the obsolete SPF type (99) is published; RFC 7208 section 3.1 removed it and nothing reads it: publish TXT only"}}
 		}
 	}
@@ -550,7 +517,7 @@ func (a *analyzer) rawSPF(ctx context.Context, d string) []Finding {
 
 // notChecked reports what the budget left unlooked-up.
 func (a *analyzer) notChecked(domain, what string) {
-	a.add(SeverityError, "not-checked", domain, fmt.Sprintf("%s did not finish within the analysis time budget of %v: what it would find is unknown, and evaluation may give temperror", what, a.budget))
+	a.add(finding.Error, finding.CodeSPFNotChecked, domain, fmt.Sprintf("%s did not finish within the analysis time budget of %v: what it would find is unknown, and evaluation may give temperror", what, a.budget))
 }
 
 // visit derives the Node of x, reached from the domains in path, and the
@@ -560,12 +527,12 @@ func (a *analyzer) visit(x *walkNode, path []string) *Node {
 	d, via := n.Domain, n.Via
 	for _, p := range path {
 		if p == d {
-			a.add(SeverityError, "include-loop", d, fmt.Sprintf("%s is reached again through %s: evaluation loops until the lookup limit gives permerror", d, strings.Join(append(path, d), " -> ")))
+			a.add(finding.Error, finding.CodeSPFIncludeLoop, d, fmt.Sprintf("%s is reached again through %s: evaluation loops until the lookup limit gives permerror", d, strings.Join(append(path, d), " -> ")))
 			return n
 		}
 	}
 	if a.seen[d]++; a.seen[d] == 2 {
-		a.add(SeverityWarning, "duplicate-include", d, fmt.Sprintf("%s is included more than once; each copy costs its lookups again", d))
+		a.add(finding.Warning, finding.CodeSPFDuplicateInclude, d, fmt.Sprintf("%s is included more than once; each copy costs its lookups again", d))
 	}
 	switch x.state {
 	case notFetched:
@@ -575,7 +542,7 @@ func (a *analyzer) visit(x *walkNode, path []string) *Node {
 		return n
 	}
 	if x.err != nil && !dnserr.IsNotFound(x.err) {
-		a.add(SeverityError, "temperror", d, fmt.Sprintf("TXT lookup failed: %v; evaluation gives temperror", x.err))
+		a.add(finding.Error, finding.CodeSPFTempError, d, fmt.Sprintf("TXT lookup failed: %v; evaluation gives temperror", x.err))
 		return n
 	}
 	a.a.Findings = append(a.a.Findings, x.rawTXT...)
@@ -587,18 +554,18 @@ func (a *analyzer) visit(x *walkNode, path []string) *Node {
 			msg = fmt.Sprintf("no SPF record at this %s target: evaluation gives permerror", via)
 			a.a.VoidLookups++
 		}
-		a.add(SeverityError, "no-record", d, msg)
+		a.add(finding.Error, finding.CodeSPFNoRecord, d, msg)
 		return n
 	case x.spfs > 1:
-		a.add(SeverityError, "multiple-records", d, fmt.Sprintf("%d TXT records start with v=spf1; evaluation gives permerror (RFC 7208 section 4.5)", x.spfs))
+		a.add(finding.Error, finding.CodeSPFMultiple, d, fmt.Sprintf("%d TXT records start with v=spf1; evaluation gives permerror (RFC 7208 section 4.5)", x.spfs))
 		return n
 	}
 	n.Text = x.text
 	if len(n.Text) > 450 {
-		a.add(SeverityWarning, "record-too-long", d, fmt.Sprintf("the record is %d bytes; keep it under 450 so that the DNS answer fits in 512 bytes of UDP (RFC 7208 section 3.4)", len(n.Text)))
+		a.add(finding.Warning, finding.CodeSPFRecordTooLong, d, fmt.Sprintf("the record is %d bytes; keep it under 450 so that the DNS answer fits in 512 bytes of UDP (RFC 7208 section 3.4)", len(n.Text)))
 	}
 	if x.perr != nil {
-		a.add(SeverityError, "syntax", d, x.perr.Error()+"; evaluation gives permerror")
+		a.add(finding.Error, finding.CodeSPFSyntax, d, x.perr.Error()+"; evaluation gives permerror")
 		return n
 	}
 	n.Record = x.rec
@@ -614,11 +581,11 @@ func (a *analyzer) terms(x *walkNode, path []string) {
 	for i := range rec.Terms {
 		t := &rec.Terms[i]
 		if allAt >= 0 && !after && (t.Kind.IsMechanism() || t.Kind == KindRedirect) {
-			a.add(SeverityWarning, "terms-after-all", d, fmt.Sprintf("%q comes after %q and is never evaluated", t.String(), rec.Terms[allAt].String()))
+			a.add(finding.Warning, finding.CodeSPFTermsAfterAll, d, fmt.Sprintf("%q comes after %q and is never evaluated", t.String(), rec.Terms[allAt].String()))
 			after = true
 		}
 		if t.Kind == KindRedirect && rec.All() != nil {
-			a.add(SeverityWarning, "redirect-ignored", d, "the record has an all mechanism, so its redirect is ignored (RFC 7208 section 6.1)")
+			a.add(finding.Warning, finding.CodeSPFRedirectIgnored, d, "the record has an all mechanism, so its redirect is ignored (RFC 7208 section 6.1)")
 			continue
 		}
 		if t.Kind.NeedsLookup() {
@@ -632,15 +599,15 @@ func (a *analyzer) terms(x *walkNode, path []string) {
 			}
 			switch t.Qualifier {
 			case QualifierPass:
-				a.add(SeverityError, "plus-all", d, "\"+all\" authorizes every host on the internet to send as this domain")
+				a.add(finding.Error, finding.CodeSPFPlusAll, d, "\"+all\" authorizes every host on the internet to send as this domain")
 			case QualifierNeutral:
-				a.add(SeverityWarning, "neutral-all", d, "\"?all\" asserts nothing about unlisted hosts; use ~all or -all")
+				a.add(finding.Warning, finding.CodeSPFNeutralAll, d, "\"?all\" asserts nothing about unlisted hosts; use ~all or -all")
 			}
 		case KindPTR:
-			a.add(SeverityWarning, "ptr-used", d, "the ptr mechanism is slow and unreliable; RFC 7208 section 5.5 says not to use it")
+			a.add(finding.Warning, finding.CodeSPFPtr, d, "the ptr mechanism is slow and unreliable; RFC 7208 section 5.5 says not to use it")
 		case KindInclude, KindRedirect:
 			if _, ok := follows(rec, t); !ok {
-				a.add(SeverityInfo, "macro-target", d, fmt.Sprintf("%q depends on the message; its target cannot be followed statically", t.String()))
+				a.add(finding.Info, finding.CodeSPFMacroTarget, d, fmt.Sprintf("%q depends on the message; its target cannot be followed statically", t.String()))
 				continue
 			}
 			n.Children = append(n.Children, a.visit(x.kids[kid], path))
@@ -657,7 +624,7 @@ func (a *analyzer) voidCheck(x *walkNode, i int, t *Term) {
 	d := x.node.Domain
 	target, ok := checkTarget(d, t)
 	if !ok {
-		a.add(SeverityInfo, "macro-target", d, fmt.Sprintf("%q depends on the message; its target cannot be checked statically", t.String()))
+		a.add(finding.Info, finding.CodeSPFMacroTarget, d, fmt.Sprintf("%q depends on the message; its target cannot be checked statically", t.String()))
 		return
 	}
 	var c targetCheck // notFetched
@@ -672,13 +639,13 @@ func (a *analyzer) voidCheck(x *walkNode, i int, t *Term) {
 		return
 	}
 	if c.err == nil && c.mxs > DefaultMaxNames {
-		a.add(SeverityError, "mx-limit", d, fmt.Sprintf("%q: %s has %d MX names, over the limit of %d: evaluation gives permerror (RFC 7208 section 4.6.4)", t.String(), target, c.mxs, DefaultMaxNames))
+		a.add(finding.Error, finding.CodeSPFMXLimit, d, fmt.Sprintf("%q: %s has %d MX names, over the limit of %d: evaluation gives permerror (RFC 7208 section 4.6.4)", t.String(), target, c.mxs, DefaultMaxNames))
 	}
 	switch {
 	case c.err == nil:
 	case dnserr.IsNotFound(c.err):
 		a.a.VoidLookups++
 	default:
-		a.add(SeverityError, "temperror", d, fmt.Sprintf("%q: lookup failed: %v; evaluation may give temperror", t.String(), c.err))
+		a.add(finding.Error, finding.CodeSPFTempError, d, fmt.Sprintf("%q: lookup failed: %v; evaluation may give temperror", t.String(), c.err))
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -207,31 +208,31 @@ func TestAnalyzeRichFindings(t *testing.T) {
 	}
 	var got []string
 	for _, f := range a.Findings {
-		got = append(got, f.Code+" "+f.Domain)
+		got = append(got, string(f.Code)+" "+f.Subject)
 	}
 	want := []string{
 		"spf-type-99 example.com",
-		"string-too-long deep1.example.com", // example.com -> a -> shared -> deep1
-		"plus-all deep2.example.com",
-		"mx-limit a.example.com",               // bigmx has 11 MX names
-		"duplicate-include shared.example.com", // example.com -> b -> shared again
-		"duplicate-include deep1.example.com",
-		"string-too-long deep1.example.com",
-		"duplicate-include deep2.example.com",
-		"plus-all deep2.example.com",
-		"include-loop b.example.com", // b -> loop1 -> loop2 -> b
-		"neutral-all b.example.com",
+		"spf-string-too-long deep1.example.com", // example.com -> a -> shared -> deep1
+		"spf-plus-all deep2.example.com",
+		"spf-mx-limit a.example.com",               // bigmx has 11 MX names
+		"spf-duplicate-include shared.example.com", // example.com -> b -> shared again
+		"spf-duplicate-include deep1.example.com",
+		"spf-string-too-long deep1.example.com",
+		"spf-duplicate-include deep2.example.com",
+		"spf-plus-all deep2.example.com",
+		"spf-include-loop b.example.com", // b -> loop1 -> loop2 -> b
+		"spf-neutral-all b.example.com",
 		"spf-type-99 c.example.com",
-		"no-record nothing.example.com", // TXT, but not SPF
-		"temperror broken.example.com",  // SERVFAIL
-		"temperror c.example.com",       // a:failing times out
-		"macro-target r.example.com",    // c's redirect=r, include:%{d}...
-		"macro-target example.com",      // exists:%{i}...
-		"ptr-used example.com",
-		"terms-after-all example.com", // include:late after -all
-		"multiple-records late.example.com",
-		"lookup-limit example.com",
-		"void-lookup-limit example.com",
+		"spf-no-record nothing.example.com", // TXT, but not SPF
+		"spf-temperror broken.example.com",  // SERVFAIL
+		"spf-temperror c.example.com",       // a:failing times out
+		"spf-macro-target r.example.com",    // c's redirect=r, include:%{d}...
+		"spf-macro-target example.com",      // exists:%{i}...
+		"spf-ptr example.com",
+		"spf-terms-after-all example.com", // include:late after -all
+		"spf-multiple late.example.com",
+		"spf-lookup-limit example.com",
+		"spf-void-lookup-limit example.com",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings\n got %q\nwant %q", got, want)
@@ -287,14 +288,14 @@ func TestAnalyzeBudget(t *testing.T) {
 	}
 	named := map[string]bool{}
 	for _, fd := range a.Findings {
-		if fd.Code != "not-checked" {
+		if fd.Code != "spf-not-checked" {
 			continue
 		}
-		if fd.Severity != spf.SeverityError || !strings.Contains(fd.Message, "200ms") {
+		if fd.Severity != finding.Error || !strings.Contains(fd.Message, "200ms") {
 			t.Errorf("finding %v: want severity error and the budget in the message", fd)
 		}
 		for _, h := range hanging {
-			if fd.Domain == h || strings.Contains(fd.Message, " "+h+" ") {
+			if fd.Subject == h || strings.Contains(fd.Message, " "+h+" ") {
 				named[h] = true
 			}
 		}
@@ -304,7 +305,7 @@ func TestAnalyzeBudget(t *testing.T) {
 			t.Errorf("no not-checked finding names %s", h)
 		}
 	}
-	if a.Root.Record == nil || a.Lookups != 199 || !a.Has("lookup-limit") {
+	if a.Root.Record == nil || a.Lookups != 199 || !a.Has("spf-lookup-limit") {
 		t.Errorf("root %+v, lookups %d; want the customer's record analysed, 199 lookups, lookup-limit", a.Root, a.Lookups)
 	}
 }
@@ -319,7 +320,7 @@ func TestAnalyzeBudgetRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a.Findings) != 1 || a.Findings[0].Code != "not-checked" || a.Findings[0].Domain != "hang.test" {
+	if len(a.Findings) != 1 || a.Findings[0].Code != "spf-not-checked" || a.Findings[0].Subject != "hang.test" {
 		t.Errorf("findings %v; want one not-checked for hang.test", a.Findings)
 	}
 }
@@ -440,10 +441,11 @@ func (p plain) LookupAddr(ctx context.Context, addr string) ([]string, error) {
 // last record of the tree is still looked up.
 func TestAnalyzePlainResolver(t *testing.T) {
 	for _, tc := range []struct {
-		zone, code string
-		voids      int
+		zone  string
+		code  finding.Code
+		voids int
 	}{
-		{"@ TXT \"v=spf1 mx -all\"\n" + many(11, "@ MX %d mx%d"), "mx-limit", 0},
+		{"@ TXT \"v=spf1 mx -all\"\n" + many(11, "@ MX %d mx%d"), "spf-mx-limit", 0},
 		{"@ TXT \"v=spf1 include:a.example.com -all\"\na TXT \"v=spf1 exists:gone.example.com -all\"", "", 1},
 	} {
 		a, err := spf.Analyze(t.Context(), plain{zone(t, tc.zone)}, "example.com")

@@ -10,6 +10,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -22,25 +23,25 @@ func TestAnalyze(t *testing.T) {
 		voids   int
 	}{
 		{name: "clean", zone: "@ TXT \"v=spf1 mx include:_spf.example.com -all\"\n@ MX 10 mail\n_spf TXT \"v=spf1 ip4:192.0.2.0/24 -all\"", lookups: 2},
-		{name: "no record", zone: `@ TXT "hello"`, codes: []string{"no-record"}},
-		{name: "multiple records", zone: "@ TXT \"v=spf1 -all\"\n@ TXT \"v=spf1 ~all\"", codes: []string{"multiple-records"}},
-		{name: "syntax", zone: `@ TXT "v=spf1 ip4:300.0.0.1 -all"`, codes: []string{"syntax"}},
-		{name: "plus all", zone: `@ TXT "v=spf1 +all"`, codes: []string{"plus-all"}},
-		{name: "bare all is plus all", zone: `@ TXT "v=spf1 all"`, codes: []string{"plus-all"}},
-		{name: "neutral all", zone: `@ TXT "v=spf1 ?all"`, codes: []string{"neutral-all"}},
-		{name: "terms after all", zone: `@ TXT "v=spf1 -all ip4:192.0.2.1 ip4:192.0.2.2"`, codes: []string{"terms-after-all"}},
-		{name: "redirect with all", zone: "@ TXT \"v=spf1 -all redirect=_spf.example.com\"\n_spf TXT \"v=spf1 -all\"", codes: []string{"terms-after-all", "redirect-ignored"}},
-		{name: "ptr", zone: `@ TXT "v=spf1 ptr -all"`, codes: []string{"ptr-used"}, lookups: 1},
-		{name: "include loop", zone: "@ TXT \"v=spf1 include:a.example.com -all\"\na TXT \"v=spf1 include:example.com -all\"", codes: []string{"include-loop"}, lookups: 2},
-		{name: "include without record", zone: `@ TXT "v=spf1 include:gone.example.com -all"`, codes: []string{"no-record"}, lookups: 1, voids: 1},
-		{name: "duplicate include", zone: "@ TXT \"v=spf1 include:a.example.com include:b.example.com -all\"\na TXT \"v=spf1 include:c.example.com\"\nb TXT \"v=spf1 include:c.example.com\"\nc TXT \"v=spf1 -all\"", codes: []string{"duplicate-include"}, lookups: 4},
-		{name: "macro target", zone: `@ TXT "v=spf1 include:%{d1}.example.com exists:%{i}.x.example.com -all"`, codes: []string{"macro-target", "macro-target"}, lookups: 2},
-		{name: "voids", zone: `@ TXT "v=spf1 a:v1.example.com mx:v2.example.com exists:v3.example.com -all"`, codes: []string{"void-lookup-limit"}, lookups: 3, voids: 3},
-		{name: "lookup limit", zone: "@ TXT \"v=spf1 include:a.example.com include:b.example.com -all\"\na TXT \"v=spf1 ip4:192.0.2.1 " + terms(5, "a:n%d.example.com") + "\"\nb TXT \"v=spf1 " + terms(4, "a:n%d.example.com") + "\"\n" + many(5, "n%d A 192.0.2.%d"), codes: []string{"lookup-limit"}, lookups: 11},
-		{name: "mx limit", zone: "@ TXT \"v=spf1 mx -all\"\n" + many(11, "@ MX %d mx%d"), codes: []string{"mx-limit"}, lookups: 1},
-		{name: "temperror", zone: "@ TXT \"v=spf1 include:broken.example.com -all\"", codes: []string{"temperror"}, lookups: 1},
+		{name: "no record", zone: `@ TXT "hello"`, codes: []string{"spf-no-record"}},
+		{name: "multiple records", zone: "@ TXT \"v=spf1 -all\"\n@ TXT \"v=spf1 ~all\"", codes: []string{"spf-multiple"}},
+		{name: "spf-syntax", zone: `@ TXT "v=spf1 ip4:300.0.0.1 -all"`, codes: []string{"spf-syntax"}},
+		{name: "plus all", zone: `@ TXT "v=spf1 +all"`, codes: []string{"spf-plus-all"}},
+		{name: "bare all is plus all", zone: `@ TXT "v=spf1 all"`, codes: []string{"spf-plus-all"}},
+		{name: "neutral all", zone: `@ TXT "v=spf1 ?all"`, codes: []string{"spf-neutral-all"}},
+		{name: "terms after all", zone: `@ TXT "v=spf1 -all ip4:192.0.2.1 ip4:192.0.2.2"`, codes: []string{"spf-terms-after-all"}},
+		{name: "redirect with all", zone: "@ TXT \"v=spf1 -all redirect=_spf.example.com\"\n_spf TXT \"v=spf1 -all\"", codes: []string{"spf-terms-after-all", "spf-redirect-ignored"}},
+		{name: "ptr", zone: `@ TXT "v=spf1 ptr -all"`, codes: []string{"spf-ptr"}, lookups: 1},
+		{name: "include loop", zone: "@ TXT \"v=spf1 include:a.example.com -all\"\na TXT \"v=spf1 include:example.com -all\"", codes: []string{"spf-include-loop"}, lookups: 2},
+		{name: "include without record", zone: `@ TXT "v=spf1 include:gone.example.com -all"`, codes: []string{"spf-no-record"}, lookups: 1, voids: 1},
+		{name: "duplicate include", zone: "@ TXT \"v=spf1 include:a.example.com include:b.example.com -all\"\na TXT \"v=spf1 include:c.example.com\"\nb TXT \"v=spf1 include:c.example.com\"\nc TXT \"v=spf1 -all\"", codes: []string{"spf-duplicate-include"}, lookups: 4},
+		{name: "macro target", zone: `@ TXT "v=spf1 include:%{d1}.example.com exists:%{i}.x.example.com -all"`, codes: []string{"spf-macro-target", "spf-macro-target"}, lookups: 2},
+		{name: "voids", zone: `@ TXT "v=spf1 a:v1.example.com mx:v2.example.com exists:v3.example.com -all"`, codes: []string{"spf-void-lookup-limit"}, lookups: 3, voids: 3},
+		{name: "lookup limit", zone: "@ TXT \"v=spf1 include:a.example.com include:b.example.com -all\"\na TXT \"v=spf1 ip4:192.0.2.1 " + terms(5, "a:n%d.example.com") + "\"\nb TXT \"v=spf1 " + terms(4, "a:n%d.example.com") + "\"\n" + many(5, "n%d A 192.0.2.%d"), codes: []string{"spf-lookup-limit"}, lookups: 11},
+		{name: "mx limit", zone: "@ TXT \"v=spf1 mx -all\"\n" + many(11, "@ MX %d mx%d"), codes: []string{"spf-mx-limit"}, lookups: 1},
+		{name: "spf-temperror", zone: "@ TXT \"v=spf1 include:broken.example.com -all\"", codes: []string{"spf-temperror"}, lookups: 1},
 		{name: "type 99", zone: "@ TXT \"v=spf1 -all\"\n@ SPF \"v=spf1 -all\"", codes: []string{"spf-type-99"}},
-		{name: "long record", zone: "@ TXT \"v=spf1 " + terms(30, "ip4:192.0.2.%d") + " \" \"" + terms(10, "ip4:198.51.100.%d") + " -all\"", codes: []string{"record-too-long"}},
+		{name: "long record", zone: "@ TXT \"v=spf1 " + terms(30, "ip4:192.0.2.%d") + " \" \"" + terms(10, "ip4:198.51.100.%d") + " -all\"", codes: []string{"spf-record-too-long"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,8 +53,12 @@ func TestAnalyze(t *testing.T) {
 			}
 			var codes []string
 			for _, fd := range a.Findings {
-				codes = append(codes, fd.Code)
-				if fd.Message == "" || fd.Domain == "" {
+				codes = append(codes, string(fd.Code))
+				if e, ok := finding.Lookup(fd.Code); !ok || !slices.Contains(e.Producers, "spf") ||
+					fd.Severity != e.Severity && fd.Code != finding.CodeSPFType99 { // a warning here, beside spf-no-record
+					t.Errorf("finding %s (%v): not an spf code of the catalogue with its severity", fd.Code, fd.Severity)
+				}
+				if fd.Message == "" || fd.Subject == "" {
 					t.Errorf("finding without message or domain: %+v", fd)
 				}
 			}
@@ -100,7 +105,7 @@ func TestAnalyzeStringTooLong(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !a.Has("string-too-long") {
+	if !a.Has("spf-string-too-long") {
 		t.Errorf("findings %v", a.Findings)
 	}
 }

@@ -37,8 +37,9 @@
 // address and reports what an evaluation would cost and what is wrong:
 // the DNS lookup total against the limit of 10, void lookups, loops,
 // duplicate includes, ptr, +all, terms after all, records too long, SPF-type
-// (99) records. Each Finding has a stable Code for programs. An Analyzer
-// sets its resolver, time budget and concurrency; Analyze uses the zero
+// (99) records. Each finding is a [finding.Finding] with a stable Code
+// for programs (docs/FINDINGS.md lists them). An Analyzer sets its
+// resolver, time budget and concurrency; Analyze uses the zero
 // Analyzer's. The records of the tree and the targets of its a, mx and
 // exists terms are looked up concurrently (the walk counts every term, so
 // unlike an evaluation it need not go in order), and the Analysis is the
@@ -74,8 +75,8 @@
 //
 //   - Analyzer.Timeout, default DefaultAnalyzeTimeout (20 seconds, the
 //     time RFC 7208 section 4.6.4 asks to allow an evaluation): the whole
-//     walk's budget. What it leaves unlooked-up is a "not-checked" finding
-//     (severity error) naming the record or term, and Analyze returns
+//     walk's budget. What it leaves unlooked-up is an spf-not-checked
+//     finding (severity error) naming the record or term, and Analyze returns
 //     what it found rather than an error.
 //   - Analyzer.Concurrency, default DefaultAnalyzeConcurrency (8): lookups
 //     in flight at once.

@@ -73,11 +73,11 @@ _spf  TXT "v=spf1 a:gone.example.com ip4:192.0.2.0/24 -all"
 	}
 	fmt.Println("lookups", a.Lookups, "void", a.VoidLookups)
 	for _, f := range a.Findings {
-		fmt.Println(f.Severity, f.Code, f.Domain)
+		fmt.Println(f.Severity, f.Code, f.Subject)
 	}
 	// Output:
 	// lookups 5 void 2
-	// warning ptr-used example.com
-	// warning duplicate-include _spf.example.com
-	// warning neutral-all example.com
+	// warning spf-ptr example.com
+	// warning spf-duplicate-include _spf.example.com
+	// warning spf-neutral-all example.com
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
@@ -38,10 +39,10 @@ func analyzeSequential(ctx context.Context, r Resolver, domain string) (*Analysi
 		return nil, fmt.Errorf("spf: analyze %s: %w", d, err)
 	}
 	if a.a.Lookups > DefaultMaxLookups {
-		a.add(SeverityError, "lookup-limit", d, fmt.Sprintf("%d DNS-querying terms in the tree, over the limit of %d: evaluations that reach the 11th give permerror (RFC 7208 section 4.6.4)", a.a.Lookups, DefaultMaxLookups))
+		a.add(finding.Error, finding.CodeSPFLookupLimit, d, fmt.Sprintf("%d DNS-querying terms in the tree, over the limit of %d: evaluations that reach the 11th give permerror (RFC 7208 section 4.6.4)", a.a.Lookups, DefaultMaxLookups))
 	}
 	if a.a.VoidLookups > DefaultMaxVoidLookups {
-		a.add(SeverityError, "void-lookup-limit", d, fmt.Sprintf("%d lookups find nothing, over the limit of %d: evaluations that reach the 3rd give permerror (RFC 7208 section 4.6.4)", a.a.VoidLookups, DefaultMaxVoidLookups))
+		a.add(finding.Error, finding.CodeSPFVoidLookupLimit, d, fmt.Sprintf("%d lookups find nothing, over the limit of %d: evaluations that reach the 3rd give permerror (RFC 7208 section 4.6.4)", a.a.VoidLookups, DefaultMaxVoidLookups))
 	}
 	return a.a, nil
 }
@@ -56,8 +57,8 @@ type seqAnalyzer struct {
 	checks int
 }
 
-func (a *seqAnalyzer) add(sev Severity, code, domain, msg string) {
-	a.a.Findings = append(a.a.Findings, Finding{Code: code, Severity: sev, Domain: domain, Message: msg})
+func (a *seqAnalyzer) add(sev finding.Severity, code finding.Code, domain, msg string) {
+	a.a.Findings = append(a.a.Findings, finding.Finding{Code: code, Severity: sev, Subject: domain, Message: msg})
 }
 
 // visit analyses the record of d, reached via kind from the domains in
@@ -66,12 +67,12 @@ func (a *seqAnalyzer) visit(ctx context.Context, d string, via Kind, path []stri
 	n := &Node{Domain: d, Via: via}
 	for _, p := range path {
 		if p == d {
-			a.add(SeverityError, "include-loop", d, fmt.Sprintf("%s is reached again through %s: evaluation loops until the lookup limit gives permerror", d, strings.Join(append(path, d), " -> ")))
+			a.add(finding.Error, finding.CodeSPFIncludeLoop, d, fmt.Sprintf("%s is reached again through %s: evaluation loops until the lookup limit gives permerror", d, strings.Join(append(path, d), " -> ")))
 			return n
 		}
 	}
 	if a.seen[d]++; a.seen[d] == 2 {
-		a.add(SeverityWarning, "duplicate-include", d, fmt.Sprintf("%s is included more than once; each copy costs its lookups again", d))
+		a.add(finding.Warning, finding.CodeSPFDuplicateInclude, d, fmt.Sprintf("%s is included more than once; each copy costs its lookups again", d))
 	}
 	if len(path) >= analyzeMaxDepth || a.nodes >= analyzeMaxNodes || ctx.Err() != nil {
 		return n
@@ -79,7 +80,7 @@ func (a *seqAnalyzer) visit(ctx context.Context, d string, via Kind, path []stri
 	a.nodes++
 	txts, err := a.r.LookupTXT(ctx, d)
 	if err != nil && !dnserr.IsNotFound(err) {
-		a.add(SeverityError, "temperror", d, fmt.Sprintf("TXT lookup failed: %v; evaluation gives temperror", err))
+		a.add(finding.Error, finding.CodeSPFTempError, d, fmt.Sprintf("TXT lookup failed: %v; evaluation gives temperror", err))
 		return n
 	}
 	var spfs []string
@@ -96,19 +97,19 @@ func (a *seqAnalyzer) visit(ctx context.Context, d string, via Kind, path []stri
 			msg = fmt.Sprintf("no SPF record at this %s target: evaluation gives permerror", via)
 			a.a.VoidLookups++
 		}
-		a.add(SeverityError, "no-record", d, msg)
+		a.add(finding.Error, finding.CodeSPFNoRecord, d, msg)
 		return n
 	case len(spfs) > 1:
-		a.add(SeverityError, "multiple-records", d, fmt.Sprintf("%d TXT records start with v=spf1; evaluation gives permerror (RFC 7208 section 4.5)", len(spfs)))
+		a.add(finding.Error, finding.CodeSPFMultiple, d, fmt.Sprintf("%d TXT records start with v=spf1; evaluation gives permerror (RFC 7208 section 4.5)", len(spfs)))
 		return n
 	}
 	n.Text = spfs[0]
 	if len(n.Text) > 450 {
-		a.add(SeverityWarning, "record-too-long", d, fmt.Sprintf("the record is %d bytes; keep it under 450 so that the DNS answer fits in 512 bytes of UDP (RFC 7208 section 3.4)", len(n.Text)))
+		a.add(finding.Warning, finding.CodeSPFRecordTooLong, d, fmt.Sprintf("the record is %d bytes; keep it under 450 so that the DNS answer fits in 512 bytes of UDP (RFC 7208 section 3.4)", len(n.Text)))
 	}
 	rec, err := Parse(n.Text)
 	if err != nil {
-		a.add(SeverityError, "syntax", d, err.Error()+"; evaluation gives permerror")
+		a.add(finding.Error, finding.CodeSPFSyntax, d, err.Error()+"; evaluation gives permerror")
 		return n
 	}
 	n.Record = rec
@@ -129,7 +130,7 @@ func (a *seqAnalyzer) raw(ctx context.Context, d string) {
 			}
 			for _, s := range txt.Txt {
 				if len(s) > 255 {
-					a.add(SeverityError, "string-too-long", d, fmt.Sprintf("a character-string of %d bytes: DNS allows 255; split the record into several strings of one TXT record", len(s)))
+					a.add(finding.Error, finding.CodeSPFStringTooLong, d, fmt.Sprintf("a character-string of %d bytes: DNS allows 255; split the record into several strings of one TXT record", len(s)))
 				}
 			}
 		}
@@ -137,7 +138,7 @@ func (a *seqAnalyzer) raw(ctx context.Context, d string) {
 	if m, err := a.q.Query(ctx, d, dns.TypeSPF); err == nil && m.Rcode == dns.RcodeSuccess {
 		for _, rr := range m.Answer {
 			if rr.Header().Rrtype == dns.TypeSPF {
-				a.add(SeverityWarning, "spf-type-99", d, "a record of the obsolete SPF type (99) is published; RFC 7208 section 3.1 removed it and nothing reads it: publish TXT only")
+				a.add(finding.Warning, finding.CodeSPFType99, d, "a record of the obsolete SPF type (99) is published; RFC 7208 section 3.1 removed it and nothing reads it: publish TXT only")
 				break
 			}
 		}
@@ -151,11 +152,11 @@ func (a *seqAnalyzer) terms(ctx context.Context, n *Node, path []string) {
 	for i := range rec.Terms {
 		t := &rec.Terms[i]
 		if allAt >= 0 && !after && (t.Kind.IsMechanism() || t.Kind == KindRedirect) {
-			a.add(SeverityWarning, "terms-after-all", d, fmt.Sprintf("%q comes after %q and is never evaluated", t.String(), rec.Terms[allAt].String()))
+			a.add(finding.Warning, finding.CodeSPFTermsAfterAll, d, fmt.Sprintf("%q comes after %q and is never evaluated", t.String(), rec.Terms[allAt].String()))
 			after = true
 		}
 		if t.Kind == KindRedirect && rec.All() != nil {
-			a.add(SeverityWarning, "redirect-ignored", d, "the record has an all mechanism, so its redirect is ignored (RFC 7208 section 6.1)")
+			a.add(finding.Warning, finding.CodeSPFRedirectIgnored, d, "the record has an all mechanism, so its redirect is ignored (RFC 7208 section 6.1)")
 			continue
 		}
 		if t.Kind.NeedsLookup() {
@@ -169,15 +170,15 @@ func (a *seqAnalyzer) terms(ctx context.Context, n *Node, path []string) {
 			}
 			switch t.Qualifier {
 			case QualifierPass:
-				a.add(SeverityError, "plus-all", d, "\"+all\" authorizes every host on the internet to send as this domain")
+				a.add(finding.Error, finding.CodeSPFPlusAll, d, "\"+all\" authorizes every host on the internet to send as this domain")
 			case QualifierNeutral:
-				a.add(SeverityWarning, "neutral-all", d, "\"?all\" asserts nothing about unlisted hosts; use ~all or -all")
+				a.add(finding.Warning, finding.CodeSPFNeutralAll, d, "\"?all\" asserts nothing about unlisted hosts; use ~all or -all")
 			}
 		case KindPTR:
-			a.add(SeverityWarning, "ptr-used", d, "the ptr mechanism is slow and unreliable; RFC 7208 section 5.5 says not to use it")
+			a.add(finding.Warning, finding.CodeSPFPtr, d, "the ptr mechanism is slow and unreliable; RFC 7208 section 5.5 says not to use it")
 		case KindInclude, KindRedirect:
 			if strings.IndexByte(t.Domain, '%') >= 0 {
-				a.add(SeverityInfo, "macro-target", d, fmt.Sprintf("%q depends on the message; its target cannot be followed statically", t.String()))
+				a.add(finding.Info, finding.CodeSPFMacroTarget, d, fmt.Sprintf("%q depends on the message; its target cannot be followed statically", t.String()))
 				continue
 			}
 			target := strings.ToLower(strings.TrimSuffix(t.Domain, "."))
@@ -196,7 +197,7 @@ func (a *seqAnalyzer) voidCheck(ctx context.Context, n *Node, t *Term) {
 		target = n.Domain
 	}
 	if strings.IndexByte(target, '%') >= 0 {
-		a.add(SeverityInfo, "macro-target", n.Domain, fmt.Sprintf("%q depends on the message; its target cannot be checked statically", t.String()))
+		a.add(finding.Info, finding.CodeSPFMacroTarget, n.Domain, fmt.Sprintf("%q depends on the message; its target cannot be checked statically", t.String()))
 		return
 	}
 	if a.checks >= analyzeMaxChecks || ctx.Err() != nil {
@@ -210,7 +211,7 @@ func (a *seqAnalyzer) voidCheck(ctx context.Context, n *Node, t *Term) {
 		var mxs []*net.MX
 		mxs, err = a.r.LookupMX(ctx, target)
 		if err == nil && len(mxs) > DefaultMaxNames {
-			a.add(SeverityError, "mx-limit", n.Domain, fmt.Sprintf("%q: %s has %d MX names, over the limit of %d: evaluation gives permerror (RFC 7208 section 4.6.4)", t.String(), target, len(mxs), DefaultMaxNames))
+			a.add(finding.Error, finding.CodeSPFMXLimit, n.Domain, fmt.Sprintf("%q: %s has %d MX names, over the limit of %d: evaluation gives permerror (RFC 7208 section 4.6.4)", t.String(), target, len(mxs), DefaultMaxNames))
 		}
 	case KindA:
 		_, err = a.r.LookupNetIP(ctx, "ip", target)
@@ -222,6 +223,6 @@ func (a *seqAnalyzer) voidCheck(ctx context.Context, n *Node, t *Term) {
 	case dnserr.IsNotFound(err):
 		a.a.VoidLookups++
 	default:
-		a.add(SeverityError, "temperror", n.Domain, fmt.Sprintf("%q: lookup failed: %v; evaluation may give temperror", t.String(), err))
+		a.add(finding.Error, finding.CodeSPFTempError, n.Domain, fmt.Sprintf("%q: lookup failed: %v; evaluation may give temperror", t.String(), err))
 	}
 }

@@ -223,7 +223,7 @@ func TestLimitAnalyzeBomb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !a.Has("lookup-limit") {
+	if !a.Has("spf-lookup-limit") {
 		t.Errorf("no lookup-limit finding; findings: %v", a.Findings)
 	}
 	if a.Lookups <= spf.DefaultMaxLookups {
@@ -263,7 +263,7 @@ other.test.  300 TXT "v=spf1 include:loop.test -all"`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !a.Has("include-loop") {
+	if !a.Has("spf-include-loop") {
 		t.Errorf("no include-loop finding; findings: %v", a.Findings)
 	}
 	if n := f.LookupCount(); n > 3*4 {
@@ -328,7 +328,7 @@ func TestLimitAnalyzeManyTerms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !a.Has("lookup-limit") || !a.Has("void-lookup-limit") {
+	if !a.Has("spf-lookup-limit") || !a.Has("spf-void-lookup-limit") {
 		t.Errorf("want lookup-limit and void-lookup-limit findings; got %v", a.Findings)
 	}
 	t.Logf("Analyze: %d DNS queries, %d lookups, %d void", f.LookupCount(), a.Lookups, a.VoidLookups)

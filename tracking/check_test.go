@@ -3,6 +3,7 @@ package tracking_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/tracking"
 )
 
@@ -42,7 +44,13 @@ func (w *world) checker(t *testing.T, ca *testCA, zone string) (*tracking.Checke
 func codes(r *tracking.Report) []string {
 	var c []string
 	for _, f := range r.Findings {
-		c = append(c, f.Code)
+		c = append(c, string(f.Code))
+		// Every finding of every test is checked against the catalogue:
+		// a tracking code, at its usual severity or milder (HTTPS problems
+		// are warnings while http links still work), about the host.
+		if e, ok := finding.Lookup(f.Code); !ok || !slices.Contains(e.Producers, "tracking") || !f.Severity.Valid() || f.Severity > e.Severity || f.Subject != r.Host {
+			panic(fmt.Sprintf("finding %+v is not a tracking finding of the catalogue about %s", f, r.Host))
+		}
 	}
 	return c
 }
@@ -319,8 +327,8 @@ func TestCheckHSTSSeverityAndSource(t *testing.T) {
 	if s.Host != "example.com" || !s.Applies || s.Policy != want {
 		t.Errorf("source = %+v", s)
 	}
-	if f := r.Findings[0]; f.Severity != tracking.Error {
-		t.Errorf("hsts-on-domain severity = %v, want error", f.Severity)
+	if f := r.Findings[0]; f.Code != finding.CodeHSTSOnDomain || f.Severity != finding.Error || f.Subject != "link.example.com" {
+		t.Errorf("finding = %+v, want hsts-on-domain, error, about link.example.com", f)
 	}
 	// The parent was asked over HTTPS, never over plain HTTP.
 	if w.sawPrefix("http example.com") {

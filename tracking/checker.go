@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
@@ -212,11 +213,11 @@ type Report struct {
 	HTTPSRequired bool
 
 	// Findings lists the problems in a fixed order: CNAME, HTTP, HTTPS.
-	Findings []Finding
+	Findings []finding.Finding
 }
 
 // Has reports whether the report holds a finding with the given code.
-func (r *Report) Has(code string) bool {
+func (r *Report) Has(code finding.Code) bool {
 	for _, f := range r.Findings {
 		if f.Code == code {
 			return true

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/tracking"
 )
 
@@ -167,7 +168,7 @@ edge.cdn.test. A 192.0.2.10`,
 			}
 			var first string
 			if len(r.Findings) > 0 {
-				first = r.Findings[0].Code
+				first = string(r.Findings[0].Code)
 			}
 			cnameCodes := map[string]bool{"cname-missing": true, "cname-target": true, "cname-proxied": true, "dns-temporary": true}
 			if !cnameCodes[first] {
@@ -192,7 +193,7 @@ func TestCNAMEFindingText(t *testing.T) {
 	f := r.Findings[0]
 	wantMsg := "The CNAME at link.example.co.uk points to e-eu.provider.test, not to one of e.provider.test, e-us.provider.test."
 	wantFix := `Change the value of the CNAME record "link" to one of e.provider.test, e-us.provider.test (the target for your account's region).`
-	if f.Code != "cname-target" || f.Severity != tracking.Error || f.Message != wantMsg || f.Fix != wantFix {
+	if f.Code != "cname-target" || f.Severity != finding.Error || f.Message != wantMsg || f.Fix != wantFix {
 		t.Errorf("finding = %+v", f)
 	}
 }

@@ -28,10 +28,11 @@
 //     certificate covers the host name (directly or by a wildcard), chains
 //     to a trusted root and has not expired.
 //
-// Problems come as [Finding] values with stable codes (cname-missing,
-// cname-target, cname-proxied, hsts-on-domain, hsts-preloaded-tld,
-// https-not-covered, https-expired, https-untrusted, ...), in the style of
-// the verify package.
+// Problems come as [finding.Finding] values, the module's one vocabulary,
+// with stable codes (cname-missing, cname-target, cname-proxied,
+// hsts-on-domain, hsts-preloaded-tld, https-not-covered, https-expired,
+// https-untrusted, ...) and the tracking host as Subject; docs/FINDINGS.md
+// in the repository lists every code with its meaning and fix.
 //
 // # Safe outbound connections
 //

@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/tracking"
 )
 
-func finding(r *tracking.Report, code string) *tracking.Finding {
+func findingOf(r *tracking.Report, code finding.Code) *finding.Finding {
 	for i := range r.Findings {
 		if r.Findings[i].Code == code {
 			return &r.Findings[i]
@@ -31,7 +32,7 @@ func TestNotCoveredText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := finding(r, "https-not-covered")
+	f := findingOf(r, "https-not-covered")
 	const want = "The certificate served for link.example.com does not cover it: it names www.example.com, example.com."
 	if f == nil || f.Message != want {
 		t.Errorf("finding = %+v, want message %q", f, want)
@@ -56,7 +57,7 @@ func TestProxiedAddressList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := finding(r, "cname-proxied")
+		f := findingOf(r, "cname-proxied")
 		if f == nil || !strings.Contains(f.Message, " answers with addresses "+tc.want+" instead of a CNAME") {
 			t.Errorf("finding = %+v, want the addresses %s", f, tc.want)
 		}
@@ -79,7 +80,7 @@ func TestCheckDefaultClock(t *testing.T) {
 	if r.HTTPS.Status != tracking.StatusGreen || r.HTTPS.DaysLeft != 1 {
 		t.Errorf("HTTPS = %v, %d days left: %s", r.HTTPS.Status, r.HTTPS.DaysLeft, r.HTTPS.Reason)
 	}
-	if f := finding(r, "https-expiring"); f == nil || !strings.Contains(f.Message, "hours") {
+	if f := findingOf(r, "https-expiring"); f == nil || !strings.Contains(f.Message, "hours") {
 		t.Errorf("expiring finding = %+v", f)
 	}
 }
@@ -87,13 +88,13 @@ func TestCheckDefaultClock(t *testing.T) {
 // Every severity has a JSON name, the lowest included; values outside the
 // range have none.
 func TestSeverityText(t *testing.T) {
-	for _, s := range []tracking.Severity{tracking.Info, tracking.Warning, tracking.Error} {
+	for _, s := range []finding.Severity{finding.Info, finding.Warning, finding.Error} {
 		b, err := s.MarshalText()
 		if err != nil || string(b) != s.String() {
 			t.Errorf("%v: MarshalText = %q, %v", s, b, err)
 		}
 	}
-	for _, s := range []tracking.Severity{0, tracking.Error + 1} {
+	for _, s := range []finding.Severity{0, finding.Error + 1} {
 		if _, err := s.MarshalText(); err == nil {
 			t.Errorf("Severity(%d): MarshalText accepted", int(s))
 		}
@@ -108,7 +109,7 @@ func TestForbiddenUnderPreloadedTLD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if finding(r, "address-forbidden") == nil {
+	if findingOf(r, "address-forbidden") == nil {
 		t.Errorf("findings = %q, want address-forbidden", codes(r))
 	}
 }
@@ -150,7 +151,7 @@ func TestHSTSFindingText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f := finding(r, "hsts-on-domain"); f == nil || f.Message != tc.want {
+		if f := findingOf(r, "hsts-on-domain"); f == nil || f.Message != tc.want {
 			t.Errorf("finding = %+v, want message %q", f, tc.want)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/tracking"
 )
 
@@ -66,7 +67,7 @@ func TestCheckHSTSProbeIncomplete(t *testing.T) {
 				t.Errorf("findings = %q, want [hsts-unknown]", got)
 			}
 			for _, f := range r.Findings {
-				if f.Severity != tracking.Warning || f.Fix == "" || !strings.Contains(f.Message, "whether "+tc.who+" sends HSTS") {
+				if f.Severity != finding.Warning || f.Fix == "" || !strings.Contains(f.Message, "whether "+tc.who+" sends HSTS") {
 					t.Errorf("finding %+v", f)
 				}
 				// A parent's policy matters only with includeSubDomains.

@@ -10,6 +10,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/domainauth/domainauth/finding"
 )
 
 // HTTPSResult is the state of https:// tracked links to the host: what the
@@ -20,14 +22,14 @@ type HTTPSResult struct {
 	// trusted root.
 	Status Status
 	// Problem is the finding code of the first reason for red
-	// (CodeHTTPSNotCovered, CodeHTTPSExpired, CodeHTTPSUntrusted,
-	// CodeHTTPSHandshake, CodeHTTPSUnreachable, CodeAddressForbidden),
+	// (finding.CodeHTTPSNotCovered, finding.CodeHTTPSExpired, finding.CodeHTTPSUntrusted,
+	// finding.CodeHTTPSHandshake, finding.CodeHTTPSUnreachable, finding.CodeAddressForbidden),
 	// "" when green. Problems lists every failed property (a certificate
 	// can be both expired and for another name); Reason says them in
 	// words.
-	Problem  string
-	Problems []string // the finding codes of every failed property, Problem first; nil when green
-	Reason   string   // the problems in words, joined by "; "; empty when green
+	Problem  finding.Code
+	Problems []finding.Code // the finding codes of every failed property, Problem first; nil when green
+	Reason   string         // the problems in words, joined by "; "; empty when green
 
 	// The leaf certificate, when the handshake got that far.
 	Subject   string    // subject common name
@@ -56,11 +58,11 @@ func (c *Checker) checkHTTPS(ctx context.Context, d *dialer, host string) HTTPSR
 		r.Status, r.Err = StatusRed, err
 		var ae *AddressError
 		if errors.As(err, &ae) {
-			r.Problem, r.Reason = CodeAddressForbidden, ae.Error()
+			r.Problem, r.Reason = finding.CodeAddressForbidden, ae.Error()
 		} else {
-			r.Problem, r.Reason = CodeHTTPSUnreachable, "no connection on port 443: "+err.Error()
+			r.Problem, r.Reason = finding.CodeHTTPSUnreachable, "no connection on port 443: "+err.Error()
 		}
-		r.Problems = []string{r.Problem}
+		r.Problems = []finding.Code{r.Problem}
 		return r
 	}
 	defer conn.Close()
@@ -77,15 +79,15 @@ func (c *Checker) checkHTTPS(ctx context.Context, d *dialer, host string) HTTPSR
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
 		r.Status, r.Err = StatusRed, err
-		r.Problem, r.Reason = CodeHTTPSHandshake, "TLS handshake failed: "+err.Error()
-		r.Problems = []string{r.Problem}
+		r.Problem, r.Reason = finding.CodeHTTPSHandshake, "TLS handshake failed: "+err.Error()
+		r.Problems = []finding.Code{r.Problem}
 		return r
 	}
 	certs := tc.ConnectionState().PeerCertificates
 	if len(certs) == 0 {
 		r.Status = StatusRed
-		r.Problem, r.Reason = CodeHTTPSHandshake, "the server sent no certificate"
-		r.Problems = []string{r.Problem}
+		r.Problem, r.Reason = finding.CodeHTTPSHandshake, "the server sent no certificate"
+		r.Problems = []finding.Code{r.Problem}
 		return r
 	}
 	leaf := certs[0]
@@ -96,14 +98,14 @@ func (c *Checker) checkHTTPS(ctx context.Context, d *dialer, host string) HTTPSR
 	r.NotBefore, r.NotAfter = leaf.NotBefore, leaf.NotAfter
 	r.DaysLeft = int(math.Floor(leaf.NotAfter.Sub(now).Hours() / 24))
 
-	var problems []string
+	var problems []finding.Code
 	var reasons []string
 	var errs []error
 
 	if err := leaf.VerifyHostname(host); err == nil {
 		r.Covered = true
 	} else {
-		problems = append(problems, CodeHTTPSNotCovered)
+		problems = append(problems, finding.CodeHTTPSNotCovered)
 		reasons = append(reasons, "the certificate does not cover "+host+": "+notCoveredText(host, leaf.DNSNames))
 		errs = append(errs, err)
 	}
@@ -111,11 +113,11 @@ func (c *Checker) checkHTTPS(ctx context.Context, d *dialer, host string) HTTPSR
 	switch {
 	case now.After(leaf.NotAfter):
 		r.Expired = true
-		problems = append(problems, CodeHTTPSExpired)
+		problems = append(problems, finding.CodeHTTPSExpired)
 		reasons = append(reasons, fmt.Sprintf("the certificate expired on %s", leaf.NotAfter.UTC().Format(time.DateOnly)))
 	case now.Before(leaf.NotBefore):
 		r.Expired = true
-		problems = append(problems, CodeHTTPSExpired)
+		problems = append(problems, finding.CodeHTTPSExpired)
 		reasons = append(reasons, fmt.Sprintf("the certificate is not valid before %s", leaf.NotBefore.UTC().Format(time.DateOnly)))
 	}
 
@@ -140,7 +142,7 @@ func (c *Checker) checkHTTPS(ctx context.Context, d *dialer, host string) HTTPSR
 	}); err == nil {
 		r.Trusted = true
 	} else {
-		problems = append(problems, CodeHTTPSUntrusted)
+		problems = append(problems, finding.CodeHTTPSUntrusted)
 		reasons = append(reasons, "the certificate is not trusted: "+untrustedText(HTTPSResult{Subject: r.Subject, Issuer: r.Issuer, Err: err}))
 		errs = append(errs, err)
 	}

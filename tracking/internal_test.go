@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/domainauth/domainauth/finding"
 )
 
 // A correctly signed link whose destination is not http(s) (possible only
@@ -328,7 +330,7 @@ func TestHTTPSCheckClosesConnection(t *testing.T) {
 	ap := netip.MustParseAddrPort(ln.Addr().String())
 	c := &Checker{Resolver: staticResolver{ap.Addr()}, Guard: AllowLoopback, HTTPSPort: int(ap.Port())}
 	r := c.checkHTTPS(context.Background(), c.newDialer(), "link.example.com")
-	if r.Err != nil && r.Problem == CodeHTTPSHandshake {
+	if r.Err != nil && r.Problem == finding.CodeHTTPSHandshake {
 		t.Fatalf("handshake failed: %v", r.Err)
 	}
 	select {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/tracking"
 )
 
@@ -106,7 +107,7 @@ func TestCheckHeaderLimit(t *testing.T) {
 }
 
 func TestFindingJSON(t *testing.T) {
-	f := tracking.Finding{Code: "hsts-on-domain", Severity: tracking.Error, Message: "m", Fix: "f"}
+	f := finding.Finding{Code: "hsts-on-domain", Severity: finding.Error, Message: "m", Fix: "f"}
 	b, err := json.Marshal(f)
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +116,7 @@ func TestFindingJSON(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("JSON = %s, want %s", b, want)
 	}
-	var back tracking.Finding
+	var back finding.Finding
 	if err := json.Unmarshal(b, &back); err != nil || back != f {
 		t.Errorf("round trip = %+v, %v", back, err)
 	}

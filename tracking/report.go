@@ -10,15 +10,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
 // findings turns the observations of a Report into Findings, in a fixed
 // order: CNAME, HTTP, HTTPS.
-func (c *Checker) findings(r *Report) []Finding {
-	var out []Finding
-	add := func(code string, sev Severity, msg, fix string) {
-		out = append(out, Finding{Code: code, Severity: sev, Message: msg, Fix: fix})
+func (c *Checker) findings(r *Report) []finding.Finding {
+	var out []finding.Finding
+	add := func(code finding.Code, sev finding.Severity, msg, fix string) {
+		out = append(out, finding.Finding{Code: code, Severity: sev, Subject: r.Host, Message: msg, Fix: fix})
 	}
 	host := r.Host
 	want := "the provider's tracking host"
@@ -31,19 +32,19 @@ func (c *Checker) findings(r *Report) []Finding {
 
 	switch r.CNAME.Status {
 	case CNAMEMissing:
-		add(CodeCNAMEMissing, Error,
+		add(finding.CodeCNAMEMissing, finding.Error,
 			fmt.Sprintf("No CNAME record at %s.", host),
 			fmt.Sprintf("Add a CNAME record: host %q (%s), value %s. It can take up to a few hours to be visible.", rel, host, want))
 	case CNAMEWrongTarget:
-		add(CodeCNAMETarget, Error,
+		add(finding.CodeCNAMETarget, finding.Error,
 			fmt.Sprintf("The CNAME at %s points to %s, not to %s.", host, r.CNAME.Target, want),
 			fmt.Sprintf("Change the value of the CNAME record %q to %s (the target for your account's region).", rel, want))
 	case CNAMEProxied:
-		add(CodeCNAMEProxied, Error,
+		add(finding.CodeCNAMEProxied, finding.Error,
 			fmt.Sprintf("%s answers with addresses (%s) instead of a CNAME: a DNS proxy, such as Cloudflare's orange cloud, hides the record.", host, addrList(r.CNAME.Addrs)),
 			fmt.Sprintf("Turn the proxy off for %q (in Cloudflare: Proxy status \"DNS only\", the grey cloud) so that the CNAME to %s is published as it is.", rel, want))
 	case CNAMEUnknown:
-		add(CodeDNSTemporary, Warning,
+		add(finding.CodeDNSTemporary, finding.Warning,
 			fmt.Sprintf("Looking up %s failed temporarily: %v.", host, r.CNAME.Err),
 			"Check again later. If it keeps failing, the domain's name servers are not answering properly.")
 	}
@@ -61,7 +62,7 @@ func (c *Checker) findings(r *Report) []Finding {
 			return
 		}
 		forbidden = true
-		add(CodeAddressForbidden, Error,
+		add(finding.CodeAddressForbidden, finding.Error,
 			fmt.Sprintf("%s resolves to %s, an address the check does not connect to (%v).", host, ae.Addr, ae.Err),
 			fmt.Sprintf("Point %q at %s with a CNAME; tracked links cannot be served from internal addresses.", rel, want))
 	}
@@ -69,35 +70,35 @@ func (c *Checker) findings(r *Report) []Finding {
 	h := r.HTTP
 	switch {
 	case h.Preloaded:
-		add(CodeHSTSPreloadedTLD, Error,
+		add(finding.CodeHSTSPreloadedTLD, finding.Error,
 			fmt.Sprintf("The .%s top-level domain is on the browsers' HSTS preload list: browsers never load http:// links under it, so http:// tracked links on %s cannot work.", h.TLD, host),
 			fmt.Sprintf("Set up HTTPS link tracking for %s (a certificate that covers it) and send https:// links only.", host))
 	default:
 		for _, s := range h.applying() {
 			who := s.Host
 			if s.Host == host {
-				add(CodeHSTSOnDomain, Error,
+				add(finding.CodeHSTSOnDomain, finding.Error,
 					fmt.Sprintf("%s sends Strict-Transport-Security (%s) over HTTPS: browsers that saw it turn http:// links to it into https://.", host, s.Header),
 					fmt.Sprintf("Set up HTTPS link tracking for %s, or stop sending the HSTS header on it.", host))
 				continue
 			}
-			add(CodeHSTSOnDomain, Error,
+			add(finding.CodeHSTSOnDomain, finding.Error,
 				fmt.Sprintf("%s sends Strict-Transport-Security with includeSubDomains (%s): browsers that visited %s refuse http:// links on %s.", who, s.Header, who, host),
 				fmt.Sprintf("Set up HTTPS link tracking for %s. The other way out, removing includeSubDomains from %s's HSTS header, weakens that site's security and takes effect only when browsers forget the old policy (max-age).", host, who))
 		}
 		if h.Err != nil {
 			addForbidden(h.Err)
 			if !forbidden && !noName && h.Incomplete && !(dnsDown && isDNSError(h.Err)) {
-				add(CodeHTTPUnknown, Warning,
+				add(finding.CodeHTTPUnknown, finding.Warning,
 					fmt.Sprintf("The request to http://%s/ did not complete: %v. Whether http:// links work is not known.", host, h.Err),
 					fmt.Sprintf("Check again later. If it keeps happening, make sure the tracking server answers within %s with response headers under %d KiB.", orDuration(c.RequestTimeout, DefaultRequestTimeout), c.maxHeader()>>10))
 			} else if !forbidden && !noName && !h.Incomplete {
-				add(CodeHTTPUnreachable, Error,
+				add(finding.CodeHTTPUnreachable, finding.Error,
 					fmt.Sprintf("No HTTP response from http://%s/: %v.", host, h.Err),
 					"Check that the CNAME is published and has reached the resolvers, and that nothing (a firewall, a proxy) blocks port 80.")
 			}
 		} else if h.StatusCode >= 500 {
-			add(CodeHTTPError, Warning,
+			add(finding.CodeHTTPError, finding.Warning,
 				fmt.Sprintf("http://%s/ answered with HTTP status %d.", host, h.StatusCode),
 				"The tracking server is not serving this host yet: check that the CNAME points at the provider's target and that the domain is verified with the provider.")
 		}
@@ -112,7 +113,7 @@ func (c *Checker) findings(r *Report) []Finding {
 				if u.Host != host {
 					what = "it sends Strict-Transport-Security with includeSubDomains, browsers that visited it refuse http:// links on " + host
 				}
-				add(CodeHSTSUnknown, Warning,
+				add(finding.CodeHSTSUnknown, finding.Warning,
 					fmt.Sprintf("Could not tell whether %s sends HSTS: the request to https://%s/ did not complete (%v). If %s.", u.Host, u.Host, u.Err, what),
 					fmt.Sprintf("Check again later. Setting up HTTPS link tracking for %s and sending https:// links only works whatever the answer.", host))
 			}
@@ -123,27 +124,27 @@ func (c *Checker) findings(r *Report) []Finding {
 	if s.Status == StatusRed {
 		// HTTPS problems are errors when only https:// links can work;
 		// otherwise http:// links still work and HTTPS is an option.
-		sev := Warning
+		sev := finding.Warning
 		if r.HTTPSRequired {
-			sev = Error
+			sev = finding.Error
 		}
 		for _, p := range s.Problems {
 			switch p {
-			case CodeAddressForbidden:
+			case finding.CodeAddressForbidden:
 				addForbidden(s.Err)
-			case CodeHTTPSUnreachable:
+			case finding.CodeHTTPSUnreachable:
 				if noName {
 					continue
 				}
 				add(p, sev, fmt.Sprintf("No HTTPS connection to %s: %v.", host, s.Err),
 					"HTTPS link tracking needs a server for this host on port 443: ask the provider how to enable it (often a certificate they issue, or your own reverse proxy).")
-			case CodeHTTPSHandshake:
+			case finding.CodeHTTPSHandshake:
 				add(p, sev, fmt.Sprintf("The TLS handshake with %s failed: %s.", host, handshakeText(s)),
 					fmt.Sprintf("The server on port 443 has no certificate for %s: set up HTTPS link tracking with the provider (or on your proxy) for this host.", host))
-			case CodeHTTPSNotCovered:
+			case finding.CodeHTTPSNotCovered:
 				add(p, sev, fmt.Sprintf("The certificate served for %s does not cover it: %s.", host, notCoveredText(host, s.DNSNames)),
 					fmt.Sprintf("Get a certificate whose names include %s (or a wildcard *.%s) for the server that answers this host.", host, dnsname.Parent(host)))
-			case CodeHTTPSExpired:
+			case finding.CodeHTTPSExpired:
 				if s.DaysLeft < 0 {
 					add(p, sev, fmt.Sprintf("The certificate for %s expired on %s.", host, s.NotAfter.UTC().Format("2006-01-02")),
 						"Renew the certificate (and check why automatic renewal did not run).")
@@ -151,7 +152,7 @@ func (c *Checker) findings(r *Report) []Finding {
 					add(p, sev, fmt.Sprintf("The certificate for %s is not valid before %s.", host, s.NotBefore.UTC().Format("2006-01-02")),
 						"Check the server's clock and the certificate's start date.")
 				}
-			case CodeHTTPSUntrusted:
+			case finding.CodeHTTPSUntrusted:
 				add(p, sev, fmt.Sprintf("The certificate for %s is not trusted: %s.", host, untrustedText(s)),
 					"Use a certificate from a public certificate authority (Let's Encrypt and others) and configure the server to send the full chain.")
 			}
@@ -159,7 +160,7 @@ func (c *Checker) findings(r *Report) []Finding {
 	} else if s.Status == StatusGreen {
 		warn := orDuration(c.ExpiryWarning, DefaultExpiryWarning)
 		if s.NotAfter.Sub(c.now()) < warn {
-			add(CodeHTTPSExpiring, Warning,
+			add(finding.CodeHTTPSExpiring, finding.Warning,
 				fmt.Sprintf("The certificate for %s expires on %s, in %s.", host, s.NotAfter.UTC().Format("2006-01-02"), timeLeft(s.NotAfter.Sub(c.now()))),
 				"Renew the certificate before it expires, or check that automatic renewal works.")
 		}

@@ -228,7 +228,7 @@ func TestReportJSON(t *testing.T) {
 			Purpose, Type, FQDN, Name, Status string
 			Required                          bool
 			Expected, Found                   []string
-			Findings                          []struct{ Code, Severity, Record, Message, Fix string }
+			Findings                          []struct{ Code, Severity, Subject, Message, Fix string }
 		} `json:"records"`
 	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
@@ -244,13 +244,13 @@ func TestReportJSON(t *testing.T) {
 	}
 	var fs []string
 	for _, f := range spfRec.Findings {
-		fs = append(fs, f.Code+"/"+f.Severity+"/"+f.Record)
+		fs = append(fs, f.Code+"/"+f.Severity+"/"+f.Subject)
 	}
 	if want := []string{"record-missing/error/cio123.example.com TXT", "name-doubled/error/cio123.example.com TXT"}; !slices.Equal(fs, want) {
 		t.Errorf("findings %v, want %v", fs, want)
 	}
 	for _, key := range []string{`"domain"`, `"status"`, `"reason"`, `"checked_at"`, `"window_ends"`, `"records"`, `"purpose"`, `"fqdn"`,
-		`"name"`, `"required"`, `"expected"`, `"found"`, `"findings"`, `"code"`, `"severity"`, `"record"`, `"message"`, `"fix"`} {
+		`"name"`, `"required"`, `"expected"`, `"found"`, `"findings"`, `"code"`, `"severity"`, `"subject"`, `"message"`, `"fix"`} {
 		if !strings.Contains(string(b), key) {
 			t.Errorf("JSON lacks %s", key)
 		}

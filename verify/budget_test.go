@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/verify"
 )
@@ -28,7 +29,7 @@ func spfResult(t *testing.T, rep *verify.Report) verify.RecordResult {
 }
 
 // findingText joins the messages of the findings with code c.
-func findingText(fs []verify.Finding, c verify.Code) string {
+func findingText(fs []finding.Finding, c finding.Code) string {
 	var b strings.Builder
 	for _, f := range fs {
 		if f.Code == c {
@@ -67,7 +68,7 @@ func TestVerifyBudgetSPFTree(t *testing.T) {
 	if !errors.Is(s.Err, verify.ErrTimeBudget) {
 		t.Errorf("SPF Err %v; want it to wrap ErrTimeBudget", s.Err)
 	}
-	msg := findingText(s.Findings, verify.CodeDNSTemporary)
+	msg := findingText(s.Findings, finding.CodeDNSTemporary)
 	for _, name := range []string{"i1.hang.test", "a:a1.hang.test"} {
 		if !strings.Contains(msg, name) {
 			t.Errorf("the dns-temporary finding does not name %s:\n%s", name, msg)
@@ -112,10 +113,10 @@ func TestVerifyBudgetHostileTree(t *testing.T) {
 		t.Fatalf("Verify: %v; want a report by the budget", err)
 	}
 	s := spfResult(t, rep)
-	if s.Status != verify.Mismatch || !rep.HasCode(verify.CodeSPFLookupLimit) {
+	if s.Status != verify.Mismatch || !rep.HasCode(finding.CodeSPFLookupLimit) {
 		t.Errorf("SPF %v %v; want mismatch with spf-lookup-limit", s.Status, codes(s.Findings))
 	}
-	if msg := findingText(s.Findings, verify.CodeDNSTemporary); !strings.Contains(msg, "hang.test") || !strings.Contains(msg, "more") {
+	if msg := findingText(s.Findings, finding.CodeDNSTemporary); !strings.Contains(msg, "hang.test") || !strings.Contains(msg, "more") {
 		t.Errorf("want a dns-temporary finding naming the lookups not made; got:\n%s", msg)
 	}
 }
@@ -140,7 +141,7 @@ func TestVerifyBudgetRecord(t *testing.T) {
 	for _, rr := range rep.Records {
 		switch {
 		case rr.Purpose == "dkim":
-			msg := findingText(rr.Findings, verify.CodeDNSTemporary)
+			msg := findingText(rr.Findings, finding.CodeDNSTemporary)
 			if rr.Status != verify.Error || !errors.Is(rr.Err, verify.ErrTimeBudget) ||
 				!strings.Contains(msg, "krs._domainkey.cio123.example.com TXT within the time budget of 100ms") {
 				t.Errorf("DKIM %v, err %v, finding %q; want error within the budget", rr.Status, rr.Err, msg)

@@ -12,6 +12,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/records"
@@ -102,7 +103,7 @@ func (e *env) checkRecord(ctx context.Context, rec *records.Record) RecordResult
 		}
 		res.Status = Error
 		res.Error = msg
-		k.add(CodeRecordUnsupported, Warning, "cannot check "+k.label()+": "+msg, "")
+		k.add(finding.CodeRecordUnsupported, finding.Warning, "cannot check "+k.label()+": "+msg, "")
 		return res
 	}
 	k.fqdn = fqdn
@@ -122,7 +123,7 @@ func (e *env) checkRecord(ctx context.Context, rec *records.Record) RecordResult
 	default:
 		res.Status = Error
 		res.Error = "unsupported record type " + string(rec.Type)
-		k.add(CodeRecordUnsupported, Warning, "cannot check "+k.label()+": unsupported record type", "")
+		k.add(finding.CodeRecordUnsupported, finding.Warning, "cannot check "+k.label()+": unsupported record type", "")
 	}
 	return res
 }
@@ -132,12 +133,12 @@ func (k *check) label() string {
 	return k.res.FQDN + " " + string(k.rec.Type)
 }
 
-func (k *check) add(code Code, sev Severity, msg, fix string) {
-	k.res.Findings = append(k.res.Findings, Finding{Code: code, Severity: sev, Record: k.label(), Message: msg, Fix: fix})
+func (k *check) add(code finding.Code, sev finding.Severity, msg, fix string) {
+	k.res.Findings = append(k.res.Findings, finding.Finding{Code: code, Severity: sev, Subject: k.label(), Message: msg, Fix: fix})
 }
 
-func (k *check) has(code Code) bool {
-	return slices.ContainsFunc(k.res.Findings, func(f Finding) bool { return f.Code == code })
+func (k *check) has(code finding.Code) bool {
+	return slices.ContainsFunc(k.res.Findings, func(f finding.Finding) bool { return f.Code == code })
 }
 
 // host is the host-field form of the record's name: relative to the zone,
@@ -159,7 +160,7 @@ func (k *check) temporary(err error) {
 	k.res.Status = Error
 	k.res.Err = err
 	k.res.Error = err.Error()
-	k.add(CodeDNSTemporary, Warning, msg,
+	k.add(finding.CodeDNSTemporary, finding.Warning, msg,
 		"This is a DNS server problem, not a mistake in the record: verify again in a few minutes. "+
 			"If it keeps failing, check that the domain's name servers (its NS records at the registrar) answer, "+
 			"and that every name its records point to (such as the includes of an SPF record) answers too.")
@@ -192,18 +193,18 @@ func (k *check) missingFix() string {
 // value), atApex whether the expected one is.
 func (k *check) absent(ctx context.Context, present, atApex func(ctx context.Context, name string) bool) {
 	k.res.Status = Missing
-	k.add(CodeRecordMissing, Critical, fmt.Sprintf("no %s record found at %s", k.kind(), k.res.FQDN), k.missingFix())
+	k.add(finding.CodeRecordMissing, finding.Error, fmt.Sprintf("no %s record found at %s", k.kind(), k.res.FQDN), k.missingFix())
 	if k.rec.Type != records.TypeCNAME {
 		k.cnameConflict(ctx)
 	}
 	if doubled := k.fqdn + "." + k.zone(); k.zone() != "" && present != nil && present(ctx, doubled) {
-		k.add(CodeNameDoubled, Critical,
+		k.add(finding.CodeNameDoubled, finding.Error,
 			fmt.Sprintf("%s record found at %s instead of %s: the domain was added twice", k.kind(), doubled, k.res.FQDN),
 			fmt.Sprintf("Your DNS host adds %s to the host name by itself (GoDaddy and many others do): "+
 				"change the host field from %q to %q.", k.zone(), k.res.FQDN, k.host()))
 	}
 	if apex := k.apexName(); apex != "" && atApex != nil && atApex(ctx, apex) {
-		k.add(CodeNameAtApex, Critical,
+		k.add(finding.CodeNameAtApex, finding.Error,
 			fmt.Sprintf("%s record found at %s instead of the account subdomain %s", k.kind(), apex, k.res.FQDN),
 			k.apexFix(apex))
 	}
@@ -259,7 +260,7 @@ func (k *check) cnameConflict(ctx context.Context) {
 		return
 	}
 	k.res.Found = append(k.res.Found, "CNAME "+target)
-	k.add(CodeCNAMEConflict, Critical,
+	k.add(finding.CodeCNAMEConflict, finding.Error,
 		fmt.Sprintf("a CNAME record (to %s) is at %s, where the %s record must be; a CNAME hides every other record at its name", target, k.res.FQDN, k.kind()),
 		fmt.Sprintf("Delete the CNAME record at host %q, then add the %s record there.", k.host(), k.kind()))
 }
@@ -340,7 +341,7 @@ func (k *check) mx(ctx context.Context) {
 		if typo := h + "." + k.zone(); k.zone() != "" {
 			if _, ok := have[typo]; ok {
 				k.res.Status = Mismatch
-				k.add(CodeWhitespaceTypo, Critical,
+				k.add(finding.CodeWhitespaceTypo, finding.Error,
 					fmt.Sprintf("MX host %s published as %s: the value lacked its final dot and the DNS host appended the domain", h, typo),
 					fmt.Sprintf("Edit the MX value to %q (with a trailing dot if your DNS host asks for full names: %q).", h, h+"."))
 				delete(have, typo)
@@ -362,7 +363,7 @@ func (k *check) mx(ctx context.Context) {
 			if region, ok := regionSwap(h, e); ok {
 				swapped[e] = true
 				k.res.Status = Mismatch
-				k.add(CodeMXMissingHost, Critical,
+				k.add(finding.CodeMXMissingHost, finding.Error,
 					fmt.Sprintf("MX at %s names %s, the provider's host for %s, instead of %s%s", k.res.FQDN, e, regionPhrase(region), h, k.accountRegion()),
 					fmt.Sprintf("Edit the MX record at host %q: replace %s with %s. Each region of the provider has its own hosts, and only those of the account's region receive its bounces.",
 						k.host(), e, h))
@@ -374,7 +375,7 @@ func (k *check) mx(ctx context.Context) {
 	if len(missing) > 0 {
 		k.res.Status = Mismatch
 		k.cnameConflict(ctx)
-		k.add(CodeMXMissingHost, Critical,
+		k.add(finding.CodeMXMissingHost, finding.Error,
 			fmt.Sprintf("MX at %s lacks %s (found: %s)", k.res.FQDN, strings.Join(missing, ", "), strings.Join(k.res.Found, ", ")),
 			fmt.Sprintf("Publish every host in the MX record set at host %q: %s. "+
 				"AWS Route 53 keeps one record set per name: edit the existing MX record set and put each value on its own line, do not create a second one.",
@@ -389,8 +390,8 @@ func (k *check) mx(ctx context.Context) {
 			}
 		}
 	}
-	if len(extra) > 0 && !k.has(CodeCNAMEConflict) {
-		k.add(CodeMXExtraHost, Warning,
+	if len(extra) > 0 && !k.has(finding.CodeCNAMEConflict) {
+		k.add(finding.CodeMXExtraHost, finding.Warning,
 			fmt.Sprintf("MX at %s also names %s; bounces sent there do not reach the provider", k.res.FQDN, strings.Join(extra, ", ")),
 			fmt.Sprintf("Remove the other MX values at host %q, keeping only %s.", k.host(), strings.Join(k.res.Expected, ", ")))
 	}
@@ -412,11 +413,11 @@ func (k *check) mx(ctx context.Context) {
 	switch {
 	case !sameOrder:
 		k.res.Status = Mismatch
-		k.add(CodeMXPriority, Critical,
+		k.add(finding.CodeMXPriority, finding.Error,
 			fmt.Sprintf("MX priorities at %s are %s, expected %s: mail is not spread over the hosts as intended", k.res.FQDN, strings.Join(k.res.Found, ", "), strings.Join(k.res.Expected, ", ")),
 			fmt.Sprintf("Set the priority of each MX value at host %q as listed: %s.", k.host(), strings.Join(k.res.Expected, ", ")))
 	case !sameValues:
-		k.add(CodeMXPriority, Info,
+		k.add(finding.CodeMXPriority, finding.Info,
 			fmt.Sprintf("MX priorities at %s are %s instead of %s; they keep the same order, so mail flows the same way", k.res.FQDN, strings.Join(k.res.Found, ", "), strings.Join(k.res.Expected, ", ")),
 			"Nothing to do; the priorities shown in the instructions may be used to keep records tidy.")
 	}
@@ -497,18 +498,18 @@ func (k *check) cname(ctx context.Context) {
 	}
 	k.res.Status = Mismatch
 	if z := k.zone(); z != "" && target == want+"."+z {
-		k.add(CodeWhitespaceTypo, Critical,
+		k.add(finding.CodeWhitespaceTypo, finding.Error,
 			fmt.Sprintf("CNAME at %s points to %s: the value lacked its final dot and the DNS host appended the domain", k.res.FQDN, target),
 			fmt.Sprintf("Edit the CNAME value to %q (%q if your DNS host wants full names ending in a dot).", want, want+"."))
 		return
 	}
 	if region, ok := regionSwap(want, target); ok {
-		k.add(CodeCNAMETarget, Critical,
+		k.add(finding.CodeCNAMETarget, finding.Error,
 			fmt.Sprintf("CNAME at %s points to %s, the provider's target for %s, instead of %s%s", k.res.FQDN, target, regionPhrase(region), want, k.accountRegion()),
 			fmt.Sprintf("Edit the CNAME record at host %q so it points to %s: the target differs per region, and only the one of the account's region works.", k.host(), want))
 		return
 	}
-	k.add(CodeCNAMETarget, Critical,
+	k.add(finding.CodeCNAMETarget, finding.Error,
 		fmt.Sprintf("CNAME at %s points to %s instead of %s", k.res.FQDN, target, want),
 		fmt.Sprintf("Edit the CNAME record at host %q so it points to %s (check the region: the target differs per account region).", k.host(), want))
 }
@@ -536,7 +537,7 @@ func (k *check) proxied(ctx context.Context, want string) bool {
 		k.res.Found = append(k.res.Found, a.String())
 	}
 	k.res.Status = Mismatch
-	k.add(CodeCNAMEProxied, Critical,
+	k.add(finding.CodeCNAMEProxied, finding.Error,
 		fmt.Sprintf("%s answers with addresses (%s) instead of a CNAME to %s: a proxy hides the CNAME", k.res.FQDN, strings.Join(k.res.Found, ", "), want),
 		fmt.Sprintf("Cloudflare: edit the CNAME record %q and switch its Proxy status from Proxied (orange cloud) to DNS only (grey cloud). "+
 			"Other hosts with CNAME flattening or proxying: turn it off for this name.", k.host()))
@@ -564,13 +565,13 @@ func (k *check) txt(ctx context.Context) {
 		}
 		if strings.TrimSpace(unquote(t)) == want {
 			k.res.Status = Mismatch
-			k.add(CodeWhitespaceTypo, Critical, fmt.Sprintf("TXT at %s is %q: stray spaces or quotes around the value", k.res.FQDN, t),
+			k.add(finding.CodeWhitespaceTypo, finding.Error, fmt.Sprintf("TXT at %s is %q: stray spaces or quotes around the value", k.res.FQDN, t),
 				fmt.Sprintf("Edit the TXT value to exactly %s.", want))
 			return
 		}
 	}
 	k.res.Status = Mismatch
-	k.add(CodeRecordMissing, Critical, fmt.Sprintf("TXT records at %s do not include the expected value", k.res.FQDN), k.missingFix())
+	k.add(finding.CodeRecordMissing, finding.Error, fmt.Sprintf("TXT records at %s do not include the expected value", k.res.FQDN), k.missingFix())
 }
 
 func limit[T any](s []T) []T {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/domainauth/domainauth/finding"
 )
 
 // ChangeKind says how one record, or one finding, differs between two
@@ -73,14 +75,14 @@ func (k *ChangeKind) UnmarshalText(b []byte) error {
 // current one, with what it means for the customer.
 type Change struct {
 	Kind ChangeKind `json:"kind"`
-	// Severity: Critical for a required record removed or changed (mail
-	// is at risk now), Warning for an optional one or a new warning,
-	// Info for recoveries, resolved findings and harmless changes.
-	Severity Severity `json:"severity"`
+	// Severity: finding.Error for a required record removed or changed (mail
+	// is at risk now), finding.Warning for an optional one or a new warning,
+	// finding.Info for recoveries, resolved findings and harmless changes.
+	Severity finding.Severity `json:"severity"`
 	// Record is the record concerned, "<fqdn> <TYPE>".
 	Record string `json:"record"`
 	// Code is the finding's code for FindingNew and FindingResolved.
-	Code Code `json:"code,omitempty"`
+	Code finding.Code `json:"code,omitempty"`
 	// Before and After are what DNS held at the two checks.
 	Before []string `json:"before,omitempty"`
 	After  []string `json:"after,omitempty"`
@@ -142,9 +144,9 @@ func Compare(prev, cur *Report) *Comparison {
 			// say, and record-recovered what its resolution would.
 			switch ch.Kind {
 			case RecordRemoved:
-				cf = withoutCode(cf, CodeRecordMissing)
+				cf = withoutCode(cf, finding.CodeRecordMissing)
 			case RecordRecovered:
-				pf = withoutCode(pf, CodeRecordMissing)
+				pf = withoutCode(pf, finding.CodeRecordMissing)
 			}
 		}
 		c.Changes = append(c.Changes, findingChanges(pf, cf, recordLabel(rr))...)
@@ -153,8 +155,8 @@ func Compare(prev, cur *Report) *Comparison {
 	return c
 }
 
-func withoutCode(fs []Finding, code Code) []Finding {
-	return slices.DeleteFunc(slices.Clone(fs), func(f Finding) bool { return f.Code == code })
+func withoutCode(fs []finding.Finding, code finding.Code) []finding.Finding {
+	return slices.DeleteFunc(slices.Clone(fs), func(f finding.Finding) bool { return f.Code == code })
 }
 
 func findRecord(rs []RecordResult, r *RecordResult) *RecordResult {
@@ -171,9 +173,9 @@ func recordLabel(r *RecordResult) string { return r.FQDN + " " + string(r.Type) 
 // recordChange is the change of one record's status or value, if any.
 func recordChange(p, r *RecordResult) (Change, bool) {
 	ch := Change{Record: recordLabel(r), Before: p.Found, After: r.Found}
-	sev := Warning
+	sev := finding.Warning
 	if r.Required {
-		sev = Critical
+		sev = finding.Error
 	}
 	what := fmt.Sprintf("the %s record at %s", r.Type, r.FQDN)
 	switch {
@@ -187,16 +189,16 @@ func recordChange(p, r *RecordResult) (Change, bool) {
 		ch.Kind, ch.Severity = RecordChanged, sev
 		ch.Message = what + " was changed and no longer has the value it needs"
 	case p.Status == Found && r.Status == Error:
-		ch.Kind, ch.Severity = RecordUnknown, Warning
+		ch.Kind, ch.Severity = RecordUnknown, finding.Warning
 		ch.Message = what + " could not be looked up this time (temporary DNS failure); it was found before"
 		ch.Fix = "Nothing to change yet: check again later."
 		return ch, true
 	case p.Status != Found && r.Status == Found:
-		ch.Kind, ch.Severity = RecordRecovered, Info
+		ch.Kind, ch.Severity = RecordRecovered, finding.Info
 		ch.Message = what + " is published correctly again"
 		return ch, true
 	case p.Status == Found && r.Status == Found && !slices.Equal(p.Found, r.Found):
-		ch.Kind, ch.Severity = RecordChanged, Info
+		ch.Kind, ch.Severity = RecordChanged, finding.Info
 		ch.Message = what + " has a new value that still verifies"
 		return ch, true
 	default:
@@ -209,9 +211,9 @@ func recordChange(p, r *RecordResult) (Change, bool) {
 	return ch, true
 }
 
-func firstFix(fs []Finding) string {
+func firstFix(fs []finding.Finding) string {
 	for _, f := range fs {
-		if f.Fix != "" && f.Severity == Critical {
+		if f.Fix != "" && f.Severity == finding.Error {
 			return f.Fix
 		}
 	}
@@ -225,10 +227,10 @@ func firstFix(fs []Finding) string {
 
 // findingChanges lists the findings of cur whose code prev lacks (new)
 // and those of prev whose code cur lacks (resolved).
-func findingChanges(prev, cur []Finding, record string) []Change {
+func findingChanges(prev, cur []finding.Finding, record string) []Change {
 	var out []Change
-	has := func(fs []Finding, c Code) bool {
-		return slices.ContainsFunc(fs, func(f Finding) bool { return f.Code == c })
+	has := func(fs []finding.Finding, c finding.Code) bool {
+		return slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.Code == c })
 	}
 	for _, f := range cur {
 		if !has(prev, f.Code) {
@@ -237,16 +239,16 @@ func findingChanges(prev, cur []Finding, record string) []Change {
 	}
 	for _, f := range prev {
 		if !has(cur, f.Code) {
-			out = append(out, Change{Kind: FindingResolved, Severity: Info, Record: recordOf(f, record), Code: f.Code,
+			out = append(out, Change{Kind: FindingResolved, Severity: finding.Info, Record: recordOf(f, record), Code: f.Code,
 				Message: "resolved: " + f.Message})
 		}
 	}
 	return out
 }
 
-func recordOf(f Finding, record string) string {
-	if f.Record != "" {
-		return f.Record
+func recordOf(f finding.Finding, record string) string {
+	if f.Subject != "" {
+		return f.Subject
 	}
 	return record
 }

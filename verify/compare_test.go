@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/verify"
 )
 
@@ -62,7 +63,7 @@ func TestCompareRecordRemoved(t *testing.T) {
 		t.Fatal("no changes")
 	}
 	ch := c.Changes[0]
-	if ch.Kind != verify.RecordRemoved || ch.Severity != verify.Critical || ch.Record != "krs._domainkey.cio123.example.com TXT" {
+	if ch.Kind != verify.RecordRemoved || ch.Severity != finding.Error || ch.Record != "krs._domainkey.cio123.example.com TXT" {
 		t.Errorf("first change %+v, want record-removed, error, of the DKIM record", ch)
 	}
 	if !strings.Contains(ch.Message, "bounce or be filtered to spam") || !strings.Contains(ch.Fix, `host "krs._domainkey.cio123"`) {
@@ -74,7 +75,7 @@ func TestCompareRecordRemoved(t *testing.T) {
 	// record-removed already says what the record-missing finding says:
 	// it is not listed a second time.
 	for _, ch := range c.Changes {
-		if ch.Code == verify.CodeRecordMissing {
+		if ch.Code == finding.CodeRecordMissing {
 			t.Errorf("record-missing repeated as %s", ch.Kind)
 		}
 	}
@@ -89,7 +90,7 @@ func TestCompareOptionalRemoved(t *testing.T) {
 	if c.Status != verify.Verified {
 		t.Errorf("status %s, want verified", c.Status)
 	}
-	if len(c.Changes) == 0 || c.Changes[0].Kind != verify.RecordRemoved || c.Changes[0].Severity != verify.Warning {
+	if len(c.Changes) == 0 || c.Changes[0].Kind != verify.RecordRemoved || c.Changes[0].Severity != finding.Warning {
 		t.Errorf("changes %v, want record-removed as a warning first", kinds(c))
 	}
 }
@@ -108,7 +109,7 @@ func TestCompareRecordChanged(t *testing.T) {
 		t.Errorf("status %s, want regressed", c.Status)
 	}
 	ch := c.Changes[0]
-	if ch.Kind != verify.RecordChanged || ch.Severity != verify.Critical || ch.Fix == "" {
+	if ch.Kind != verify.RecordChanged || ch.Severity != finding.Error || ch.Fix == "" {
 		t.Errorf("first change %+v, want record-changed, error, with a fix", ch)
 	}
 }
@@ -123,7 +124,7 @@ func TestCompareTemporaryFailure(t *testing.T) {
 	if c.Status != verify.Undetermined || c.Regressed() {
 		t.Errorf("status %s, want undetermined", c.Status)
 	}
-	if len(c.Changes) == 0 || c.Changes[0].Kind != verify.RecordUnknown || c.Changes[0].Severity != verify.Warning {
+	if len(c.Changes) == 0 || c.Changes[0].Kind != verify.RecordUnknown || c.Changes[0].Severity != finding.Warning {
 		t.Errorf("changes %v, want record-unknown (warning) first", kinds(c))
 	}
 }
@@ -143,7 +144,7 @@ func TestCompareRecoveredAndUnchanged(t *testing.T) {
 		t.Errorf("changes %v, want %v", got, want)
 	}
 	for _, ch := range back.Changes {
-		if ch.Severity != verify.Info {
+		if ch.Severity != finding.Info {
 			t.Errorf("change %s is %s, want info", ch.Kind, ch.Severity)
 		}
 	}
@@ -215,13 +216,13 @@ func TestCompareFindingNewAndResolved(t *testing.T) {
 	if c.Status != verify.Verified {
 		t.Errorf("status %s, want verified (DMARC is optional here)", c.Status)
 	}
-	if ch := c.Changes[0]; ch.Severity != verify.Warning {
+	if ch := c.Changes[0]; ch.Severity != finding.Warning {
 		t.Errorf("optional record changed: %s, want warning", ch.Severity)
 	}
-	if ch := c.Changes[1]; ch.Code != verify.CodeDMARCStrictAlignment || ch.Severity != verify.Critical || ch.Fix == "" {
+	if ch := c.Changes[1]; ch.Code != finding.CodeDMARCStrictAlignment || ch.Severity != finding.Error || ch.Fix == "" {
 		t.Errorf("new finding %+v, want dmarc-strict-alignment, error, with its fix", ch)
 	}
-	if ch := c.Changes[2]; ch.Code != verify.CodeDMARCPNone || ch.Severity != verify.Info {
+	if ch := c.Changes[2]; ch.Code != finding.CodeDMARCPNone || ch.Severity != finding.Info {
 		t.Errorf("resolved finding %+v, want dmarc-p-none as info", ch)
 	}
 }

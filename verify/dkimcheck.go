@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dkim"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
@@ -19,7 +20,7 @@ func (k *check) dkim(ctx context.Context) {
 	if err != nil {
 		k.res.Status = Error
 		k.res.Error = err.Error()
-		k.add(CodeRecordUnsupported, Warning, "the expected DKIM key does not parse: "+err.Error(), "")
+		k.add(finding.CodeRecordUnsupported, finding.Warning, "the expected DKIM key does not parse: "+err.Error(), "")
 		return
 	}
 	txts, err := c.txt(ctx, k.fqdn)
@@ -35,7 +36,7 @@ func (k *check) dkim(ctx context.Context) {
 	k.res.Status = Mismatch
 	wantP := pValue(k.rec.Values[0])
 	type verdict struct {
-		code Code
+		code finding.Code
 		msg  string
 		fix  string
 	}
@@ -52,11 +53,11 @@ func (k *check) dkim(ctx context.Context) {
 			case key.SamePublicKey(want):
 				k.res.Status = Found
 			case key.Revoked():
-				consider(verdict{CodeDKIMKeyMismatch, fmt.Sprintf("the DKIM key at %s is revoked (empty p=)", k.res.FQDN), ""})
+				consider(verdict{finding.CodeDKIMKeyMismatch, fmt.Sprintf("the DKIM key at %s is revoked (empty p=)", k.res.FQDN), ""})
 			case truncatedKey(wantP, pValue(t)):
-				consider(verdict{CodeDKIMKeyTruncated, fmt.Sprintf("the DKIM key at %s is cut off after %d of %d key characters", k.res.FQDN, len(pValue(t)), len(wantP)), ""})
+				consider(verdict{finding.CodeDKIMKeyTruncated, fmt.Sprintf("the DKIM key at %s is cut off after %d of %d key characters", k.res.FQDN, len(pValue(t)), len(wantP)), ""})
 			default:
-				consider(verdict{CodeDKIMKeyMismatch, fmt.Sprintf("the DKIM key at %s is not this account's key (an older key, or another sender's)", k.res.FQDN), ""})
+				consider(verdict{finding.CodeDKIMKeyMismatch, fmt.Sprintf("the DKIM key at %s is not this account's key (an older key, or another sender's)", k.res.FQDN), ""})
 			}
 			continue
 		}
@@ -70,17 +71,17 @@ func (k *check) dkim(ctx context.Context) {
 		}
 		switch {
 		case errors.Is(err, dkim.ErrKeyQuoted) || quoted(t):
-			consider(verdict{CodeDKIMQuotes, fmt.Sprintf("the DKIM record at %s contains literal quote characters%s", k.res.FQDN, keyNote),
+			consider(verdict{finding.CodeDKIMQuotes, fmt.Sprintf("the DKIM record at %s contains literal quote characters%s", k.res.FQDN, keyNote),
 				fmt.Sprintf("Edit the TXT record at host %q and remove the quote characters (\"): paste only the text between them. "+
 					"Hosts that show TXT values in quotes add them themselves.", k.host())})
 		case errors.Is(err, dkim.ErrKeyEscapedSemicolon) || strings.Contains(t, `\;`):
-			consider(verdict{CodeDKIMEscapedSemicolon, fmt.Sprintf(`the DKIM record at %s contains "\;": the backslashes were published literally%s`, k.res.FQDN, keyNote),
+			consider(verdict{finding.CodeDKIMEscapedSemicolon, fmt.Sprintf(`the DKIM record at %s contains "\;": the backslashes were published literally%s`, k.res.FQDN, keyNote),
 				fmt.Sprintf(`Your DNS host stores the value as typed: replace each \; with a plain ; in the TXT record at host %q. `+
 					`Only hosts that reject plain semicolons need the \; form.`, k.host())})
 		case errors.Is(err, dkim.ErrKeyTruncated) || truncatedKey(wantP, pValue(t)):
-			consider(verdict{CodeDKIMKeyTruncated, fmt.Sprintf("the DKIM key at %s is cut off after %d of %d key characters", k.res.FQDN, len(pValue(t)), len(wantP)), ""})
+			consider(verdict{finding.CodeDKIMKeyTruncated, fmt.Sprintf("the DKIM key at %s is cut off after %d of %d key characters", k.res.FQDN, len(pValue(t)), len(wantP)), ""})
 		default:
-			consider(verdict{CodeDKIMKeyInvalid, fmt.Sprintf("the DKIM record at %s does not parse: %v", k.res.FQDN, err),
+			consider(verdict{finding.CodeDKIMKeyInvalid, fmt.Sprintf("the DKIM record at %s does not parse: %v", k.res.FQDN, err),
 				fmt.Sprintf("Replace the value of the TXT record at host %q with: %s", k.host(), k.rec.Values[0])})
 		}
 	}
@@ -89,12 +90,12 @@ func (k *check) dkim(ctx context.Context) {
 		// of several strings.
 		joined := strings.Join(k.res.Found, "")
 		if key, err := dkim.ParseKey(joined); err == nil && key.SamePublicKey(want) {
-			best = &verdict{CodeDKIMKeyTruncated, fmt.Sprintf("the DKIM key at %s is split over %d separate TXT records; receivers read each on its own", k.res.FQDN, len(k.res.Found)), ""}
+			best = &verdict{finding.CodeDKIMKeyTruncated, fmt.Sprintf("the DKIM key at %s is split over %d separate TXT records; receivers read each on its own", k.res.FQDN, len(k.res.Found)), ""}
 		}
 	}
 	if k.res.Status == Found {
 		if len(k.res.Found) > 1 {
-			k.add(CodeDKIMMultiple, Warning,
+			k.add(finding.CodeDKIMMultiple, finding.Warning,
 				fmt.Sprintf("%d TXT records at %s; receivers may pick any of them", len(k.res.Found), k.res.FQDN),
 				fmt.Sprintf("Keep only the record with this account's key at host %q.", k.host()))
 		}
@@ -109,16 +110,16 @@ func (k *check) dkim(ctx context.Context) {
 			"If your DNS host limits a value to 255 characters, enter it as several quoted strings in the same record (\"first part\" \"second part\"), not as separate records.",
 			k.host(), k.rec.Values[0])
 	}
-	k.add(best.code, Critical, best.msg, fix)
+	k.add(best.code, finding.Error, best.msg, fix)
 }
 
 // rank orders DKIM verdicts: the most specific explanation wins when a
 // name holds several broken records.
-func rank(c Code) int {
+func rank(c finding.Code) int {
 	switch c {
-	case CodeDKIMKeyMismatch:
+	case finding.CodeDKIMKeyMismatch:
 		return 1
-	case CodeDKIMKeyInvalid:
+	case finding.CodeDKIMKeyInvalid:
 		return 2
 	}
 	return 3

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/records"
 	"github.com/domainauth/domainauth/verify"
 )
@@ -20,53 +21,53 @@ func TestDMARCMalformed(t *testing.T) {
 		zone   string
 		from   string // From address; default news@example.com
 		status verify.RecordStatus
-		codes  []verify.Code
-		sev    verify.Severity // severity of every finding but dmarc-p-none
-		fix    string          // part of the fix of the first code
+		codes  []finding.Code
+		sev    finding.Severity // severity of every finding but dmarc-p-none
+		fix    string           // part of the fix of the first code
 		found  []string
 	}
 	tests := []tc{
 		{name: "escaped semicolon", zone: `_dmarc TXT "v=DMARC1\\; p=none"`,
-			status: verify.Mismatch, codes: []verify.Code{verify.CodeTXTEscapedSemicolon}, sev: verify.Critical,
+			status: verify.Mismatch, codes: []finding.Code{finding.CodeTXTEscapedSemicolon}, sev: finding.Error,
 			fix: "v=DMARC1; p=none", found: []string{`v=DMARC1\; p=none`}},
 		{name: "no semicolons", zone: `_dmarc TXT "v=DMARC1 p=reject"`,
-			status: verify.Mismatch, codes: []verify.Code{verify.CodeDMARCInvalid}, sev: verify.Critical,
+			status: verify.Mismatch, codes: []finding.Code{finding.CodeDMARCInvalid}, sev: finding.Error,
 			fix: "v=DMARC1; p=reject", found: []string{"v=DMARC1 p=reject"}},
 		{name: "no semicolons, three tags", zone: `_dmarc TXT "v=DMARC1 p=reject rua=mailto:d@example.com"`,
-			status: verify.Mismatch, codes: []verify.Code{verify.CodeDMARCInvalid}, sev: verify.Critical,
+			status: verify.Mismatch, codes: []finding.Code{finding.CodeDMARCInvalid}, sev: finding.Error,
 			fix: "v=DMARC1; p=reject; rua=mailto:d@example.com"},
 		{name: "literal quotes", zone: `_dmarc TXT "\"v=DMARC1; p=none\""`,
-			status: verify.Mismatch, codes: []verify.Code{verify.CodeTXTQuotes}, sev: verify.Critical,
+			status: verify.Mismatch, codes: []finding.Code{finding.CodeTXTQuotes}, sev: finding.Error,
 			fix: "v=DMARC1; p=none", found: []string{`"v=DMARC1; p=none"`}},
 		{name: "leading white space", zone: `_dmarc TXT " v=DMARC1; p=none"`,
-			status: verify.Mismatch, codes: []verify.Code{verify.CodeWhitespaceTypo}, sev: verify.Critical,
+			status: verify.Mismatch, codes: []finding.Code{finding.CodeWhitespaceTypo}, sev: finding.Error,
 			fix: "v=DMARC1; p=none", found: []string{" v=DMARC1; p=none"}},
 		{name: "quotes and escaped semicolon", zone: `_dmarc TXT "\"v=DMARC1\\; p=quarantine\""`,
-			status: verify.Mismatch, codes: []verify.Code{verify.CodeTXTQuotes, verify.CodeTXTEscapedSemicolon}, sev: verify.Critical,
+			status: verify.Mismatch, codes: []finding.Code{finding.CodeTXTQuotes, finding.CodeTXTEscapedSemicolon}, sev: finding.Error,
 			fix: "v=DMARC1; p=quarantine"},
 		{name: "lower-case version", zone: `_dmarc TXT "v=dmarc1; p=none"`,
-			status: verify.Mismatch, codes: []verify.Code{verify.CodeDMARCInvalid}, sev: verify.Critical,
+			status: verify.Mismatch, codes: []finding.Code{finding.CodeDMARCInvalid}, sev: finding.Error,
 			found: []string{"v=dmarc1; p=none"}},
 		// The organizational domain's policy applies to a subdomain From
 		// when the subdomain's own record is malformed: a warning that says
 		// so, not silence.
 		{name: "malformed at the author domain, policy at the organizational domain", from: "news@shop.example.com",
 			zone:   "_dmarc TXT \"v=DMARC1; p=none\"\n_dmarc.shop TXT \"v=DMARC1 p=reject\"",
-			status: verify.Found, codes: []verify.Code{verify.CodeDMARCInvalid, verify.CodeDMARCPNone}, sev: verify.Warning,
+			status: verify.Found, codes: []finding.Code{finding.CodeDMARCInvalid, finding.CodeDMARCPNone}, sev: finding.Warning,
 			found: []string{"v=DMARC1 p=reject", "v=DMARC1; p=none"}},
 		// Looked for at the organizational domain too: a malformed record
 		// there is reported although the Set expects _dmarc.shop.
 		{name: "nothing at the author domain, malformed at the organizational domain", from: "news@shop.example.com",
 			zone:   `_dmarc TXT "v=DMARC1\\; p=none"`,
-			status: verify.Mismatch, codes: []verify.Code{verify.CodeTXTEscapedSemicolon}, sev: verify.Critical,
+			status: verify.Mismatch, codes: []finding.Code{finding.CodeTXTEscapedSemicolon}, sev: finding.Error,
 			found: []string{`v=DMARC1\; p=none`}},
 		{name: "two records: both in found", zone: "_dmarc TXT \"v=DMARC1; p=none\"\n_dmarc TXT \"v=DMARC1; p=reject\"",
-			status: verify.Mismatch, codes: []verify.Code{verify.CodeDMARCInvalid}, sev: verify.Critical,
+			status: verify.Mismatch, codes: []finding.Code{finding.CodeDMARCInvalid}, sev: finding.Error,
 			found: []string{"v=DMARC1; p=none", "v=DMARC1; p=reject"}},
 		{name: "two records and a quoted third: each reported", zone: "_dmarc TXT \"v=DMARC1; p=none\"\n_dmarc TXT \"v=DMARC1; p=reject\"\n_dmarc TXT \"\\\"v=DMARC1; p=none\\\"\"",
-			status: verify.Mismatch, codes: []verify.Code{verify.CodeDMARCInvalid, verify.CodeTXTQuotes}, sev: verify.Critical},
+			status: verify.Mismatch, codes: []finding.Code{finding.CodeDMARCInvalid, finding.CodeTXTQuotes}, sev: finding.Error},
 		{name: "other TXT at the name is not DMARC", zone: "_dmarc TXT \"google-site-verification=abc\"",
-			status: verify.Missing, codes: []verify.Code{verify.CodeDMARCMissing}, sev: verify.Warning},
+			status: verify.Missing, codes: []finding.Code{finding.CodeDMARCMissing}, sev: finding.Warning},
 	}
 	for _, tt := range tests {
 		for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
@@ -94,7 +95,7 @@ func TestDMARCMalformed(t *testing.T) {
 					t.Fatalf("%v %v, want %v %v\n%s", rr.Status, codes(rr.Findings), tt.status, want, rep)
 				}
 				for _, f := range rr.Findings {
-					if f.Code == verify.CodeDMARCPNone {
+					if f.Code == finding.CodeDMARCPNone {
 						continue
 					}
 					if f.Severity != tt.sev || f.Fix == "" || (rr.Status != verify.Missing && strings.Contains(f.Message, "nothing at")) {
@@ -121,42 +122,42 @@ func TestDMARCTagFindings(t *testing.T) {
 		name   string
 		record string
 		mode   dmarc.Mode
-		codes  []verify.Code
-		sev    verify.Severity // of the first code
-		msg    string          // part of the message of the first code
-		fix    string          // part of its fix
+		codes  []finding.Code
+		sev    finding.Severity // of the first code
+		msg    string           // part of the message of the first code
+		fix    string           // part of its fix
 	}
 	tests := []tc{
 		{name: "rua without mailto", record: "v=DMARC1; p=quarantine; rua=reporting@example.com",
-			codes: []verify.Code{verify.CodeDMARCReportURI}, sev: verify.Warning,
+			codes: []finding.Code{finding.CodeDMARCReportURI}, sev: finding.Warning,
 			msg: "no aggregate reports will arrive", fix: "rua=mailto:reporting@example.com"},
 		{name: "ruf without mailto next to a good one", record: "v=DMARC1; p=quarantine; ruf=mailto:a@example.com,b@example.com",
-			codes: []verify.Code{verify.CodeDMARCReportURI}, sev: verify.Warning,
+			codes: []finding.Code{finding.CodeDMARCReportURI}, sev: finding.Warning,
 			msg: "failure reports go only to mailto:a@example.com", fix: "ruf=mailto:b@example.com"},
 		{name: "adkim=x", record: "v=DMARC1; p=quarantine; adkim=x",
-			codes: []verify.Code{verify.CodeDMARCTagInvalid}, sev: verify.Warning, msg: "adkim=x", fix: "r (relaxed) or s (strict)"},
+			codes: []finding.Code{finding.CodeDMARCTagInvalid}, sev: finding.Warning, msg: "adkim=x", fix: "r (relaxed) or s (strict)"},
 		{name: "pct=abc, RFC 7489", record: "v=DMARC1; p=quarantine; pct=abc", mode: dmarc.RFC7489,
-			codes: []verify.Code{verify.CodeDMARCTagInvalid}, sev: verify.Warning, msg: "pct=abc", fix: "a whole number from 0 to 100"},
+			codes: []finding.Code{finding.CodeDMARCTagInvalid}, sev: finding.Warning, msg: "pct=abc", fix: "a whole number from 0 to 100"},
 		// In RFC 9989 pct is an unknown tag, but RFC 7489 receivers still
 		// discard the bad value.
 		{name: "pct=150, RFC 9989", record: "v=DMARC1; p=quarantine; pct=150",
-			codes: []verify.Code{verify.CodeDMARCTagInvalid}, sev: verify.Warning, msg: "receivers following RFC 7489", fix: "a whole number from 0 to 100"},
+			codes: []finding.Code{finding.CodeDMARCTagInvalid}, sev: finding.Warning, msg: "receivers following RFC 7489", fix: "a whole number from 0 to 100"},
 		{name: "pct=25 for RFC 9989 receivers", record: "v=DMARC1; p=reject; pct=25",
-			codes: []verify.Code{verify.CodeDMARCModeDifference}, sev: verify.Warning, msg: "all failing mail", fix: "t=y"},
+			codes: []finding.Code{finding.CodeDMARCModeDifference}, sev: finding.Warning, msg: "all failing mail", fix: "t=y"},
 		{name: "t=y for RFC 7489 receivers", record: "v=DMARC1; p=reject; t=y", mode: dmarc.RFC7489,
-			codes: []verify.Code{verify.CodeDMARCModeDifference}, sev: verify.Warning, msg: "in full", fix: "pct=0"},
+			codes: []finding.Code{finding.CodeDMARCModeDifference}, sev: finding.Warning, msg: "in full", fix: "pct=0"},
 		{name: "ri: ignored by RFC 9989 receivers", record: "v=DMARC1; p=reject; ri=3600",
-			codes: []verify.Code{verify.CodeDMARCModeDifference}, sev: verify.Info, msg: "ri"},
+			codes: []finding.Code{finding.CodeDMARCModeDifference}, sev: finding.Info, msg: "ri"},
 		{name: "p not second", record: "v=DMARC1; rua=mailto:d@example.com; p=reject",
-			codes: []verify.Code{verify.CodeDMARCModeDifference}, sev: verify.Warning, msg: "RFC 7489 may refuse"},
+			codes: []finding.Code{finding.CodeDMARCModeDifference}, sev: finding.Warning, msg: "RFC 7489 may refuse"},
 		{name: "no p, valid rua: read as p=none", record: "v=DMARC1; rua=mailto:d@example.com",
-			codes: []verify.Code{verify.CodeDMARCTagInvalid, verify.CodeDMARCPNone}, sev: verify.Warning, msg: "p=none", fix: "p tag"},
+			codes: []finding.Code{finding.CodeDMARCTagInvalid, finding.CodeDMARCPNone}, sev: finding.Warning, msg: "p=none", fix: "p tag"},
 		{name: "malformed tag", record: "v=DMARC1; p=reject; adkim",
-			codes: []verify.Code{verify.CodeDMARCTagInvalid}, sev: verify.Warning, msg: "malformed tag", fix: "name=value"},
+			codes: []finding.Code{finding.CodeDMARCTagInvalid}, sev: finding.Warning, msg: "malformed tag", fix: "name=value"},
 		{name: "invalid np: RFC 9989 receivers cannot use it", record: "v=DMARC1; p=reject; np=block", mode: dmarc.RFC7489,
-			codes: []verify.Code{verify.CodeDMARCModeDifference}, sev: verify.Warning, msg: "RFC 9989 cannot use"},
+			codes: []finding.Code{finding.CodeDMARCModeDifference}, sev: finding.Warning, msg: "RFC 9989 cannot use"},
 		{name: "several problems at once", record: "v=DMARC1; p=none; pct=150; adkim=x; rua=reporting@example.com",
-			codes: []verify.Code{verify.CodeDMARCPNone, verify.CodeDMARCReportURI, verify.CodeDMARCTagInvalid, verify.CodeDMARCTagInvalid}, sev: verify.Info},
+			codes: []finding.Code{finding.CodeDMARCPNone, finding.CodeDMARCReportURI, finding.CodeDMARCTagInvalid, finding.CodeDMARCTagInvalid}, sev: finding.Info},
 		{name: "clean record: nothing", record: "v=DMARC1; p=reject; rua=mailto:d@example.com"},
 	}
 	for _, tt := range tests {
@@ -177,11 +178,11 @@ func TestDMARCTagFindings(t *testing.T) {
 			if len(tt.codes) == 0 {
 				return
 			}
-			f := rr.Findings[slices.IndexFunc(rr.Findings, func(f verify.Finding) bool { return f.Code == tt.codes[0] })]
+			f := rr.Findings[slices.IndexFunc(rr.Findings, func(f finding.Finding) bool { return f.Code == tt.codes[0] })]
 			if f.Severity != tt.sev || !strings.Contains(f.Message, tt.msg) || !strings.Contains(f.Fix, tt.fix) {
 				t.Errorf("%s: severity %v message %q fix %q; want %v, %q, %q", f.Code, f.Severity, f.Message, f.Fix, tt.sev, tt.msg, tt.fix)
 			}
-			if f.Severity > verify.Info && (f.Fix == "" || !strings.Contains(f.Fix, `at host "_dmarc"`)) {
+			if f.Severity > finding.Info && (f.Fix == "" || !strings.Contains(f.Fix, `at host "_dmarc"`)) {
 				t.Errorf("%s: fix %q does not say where, in the host-field form", f.Code, f.Fix)
 			}
 		})

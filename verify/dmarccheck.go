@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/records"
 )
@@ -38,8 +39,8 @@ func (k *check) dmarc(ctx context.Context) {
 	case lr.Record == nil:
 		k.dmarcMalformed(pub, "")
 		for _, f := range lr.Findings {
-			if f.Code == dmarc.FindingMultipleRecords {
-				k.add(CodeDMARCInvalid, Critical,
+			if f.Code == finding.CodeDMARCMultiple {
+				k.add(finding.CodeDMARCInvalid, finding.Error,
 					fmt.Sprintf("several DMARC records for %s, so receivers apply none: %s", from, f.Message),
 					fmt.Sprintf("Keep exactly one TXT record starting with v=DMARC1 at host %q, for example: %s", k.host(), k.rec.Values[0]))
 				break
@@ -59,15 +60,15 @@ func (k *check) dmarc(ctx context.Context) {
 	// Records below the policy domain that receivers skipped: several at
 	// one name (RFC 9989 discards them and walks on), or malformed ones.
 	for _, f := range lr.Findings {
-		if f.Code == dmarc.FindingMultipleRecords {
-			k.add(CodeDMARCInvalid, Warning,
+		if f.Code == finding.CodeDMARCMultiple {
+			k.add(finding.CodeDMARCInvalid, finding.Warning,
 				fmt.Sprintf("%s; the policy at %s applies to %s instead", f.Message, where, from),
 				"Keep exactly one TXT record starting with v=DMARC1 at each _dmarc name, and delete the others.")
 		}
 	}
 	k.dmarcMalformed(pub, where)
 	if applied == dmarc.None {
-		k.add(CodeDMARCPNone, Info,
+		k.add(finding.CodeDMARCPNone, finding.Info,
 			fmt.Sprintf("the DMARC policy for %s (at %s) is p=none: receivers report but do not act on failing mail", from, where),
 			"This meets the bulk-sender requirements of Gmail and Yahoo. Once reports show all your mail passing, consider p=quarantine, then p=reject.")
 	}
@@ -94,7 +95,7 @@ func (k *check) dmarcUnusable(err error, lr *dmarc.LookupResult) {
 			fix = fmt.Sprintf("Edit the TXT record at %s: the tag %s appears twice; keep one. For example: %s", where, pe.Tag, k.rec.Values[0])
 		}
 	}
-	k.add(CodeDMARCInvalid, Critical,
+	k.add(finding.CodeDMARCInvalid, finding.Error,
 		fmt.Sprintf("the DMARC record at %s cannot be used: %v", where, err), fix)
 }
 
@@ -177,9 +178,9 @@ func (k *check) dmarcMalformed(pub []published, where string) {
 // mistakes one after the other (literal quotes, "\;", leading white
 // space, missing semicolons) and names each one it had to undo.
 func (k *check) dmarcDiagnose(p published, where string) {
-	sev, consequence := Critical, "so receivers do not see a DMARC record and apply no DMARC policy"
+	sev, consequence := finding.Error, "so receivers do not see a DMARC record and apply no DMARC policy"
 	if where != "" {
-		sev, consequence = Warning, "so receivers skip it and apply the policy at "+where+" instead"
+		sev, consequence = finding.Warning, "so receivers skip it and apply the policy at "+where+" instead"
 	}
 	host := p.name
 	if p.name == k.fqdn {
@@ -187,26 +188,26 @@ func (k *check) dmarcDiagnose(p published, where string) {
 	}
 	fixed := p.txt
 	type mistake struct {
-		code Code
+		code finding.Code
 		what string
 	}
 	var ms []mistake
 	if quoted(fixed) {
 		fixed = unquote(fixed)
-		ms = append(ms, mistake{CodeTXTQuotes, "is wrapped in literal quote characters"})
+		ms = append(ms, mistake{finding.CodeTXTQuotes, "is wrapped in literal quote characters"})
 	}
 	if strings.Contains(fixed, `\;`) {
 		fixed = strings.ReplaceAll(fixed, `\;`, ";")
-		ms = append(ms, mistake{CodeTXTEscapedSemicolon, `contains "\;": the backslashes were published literally`})
+		ms = append(ms, mistake{finding.CodeTXTEscapedSemicolon, `contains "\;": the backslashes were published literally`})
 	}
 	if t := strings.TrimLeft(fixed, " \t\r\n"); t != fixed {
 		fixed = t
-		ms = append(ms, mistake{CodeWhitespaceTypo, "starts with white space"})
+		ms = append(ms, mistake{finding.CodeWhitespaceTypo, "starts with white space"})
 	}
 	if !dmarc.IsRecord(fixed) {
 		if s := semicolonsMissing.ReplaceAllString(fixed, "$1; $2"); s != fixed && dmarc.IsRecord(s) {
 			fixed = s
-			ms = append(ms, mistake{CodeDMARCInvalid, "has no semicolons between its tags"})
+			ms = append(ms, mistake{finding.CodeDMARCInvalid, "has no semicolons between its tags"})
 		}
 	}
 	_, perr := dmarc.Parse(fixed, dmarc.WithMode(k.env.dmarcMode))
@@ -217,7 +218,7 @@ func (k *check) dmarcDiagnose(p published, where string) {
 		if perr != nil {
 			err = perr
 		}
-		k.add(CodeDMARCInvalid, sev,
+		k.add(finding.CodeDMARCInvalid, sev,
 			fmt.Sprintf("the TXT record %q at %s looks like a DMARC record but is not one (%v), %s", shorten(p.txt), p.name, err, consequence),
 			fmt.Sprintf("Replace the TXT record at host %q with a valid DMARC record: it must start with v=DMARC1 and separate its tags with semicolons, for example: %s",
 				host, k.rec.Values[0]))
@@ -232,13 +233,13 @@ func (k *check) dmarcDiagnose(p published, where string) {
 
 // quirkAdvice explains, for the mistakes DNS host forms cause, where they
 // come from.
-func quirkAdvice(c Code) string {
+func quirkAdvice(c finding.Code) string {
 	switch c {
-	case CodeTXTQuotes:
+	case finding.CodeTXTQuotes:
 		return "Most DNS hosts add the quotes themselves: type the value without them. "
-	case CodeTXTEscapedSemicolon:
+	case finding.CodeTXTEscapedSemicolon:
 		return `Only zone files need "\;"; a DNS host's form takes the semicolons as they are. `
-	case CodeDMARCInvalid:
+	case finding.CodeDMARCInvalid:
 		return "Tags are separated by semicolons; spaces alone do not separate them. "
 	}
 	return ""
@@ -270,13 +271,13 @@ func (k *check) dmarcAlignment(rec *dmarc.Record, applied dmarc.Policy, from, wh
 	if spfFails {
 		tags = append(tags, "aspf=s")
 	}
-	sev := Warning
+	sev := finding.Warning
 	msg := fmt.Sprintf("the DMARC policy for %s (at %s) has %s", from, where, strings.Join(tags, " and "))
 	switch {
 	case spfFails && dkimFails:
 		msg += fmt.Sprintf(": mail signed by %s with return path %s fails DMARC alignment", dkimDomain, rp)
 		if applied != dmarc.None {
-			sev = Critical
+			sev = finding.Error
 			k.res.Status = Mismatch
 			msg += fmt.Sprintf(" and is %sed", strings.TrimSuffix(string(applied), "e"))
 		}
@@ -285,7 +286,7 @@ func (k *check) dmarcAlignment(rec *dmarc.Record, applied dmarc.Policy, from, wh
 	default:
 		msg += fmt.Sprintf(": the DKIM domain %s does not align; only SPF can pass DMARC", dkimDomain)
 	}
-	k.add(CodeDMARCStrictAlignment, sev, msg,
+	k.add(finding.CodeDMARCStrictAlignment, sev, msg,
 		fmt.Sprintf("Edit the TXT record at %s: set adkim=r and aspf=r, or remove both tags (relaxed is the default). "+
 			"Mail from this provider uses the account subdomain, which only relaxed alignment accepts.", where))
 }
@@ -302,7 +303,7 @@ func (k *check) dmarcReports(ctx context.Context, rec *dmarc.Record, policyDomai
 			continue // a temporary failure says nothing either way
 		}
 		dest, _ := dmarc.ReportDomain(u)
-		k.add(CodeDMARCRUAUnauthorized, Warning,
+		k.add(finding.CodeDMARCRUAUnauthorized, finding.Warning,
 			fmt.Sprintf("the DMARC record at %s sends aggregate reports to %s, but %s has not authorized reports for %s", where, u.Address, dest, policyDomain),
 			fmt.Sprintf("Ask the operator of %s to publish a TXT record at %s._report._dmarc.%s with the value v=DMARC1, or change rua to an address at %s.",
 				dest, policyDomain, dest, policyDomain))
@@ -313,18 +314,18 @@ func (k *check) dmarcReports(ctx context.Context, rec *dmarc.Record, policyDomai
 func (k *check) dmarcAbsent(ctx context.Context, from string, queried []string) {
 	c := k.env.c
 	k.res.Status = Missing
-	sev := Warning
+	sev := finding.Warning
 	if k.rec.Required {
-		sev = Critical
+		sev = finding.Error
 	}
-	k.add(CodeDMARCMissing, sev,
+	k.add(finding.CodeDMARCMissing, sev,
 		fmt.Sprintf("no DMARC policy applies to %s (nothing at %s)", from, orList(queried)),
 		fmt.Sprintf("Add a TXT record with host %q and the value %s. Gmail and Yahoo require a DMARC record from bulk senders; p=none is enough to start.",
 			k.host(), k.rec.Values[0]))
 	if z := k.zone(); z != "" {
 		doubled := k.fqdn + "." + z
 		if txts, err := c.txt(ctx, doubled); err == nil && anyDMARC(txts) {
-			k.add(CodeNameDoubled, Critical,
+			k.add(finding.CodeNameDoubled, finding.Error,
 				fmt.Sprintf("DMARC record found at %s instead of %s: the domain was added twice", doubled, k.res.FQDN),
 				fmt.Sprintf("Your DNS host adds %s to the host name by itself (GoDaddy and many others do): change the host field from %q to %q.",
 					z, k.res.FQDN, k.host()))
@@ -332,7 +333,7 @@ func (k *check) dmarcAbsent(ctx context.Context, from string, queried []string) 
 	}
 	if bare := strings.TrimPrefix(k.fqdn, "_dmarc."); bare != k.fqdn {
 		if txts, err := c.txt(ctx, bare); err == nil && anyDMARC(txts) {
-			k.add(CodeDMARCInvalid, Critical,
+			k.add(finding.CodeDMARCInvalid, finding.Error,
 				fmt.Sprintf("a DMARC record is published at %s itself, where receivers do not look for it", bare),
 				fmt.Sprintf("Move the record to host %q (the _dmarc name).", k.host()))
 		}
@@ -399,7 +400,7 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 		tag := strings.ToLower(d.Tag)
 		invalid[tag] = true
 		if errors.Is(d, dmarc.ErrSyntax) {
-			k.add(CodeDMARCTagInvalid, Warning,
+			k.add(finding.CodeDMARCTagInvalid, finding.Warning,
 				fmt.Sprintf("the DMARC record at %s has a malformed tag near offset %d, which %s skip: %v", where, d.Offset, who, d.Err),
 				edit+"write each tag as name=value and separate the tags with semicolons, e.g. v=DMARC1; p=none; rua=mailto:dmarc@example.com")
 			return
@@ -412,14 +413,14 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 		if v := tagValues[tag]; v != "" {
 			fix = fmt.Sprintf("%s%s takes %s; remove the tag to keep the default.", edit, tag, v)
 		}
-		k.add(CodeDMARCTagInvalid, Warning, msg, fix)
+		k.add(finding.CodeDMARCTagInvalid, finding.Warning, msg, fix)
 	}
 	for _, d := range rec.Discarded {
 		tag := strings.ToLower(d.Tag)
 		switch {
 		case rec.Fallback && d == rec.Discarded[len(rec.Discarded)-1]:
 			// Parse appends the reason for the fallback last.
-			k.add(CodeDMARCTagInvalid, Warning,
+			k.add(finding.CodeDMARCTagInvalid, finding.Warning,
 				fmt.Sprintf("the DMARC record at %s has no valid policy (%v); because it has a valid rua, receivers read it as p=none: reports only, no protection", where, d),
 				edit+"give it a p tag right after v=DMARC1, with none, quarantine or reject, e.g. v=DMARC1; p=none; ...")
 		case (tag == "rua" || tag == "ruf") && errors.Is(d, dmarc.ErrBadValue):
@@ -439,7 +440,7 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 			} else {
 				fix += fmt.Sprintf(", e.g. %s=mailto:dmarc@example.com", tag)
 			}
-			k.add(CodeDMARCReportURI, Warning, msg, fix+"; separate several addresses with commas.")
+			k.add(finding.CodeDMARCReportURI, finding.Warning, msg, fix+"; separate several addresses with commas.")
 		default:
 			tagInvalid(d, "receivers")
 		}
@@ -450,7 +451,7 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 		if errors.As(err, &pe) {
 			invalid[strings.ToLower(pe.Tag)] = true
 		}
-		k.add(CodeDMARCModeDifference, Warning,
+		k.add(finding.CodeDMARCModeDifference, finding.Warning,
 			fmt.Sprintf("receivers following %s cannot use the DMARC record at %s: %v", modeName(other), where, err),
 			edit+"make it valid under both RFC 7489 and RFC 9989, e.g. "+k.rec.Values[0])
 	} else {
@@ -462,30 +463,30 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 	}
 	for _, f := range rec.Findings() {
 		switch f.Code {
-		case dmarc.FindingPolicyOrder:
-			k.add(CodeDMARCModeDifference, Warning,
+		case finding.CodeDMARCPolicyOrder:
+			k.add(finding.CodeDMARCModeDifference, finding.Warning,
 				fmt.Sprintf("the DMARC record at %s does not have p right after v=DMARC1: receivers following RFC 7489 may refuse the whole record", where),
 				edit+"move the p tag right after v=DMARC1, e.g. v=DMARC1; p=none; ...")
-		case dmarc.FindingRemovedTag, dmarc.FindingNewTag:
-			if invalid[f.Tag] {
+		case finding.CodeDMARCRemovedTag, finding.CodeDMARCNewTag:
+			if invalid[f.Subject] {
 				continue
 			}
-			sev, msg, fix := Info, fmt.Sprintf("the DMARC record at %s: %s", where, f.Message), ""
+			sev, msg, fix := finding.Info, fmt.Sprintf("the DMARC record at %s: %s", where, f.Message), ""
 			switch {
-			case f.Tag == "pct" && rec.Mode == dmarc.RFC7489 && rec.Percent < 100 && rec.Policy != dmarc.None,
-				f.Tag == "pct" && rec.Mode == dmarc.RFC9989 && pctBelow100(txt):
-				sev = Warning
+			case f.Subject == "pct" && rec.Mode == dmarc.RFC7489 && rec.Percent < 100 && rec.Policy != dmarc.None,
+				f.Subject == "pct" && rec.Mode == dmarc.RFC9989 && pctBelow100(txt):
+				sev = finding.Warning
 				msg += ": they apply the policy to all failing mail, not to a share of it"
 				fix = edit + "to test a stricter policy with receivers of both kinds, add t=y (RFC 9989) next to pct=0 (RFC 7489): both apply the next weaker policy."
-			case f.Tag == "t" && rec.Mode == dmarc.RFC9989 && rec.Testing,
-				f.Tag == "t" && rec.Mode == dmarc.RFC7489 && testingOn(txt):
-				sev = Warning
+			case f.Subject == "t" && rec.Mode == dmarc.RFC9989 && rec.Testing,
+				f.Subject == "t" && rec.Mode == dmarc.RFC7489 && testingOn(txt):
+				sev = finding.Warning
 				msg += ": they apply the policy in full, not one step weaker"
 				fix = edit + "for RFC 7489 receivers, add pct=0 next to t=y: it asks them for the same weaker policy."
 			}
-			k.add(CodeDMARCModeDifference, sev, msg, fix)
-		case dmarc.FindingSizeLimit:
-			k.add(CodeDMARCModeDifference, Info, fmt.Sprintf("the DMARC record at %s: %s; receivers following it ignore the limit", where, f.Message), "")
+			k.add(finding.CodeDMARCModeDifference, sev, msg, fix)
+		case finding.CodeDMARCSizeLimit:
+			k.add(finding.CodeDMARCModeDifference, finding.Info, fmt.Sprintf("the DMARC record at %s: %s; receivers following it ignore the limit", where, f.Message), "")
 		}
 	}
 }

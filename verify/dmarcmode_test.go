@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/records"
-	"github.com/domainauth/domainauth/verify"
 )
 
 // adkim=s alone: the finding names the DKIM domain that does not align
@@ -26,7 +26,7 @@ func TestDMARCStrictDKIMOnly(t *testing.T) {
 		got := findRecord(t, rep, records.PurposeDMARC)
 		var msg string
 		for _, f := range got.Findings {
-			if f.Code == verify.CodeDMARCStrictAlignment {
+			if f.Code == finding.CodeDMARCStrictAlignment {
 				msg = f.Message
 			}
 		}

@@ -15,7 +15,9 @@
 // domain's record, the DKIM key was cut at 255 characters or pasted with
 // quotes, Cloudflare proxies the tracking CNAME, only one of two MX hosts
 // was entered. verify looks for each of these where it would be and
-// reports it as a [Finding] with a stable [Code] and a fix.
+// reports it as a [finding.Finding] with a stable [finding.Code] and a fix
+// (every code is listed with its meaning and fix in the finding package's
+// catalogue, docs/FINDINGS.md in the repository).
 //
 // Values are compared by meaning, not text: SPF by its terms (extra
 // mechanisms are fine; the provider's mechanisms must be there, with the

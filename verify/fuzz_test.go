@@ -6,6 +6,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/verify"
 )
 
@@ -42,7 +43,7 @@ func FuzzVerify(f *testing.F) {
 		for _, rr := range rep.Records {
 			critical := 0
 			for _, fd := range rr.Findings {
-				if fd.Severity == verify.Critical {
+				if fd.Severity == finding.Error {
 					critical++
 					if fd.Fix == "" {
 						t.Errorf("%s: critical %s without fix", rr.FQDN, fd.Code)

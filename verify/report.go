@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/domainauth/domainauth/finding"
 )
 
 // JSON returns the report in its documented JSON form (see the package
@@ -42,7 +44,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	return err
 }
 
-func writeFindings(b *strings.Builder, fs []Finding) {
+func writeFindings(b *strings.Builder, fs []finding.Finding) {
 	for _, f := range fs {
 		fmt.Fprintf(b, "    %-7s %s: %s\n", f.Severity, f.Code, f.Message)
 		if f.Fix != "" {

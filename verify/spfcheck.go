@@ -9,6 +9,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/spf"
@@ -23,7 +24,7 @@ func (k *check) spf(ctx context.Context) {
 	if err != nil {
 		k.res.Status = Error
 		k.res.Error = err.Error()
-		k.add(CodeRecordUnsupported, Warning, "the expected SPF record does not parse: "+err.Error(), "")
+		k.add(finding.CodeRecordUnsupported, finding.Warning, "the expected SPF record does not parse: "+err.Error(), "")
 		return
 	}
 	txts, err := c.txt(ctx, k.fqdn)
@@ -42,11 +43,11 @@ func (k *check) spf(ctx context.Context) {
 		case spf.IsRecord(t):
 			spfs = append(spfs, t)
 		case quoted(t) && spf.IsRecord(unquote(t)):
-			k.add(CodeTXTQuotes, Critical,
+			k.add(finding.CodeTXTQuotes, finding.Error,
 				fmt.Sprintf("the SPF record at %s is wrapped in literal quotes (%s), so receivers do not see an SPF record", k.res.FQDN, shorten(t)),
 				fmt.Sprintf("Edit the TXT record at host %q and remove the quote characters: the value must start with v=spf1.", k.host()))
 		case spf.IsRecord(strings.TrimSpace(t)):
-			k.add(CodeWhitespaceTypo, Critical,
+			k.add(finding.CodeWhitespaceTypo, finding.Error,
 				fmt.Sprintf("the SPF record at %s starts with spaces (%q), so receivers do not see an SPF record", k.res.FQDN, shorten(t)),
 				fmt.Sprintf("Edit the TXT record at host %q and remove the spaces before v=spf1.", k.host()))
 		}
@@ -60,7 +61,7 @@ func (k *check) spf(ctx context.Context) {
 		return
 	case len(spfs) > 1:
 		k.res.Status = Mismatch
-		k.add(CodeSPFMultiple, Critical,
+		k.add(finding.CodeSPFMultiple, finding.Error,
 			fmt.Sprintf("%d SPF records at %s; receivers treat that as a permanent error and none of them counts", len(spfs), k.res.FQDN),
 			fmt.Sprintf("Keep one TXT record starting with v=spf1 at host %q and delete the others. Merged, it would read: %s", k.host(), mergeSPF(spfs, want)))
 		return
@@ -70,7 +71,7 @@ func (k *check) spf(ctx context.Context) {
 		k.res.Status = Mismatch
 		fixed := strings.NewReplacer(": ", ":", "= ", "=", " :", ":").Replace(spfs[0])
 		if r, err2 := spf.Parse(fixed); err2 == nil && fixed != spfs[0] && spfCovers(r, want) {
-			k.add(CodeWhitespaceTypo, Critical,
+			k.add(finding.CodeWhitespaceTypo, finding.Error,
 				fmt.Sprintf("the SPF record at %s has stray spaces: %q", k.res.FQDN, shorten(spfs[0])),
 				fmt.Sprintf("Edit the TXT record at host %q to: %s", k.host(), r.String()))
 			return
@@ -80,7 +81,7 @@ func (k *check) spf(ctx context.Context) {
 		if errors.As(err, &se) {
 			msg = fmt.Sprintf("the SPF record at %s does not parse at offset %d (%q): %v", k.res.FQDN, se.Offset, se.Term, se.Err)
 		}
-		k.add(CodeSPFSyntax, Critical, msg,
+		k.add(finding.CodeSPFSyntax, finding.Error, msg,
 			fmt.Sprintf("Edit the TXT record at host %q to: %s", k.host(), want.String()))
 		return
 	}
@@ -129,18 +130,18 @@ func (k *check) spfCompare(got, want *spf.Record) {
 	}
 	if len(missing) > 0 {
 		k.res.Status = Mismatch
-		k.add(CodeSPFIncludeMissing, Critical,
+		k.add(finding.CodeSPFIncludeMissing, finding.Error,
 			fmt.Sprintf("the SPF record at %s lacks %s", k.res.FQDN, strings.Join(missing, ", ")),
 			fmt.Sprintf("Edit the TXT record at host %q (do not add a second one) to: %s", k.host(), spfFix(fixed, want)))
 	}
 	if len(late) > 0 {
 		k.res.Status = Mismatch
-		k.add(CodeSPFAllPosition, Critical,
+		k.add(finding.CodeSPFAllPosition, finding.Error,
 			fmt.Sprintf("in the SPF record at %s, %s comes after %q, so receivers never reach it", k.res.FQDN, strings.Join(late, ", "), got.Terms[allAt].String()),
 			fmt.Sprintf("Move the all mechanism to the end of the record at host %q: %s", k.host(), spfFix(fixed, want)))
 	}
 	if a := got.All(); a != nil && a.Qualifier == spf.QualifierPass {
-		k.add(CodeSPFAllPosition, Warning,
+		k.add(finding.CodeSPFAllPosition, finding.Warning,
 			fmt.Sprintf("the SPF record at %s ends in +all: it authorises every server on the Internet to send as this domain", k.res.FQDN),
 			fmt.Sprintf("Replace +all with ~all (or -all) in the record at host %q.", k.host()))
 	}
@@ -255,29 +256,29 @@ func (k *check) spfEvaluate(ctx context.Context) {
 	limitHit, outOfTime := false, false
 	for _, f := range a.Findings {
 		switch f.Code {
-		case "temperror", "not-checked":
-			outOfTime = outOfTime || f.Code == "not-checked"
+		case finding.CodeSPFTempError, finding.CodeSPFNotChecked:
+			outOfTime = outOfTime || f.Code == finding.CodeSPFNotChecked
 			temp = append(temp, f.Message)
-		case "lookup-limit", "void-lookup-limit", "mx-limit":
+		case finding.CodeSPFLookupLimit, finding.CodeSPFVoidLookupLimit, finding.CodeSPFMXLimit:
 			limitHit = true
-		case "plus-all", "terms-after-all", "spf-type-99":
+		case finding.CodeSPFPlusAll, finding.CodeSPFTermsAfterAll, finding.CodeSPFType99:
 			// Reported by spfCompare from the record itself.
 		default:
 			switch f.Severity {
-			case spf.SeverityError:
+			case finding.Error:
 				k.res.Status = Mismatch
-				k.add(CodeSPFProblem, Critical,
-					fmt.Sprintf("the SPF record at %s fails for receivers (%s at %s): %s", k.res.FQDN, f.Code, f.Domain, f.Message),
+				k.add(finding.CodeSPFProblem, finding.Error,
+					fmt.Sprintf("the SPF record at %s fails for receivers (%s at %s): %s", k.res.FQDN, f.Code, f.Subject, f.Message),
 					fmt.Sprintf("Fix or remove the failing part of the record at host %q.", k.host()))
-			case spf.SeverityWarning:
-				k.add(CodeSPFProblem, Warning,
-					fmt.Sprintf("the SPF record at %s: %s at %s: %s", k.res.FQDN, f.Code, f.Domain, f.Message), "")
+			case finding.Warning:
+				k.add(finding.CodeSPFProblem, finding.Warning,
+					fmt.Sprintf("the SPF record at %s: %s at %s: %s", k.res.FQDN, f.Code, f.Subject, f.Message), "")
 			}
 		}
 	}
 	if limitHit {
 		k.res.Status = Mismatch
-		k.add(CodeSPFLookupLimit, Critical,
+		k.add(finding.CodeSPFLookupLimit, finding.Error,
 			fmt.Sprintf("the SPF record at %s needs %d DNS lookups (%d of them void); receivers allow 10 (and 2 void)", k.res.FQDN, a.Lookups, a.VoidLookups),
 			fmt.Sprintf("Receivers stop after 10 lookups (or 2 that find nothing) and reject the record. Remove the includes and mechanisms you no longer use from the record at host %q, "+
 				"or keep only the provider's include there: this subdomain carries this provider's mail only.", k.host()))
@@ -295,7 +296,7 @@ func (k *check) spfEvaluate(ctx context.Context) {
 	}
 	// The record is wrong whatever the failed lookups would say; say
 	// which of them could not be made all the same.
-	k.add(CodeDNSTemporary, Warning, fmt.Sprintf("part of the SPF tree of %s could not be checked: %v", k.res.FQDN, err),
+	k.add(finding.CodeDNSTemporary, finding.Warning, fmt.Sprintf("part of the SPF tree of %s could not be checked: %v", k.res.FQDN, err),
 		"Fix the problems above first; then verify again to check the rest.")
 }
 
@@ -345,7 +346,7 @@ func (k *check) spfAbsent(ctx context.Context, want *spf.Record) {
 	for _, rr := range m.Answer {
 		if s, ok := rr.(*dns.SPF); ok && dnsname.Canonical(s.Hdr.Name) == k.fqdn {
 			k.res.Found = append(k.res.Found, "SPF "+strings.Join(s.Txt, ""))
-			k.add(CodeSPFType99, Critical,
+			k.add(finding.CodeSPFType99, finding.Error,
 				fmt.Sprintf("the SPF record at %s is published with the obsolete record type SPF (99), which receivers ignore", k.res.FQDN),
 				fmt.Sprintf("Add the same value as a TXT record at host %q (record type TXT, not SPF), then delete the SPF-type record.", k.host()))
 			return

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/records"
 	"github.com/domainauth/domainauth/verify"
 )
@@ -43,7 +44,7 @@ func TestSPFRedirectIgnoredAfterAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	rr := findRecord(t, rep, records.PurposeSPF)
-	if rr.Status != verify.Mismatch || len(rr.Findings) == 0 || rr.Findings[0].Code != verify.CodeSPFIncludeMissing {
+	if rr.Status != verify.Mismatch || len(rr.Findings) == 0 || rr.Findings[0].Code != finding.CodeSPFIncludeMissing {
 		t.Errorf("%s %v, want mismatch spf-include-missing\n%s", rr.Status, codes(rr.Findings), rep)
 	}
 }

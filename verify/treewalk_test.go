@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/records"
 	"github.com/domainauth/domainauth/verify"
 )
@@ -34,8 +35,8 @@ func TestDMARCTreeWalk(t *testing.T) {
 		t.Errorf("report mode %v, want rfc7489", rep.DMARCMode)
 	}
 	got := findRecord(t, rep, records.PurposeDMARC)
-	if got.Status != verify.Missing || len(got.Findings) == 0 || got.Findings[0].Code != verify.CodeDMARCMissing {
-		t.Fatalf("RFC 7489 discovery: %v %v, want Missing with %s", got.Status, got.Findings, verify.CodeDMARCMissing)
+	if got.Status != verify.Missing || len(got.Findings) == 0 || got.Findings[0].Code != finding.CodeDMARCMissing {
+		t.Fatalf("RFC 7489 discovery: %v %v, want Missing with %s", got.Status, got.Findings, finding.CodeDMARCMissing)
 	}
 	if msg := got.Findings[0].Message; !strings.Contains(msg, "_dmarc.mail.corp.example.com or _dmarc.example.com") {
 		t.Errorf("RFC 7489 discovery: message %q does not name the two names it queried", msg)

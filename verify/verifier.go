@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/records"
 )
@@ -193,7 +194,7 @@ type Report struct {
 	Records []RecordResult `json:"records"`
 	// Findings holds the findings about the domain as a whole (such as
 	// from-templated); those about a record are in its RecordResult.
-	Findings []Finding `json:"findings,omitempty"`
+	Findings []finding.Finding `json:"findings,omitempty"`
 	// DMARCMode is the DMARC specification the DMARC check followed
 	// (Verifier.DMARCMode).
 	DMARCMode dmarc.Mode `json:"dmarc_mode"`
@@ -201,8 +202,8 @@ type Report struct {
 
 // AllFindings returns the domain findings followed by every record's
 // findings, in Set order.
-func (r *Report) AllFindings() []Finding {
-	out := append([]Finding(nil), r.Findings...)
+func (r *Report) AllFindings() []finding.Finding {
+	out := append([]finding.Finding(nil), r.Findings...)
 	for _, rr := range r.Records {
 		out = append(out, rr.Findings...)
 	}
@@ -210,7 +211,7 @@ func (r *Report) AllFindings() []Finding {
 }
 
 // HasCode reports whether any finding of the report has code c.
-func (r *Report) HasCode(c Code) bool {
+func (r *Report) HasCode(c finding.Code) bool {
 	for _, f := range r.AllFindings() {
 		if f.Code == c {
 			return true
@@ -242,7 +243,7 @@ type RecordResult struct {
 	Found []string `json:"found"`
 	// Findings explain a Missing, Mismatch or Error status, and give
 	// advice on Found records.
-	Findings []Finding `json:"findings,omitempty"`
+	Findings []finding.Finding `json:"findings,omitempty"`
 	// Error is the lookup failure behind an Error status (Err's text).
 	Error string `json:"error,omitempty"`
 	// Err is the lookup failure behind an Error status, for errors.Is/As.
@@ -281,9 +282,9 @@ func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Re
 	}
 	templated := isTemplated(set.FromAddress)
 	if templated {
-		rep.Findings = append(rep.Findings, Finding{
-			Code:     CodeFromTemplated,
-			Severity: Warning,
+		rep.Findings = append(rep.Findings, finding.Finding{
+			Code:     finding.CodeFromTemplated,
+			Severity: finding.Warning,
 			Message:  fmt.Sprintf("the From address %q is a template, so the domain mail is sent from cannot be known", set.FromAddress),
 			Fix:      "Set a literal From address (name@" + set.Domain + ") for this sender, or verify each domain the template can produce.",
 		})

@@ -11,6 +11,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/records"
 	"github.com/domainauth/domainauth/verify"
 )
@@ -109,8 +110,8 @@ func verifier(r verify.Resolver) *verify.Verifier {
 	return &verify.Verifier{Resolver: r, Clock: func() time.Time { return now }}
 }
 
-func codes(fs []verify.Finding) []verify.Code {
-	var out []verify.Code
+func codes(fs []finding.Finding) []finding.Code {
+	var out []finding.Code
 	for _, f := range fs {
 		out = append(out, f.Code)
 	}
@@ -144,7 +145,7 @@ func TestVerifiedDomain(t *testing.T) {
 		}
 	}
 	// p=none is advice, the only finding on a correct domain.
-	if got := codes(rep.AllFindings()); !slices.Equal(got, []verify.Code{verify.CodeDMARCPNone}) {
+	if got := codes(rep.AllFindings()); !slices.Equal(got, []finding.Code{finding.CodeDMARCPNone}) {
 		t.Errorf("findings %v, want only dmarc-p-none", got)
 	}
 	mx := findRecord(t, rep, records.PurposeReturnPath)
@@ -213,7 +214,7 @@ func TestStatus(t *testing.T) {
 	}
 }
 
-// TestFindings has one case per pitfall of DNS-PITFALLS.md that DNS shows:
+// TestFindings has one case per code of the catalogue (docs/FINDINGS.md) that verify reports:
 // the customer's broken zone, the verdict on the record concerned, and the
 // finding codes on it.
 func TestFindings(t *testing.T) {
@@ -224,44 +225,44 @@ func TestFindings(t *testing.T) {
 		set     func(*records.Set)
 		purpose records.Purpose
 		status  verify.RecordStatus
-		codes   []verify.Code
+		codes   []finding.Code
 		fix     string // a part of the fix text of the first code
 	}
 	tests := []tc{
 		{name: "record-missing", zone: []string{okMX, okDKIM},
-			purpose: records.PurposeSPF, status: verify.Missing, codes: []verify.Code{verify.CodeRecordMissing},
+			purpose: records.PurposeSPF, status: verify.Missing, codes: []finding.Code{finding.CodeRecordMissing},
 			fix: `Add a TXT record with host "cio123"`},
 		{name: "name-doubled (GoDaddy)", zone: []string{okSPF, okDKIM,
 			"cio123.example.com MX 10 mxa.provider.net.\ncio123.example.com MX 10 mxb.provider.net.\n"},
 			purpose: records.PurposeReturnPath, status: verify.Missing,
-			codes: []verify.Code{verify.CodeNameDoubled, verify.CodeRecordMissing}},
+			codes: []finding.Code{finding.CodeNameDoubled, finding.CodeRecordMissing}},
 		{name: "name-at-apex: SPF include at the root", zone: []string{okMX, okDKIM,
 			"@ TXT \"v=spf1 include:_spf.google.com include:_spf.provider.net ~all\"\n_spf.google.com. TXT \"v=spf1 ~all\"\n"},
 			purpose: records.PurposeSPF, status: verify.Missing,
-			codes: []verify.Code{verify.CodeNameAtApex, verify.CodeRecordMissing},
+			codes: []finding.Code{finding.CodeNameAtApex, finding.CodeRecordMissing},
 			fix:   "The records at the root can stay as they are"},
 		// MX at the root takes in the customer's own mail: the fix must say
 		// to remove them there, not that they can stay.
 		{name: "name-at-apex: MX at the root", zone: []string{okSPF, okDKIM,
 			"@ MX 10 mxa.provider.net.\n@ MX 10 mxb.provider.net.\n"},
 			purpose: records.PurposeReturnPath, status: verify.Missing,
-			codes: []verify.Code{verify.CodeNameAtApex, verify.CodeRecordMissing},
+			codes: []finding.Code{finding.CodeNameAtApex, finding.CodeRecordMissing},
 			fix:   "remove the MX records for mxa.provider.net and mxb.provider.net from the root of the domain (example.com)"},
 		{name: "name-at-apex: DKIM key under the root", zone: []string{okMX, okSPF,
 			"krs._domainkey TXT " + txtStrings(dkimA) + "\n"},
 			purpose: records.PurposeDKIM, status: verify.Missing,
-			codes: []verify.Code{verify.CodeNameAtApex, verify.CodeRecordMissing}},
+			codes: []finding.Code{finding.CodeNameAtApex, finding.CodeRecordMissing}},
 		{name: "spf-type-99", zone: []string{okMX, okDKIM, "cio123 SPF \"v=spf1 include:_spf.provider.net ~all\"\n"},
 			purpose: records.PurposeSPF, status: verify.Missing,
-			codes: []verify.Code{verify.CodeRecordMissing, verify.CodeSPFType99}},
+			codes: []finding.Code{finding.CodeRecordMissing, finding.CodeSPFType99}},
 		{name: "spf-multiple", zone: []string{okMX, okDKIM, okSPF, "cio123 TXT \"v=spf1 include:_spf.other.example ~all\"\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeSPFMultiple},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeSPFMultiple},
 			fix: "v=spf1 include:_spf.provider.net include:_spf.other.example ~all"},
 		{name: "spf-include-missing", zone: []string{okMX, okDKIM, "cio123 TXT \"v=spf1 include:_spf.other.example ~all\"\n_spf.other.example. TXT \"v=spf1 ~all\"\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeSPFIncludeMissing},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeSPFIncludeMissing},
 			fix: "v=spf1 include:_spf.other.example include:_spf.provider.net ~all"},
 		{name: "spf-include-missing: wrong qualifier", zone: []string{okMX, okDKIM, "cio123 TXT \"v=spf1 -include:_spf.provider.net ~all\"\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeSPFIncludeMissing}},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeSPFIncludeMissing}},
 		{name: "extra mechanisms are fine", zone: []string{okMX, okDKIM,
 			"cio123 TXT \"v=spf1 ip4:203.0.113.0/24 INCLUDE:_SPF.Provider.net. -all\"\n"},
 			purpose: records.PurposeSPF, status: verify.Found},
@@ -269,124 +270,124 @@ func TestFindings(t *testing.T) {
 			"cio123 TXT \"v=spf1 include:_spf.provider.net include:l1.example.net include:l2.example.net include:l3.example.net include:l4.example.net include:l5.example.net include:l6.example.net include:l7.example.net include:l8.example.net include:l9.example.net include:l10.example.net ~all\"\n" +
 				"l1.example.net. TXT \"v=spf1 -all\"\nl2.example.net. TXT \"v=spf1 -all\"\nl3.example.net. TXT \"v=spf1 -all\"\nl4.example.net. TXT \"v=spf1 -all\"\nl5.example.net. TXT \"v=spf1 -all\"\n" +
 				"l6.example.net. TXT \"v=spf1 -all\"\nl7.example.net. TXT \"v=spf1 -all\"\nl8.example.net. TXT \"v=spf1 -all\"\nl9.example.net. TXT \"v=spf1 -all\"\nl10.example.net. TXT \"v=spf1 -all\"\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeSPFLookupLimit}},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeSPFLookupLimit}},
 		{name: "spf-lookup-limit: void lookups", zone: []string{okMX, okDKIM,
 			"cio123 TXT \"v=spf1 a:gone1.example.net a:gone2.example.net a:gone3.example.net include:_spf.provider.net ~all\"\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeSPFLookupLimit}},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeSPFLookupLimit}},
 		{name: "spf-syntax", zone: []string{okMX, okDKIM, "cio123 TXT \"v=spf1 include:_spf.provider.net ~al\"\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeSPFSyntax}},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeSPFSyntax}},
 		{name: "spf-all-position: include after all", zone: []string{okMX, okDKIM, "cio123 TXT \"v=spf1 ~all include:_spf.provider.net\"\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeSPFAllPosition}},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeSPFAllPosition}},
 		{name: "spf-all-position: +all", zone: []string{okMX, okDKIM, "cio123 TXT \"v=spf1 include:_spf.provider.net +all\"\n"},
-			purpose: records.PurposeSPF, status: verify.Found, codes: []verify.Code{verify.CodeSPFAllPosition}},
+			purpose: records.PurposeSPF, status: verify.Found, codes: []finding.Code{finding.CodeSPFAllPosition}},
 		{name: "spf-problem: include without a record", zone: []string{okMX, okDKIM, "cio123 TXT \"v=spf1 include:_spf.provider.net include:nothing.example.net ~all\"\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeSPFProblem}},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeSPFProblem}},
 		{name: "txt-quotes on SPF", zone: []string{okMX, okDKIM, `cio123 TXT "\"v=spf1 include:_spf.provider.net ~all\""` + "\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeTXTQuotes}},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeTXTQuotes}},
 		{name: "whitespace-typo: space before v=spf1", zone: []string{okMX, okDKIM, `cio123 TXT " v=spf1 include:_spf.provider.net ~all"` + "\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeWhitespaceTypo}},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeWhitespaceTypo}},
 		{name: "whitespace-typo: space after include:", zone: []string{okMX, okDKIM, `cio123 TXT "v=spf1 include: _spf.provider.net ~all"` + "\n"},
-			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []verify.Code{verify.CodeWhitespaceTypo}},
+			purpose: records.PurposeSPF, status: verify.Mismatch, codes: []finding.Code{finding.CodeWhitespaceTypo}},
 		{name: "whitespace-typo: MX host without final dot", zone: []string{okSPF, okDKIM,
 			"cio123 MX 10 mxa.provider.net\ncio123 MX 10 mxb.provider.net.\n"},
-			purpose: records.PurposeReturnPath, status: verify.Mismatch, codes: []verify.Code{verify.CodeWhitespaceTypo}},
+			purpose: records.PurposeReturnPath, status: verify.Mismatch, codes: []finding.Code{finding.CodeWhitespaceTypo}},
 		{name: "mx-missing-host (Route 53)", zone: []string{okSPF, okDKIM, "cio123 MX 10 mxa.provider.net.\n"},
-			purpose: records.PurposeReturnPath, status: verify.Mismatch, codes: []verify.Code{verify.CodeMXMissingHost},
+			purpose: records.PurposeReturnPath, status: verify.Mismatch, codes: []finding.Code{finding.CodeMXMissingHost},
 			fix: "AWS Route 53 keeps one record set per name"},
 		{name: "mx-priority: order changed", zone: []string{okSPF, okDKIM, "cio123 MX 10 mxa.provider.net.\ncio123 MX 20 mxb.provider.net.\n"},
-			purpose: records.PurposeReturnPath, status: verify.Mismatch, codes: []verify.Code{verify.CodeMXPriority}},
+			purpose: records.PurposeReturnPath, status: verify.Mismatch, codes: []finding.Code{finding.CodeMXPriority}},
 		{name: "mx-priority: same order, other numbers", zone: []string{okSPF, okDKIM, "cio123 MX 5 mxa.provider.net.\ncio123 MX 5 mxb.provider.net.\n"},
-			purpose: records.PurposeReturnPath, status: verify.Found, codes: []verify.Code{verify.CodeMXPriority}},
+			purpose: records.PurposeReturnPath, status: verify.Found, codes: []finding.Code{finding.CodeMXPriority}},
 		{name: "mx-extra-host", zone: []string{okSPF, okDKIM, okMX, "cio123 MX 10 mail.example.com.\n"},
-			purpose: records.PurposeReturnPath, status: verify.Found, codes: []verify.Code{verify.CodeMXExtraHost}},
+			purpose: records.PurposeReturnPath, status: verify.Found, codes: []finding.Code{finding.CodeMXExtraHost}},
 		{name: "dkim-key-mismatch: old key", zone: []string{okMX, okSPF, "krs._domainkey.cio123 TXT " + txtStrings("v=DKIM1; k=rsa; p="+keyB) + "\n"},
-			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []verify.Code{verify.CodeDKIMKeyMismatch}},
+			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []finding.Code{finding.CodeDKIMKeyMismatch}},
 		{name: "dkim-key-mismatch: revoked", zone: []string{okMX, okSPF, "krs._domainkey.cio123 TXT \"v=DKIM1; p=\"\n"},
-			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []verify.Code{verify.CodeDKIMKeyMismatch}},
+			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []finding.Code{finding.CodeDKIMKeyMismatch}},
 		{name: "same key, other text: tags reordered, p= spaced", zone: []string{okMX, okSPF,
 			"krs._domainkey.cio123 TXT " + txtStrings("v=DKIM1;  p="+keyA[:200]+" "+keyA[200:]+" ; k=rsa;") + "\n"},
 			purpose: records.PurposeDKIM, status: verify.Found},
 		{name: "dkim-key-invalid: v= not first (RFC 6376 section 3.6.1)", zone: []string{okMX, okSPF,
 			"krs._domainkey.cio123 TXT " + txtStrings("k=rsa; v=DKIM1; p="+keyA) + "\n"},
-			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []verify.Code{verify.CodeDKIMKeyInvalid}},
+			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []finding.Code{finding.CodeDKIMKeyInvalid}},
 		{name: "dkim-key-truncated at 255 characters", zone: []string{okMX, okSPF, "krs._domainkey.cio123 TXT \"" + dkimA[:255] + "\"\n"},
-			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []verify.Code{verify.CodeDKIMKeyTruncated},
+			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []finding.Code{finding.CodeDKIMKeyTruncated},
 			fix: "not as separate records"},
 		{name: "dkim-key-truncated: split into two records", zone: []string{okMX, okSPF,
 			"krs._domainkey.cio123 TXT \"" + dkimA[:255] + "\"\nkrs._domainkey.cio123 TXT \"" + dkimA[255:] + "\"\n"},
-			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []verify.Code{verify.CodeDKIMKeyTruncated}},
+			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []finding.Code{finding.CodeDKIMKeyTruncated}},
 		{name: "dkim-escaped-semicolon", zone: []string{okMX, okSPF,
 			"krs._domainkey.cio123 TXT " + txtStrings(`v=DKIM1\\; k=rsa\\; p=`+keyA) + "\n"},
-			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []verify.Code{verify.CodeDKIMEscapedSemicolon},
+			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []finding.Code{finding.CodeDKIMEscapedSemicolon},
 			fix: `replace each \; with a plain ;`},
 		{name: "dkim-quotes", zone: []string{okMX, okSPF,
 			"krs._domainkey.cio123 TXT " + txtStrings(`\"`+dkimA+`\"`) + "\n"},
-			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []verify.Code{verify.CodeDKIMQuotes}},
+			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []finding.Code{finding.CodeDKIMQuotes}},
 		{name: "dkim-key-invalid: PEM pasted", zone: []string{okMX, okSPF,
 			"krs._domainkey.cio123 TXT " + txtStrings("v=DKIM1; k=rsa; p=-----BEGIN PUBLIC KEY-----"+keyA+"-----END PUBLIC KEY-----") + "\n"},
-			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []verify.Code{verify.CodeDKIMKeyInvalid}},
+			purpose: records.PurposeDKIM, status: verify.Mismatch, codes: []finding.Code{finding.CodeDKIMKeyInvalid}},
 		{name: "dkim-multiple", zone: []string{okMX, okSPF, okDKIM, "krs._domainkey.cio123 TXT " + txtStrings("v=DKIM1; k=rsa; p="+keyB) + "\n"},
-			purpose: records.PurposeDKIM, status: verify.Found, codes: []verify.Code{verify.CodeDKIMMultiple}},
+			purpose: records.PurposeDKIM, status: verify.Found, codes: []finding.Code{finding.CodeDKIMMultiple}},
 		{name: "record-missing on DKIM names underscores", zone: []string{okMX, okSPF},
-			purpose: records.PurposeDKIM, status: verify.Missing, codes: []verify.Code{verify.CodeRecordMissing},
+			purpose: records.PurposeDKIM, status: verify.Missing, codes: []finding.Code{finding.CodeRecordMissing},
 			fix: "if your DNS host refuses underscores"},
 		{name: "cname-proxied (Cloudflare)", zone: []string{okMX, okSPF, okDKIM, "link A 104.16.1.1\nlink A 104.16.2.1\n"},
-			purpose: records.PurposeTracking, status: verify.Mismatch, codes: []verify.Code{verify.CodeCNAMEProxied},
+			purpose: records.PurposeTracking, status: verify.Mismatch, codes: []finding.Code{finding.CodeCNAMEProxied},
 			fix: "DNS only (grey cloud)"},
 		{name: "cname-target: wrong region", zone: []string{okMX, okSPF, okDKIM, "link CNAME e-eu.provider.net.\n"},
-			purpose: records.PurposeTracking, status: verify.Mismatch, codes: []verify.Code{verify.CodeCNAMETarget},
+			purpose: records.PurposeTracking, status: verify.Mismatch, codes: []finding.Code{finding.CodeCNAMETarget},
 			fix: "the target differs per region, and only the one of the account's region works"},
 		{name: "cname target is compared by its first hop", zone: []string{okMX, okSPF, okDKIM, okLink,
 			"e.provider.net. CNAME lb.provider.net.\nlb.provider.net. A 198.51.100.9\n"},
 			purpose: records.PurposeTracking, status: verify.Found},
 		{name: "whitespace-typo: CNAME target without final dot", zone: []string{okMX, okSPF, okDKIM, "link CNAME e.provider.net\n"},
-			purpose: records.PurposeTracking, status: verify.Mismatch, codes: []verify.Code{verify.CodeWhitespaceTypo}},
+			purpose: records.PurposeTracking, status: verify.Mismatch, codes: []finding.Code{finding.CodeWhitespaceTypo}},
 		{name: "cname-conflict at the return path", zone: []string{okDKIM, "cio123 CNAME example.com.\n@ MX 10 mail.example.com.\n"},
 			purpose: records.PurposeReturnPath, status: verify.Mismatch,
-			codes: []verify.Code{verify.CodeCNAMEConflict, verify.CodeMXMissingHost}},
+			codes: []finding.Code{finding.CodeCNAMEConflict, finding.CodeMXMissingHost}},
 		{name: "cname-conflict hides SPF", zone: []string{okDKIM, "cio123 CNAME e.provider.net.\n"},
 			purpose: records.PurposeSPF, status: verify.Missing,
-			codes: []verify.Code{verify.CodeCNAMEConflict, verify.CodeRecordMissing}},
+			codes: []finding.Code{finding.CodeCNAMEConflict, finding.CodeRecordMissing}},
 		{name: "dmarc-missing", zone: []string{okMX, okSPF, okDKIM},
-			purpose: records.PurposeDMARC, status: verify.Missing, codes: []verify.Code{verify.CodeDMARCMissing}},
+			purpose: records.PurposeDMARC, status: verify.Missing, codes: []finding.Code{finding.CodeDMARCMissing}},
 		{name: "dmarc-p-none", zone: []string{okMX, okSPF, okDKIM, okDMARC},
-			purpose: records.PurposeDMARC, status: verify.Found, codes: []verify.Code{verify.CodeDMARCPNone}},
+			purpose: records.PurposeDMARC, status: verify.Found, codes: []finding.Code{finding.CodeDMARCPNone}},
 		{name: "dmarc-strict-alignment with p=reject", zone: []string{okMX, okSPF, okDKIM, "_dmarc TXT \"v=DMARC1; p=reject; adkim=s; aspf=s\"\n"},
-			purpose: records.PurposeDMARC, status: verify.Mismatch, codes: []verify.Code{verify.CodeDMARCStrictAlignment},
+			purpose: records.PurposeDMARC, status: verify.Mismatch, codes: []finding.Code{finding.CodeDMARCStrictAlignment},
 			fix: "set adkim=r and aspf=r"},
 		{name: "dmarc-strict-alignment: aspf only", zone: []string{okMX, okSPF, okDKIM, "_dmarc TXT \"v=DMARC1; p=quarantine; aspf=s\"\n"},
-			purpose: records.PurposeDMARC, status: verify.Found, codes: []verify.Code{verify.CodeDMARCStrictAlignment}},
+			purpose: records.PurposeDMARC, status: verify.Found, codes: []finding.Code{finding.CodeDMARCStrictAlignment}},
 		{name: "policy of the organizational domain applies to a subdomain From", zone: []string{okMX, okSPF, okDKIM, "_dmarc TXT \"v=DMARC1; p=none; sp=reject\"\n"},
 			set:     func(s *records.Set) { s.FromAddress = "Shop <news@shop.example.com>" },
 			purpose: records.PurposeDMARC, status: verify.Found},
 		{name: "dmarc-invalid: two records", zone: []string{okMX, okSPF, okDKIM, okDMARC, "_dmarc TXT \"v=DMARC1; p=reject\"\n"},
-			purpose: records.PurposeDMARC, status: verify.Mismatch, codes: []verify.Code{verify.CodeDMARCInvalid}},
+			purpose: records.PurposeDMARC, status: verify.Mismatch, codes: []finding.Code{finding.CodeDMARCInvalid}},
 		{name: "dmarc-invalid: bad policy", zone: []string{okMX, okSPF, okDKIM, "_dmarc TXT \"v=DMARC1; p=block\"\n"},
-			purpose: records.PurposeDMARC, status: verify.Mismatch, codes: []verify.Code{verify.CodeDMARCInvalid}},
+			purpose: records.PurposeDMARC, status: verify.Mismatch, codes: []finding.Code{finding.CodeDMARCInvalid}},
 		{name: "dmarc-invalid: at the domain instead of _dmarc", zone: []string{okMX, okSPF, okDKIM, "@ TXT \"v=DMARC1; p=none\"\n"},
-			purpose: records.PurposeDMARC, status: verify.Missing, codes: []verify.Code{verify.CodeDMARCInvalid, verify.CodeDMARCMissing}},
+			purpose: records.PurposeDMARC, status: verify.Missing, codes: []finding.Code{finding.CodeDMARCInvalid, finding.CodeDMARCMissing}},
 		{name: "name-doubled on DMARC", zone: []string{okMX, okSPF, okDKIM, "_dmarc.example.com TXT \"v=DMARC1; p=none\"\n"},
-			purpose: records.PurposeDMARC, status: verify.Missing, codes: []verify.Code{verify.CodeDMARCMissing, verify.CodeNameDoubled}},
+			purpose: records.PurposeDMARC, status: verify.Missing, codes: []finding.Code{finding.CodeDMARCMissing, finding.CodeNameDoubled}},
 		{name: "dmarc-rua-unauthorized", zone: []string{okMX, okSPF, okDKIM, "_dmarc TXT \"v=DMARC1; p=quarantine; rua=mailto:agg@reports.example.net\"\n"},
-			purpose: records.PurposeDMARC, status: verify.Found, codes: []verify.Code{verify.CodeDMARCRUAUnauthorized}},
+			purpose: records.PurposeDMARC, status: verify.Found, codes: []finding.Code{finding.CodeDMARCRUAUnauthorized}},
 		{name: "rua to an authorized domain", zone: []string{okMX, okSPF, okDKIM,
 			"_dmarc TXT \"v=DMARC1; p=quarantine; rua=mailto:agg@reports.example.net,mailto:dmarc@example.com\"\n" +
 				"example.com._report._dmarc.reports.example.net. TXT \"v=DMARC1\"\n"},
 			purpose: records.PurposeDMARC, status: verify.Found},
 		{name: "dns-temporary: SERVFAIL", zone: []string{okMX, okSPF, okDKIM},
 			fail:    func(f *domainauth.FakeResolver) { f.Fail("cio123.example.com", dns.TypeMX, domainauth.FailServFail) },
-			purpose: records.PurposeReturnPath, status: verify.Error, codes: []verify.Code{verify.CodeDNSTemporary}},
+			purpose: records.PurposeReturnPath, status: verify.Error, codes: []finding.Code{finding.CodeDNSTemporary}},
 		{name: "dns-temporary: timeout", zone: []string{okMX, okSPF, okDKIM},
 			fail: func(f *domainauth.FakeResolver) {
 				f.Fail("krs._domainkey.cio123.example.com", dns.TypeTXT, domainauth.FailTimeout)
 			},
-			purpose: records.PurposeDKIM, status: verify.Error, codes: []verify.Code{verify.CodeDNSTemporary}},
+			purpose: records.PurposeDKIM, status: verify.Error, codes: []finding.Code{finding.CodeDNSTemporary}},
 		{name: "dns-temporary: SPF include times out", zone: []string{okMX, okSPF, okDKIM},
 			fail:    func(f *domainauth.FakeResolver) { f.Fail("_spf.provider.net", 0, domainauth.FailTimeout) },
-			purpose: records.PurposeSPF, status: verify.Error, codes: []verify.Code{verify.CodeDNSTemporary}},
+			purpose: records.PurposeSPF, status: verify.Error, codes: []finding.Code{finding.CodeDNSTemporary}},
 		{name: "dns-temporary: hanging server, per-lookup timeout", zone: []string{okMX, okSPF, okDKIM, okLink},
 			fail:    func(f *domainauth.FakeResolver) { f.Fail("link.example.com", 0, domainauth.FailHang) },
-			purpose: records.PurposeTracking, status: verify.Error, codes: []verify.Code{verify.CodeDNSTemporary}},
+			purpose: records.PurposeTracking, status: verify.Error, codes: []finding.Code{finding.CodeDNSTemporary}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -404,10 +405,13 @@ func TestFindings(t *testing.T) {
 				t.Errorf("%s: %v %v, want %v %v\n%s", tt.purpose, rr.Status, codes(rr.Findings), tt.status, want, rep)
 			}
 			for _, f := range rr.Findings {
-				if f.Message == "" || f.Record != rr.FQDN+" "+string(rr.Type) {
-					t.Errorf("finding %s: message %q record %q", f.Code, f.Message, f.Record)
+				if e, ok := finding.Lookup(f.Code); !ok || !slices.Contains(e.Producers, "verify") || !f.Severity.Valid() {
+					t.Errorf("finding %s (%v): not a verify code of the catalogue, or no severity", f.Code, f.Severity)
 				}
-				if f.Severity == verify.Critical && f.Fix == "" {
+				if f.Message == "" || f.Subject != rr.FQDN+" "+string(rr.Type) {
+					t.Errorf("finding %s: message %q record %q", f.Code, f.Message, f.Subject)
+				}
+				if f.Severity == finding.Error && f.Fix == "" {
 					t.Errorf("finding %s: critical without a fix", f.Code)
 				}
 			}
@@ -418,7 +422,7 @@ func TestFindings(t *testing.T) {
 	}
 }
 
-func findingFix(fs []verify.Finding, c verify.Code) string {
+func findingFix(fs []finding.Finding, c finding.Code) string {
 	var all []string
 	for _, f := range fs {
 		all = append(all, f.Fix)
@@ -434,7 +438,7 @@ func TestFromTemplatedFinding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := codes(rep.Findings); !slices.Equal(got, []verify.Code{verify.CodeFromTemplated}) {
+	if got := codes(rep.Findings); !slices.Equal(got, []finding.Code{finding.CodeFromTemplated}) {
 		t.Errorf("domain findings %v, want from-templated", got)
 	}
 	// The records are still checked, so the customer sees their state.
@@ -464,7 +468,7 @@ func TestInvalidSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, rr := range rep.Records[len(rep.Records)-2:] {
-		if rr.Status != verify.Error || !slices.Equal(codes(rr.Findings), []verify.Code{verify.CodeRecordUnsupported}) {
+		if rr.Status != verify.Error || !slices.Equal(codes(rr.Findings), []finding.Code{finding.CodeRecordUnsupported}) {
 			t.Errorf("%q: %v %v, want error record-unsupported", rr.FQDN, rr.Status, codes(rr.Findings))
 		}
 	}

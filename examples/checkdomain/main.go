@@ -33,6 +33,7 @@ import (
 	"github.com/domainauth/domainauth"
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/spf"
 )
@@ -49,25 +50,25 @@ type Report struct {
 
 // SPFReport is the SPF part of a Report.
 type SPFReport struct {
-	Record      string    `json:"record,omitempty"`
-	Lookups     int       `json:"lookups"`
-	VoidLookups int       `json:"void_lookups"`
-	Tree        []string  `json:"tree,omitempty"`
-	Findings    []Finding `json:"findings,omitempty"`
-	Error       string    `json:"error,omitempty"`
+	Record      string            `json:"record,omitempty"`
+	Lookups     int               `json:"lookups"`
+	VoidLookups int               `json:"void_lookups"`
+	Tree        []string          `json:"tree,omitempty"`
+	Findings    []finding.Finding `json:"findings,omitempty"`
+	Error       string            `json:"error,omitempty"`
 }
 
 // DMARCReport is the DMARC part of a Report.
 type DMARCReport struct {
-	Mode         string    `json:"mode"` // the specification followed: rfc9989 or rfc7489
-	Record       string    `json:"record,omitempty"`
-	PolicyDomain string    `json:"policy_domain,omitempty"`
-	Discovery    string    `json:"discovery,omitempty"`
-	Applies      string    `json:"policy_applied,omitempty"`
-	ADKIM        string    `json:"adkim,omitempty"`
-	ASPF         string    `json:"aspf,omitempty"`
-	Findings     []Finding `json:"findings,omitempty"`
-	Error        string    `json:"error,omitempty"`
+	Mode         string            `json:"mode"` // the specification followed: rfc9989 or rfc7489
+	Record       string            `json:"record,omitempty"`
+	PolicyDomain string            `json:"policy_domain,omitempty"`
+	Discovery    string            `json:"discovery,omitempty"`
+	Applies      string            `json:"policy_applied,omitempty"`
+	ADKIM        string            `json:"adkim,omitempty"`
+	ASPF         string            `json:"aspf,omitempty"`
+	Findings     []finding.Finding `json:"findings,omitempty"`
+	Error        string            `json:"error,omitempty"`
 }
 
 // DKIMReport is one selector's key.
@@ -80,13 +81,6 @@ type DKIMReport struct {
 	Revoked  bool   `json:"revoked,omitempty"`
 	Testing  bool   `json:"testing,omitempty"`
 	Error    string `json:"error,omitempty"`
-}
-
-// Finding is one problem, from any of the packages.
-type Finding struct {
-	Code     string `json:"code"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
 }
 
 func main() {
@@ -188,7 +182,7 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 
 	// SPF: the static analysis walks the include tree.
 	a, err := spf.Analyze(ctx, r, domain)
-	if err == nil && a != nil && a.Has("temperror") {
+	if err == nil && a != nil && a.Has(finding.CodeSPFTempError) {
 		err = errSPFTemporary
 	}
 	note(err)
@@ -206,8 +200,8 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 			res.SPF.Tree = tree(a.Root, "")
 		}
 		for _, f := range a.Findings {
-			res.SPF.Findings = append(res.SPF.Findings, Finding{f.Code, f.Severity.String(), f.Message})
-			if f.Severity.String() == "error" {
+			res.SPF.Findings = append(res.SPF.Findings, f)
+			if f.Severity == finding.Error {
 				res.Failed = true
 			}
 		}
@@ -230,11 +224,11 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 			res.DMARC.Applies = string(applies)
 			res.DMARC.ADKIM, res.DMARC.ASPF = string(rec.ADKIM), string(rec.ASPF)
 		} else if err == nil {
-			res.DMARC.Findings = append(res.DMARC.Findings, Finding{"dmarc-missing", "warning",
-				"no DMARC record at _dmarc." + domain + " or its organizational domain"})
+			res.DMARC.Findings = append(res.DMARC.Findings, finding.Finding{Code: finding.CodeDMARCMissing, Severity: finding.Warning,
+				Message: "no DMARC record at _dmarc." + domain + " or its organizational domain"})
 		}
 		for _, f := range lr.Findings {
-			res.DMARC.Findings = append(res.DMARC.Findings, Finding{f.Code, "info", f.Message})
+			res.DMARC.Findings = append(res.DMARC.Findings, f)
 		}
 	}
 
@@ -273,7 +267,7 @@ func parseFirstKey(txt []string) (*dkim.Key, error) {
 }
 
 // hasFinding reports whether fs holds a finding with the code.
-func hasFinding(fs []Finding, code string) bool {
+func hasFinding(fs []finding.Finding, code finding.Code) bool {
 	for _, f := range fs {
 		if f.Code == code {
 			return true
@@ -303,7 +297,7 @@ func printText(w io.Writer, rep *Report) {
 	switch {
 	case rep.SPF.Error != "":
 		fmt.Fprintf(w, "  lookup failed: %s\n", rep.SPF.Error)
-	case rep.SPF.Record == "" && hasFinding(rep.SPF.Findings, "multiple-records"):
+	case rep.SPF.Record == "" && hasFinding(rep.SPF.Findings, finding.CodeSPFMultiple):
 		// Not "no SPF record": there are several, which is as bad but
 		// needs the opposite fix (merge, not add).
 		fmt.Fprintln(w, "  more than one SPF record: receivers ignore them all (permerror); merge them into one (see the finding below)")
@@ -355,7 +349,7 @@ func printText(w io.Writer, rep *Report) {
 	}
 }
 
-func printFindings(w io.Writer, fs []Finding) {
+func printFindings(w io.Writer, fs []finding.Finding) {
 	for _, f := range fs {
 		fmt.Fprintf(w, "  [%s] %s: %s\n", f.Severity, f.Code, f.Message)
 	}
