@@ -127,7 +127,7 @@
 //	    "expected": ["v=spf1 include:_spf.provider.net ~all"],
 //	    "found": [],
 //	    "findings": [{"code": "name-doubled", "severity": "error",
-//	                  "record": "cio123.example.com TXT",
+//	                  "subject": "cio123.example.com TXT",
 //	                  "message": "...", "fix": "..."}],
 //	    "error": ""                 // the lookup failure behind status error
 //	  }],
