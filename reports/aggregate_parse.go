@@ -36,6 +36,12 @@ type AggregateReader struct {
 	p     *Parser
 	in    *byteInput
 	d     *xml.Decoder
+	// fast is the hand-written scanner, nil once it handed the input to
+	// d (or when it is off); base is the position where it did.
+	fast     *fastScan
+	baseLine int
+	baseCol  int
+	baseOff  int64
 	part  string
 	hdr   Aggregate
 	rec   Record
@@ -78,12 +84,50 @@ func (p *Parser) newAggregateXML(r io.Reader, part string) (*AggregateReader, er
 		r = a.repair
 	}
 	a.in = newByteInput(r, int64(p.maxElement()), p.maxDecompressed())
-	a.d = xml.NewDecoder(a.in)
-	a.d.CharsetReader = charsetReader
+	if p.slowXML {
+		a.newDecoder()
+	} else {
+		a.fast = newFastScan(a.in)
+	}
 	if err := a.start(); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+func (a *AggregateReader) newDecoder() {
+	a.d = xml.NewDecoder(a.in)
+	a.d.CharsetReader = charsetReader
+}
+
+// handoff gives the rest of the input to encoding/xml, at a token
+// boundary where the fast scanner stopped.
+func (a *AggregateReader) handoff() {
+	a.baseLine, a.baseCol, a.baseOff = a.fast.pos()
+	if a.fast.lastText {
+		a.in.bonus = 1
+	}
+	a.fast = nil
+	a.newDecoder()
+}
+
+// where returns the line, column and offset after the last token.
+func (a *AggregateReader) where() (line, col int, off int64) {
+	if a.fast != nil {
+		return a.fast.pos()
+	}
+	line, col = a.d.InputPos()
+	off = a.d.InputOffset()
+	if a.baseLine == 0 {
+		return line, col, off
+	}
+	// The decoder's column counts from the last newline it read, even one
+	// it then put back (column 0); only when it has read none does the
+	// column continue the fast scanner's line.
+	if line == 1 && col == int(off)+1 {
+		col += a.baseCol - 1
+	}
+	return line + a.baseLine - 1, col, off + a.baseOff
 }
 
 // charsetReader accepts the encodings real reports declare: UTF-8 and its
@@ -127,23 +171,26 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 
 // errorf builds an *Error at the decoder's position.
 func (a *AggregateReader) errorf(sentinel error, format string, args ...any) error {
-	line, col := a.d.InputPos()
-	return &Error{Part: a.part, Line: line, Column: col, Offset: a.d.InputOffset(), Err: fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)}
+	line, col, off := a.where()
+	return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)}
 }
 
 // wrapErr turns a decoder or input error into an *Error with position.
 func (a *AggregateReader) wrapErr(err error) error {
-	line, col := a.d.InputPos()
+	line, col, off := a.where()
 	var se *xml.SyntaxError
 	switch {
 	case isLimit(err):
-		return &Error{Part: a.part, Line: line, Column: col, Offset: a.d.InputOffset(), Err: err}
+		return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: err}
 	case errors.As(err, &se):
-		return &Error{Part: a.part, Line: se.Line, Column: col, Offset: a.d.InputOffset(), Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+		if a.baseLine > 0 {
+			se.Line += a.baseLine - 1
+		}
+		return &Error{Part: a.part, Line: se.Line, Column: col, Offset: off, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return &Error{Part: a.part, Line: line, Column: col, Offset: a.d.InputOffset(), Err: fmt.Errorf("%w: unexpected end of input", ErrSyntax)}
+		return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: unexpected end of input", ErrSyntax)}
 	}
-	return &Error{Part: a.part, Line: line, Column: col, Offset: a.d.InputOffset(), Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+	return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
 }
 
 func (a *AggregateReader) warn(path, format string, args ...any) {
@@ -151,7 +198,7 @@ func (a *AggregateReader) warn(path, format string, args ...any) {
 		a.hdr.WarningsDropped++
 		return
 	}
-	line, _ := a.d.InputPos()
+	line, _, _ := a.where()
 	a.hdr.Warnings = append(a.hdr.Warnings, Warning{Line: line, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -160,8 +207,19 @@ func (a *AggregateReader) warn(path, format string, args ...any) {
 // instructions and directives are skipped.
 func (a *AggregateReader) token() (xml.Token, error) {
 	for {
-		a.in.mark()
-		t, err := a.d.RawToken()
+		var t xml.Token
+		var err error
+		if a.fast != nil {
+			var ok bool
+			t, ok, err = a.fast.next()
+			if !ok {
+				a.handoff()
+				continue
+			}
+		} else {
+			a.in.mark()
+			t, err = a.d.RawToken()
+		}
 		if err != nil {
 			if err == io.EOF {
 				return nil, io.EOF
