@@ -33,22 +33,22 @@ import (
 // returned false: a syntax error in the last byte invalidates the records
 // already delivered.
 type AggregateReader struct {
-	p     *Parser
-	in    *byteInput
-	d     *xml.Decoder
+	p  *Parser
+	in *byteInput
+	d  *xml.Decoder
 	// fast is the hand-written scanner, nil once it handed the input to
 	// d (or when it is off); base is the position where it did.
 	fast     *fastScan
 	baseLine int
 	baseCol  int
 	baseOff  int64
-	part  string
-	hdr   Aggregate
-	rec   Record
-	n     int
-	err   error
-	state int // 0 reading, 1 finished
-	root  xml.Name
+	part     string
+	hdr      Aggregate
+	rec      Record
+	n        int
+	err      error
+	state    int // 0 reading, 1 finished
+	root     xml.Name
 	// wrappers are the elements around <feedback>, at most one.
 	wrappers []xml.Name
 	// repair is the Parser.Recover filter, nil without it.
