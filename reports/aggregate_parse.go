@@ -39,6 +39,7 @@ type AggregateReader struct {
 	// fast is the hand-written scanner, nil once it handed the input to
 	// d (or when it is off); base is the position where it did.
 	fast     *fastScan
+	tk       tok
 	baseLine int
 	baseCol  int
 	baseOff  int64
@@ -205,31 +206,41 @@ func (a *AggregateReader) warn(path, format string, args ...any) {
 // token returns the next token, or an error with position. Only
 // elements, text and the end of input matter; comments, processing
 // instructions and directives are skipped.
-func (a *AggregateReader) token() (xml.Token, error) {
+func (a *AggregateReader) token() (*tok, error) {
 	for {
-		var t xml.Token
-		var err error
 		if a.fast != nil {
-			var ok bool
-			t, ok, err = a.fast.next()
+			t, ok, err := a.fast.next()
 			if !ok {
 				a.handoff()
 				continue
 			}
-		} else {
-			a.in.mark()
-			t, err = a.d.RawToken()
+			if err != nil {
+				return nil, err // io.EOF
+			}
+			if t.kind != tokOther {
+				return t, nil
+			}
+			continue
 		}
+		a.in.mark()
+		t, err := a.d.RawToken()
 		if err != nil {
 			if err == io.EOF {
 				return nil, io.EOF
 			}
 			return nil, a.wrapErr(err)
 		}
-		switch t.(type) {
-		case xml.StartElement, xml.EndElement, xml.CharData:
-			return t, nil
+		switch t := t.(type) {
+		case xml.StartElement:
+			a.tk = tok{kind: tokStart, Name: t.Name, Attr: t.Attr}
+		case xml.EndElement:
+			a.tk = tok{kind: tokEnd, Name: t.Name}
+		case xml.CharData:
+			a.tk = tok{kind: tokText, text: t}
+		default:
+			continue
 		}
+		return &a.tk, nil
 	}
 }
 
@@ -246,13 +257,13 @@ func (a *AggregateReader) start() error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
+		switch t.kind {
+		case tokText:
 			// White space and a byte order mark may precede the root.
-			if len(bytes.TrimLeft(t, "\ufeff \t\r\n")) > 0 {
+			if len(bytes.TrimLeft(t.text, "\ufeff \t\r\n")) > 0 {
 				return a.errorf(ErrSyntax, "text before the root element")
 			}
-		case xml.StartElement:
+		case tokStart:
 			if t.Name.Local != "feedback" {
 				// A wrapper such as the <xs:schema> some reporters put
 				// around <feedback>: look inside, once.
@@ -266,7 +277,7 @@ func (a *AggregateReader) start() error {
 			a.root = t.Name
 			a.hdr.Namespace = namespaceOf(t)
 			return nil
-		case xml.EndElement:
+		case tokEnd:
 			return a.errorf(ErrSyntax, "unexpected end tag </%s>", qname(t.Name))
 		}
 	}
@@ -281,7 +292,7 @@ func qname(n xml.Name) string {
 
 // namespaceOf returns the namespace URI of a start element read by
 // RawToken, where Name.Space is the prefix.
-func namespaceOf(t xml.StartElement) string {
+func namespaceOf(t *tok) string {
 	for _, at := range t.Attr {
 		if t.Name.Space == "" && at.Name.Space == "" && at.Name.Local == "xmlns" {
 			return at.Value
@@ -309,19 +320,19 @@ func (a *AggregateReader) Next() bool {
 			a.fail(err)
 			return false
 		}
-		switch t := t.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
-				a.warn("feedback", "stray text %q ignored", clipText(t))
+		switch t.kind {
+		case tokText:
+			if len(bytes.TrimSpace(t.text)) > 0 {
+				a.warn("feedback", "stray text %q ignored", clipText(t.text))
 			}
-		case xml.EndElement:
+		case tokEnd:
 			if t.Name != a.root {
 				a.fail(a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(a.root), qname(t.Name)))
 				return false
 			}
 			a.fail(a.finish())
 			return false
-		case xml.StartElement:
+		case tokStart:
 			if t.Name.Local == "record" {
 				if a.n >= a.p.maxRecords() {
 					a.fail(a.errorf(&LimitError{Limit: "MaxRecords", Value: int64(a.p.maxRecords())}, "record %d", a.n+1))
@@ -364,12 +375,12 @@ func (a *AggregateReader) finish() error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+		switch t.kind {
+		case tokText:
+			if len(bytes.TrimSpace(t.text)) > 0 {
 				return a.errorf(ErrSyntax, "text after <%s>", qname(a.root))
 			}
-		case xml.EndElement:
+		case tokEnd:
 			if len(a.wrappers) == 0 || t.Name != a.wrappers[len(a.wrappers)-1] {
 				return a.errorf(ErrSyntax, "unexpected end tag </%s>", qname(t.Name))
 			}
@@ -474,17 +485,17 @@ func (a *AggregateReader) element(name xml.Name, path string, depth int, fn func
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
-				a.warn(path, "stray text %q ignored", clipText(t))
+		switch t.kind {
+		case tokText:
+			if len(bytes.TrimSpace(t.text)) > 0 {
+				a.warn(path, "stray text %q ignored", clipText(t.text))
 			}
-		case xml.EndElement:
+		case tokEnd:
 			if t.Name != name {
 				return a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(name), qname(t.Name))
 			}
 			return nil
-		case xml.StartElement:
+		case tokStart:
 			if err := fn(t.Name); err != nil {
 				return err
 			}
@@ -506,10 +517,10 @@ func (a *AggregateReader) skip(name xml.Name, depth int) error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case tokStart:
 			stack = append(stack, t.Name)
-		case xml.EndElement:
+		case tokEnd:
 			if t.Name != stack[len(stack)-1] {
 				return a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(stack[len(stack)-1]), qname(t.Name))
 			}
@@ -533,26 +544,26 @@ func (a *AggregateReader) text(name xml.Name, path string, depth int) (string, e
 		if err != nil {
 			return "", err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
+		switch t.kind {
+		case tokText:
 			n++
 			if n == 1 {
-				s = string(t)
+				s = string(t.text)
 			} else {
 				if n == 2 {
 					multi = append(multi, s...)
 				}
-				multi = append(multi, t...)
+				multi = append(multi, t.text...)
 				if len(multi) > a.p.maxElement() {
 					return "", a.errorf(&LimitError{Limit: "MaxElement", Value: int64(a.p.maxElement())}, "text of <%s>", path)
 				}
 			}
-		case xml.StartElement:
+		case tokStart:
 			a.warn(path, "unexpected element <%s> ignored", qname(t.Name))
 			if err := a.skip(t.Name, depth+1); err != nil {
 				return "", err
 			}
-		case xml.EndElement:
+		case tokEnd:
 			if t.Name != name {
 				return "", a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(name), qname(t.Name))
 			}

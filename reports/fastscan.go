@@ -26,7 +26,9 @@ type fastScan struct {
 	endName   xml.Name
 	selfClose bool // the token just scanned is a self-closing tag
 	scratch   []byte
+	attrs     []xml.Attr
 	names     map[string]string
+	cur       tok
 }
 
 func newFastScan(in *byteInput) *fastScan {
@@ -39,6 +41,26 @@ func (f *fastScan) pos() (line, col int, off int64) {
 	return f.line, int(f.in.n-f.linestart) + 1, f.in.n
 }
 
+// tok is a token as the aggregate parser sees it: a start or end tag
+// (Name, and Attr for a start), text, or something it skips. Both the
+// fast scanner and encoding/xml's tokens are given to it in this form,
+// which costs no allocation.
+type tok struct {
+	kind tokKind
+	Name xml.Name
+	Attr []xml.Attr
+	text []byte
+}
+
+type tokKind uint8
+
+const (
+	tokOther tokKind = iota
+	tokStart
+	tokEnd
+	tokText
+)
+
 // scan results
 const (
 	scanOK = iota
@@ -48,11 +70,12 @@ const (
 
 // next returns the next token; ok false means: hand off to encoding/xml
 // (nothing was consumed).
-func (f *fastScan) next() (xml.Token, bool, error) {
+func (f *fastScan) next() (*tok, bool, error) {
 	if f.pendEnd {
 		f.pendEnd = false
 		f.lastText = false
-		return xml.EndElement{Name: f.endName}, true, nil
+		f.cur = tok{kind: tokEnd, Name: f.endName}
+		return &f.cur, true, nil
 	}
 	for {
 		b := f.in
@@ -66,7 +89,7 @@ func (f *fastScan) next() (xml.Token, bool, error) {
 			f.fill()
 			continue
 		}
-		t, k, st := f.token(b.buf[b.pos:b.end], b.err != nil)
+		k, st := f.token(b.buf[b.pos:b.end], b.err != nil)
 		switch st {
 		case scanOK:
 			// Stay well inside the limits; near them encoding/xml
@@ -75,11 +98,11 @@ func (f *fastScan) next() (xml.Token, bool, error) {
 				return nil, false, nil
 			}
 			f.commit(k)
-			_, f.lastText = t.(xml.CharData)
+			f.lastText = f.cur.kind == tokText
 			if f.selfClose {
-				f.pendEnd, f.endName = true, t.(xml.StartElement).Name
+				f.pendEnd, f.endName = true, f.cur.Name
 			}
-			return t, true, nil
+			return &f.cur, true, nil
 		case scanMore:
 			if b.err != nil || (b.pos == 0 && b.end == len(b.buf)) {
 				return nil, false, nil
@@ -130,28 +153,29 @@ func (f *fastScan) commit(k int) {
 
 // token reads one token at the start of s; atEOF says no byte follows s.
 // It returns the token, its length in bytes, and a scan status.
-func (f *fastScan) token(s []byte, atEOF bool) (xml.Token, int, int) {
+func (f *fastScan) token(s []byte, atEOF bool) (int, int) {
 	f.selfClose = false
 	if s[0] != '<' {
 		return f.text(s, atEOF)
 	}
 	if len(s) < 2 {
-		return nil, 0, scanMore
+		return 0, scanMore
 	}
 	switch s[1] {
 	case '/':
 		name, i, st := f.name(s, 2)
 		if st != scanOK {
-			return nil, 0, st
+			return 0, st
 		}
 		i = skipSpace(s, i)
 		if i >= len(s) {
-			return nil, 0, scanMore
+			return 0, scanMore
 		}
 		if s[i] != '>' {
-			return nil, 0, scanGiveUp
+			return 0, scanGiveUp
 		}
-		return xml.EndElement{Name: name}, i + 1, scanOK
+		f.cur = tok{kind: tokEnd, Name: name}
+		return i + 1, scanOK
 	case '?':
 		return f.decl(s)
 	case '!':
@@ -159,61 +183,59 @@ func (f *fastScan) token(s []byte, atEOF bool) (xml.Token, int, int) {
 	}
 	name, i, st := f.name(s, 1)
 	if st != scanOK {
-		return nil, 0, st
+		return 0, st
 	}
-	var attr []xml.Attr
+	attr := f.attrs[:0]
 	for {
 		i = skipSpace(s, i)
 		if i >= len(s) {
-			return nil, 0, scanMore
+			return 0, scanMore
 		}
 		switch s[i] {
 		case '>':
-			if attr == nil {
-				attr = []xml.Attr{}
-			}
-			return xml.StartElement{Name: name, Attr: attr}, i + 1, scanOK
+			f.attrs = attr
+			f.cur = tok{kind: tokStart, Name: name, Attr: attr}
+			return i + 1, scanOK
 		case '/':
 			if i+1 >= len(s) {
-				return nil, 0, scanMore
+				return 0, scanMore
 			}
 			if s[i+1] != '>' {
-				return nil, 0, scanGiveUp
+				return 0, scanGiveUp
 			}
-			if attr == nil {
-				attr = []xml.Attr{}
-			}
+			f.attrs = attr
 			f.selfClose = true
-			return xml.StartElement{Name: name, Attr: attr}, i + 2, scanOK
+			f.cur = tok{kind: tokStart, Name: name, Attr: attr}
+			return i + 2, scanOK
 		}
 		var an xml.Name
 		an, i, st = f.name(s, i)
 		if st != scanOK {
-			return nil, 0, st
+			return 0, st
 		}
 		i = skipSpace(s, i)
 		if i >= len(s) {
-			return nil, 0, scanMore
+			return 0, scanMore
 		}
 		if s[i] != '=' {
-			return nil, 0, scanGiveUp
+			return 0, scanGiveUp
 		}
 		i = skipSpace(s, i+1)
 		if i >= len(s) {
-			return nil, 0, scanMore
+			return 0, scanMore
 		}
 		q := s[i]
 		if q != '"' && q != '\'' {
-			return nil, 0, scanGiveUp
+			return 0, scanGiveUp
 		}
 		j := i + 1
 		for ; j < len(s) && s[j] != q; j++ {
 			if c := s[j]; c < 0x20 && c != '\t' && c != '\n' || c >= 0x80 || c == '<' || c == '&' || c == ']' {
-				return nil, 0, scanGiveUp
+				return 0, scanGiveUp
 			}
 		}
 		if j >= len(s) {
-			return nil, 0, scanMore
+			return 0, scanMore
 		}
 		attr = append(attr, xml.Attr{Name: an, Value: string(s[i+1 : j])})
 		i = j + 1
@@ -283,7 +305,7 @@ func (f *fastScan) intern(b []byte) string {
 }
 
 // text reads character data up to the next "<".
-func (f *fastScan) text(s []byte, atEOF bool) (xml.Token, int, int) {
+func (f *fastScan) text(s []byte, atEOF bool) (int, int) {
 	var out []byte // nil while no entity was decoded
 	start := 0
 	i := 0
@@ -291,11 +313,12 @@ func (f *fastScan) text(s []byte, atEOF bool) (xml.Token, int, int) {
 		c := s[i]
 		switch {
 		case c == '<':
-			return f.textToken(s, out, start, i), i, scanOK
+			f.textToken(s, out, start, i)
+			return i, scanOK
 		case c == '&':
 			r, n, st := entity(s[i:])
 			if st != scanOK {
-				return nil, 0, st
+				return 0, st
 			}
 			if out == nil {
 				out = append(f.scratch[:0], s[:i]...)
@@ -311,31 +334,33 @@ func (f *fastScan) text(s []byte, atEOF bool) (xml.Token, int, int) {
 			r, n := utf8.DecodeRune(s[i:])
 			if r == utf8.RuneError && n <= 1 {
 				if !utf8.FullRune(s[i:]) && !atEOF {
-					return nil, 0, scanMore
+					return 0, scanMore
 				}
-				return nil, 0, scanGiveUp
+				return 0, scanGiveUp
 			}
 			if !(r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF) {
-				return nil, 0, scanGiveUp
+				return 0, scanGiveUp
 			}
 			i += n
 		default: // control characters, "\r", "]"
-			return nil, 0, scanGiveUp
+			return 0, scanGiveUp
 		}
 	}
 	if !atEOF {
-		return nil, 0, scanMore
+		return 0, scanMore
 	}
-	return f.textToken(s, out, start, i), i, scanOK
+	f.textToken(s, out, start, i)
+	return i, scanOK
 }
 
-func (f *fastScan) textToken(s, out []byte, start, i int) xml.Token {
+func (f *fastScan) textToken(s, out []byte, start, i int) {
 	if out == nil {
-		return xml.CharData(s[:i])
+		f.cur = tok{kind: tokText, text: s[:i]}
+		return
 	}
 	out = append(out, s[start:i]...)
 	f.scratch = out
-	return xml.CharData(out)
+	f.cur = tok{kind: tokText, text: out}
 }
 
 // entity decodes one of the five predefined entities at the start of s.
@@ -357,34 +382,35 @@ func entity(s []byte) (byte, int, int) {
 
 // comment reads <!-- ... -->; anything else after "<!" is left to
 // encoding/xml.
-func (f *fastScan) comment(s []byte) (xml.Token, int, int) {
+func (f *fastScan) comment(s []byte) (int, int) {
 	if len(s) < 4 {
 		if string(s) == "<!--"[:len(s)] {
-			return nil, 0, scanMore
+			return 0, scanMore
 		}
-		return nil, 0, scanGiveUp
+		return 0, scanGiveUp
 	}
 	if string(s[:4]) != "<!--" {
-		return nil, 0, scanGiveUp
+		return 0, scanGiveUp
 	}
 	for i := 4; i+1 < len(s); i++ {
 		if s[i] == '-' && s[i+1] == '-' {
 			if i+2 >= len(s) {
-				return nil, 0, scanMore
+				return 0, scanMore
 			}
 			if s[i+2] != '>' {
-				return nil, 0, scanGiveUp
+				return 0, scanGiveUp
 			}
-			return xml.Comment(nil), i + 3, scanOK
+			f.cur = tok{kind: tokOther}
+			return i + 3, scanOK
 		}
 	}
-	return nil, 0, scanMore
+	return 0, scanMore
 }
 
 // decl reads the XML declaration when it declares version 1.0 and UTF-8
 // (or no encoding) in the plain form; other processing instructions are
 // left to encoding/xml.
-func (f *fastScan) decl(s []byte) (xml.Token, int, int) {
+func (f *fastScan) decl(s []byte) (int, int) {
 	end := -1
 	for i := 2; i+1 < len(s); i++ {
 		if s[i] == '?' && s[i+1] == '>' {
@@ -394,13 +420,13 @@ func (f *fastScan) decl(s []byte) (xml.Token, int, int) {
 	}
 	if end < 0 {
 		if len(s) > 256 {
-			return nil, 0, scanGiveUp
+			return 0, scanGiveUp
 		}
-		return nil, 0, scanMore
+		return 0, scanMore
 	}
 	body := s[2:end]
 	if len(body) < 4 || string(body[:3]) != "xml" || body[3] != ' ' {
-		return nil, 0, scanGiveUp
+		return 0, scanGiveUp
 	}
 	i := 3
 	seenVersion := false
@@ -410,7 +436,7 @@ func (f *fastScan) decl(s []byte) (xml.Token, int, int) {
 			break
 		}
 		if j == i {
-			return nil, 0, scanGiveUp
+			return 0, scanGiveUp
 		}
 		k := j
 		for k < len(body) && body[k] >= 'a' && body[k] <= 'z' {
@@ -418,7 +444,7 @@ func (f *fastScan) decl(s []byte) (xml.Token, int, int) {
 		}
 		key := string(body[j:k])
 		if k+1 >= len(body) || body[k] != '=' || body[k+1] != '"' && body[k+1] != '\'' {
-			return nil, 0, scanGiveUp
+			return 0, scanGiveUp
 		}
 		q := body[k+1]
 		v := k + 2
@@ -426,32 +452,33 @@ func (f *fastScan) decl(s []byte) (xml.Token, int, int) {
 		for w < len(body) && body[w] != q {
 			c := body[w]
 			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
-				return nil, 0, scanGiveUp
+				return 0, scanGiveUp
 			}
 			w++
 		}
 		if w >= len(body) {
-			return nil, 0, scanGiveUp
+			return 0, scanGiveUp
 		}
 		val := string(body[v:w])
 		switch key {
 		case "version":
 			if seenVersion || val != "1.0" {
-				return nil, 0, scanGiveUp
+				return 0, scanGiveUp
 			}
 			seenVersion = true
 		case "encoding":
 			if val != "utf-8" && val != "UTF-8" {
-				return nil, 0, scanGiveUp
+				return 0, scanGiveUp
 			}
 		case "standalone":
 			if val != "yes" && val != "no" {
-				return nil, 0, scanGiveUp
+				return 0, scanGiveUp
 			}
 		default:
-			return nil, 0, scanGiveUp
+			return 0, scanGiveUp
 		}
 		i = w + 1
 	}
-	return xml.ProcInst{Target: "xml"}, end + 2, scanOK
+	f.cur = tok{kind: tokOther}
+	return end + 2, scanOK
 }

@@ -192,8 +192,8 @@ func (a *AggregateReader) record(name xml.Name) error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case tokStart:
 			if recordDepth+len(a.stack)+1 > a.p.maxDepth() {
 				return a.errorf(&LimitError{Limit: "MaxDepth", Value: int64(a.p.maxDepth())}, "in <%s>", a.recordPath())
 			}
@@ -229,25 +229,25 @@ func (a *AggregateReader) record(name xml.Name) error {
 					r.AuthSPF = append(r.AuthSPF, SPFAuth{})
 				}
 			}
-		case xml.CharData:
+		case tokText:
 			if skip > 0 || len(a.stack) == 0 {
-				if len(bytes.TrimSpace(t)) > 0 && skip == 0 {
-					a.warn("record", "stray text %q ignored", clipText(t))
+				if len(bytes.TrimSpace(t.text)) > 0 && skip == 0 {
+					a.warn("record", "stray text %q ignored", clipText(t.text))
 				}
 				continue
 			}
 			top := a.stack[len(a.stack)-1].kind
 			if top == fContainer {
-				if len(bytes.TrimSpace(t)) > 0 {
-					a.warn(a.recordPath(), "stray text %q ignored", clipText(t))
+				if len(bytes.TrimSpace(t.text)) > 0 {
+					a.warn(a.recordPath(), "stray text %q ignored", clipText(t.text))
 				}
 				continue
 			}
-			if len(a.buf)+len(t) > a.p.maxElement() {
+			if len(a.buf)+len(t.text) > a.p.maxElement() {
 				return a.errorf(&LimitError{Limit: "MaxElement", Value: int64(a.p.maxElement())}, "text of <%s>", a.recordPath())
 			}
-			a.buf = append(a.buf, t...)
-		case xml.EndElement:
+			a.buf = append(a.buf, t.text...)
+		case tokEnd:
 			n := len(a.stack)
 			if n == 0 {
 				if t.Name != name {
