@@ -3,6 +3,7 @@ package reports
 import (
 	"encoding/xml"
 	"io"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -32,8 +33,23 @@ type fastScan struct {
 }
 
 func newFastScan(in *byteInput) *fastScan {
-	return &fastScan{in: in, line: 1, names: make(map[string]string)}
+	return &fastScan{in: in, line: 1}
 }
+
+// knownNames are the element names of both schemas (and common
+// prefixes), shared by all readers so that they cost no allocation.
+var knownNames = func() map[string]string {
+	m := make(map[string]string)
+	for _, s := range strings.Fields(`feedback version report_metadata org_name email
+		extra_contact_info report_id date_range begin end error generator
+		policy_published domain adkim aspf p sp np pct fo testing discovery_method
+		record row source_ip count policy_evaluated disposition dkim spf reason type
+		comment identifiers header_from envelope_from envelope_to auth_results
+		selector result human_result scope extension xmlns xs xsi schema`) {
+		m[s] = s
+	}
+	return m
+}()
 
 // pos returns the position after the last token, as Decoder.InputPos and
 // InputOffset would.
@@ -294,6 +310,12 @@ func isASCIINameByte(c byte) bool {
 }
 
 func (f *fastScan) intern(b []byte) string {
+	if s, ok := knownNames[string(b)]; ok {
+		return s
+	}
+	if f.names == nil {
+		f.names = make(map[string]string)
+	}
 	if s, ok := f.names[string(b)]; ok {
 		return s
 	}
