@@ -12,8 +12,9 @@ import (
 
 // The record parser is a loop over tokens with an explicit stack, not the
 // callbacks the header uses: records are the bulk of a report, and this
-// way a record costs no allocation beyond encoding/xml's own and the
-// strings it keeps (repeated values are shared, see intern).
+// way a record costs no allocation beyond the strings it keeps (repeated
+// values are shared, see intern) and, when encoding/xml reads the report
+// instead of the fast scanner (fastscan.go), that package's own.
 
 // field names a leaf element of a record.
 type field int
