@@ -237,3 +237,20 @@ func FuzzFastScan(f *testing.F) {
 		parseBoth(t, p, data, 1+int(knobs>>12))
 	})
 }
+
+// TestFastScanLimits sweeps MaxElement and MaxDecompressed over every
+// value around the sizes of the tokens and of the documents: the fast
+// scanner must leave each token that would reach a limit to encoding/xml,
+// which then fails exactly where it always did.
+func TestFastScanLimits(t *testing.T) {
+	for i, in := range differentialInputs {
+		for n := 1; n <= 48; n++ {
+			parseBoth(t, Parser{MaxElement: n}, []byte(in), 0)
+		}
+		if i < 4 {
+			for n := 1; n <= len(in)+2; n++ {
+				parseBoth(t, Parser{MaxDecompressed: int64(n)}, []byte(in), 0)
+			}
+		}
+	}
+}
