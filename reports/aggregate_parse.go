@@ -33,16 +33,23 @@ import (
 // returned false: a syntax error in the last byte invalidates the records
 // already delivered.
 type AggregateReader struct {
-	p     *Parser
-	in    *byteInput
-	d     *xml.Decoder
-	part  string
-	hdr   Aggregate
-	rec   Record
-	n     int
-	err   error
-	state int // 0 reading, 1 finished
-	root  xml.Name
+	p  *Parser
+	in *byteInput
+	d  *xml.Decoder
+	// fast is the hand-written scanner, nil once it handed the input to
+	// d (or when it is off); base is the position where it did.
+	fast     *fastScan
+	tk       tok
+	baseLine int
+	baseCol  int
+	baseOff  int64
+	part     string
+	hdr      Aggregate
+	rec      Record
+	n        int
+	err      error
+	state    int // 0 reading, 1 finished
+	root     xml.Name
 	// wrappers are the elements around <feedback>, at most one.
 	wrappers []xml.Name
 	// repair is the Parser.Recover filter, nil without it.
@@ -78,12 +85,50 @@ func (p *Parser) newAggregateXML(r io.Reader, part string) (*AggregateReader, er
 		r = a.repair
 	}
 	a.in = newByteInput(r, int64(p.maxElement()), p.maxDecompressed())
-	a.d = xml.NewDecoder(a.in)
-	a.d.CharsetReader = charsetReader
+	if p.slowXML {
+		a.newDecoder()
+	} else {
+		a.fast = newFastScan(a.in)
+	}
 	if err := a.start(); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+func (a *AggregateReader) newDecoder() {
+	a.d = xml.NewDecoder(a.in)
+	a.d.CharsetReader = charsetReader
+}
+
+// handoff gives the rest of the input to encoding/xml, at a token
+// boundary where the fast scanner stopped.
+func (a *AggregateReader) handoff() {
+	a.baseLine, a.baseCol, a.baseOff = a.fast.pos()
+	if a.fast.lastText {
+		a.in.bonus = 1
+	}
+	a.fast = nil
+	a.newDecoder()
+}
+
+// where returns the line, column and offset after the last token.
+func (a *AggregateReader) where() (line, col int, off int64) {
+	if a.fast != nil {
+		return a.fast.pos()
+	}
+	line, col = a.d.InputPos()
+	off = a.d.InputOffset()
+	if a.baseLine == 0 {
+		return line, col, off
+	}
+	// The decoder's column counts from the last newline it read, even one
+	// it then put back (column 0); only when it has read none does the
+	// column continue the fast scanner's line.
+	if line == 1 && col == int(off)+1 {
+		col += a.baseCol - 1
+	}
+	return line + a.baseLine - 1, col, off + a.baseOff
 }
 
 // charsetReader accepts the encodings real reports declare: UTF-8 and its
@@ -127,23 +172,26 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 
 // errorf builds an *Error at the decoder's position.
 func (a *AggregateReader) errorf(sentinel error, format string, args ...any) error {
-	line, col := a.d.InputPos()
-	return &Error{Part: a.part, Line: line, Column: col, Offset: a.d.InputOffset(), Err: fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)}
+	line, col, off := a.where()
+	return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)}
 }
 
 // wrapErr turns a decoder or input error into an *Error with position.
 func (a *AggregateReader) wrapErr(err error) error {
-	line, col := a.d.InputPos()
+	line, col, off := a.where()
 	var se *xml.SyntaxError
 	switch {
 	case isLimit(err):
-		return &Error{Part: a.part, Line: line, Column: col, Offset: a.d.InputOffset(), Err: err}
+		return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: err}
 	case errors.As(err, &se):
-		return &Error{Part: a.part, Line: se.Line, Column: col, Offset: a.d.InputOffset(), Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+		if a.baseLine > 0 {
+			se.Line += a.baseLine - 1
+		}
+		return &Error{Part: a.part, Line: se.Line, Column: col, Offset: off, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return &Error{Part: a.part, Line: line, Column: col, Offset: a.d.InputOffset(), Err: fmt.Errorf("%w: unexpected end of input", ErrSyntax)}
+		return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: unexpected end of input", ErrSyntax)}
 	}
-	return &Error{Part: a.part, Line: line, Column: col, Offset: a.d.InputOffset(), Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+	return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
 }
 
 func (a *AggregateReader) warn(path, format string, args ...any) {
@@ -151,15 +199,29 @@ func (a *AggregateReader) warn(path, format string, args ...any) {
 		a.hdr.WarningsDropped++
 		return
 	}
-	line, _ := a.d.InputPos()
+	line, _, _ := a.where()
 	a.hdr.Warnings = append(a.hdr.Warnings, Warning{Line: line, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
 // token returns the next token, or an error with position. Only
 // elements, text and the end of input matter; comments, processing
 // instructions and directives are skipped.
-func (a *AggregateReader) token() (xml.Token, error) {
+func (a *AggregateReader) token() (*tok, error) {
 	for {
+		if a.fast != nil {
+			t, ok, err := a.fast.next()
+			if !ok {
+				a.handoff()
+				continue
+			}
+			if err != nil {
+				return nil, err // io.EOF
+			}
+			if t.kind != tokOther {
+				return t, nil
+			}
+			continue
+		}
 		a.in.mark()
 		t, err := a.d.RawToken()
 		if err != nil {
@@ -168,10 +230,17 @@ func (a *AggregateReader) token() (xml.Token, error) {
 			}
 			return nil, a.wrapErr(err)
 		}
-		switch t.(type) {
-		case xml.StartElement, xml.EndElement, xml.CharData:
-			return t, nil
+		switch t := t.(type) {
+		case xml.StartElement:
+			a.tk = tok{kind: tokStart, Name: t.Name, Attr: t.Attr}
+		case xml.EndElement:
+			a.tk = tok{kind: tokEnd, Name: t.Name}
+		case xml.CharData:
+			a.tk = tok{kind: tokText, text: t}
+		default:
+			continue
 		}
+		return &a.tk, nil
 	}
 }
 
@@ -188,13 +257,13 @@ func (a *AggregateReader) start() error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
+		switch t.kind {
+		case tokText:
 			// White space and a byte order mark may precede the root.
-			if len(bytes.TrimLeft(t, "\ufeff \t\r\n")) > 0 {
+			if len(bytes.TrimLeft(t.text, "\ufeff \t\r\n")) > 0 {
 				return a.errorf(ErrSyntax, "text before the root element")
 			}
-		case xml.StartElement:
+		case tokStart:
 			if t.Name.Local != "feedback" {
 				// A wrapper such as the <xs:schema> some reporters put
 				// around <feedback>: look inside, once.
@@ -208,7 +277,7 @@ func (a *AggregateReader) start() error {
 			a.root = t.Name
 			a.hdr.Namespace = namespaceOf(t)
 			return nil
-		case xml.EndElement:
+		case tokEnd:
 			return a.errorf(ErrSyntax, "unexpected end tag </%s>", qname(t.Name))
 		}
 	}
@@ -223,7 +292,7 @@ func qname(n xml.Name) string {
 
 // namespaceOf returns the namespace URI of a start element read by
 // RawToken, where Name.Space is the prefix.
-func namespaceOf(t xml.StartElement) string {
+func namespaceOf(t *tok) string {
 	for _, at := range t.Attr {
 		if t.Name.Space == "" && at.Name.Space == "" && at.Name.Local == "xmlns" {
 			return at.Value
@@ -251,19 +320,19 @@ func (a *AggregateReader) Next() bool {
 			a.fail(err)
 			return false
 		}
-		switch t := t.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
-				a.warn("feedback", "stray text %q ignored", clipText(t))
+		switch t.kind {
+		case tokText:
+			if len(bytes.TrimSpace(t.text)) > 0 {
+				a.warn("feedback", "stray text %q ignored", clipText(t.text))
 			}
-		case xml.EndElement:
+		case tokEnd:
 			if t.Name != a.root {
 				a.fail(a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(a.root), qname(t.Name)))
 				return false
 			}
 			a.fail(a.finish())
 			return false
-		case xml.StartElement:
+		case tokStart:
 			if t.Name.Local == "record" {
 				if a.n >= a.p.maxRecords() {
 					a.fail(a.errorf(&LimitError{Limit: "MaxRecords", Value: int64(a.p.maxRecords())}, "record %d", a.n+1))
@@ -306,12 +375,12 @@ func (a *AggregateReader) finish() error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+		switch t.kind {
+		case tokText:
+			if len(bytes.TrimSpace(t.text)) > 0 {
 				return a.errorf(ErrSyntax, "text after <%s>", qname(a.root))
 			}
-		case xml.EndElement:
+		case tokEnd:
 			if len(a.wrappers) == 0 || t.Name != a.wrappers[len(a.wrappers)-1] {
 				return a.errorf(ErrSyntax, "unexpected end tag </%s>", qname(t.Name))
 			}
@@ -416,17 +485,17 @@ func (a *AggregateReader) element(name xml.Name, path string, depth int, fn func
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
-				a.warn(path, "stray text %q ignored", clipText(t))
+		switch t.kind {
+		case tokText:
+			if len(bytes.TrimSpace(t.text)) > 0 {
+				a.warn(path, "stray text %q ignored", clipText(t.text))
 			}
-		case xml.EndElement:
+		case tokEnd:
 			if t.Name != name {
 				return a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(name), qname(t.Name))
 			}
 			return nil
-		case xml.StartElement:
+		case tokStart:
 			if err := fn(t.Name); err != nil {
 				return err
 			}
@@ -448,10 +517,10 @@ func (a *AggregateReader) skip(name xml.Name, depth int) error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case tokStart:
 			stack = append(stack, t.Name)
-		case xml.EndElement:
+		case tokEnd:
 			if t.Name != stack[len(stack)-1] {
 				return a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(stack[len(stack)-1]), qname(t.Name))
 			}
@@ -475,26 +544,26 @@ func (a *AggregateReader) text(name xml.Name, path string, depth int) (string, e
 		if err != nil {
 			return "", err
 		}
-		switch t := t.(type) {
-		case xml.CharData:
+		switch t.kind {
+		case tokText:
 			n++
 			if n == 1 {
-				s = string(t)
+				s = string(t.text)
 			} else {
 				if n == 2 {
 					multi = append(multi, s...)
 				}
-				multi = append(multi, t...)
+				multi = append(multi, t.text...)
 				if len(multi) > a.p.maxElement() {
 					return "", a.errorf(&LimitError{Limit: "MaxElement", Value: int64(a.p.maxElement())}, "text of <%s>", path)
 				}
 			}
-		case xml.StartElement:
+		case tokStart:
 			a.warn(path, "unexpected element <%s> ignored", qname(t.Name))
 			if err := a.skip(t.Name, depth+1); err != nil {
 				return "", err
 			}
-		case xml.EndElement:
+		case tokEnd:
 			if t.Name != name {
 				return "", a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(name), qname(t.Name))
 			}

@@ -138,6 +138,12 @@
 //     header, with a warning.
 //   - Encodings: UTF-8, US-ASCII and ISO-8859-1 are read; other declared
 //     encodings are refused.
+//   - Aggregate XML is read by a scanner of the package's own, several
+//     times faster than encoding/xml, for the plain XML reports are
+//     written in; from the first thing it does not fully handle (a
+//     DOCTYPE, CDATA, a character reference, another encoding, invalid
+//     UTF-8, a token near a limit) encoding/xml reads the rest of the
+//     report, so results, warnings and errors are those of encoding/xml.
 //   - Rows follow parsedmarc, not the RFCs, where they differ (defaults for
 //     absent elements); the model itself keeps "" for absent.
 //   - WriteAggregate fills what the schema requires and the report leaves

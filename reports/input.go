@@ -19,6 +19,10 @@ type byteInput struct {
 	maxToken int64
 	maxTotal int64
 	err      error
+	// bonus widens the next token's budget by one byte: set when the
+	// fast scanner hands over after text, where encoding/xml would
+	// already hold the next "<" (read within the text's budget).
+	bonus int64
 }
 
 func newByteInput(r io.Reader, maxToken, maxTotal int64) *byteInput {
@@ -29,7 +33,8 @@ func newByteInput(r io.Reader, maxToken, maxTotal int64) *byteInput {
 
 // mark starts the budget of the next token.
 func (b *byteInput) mark() {
-	b.stop = b.n + b.maxToken
+	b.stop = b.n + b.maxToken + b.bonus
+	b.bonus = 0
 	if b.stop > b.maxTotal {
 		b.stop = b.maxTotal
 	}

@@ -49,6 +49,9 @@ type Parser struct {
 	// accepted. This is what parsedmarc does (with different results, see
 	// the corpus README). Off by default: such a report is an error.
 	Recover bool
+
+	// slowXML turns the fast scanner off (tests compare both paths).
+	slowXML bool
 }
 
 // Defaults of the Parser limits.

@@ -12,8 +12,9 @@ import (
 
 // The record parser is a loop over tokens with an explicit stack, not the
 // callbacks the header uses: records are the bulk of a report, and this
-// way a record costs no allocation beyond encoding/xml's own and the
-// strings it keeps (repeated values are shared, see intern).
+// way a record costs no allocation beyond the strings it keeps (repeated
+// values are shared, see intern) and, when encoding/xml reads the report
+// instead of the fast scanner (fastscan.go), that package's own.
 
 // field names a leaf element of a record.
 type field int
@@ -192,8 +193,8 @@ func (a *AggregateReader) record(name xml.Name) error {
 		if err != nil {
 			return err
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case tokStart:
 			if recordDepth+len(a.stack)+1 > a.p.maxDepth() {
 				return a.errorf(&LimitError{Limit: "MaxDepth", Value: int64(a.p.maxDepth())}, "in <%s>", a.recordPath())
 			}
@@ -229,25 +230,25 @@ func (a *AggregateReader) record(name xml.Name) error {
 					r.AuthSPF = append(r.AuthSPF, SPFAuth{})
 				}
 			}
-		case xml.CharData:
+		case tokText:
 			if skip > 0 || len(a.stack) == 0 {
-				if len(bytes.TrimSpace(t)) > 0 && skip == 0 {
-					a.warn("record", "stray text %q ignored", clipText(t))
+				if len(bytes.TrimSpace(t.text)) > 0 && skip == 0 {
+					a.warn("record", "stray text %q ignored", clipText(t.text))
 				}
 				continue
 			}
 			top := a.stack[len(a.stack)-1].kind
 			if top == fContainer {
-				if len(bytes.TrimSpace(t)) > 0 {
-					a.warn(a.recordPath(), "stray text %q ignored", clipText(t))
+				if len(bytes.TrimSpace(t.text)) > 0 {
+					a.warn(a.recordPath(), "stray text %q ignored", clipText(t.text))
 				}
 				continue
 			}
-			if len(a.buf)+len(t) > a.p.maxElement() {
+			if len(a.buf)+len(t.text) > a.p.maxElement() {
 				return a.errorf(&LimitError{Limit: "MaxElement", Value: int64(a.p.maxElement())}, "text of <%s>", a.recordPath())
 			}
-			a.buf = append(a.buf, t...)
-		case xml.EndElement:
+			a.buf = append(a.buf, t.text...)
+		case tokEnd:
 			n := len(a.stack)
 			if n == 0 {
 				if t.Name != name {
