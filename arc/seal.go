@@ -1,7 +1,6 @@
 package arc
 
 import (
-	"bufio"
 	"context"
 	"crypto"
 	"crypto/ed25519"
@@ -164,17 +163,9 @@ func (s *Sealer) seal(ctx context.Context, r io.Reader, results string, given *R
 		return nil, err
 	}
 	v := &s.Verifier
-	maxBytes, maxFields := v.MaxHeaderBytes, v.MaxHeaderFields
-	if maxBytes <= 0 {
-		maxBytes = dkim.DefaultMaxHeaderBytes
-	}
-	if maxFields <= 0 {
-		maxFields = dkim.DefaultMaxHeaderFields
-	}
-	br := bufio.NewReaderSize(r, 16<<10)
-	fields, err := dkimbridge.ReadHeader(br, maxBytes, maxFields)
+	br, fields, err := v.readHeader(r)
 	if err != nil {
-		return nil, fmt.Errorf("arc: reading header: %w", err)
+		return nil, err
 	}
 	if results == "" {
 		if results = collectResults(fields, s.AuthServID); results == "" {

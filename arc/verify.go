@@ -115,17 +115,9 @@ type arcField struct {
 // over the limits, or ctx ended while reading. A failing chain is not an
 // error: Result.Err says why.
 func (v *Verifier) Verify(ctx context.Context, r io.Reader) (*Result, error) {
-	maxBytes, maxFields := v.MaxHeaderBytes, v.MaxHeaderFields
-	if maxBytes <= 0 {
-		maxBytes = dkim.DefaultMaxHeaderBytes
-	}
-	if maxFields <= 0 {
-		maxFields = dkim.DefaultMaxHeaderFields
-	}
-	br := bufio.NewReaderSize(r, 16<<10)
-	fields, err := dkimbridge.ReadHeader(br, maxBytes, maxFields)
+	br, fields, err := v.readHeader(r)
 	if err != nil {
-		return nil, fmt.Errorf("arc: reading header: %w", err)
+		return nil, err
 	}
 	c := v.newChain(fields)
 	if c.res.Status != 0 {
@@ -136,6 +128,25 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) (*Result, error) {
 	}
 	c.finish(ctx, v)
 	return &c.res, nil
+}
+
+// readHeader reads the header section of r within the Verifier's limits
+// (dkim's defaults when unset), for Verify and Sealer alike, and returns
+// the reader positioned at the body.
+func (v *Verifier) readHeader(r io.Reader) (*bufio.Reader, []dkimbridge.Field, error) {
+	maxBytes, maxFields := v.MaxHeaderBytes, v.MaxHeaderFields
+	if maxBytes <= 0 {
+		maxBytes = dkim.DefaultMaxHeaderBytes
+	}
+	if maxFields <= 0 {
+		maxFields = dkim.DefaultMaxHeaderFields
+	}
+	br := bufio.NewReaderSize(r, 16<<10)
+	fields, err := dkimbridge.ReadHeader(br, maxBytes, maxFields)
+	if err != nil {
+		return nil, nil, fmt.Errorf("arc: reading header: %w", err)
+	}
+	return br, fields, nil
 }
 
 // chain is a validation in progress.
