@@ -32,6 +32,11 @@ func TestRegionSwap(t *testing.T) {
 		{"feedback-smtp.us-east-1.amazonses.com", "feedback-smtp.us-east-1.amazonses.com", "", false},
 		{"feedback-smtp.us-east-1.amazonses.com", "inbound-smtp.eu-west-1.amazonses.com", "", false},
 		{"mx.example.net", "mx.eu.example.net", "", false},
+		// Not AWS region names: a part missing its digits or its name.
+		{"feedback-smtp.us-east-1.amazonses.com", "feedback-smtp.me-south-.amazonses.com", "", false},
+		{"feedback-smtp.us-east-1.amazonses.com", "feedback-smtp.me--1.amazonses.com", "", false},
+		{"feedback-smtp.us-east-1.amazonses.com", "feedback-smtp.me-south-x1.amazonses.com", "", false},
+		{"feedback-smtp.us-east-1.amazonses.com", "feedback-smtp.me-south-1.amazonses.com", "me-south-1", true},
 		{"e.provider.net", "e-eu.other.net", "", false},
 		{"net", "eu", "", false},
 	} {
