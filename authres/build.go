@@ -23,7 +23,7 @@ const (
 // results (RFC 7208 section 9.2). mailFrom is the MAIL FROM address, or
 // its domain (receivers write either); when it is empty the property is
 // left out. When the reverse-path was empty, SPF checks the HELO identity
-// instead (RFC 7208 section 2.4): use SPFHelo.
+// instead (RFC 7208 section 2.4): use SPFHELO.
 //
 // For temperror and permerror, Reason is the text of o.Err. That text
 // names the domains and the DNS problem; if you would rather not tell the
@@ -34,9 +34,9 @@ func SPFMailFrom(o spf.Outcome, mailFrom string) Result {
 	return spfResult(o, "mailfrom", mailFrom)
 }
 
-// SPFHelo returns the result of an SPF check of the HELO identity:
+// SPFHELO returns the result of an SPF check of the HELO identity:
 // spf=<result> smtp.helo=<helo>. See SPFMailFrom.
-func SPFHelo(o spf.Outcome, helo string) Result {
+func SPFHELO(o spf.Outcome, helo string) Result {
 	return spfResult(o, "helo", helo)
 }
 

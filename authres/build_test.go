@@ -28,7 +28,7 @@ func TestSPF(t *testing.T) {
 			R{Method: "spf", Value: "softfail", Properties: []P{{"smtp", "mailfrom", "esp.example"}}}},
 		{"none, no identity", authres.SPFMailFrom(spf.Outcome{}, ""),
 			R{Method: "spf", Value: "none"}},
-		{"helo", authres.SPFHelo(spf.Outcome{Result: spf.Neutral}, "mta1.esp.example"),
+		{"helo", authres.SPFHELO(spf.Outcome{Result: spf.Neutral}, "mta1.esp.example"),
 			R{Method: "spf", Value: "neutral", Properties: []P{{"smtp", "helo", "mta1.esp.example"}}}},
 		{"temperror says why", authres.SPFMailFrom(spf.Outcome{Result: spf.TempError, Err: dnsErr}, "a@example.com"),
 			R{Method: "spf", Value: "temperror", Reason: dnsErr.Error(), Properties: []P{{"smtp", "mailfrom", "a@example.com"}}}},

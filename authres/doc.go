@@ -73,7 +73,7 @@
 // String writes the value on one line, Field the whole field folded at 78
 // columns; both quote exactly what the grammar requires, writing addresses
 // and domain names bare as RFC 8601 allows, and Parse reads back what they
-// write. The constructors SPFMailFrom, SPFHelo, DKIM and DMARC turn the
+// write. The constructors SPFMailFrom, SPFHELO, DKIM and DMARC turn the
 // results of this module's spf, dkim and dmarc packages into Results.
 //
 // Where this package departs from the RFC, or decides what it leaves

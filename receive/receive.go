@@ -344,7 +344,7 @@ func (c *Receiver) authResults(env Envelope, res *Result) {
 	h := authres.Header{AuthServID: c.authServID()}
 	if !c.SkipSPF {
 		if res.SPFIdentity == "helo" {
-			h.Results = append(h.Results, authres.SPFHelo(res.SPF, env.HELO))
+			h.Results = append(h.Results, authres.SPFHELO(res.SPF, env.HELO))
 		} else {
 			h.Results = append(h.Results, authres.SPFMailFrom(res.SPF, env.MailFrom))
 		}

@@ -248,13 +248,6 @@ func Registrable(name string) (string, error) {
 	return org, nil
 }
 
-// PublicSuffix returns the public suffix of a normalised name, and whether
-// it comes from the ICANN section of the list (rather than a private domain
-// such as a hosting provider's).
-func PublicSuffix(name string) (suffix string, icann bool) {
-	return publicsuffix.PublicSuffix(name)
-}
-
 // IsPublicSuffix reports whether a normalised name is itself a public
 // suffix, like "com" or "co.uk".
 func IsPublicSuffix(name string) bool {
