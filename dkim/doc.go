@@ -47,29 +47,20 @@
 // # Speed
 //
 // SHA-256 sets the pace: a large message cannot be signed or verified
-// faster than it can be hashed. Body canonicalization is kept below that
-// cost, and on the fastest path hidden inside it. On amd64 CPUs with
-// AVX-512 (VBMI2), relaxed canonicalization runs 64 bytes at a time,
-// reducing white space with compares and VPCOMPRESSB, at about 15 GB/s
-// on text that needs a change on every line. Where the CPU also has the
-// SHA extensions, the body hash is our own SHA-256 loop and the
-// canonicalization runs inside it: the rounds of SHA-256 are one chain of
-// dependent instructions that leaves most of the core idle, and the
-// canonicalization fills the gaps, so that a relaxed body costs about
-// what hashing it costs. With AVX2, spans that need no change are found
-// 32 bytes at a time and hashed without a copy; elsewhere, and with the
-// purego build tag, plain Go reads eight bytes at a time. All paths give
-// the same bytes and the same hash (the tests run each against a
-// transcription of the RFC's rules). The environment variable
-// DOMAINAUTH_DKIM_PATH ([CodePathEnv]), read at start-up, forces a slower
-// path, to measure or test on one machine what other CPUs run; [CodePath]
-// names the path in use. On arm64 and other architectures the generic
-// path runs, with the standard library's SHA-256 (accelerated where the
-// CPU has SHA instructions).
+// faster than it can be hashed, and this package keeps canonicalization
+// below that cost. On amd64 it uses vector code where the CPU has it, and
+// on the fastest CPUs canonicalizes inside the hash loop, so that a relaxed
+// body costs about what hashing it costs; elsewhere, and with the purego
+// build tag, plain Go runs. All paths give the same bytes and the same
+// hash (the tests hold each to a transcription of the RFC's rules). The
+// environment variable DOMAINAUTH_DKIM_PATH ([CodePathEnv]), read at
+// start-up, forces a slower path, to measure or test on one machine what
+// other CPUs run; [CodePath] names the path in use. On arm64 and other
+// architectures the generic path runs, with the standard library's SHA-256.
 //
 // Per message, a Verifier looks the key up and parses it again unless
 // given a [KeyCache]: share one between the verifications of a mail flow.
-// See internal/bench/RESULTS.md for the measurements.
+// internal/bench/RESULTS.md has the measurements of every path.
 //
 // # Departures from the RFCs and choices
 //
