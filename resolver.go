@@ -65,12 +65,26 @@ var (
 // exist (NXDOMAIN or NODATA): a [*net.DNSError] with IsNotFound set.
 func IsNotFound(err error) bool { return dnserr.IsNotFound(err) }
 
-// IsTemporary reports whether err is a lookup failure other than "not
-// found": a timeout, SERVFAIL, REFUSED, a network error or a cancelled
-// context. Such an answer may change on retry and must never be taken as
-// the absence of a record.
+// IsTemporary reports whether err is a DNS or context failure other than
+// "not found": a timeout, SERVFAIL, REFUSED, a CNAME chain too long, a
+// network error (a [*net.DNSError] or a [net.Error] anywhere in its
+// chain), or a cancelled or expired context. Such an answer may change on
+// retry and must never be taken as the absence of a record. Anything else
+// (an SPF syntax error, an invalid DMARC record) is not temporary: it is a
+// property of the data, the same on every retry.
 func IsTemporary(err error) bool {
-	return err != nil && !IsNotFound(err)
+	if err == nil || IsNotFound(err) {
+		return false
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // IsTimeout reports whether err is a lookup that timed out (including a
