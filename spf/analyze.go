@@ -55,6 +55,11 @@ type Analysis struct {
 	// the Timeout ran out, it is a lower bound.
 	VoidLookups int
 
+	// Errors are the lookup failures behind the spf-temperror findings,
+	// in the same order, so that errors.Is and errors.As reach the
+	// resolver's error (a *net.DNSError, a context error); nil when none.
+	Errors []error
+
 	// Findings are the problems found in the whole tree, in the order a
 	// depth-first walk of the tree in record order meets them (the same
 	// whatever order concurrent lookups answer in); nil when there are
@@ -543,6 +548,7 @@ func (a *analyzer) visit(x *walkNode, path []string) *Node {
 	}
 	if x.err != nil && !dnserr.IsNotFound(x.err) {
 		a.add(finding.Error, finding.CodeSPFTempError, d, fmt.Sprintf("TXT lookup failed: %v; evaluation gives temperror", x.err))
+		a.a.Errors = append(a.a.Errors, x.err)
 		return n
 	}
 	a.a.Findings = append(a.a.Findings, x.rawTXT...)
@@ -647,5 +653,6 @@ func (a *analyzer) voidCheck(x *walkNode, i int, t *Term) {
 		a.a.VoidLookups++
 	default:
 		a.add(finding.Error, finding.CodeSPFTempError, d, fmt.Sprintf("%q: lookup failed: %v; evaluation may give temperror", t.String(), c.err))
+		a.a.Errors = append(a.a.Errors, c.err)
 	}
 }

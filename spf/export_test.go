@@ -81,6 +81,7 @@ func (a *seqAnalyzer) visit(ctx context.Context, d string, via Kind, path []stri
 	txts, err := a.r.LookupTXT(ctx, d)
 	if err != nil && !dnserr.IsNotFound(err) {
 		a.add(finding.Error, finding.CodeSPFTempError, d, fmt.Sprintf("TXT lookup failed: %v; evaluation gives temperror", err))
+		a.a.Errors = append(a.a.Errors, err)
 		return n
 	}
 	var spfs []string
@@ -224,5 +225,6 @@ func (a *seqAnalyzer) voidCheck(ctx context.Context, n *Node, t *Term) {
 		a.a.VoidLookups++
 	default:
 		a.add(finding.Error, finding.CodeSPFTempError, n.Domain, fmt.Sprintf("%q: lookup failed: %v; evaluation may give temperror", t.String(), err))
+		a.a.Errors = append(a.a.Errors, err)
 	}
 }

@@ -101,8 +101,10 @@ func (e *env) checkRecord(ctx context.Context, rec *records.Record) RecordResult
 		if err != nil {
 			msg = err.Error()
 		}
-		res.Status = Error
-		res.Error = msg
+		if err == nil {
+			err = errors.New(msg)
+		}
+		k.fail(err)
 		k.add(finding.CodeRecordUnsupported, finding.Warning, "cannot check "+k.label()+": "+msg, "")
 		return res
 	}
@@ -121,8 +123,7 @@ func (e *env) checkRecord(ctx context.Context, rec *records.Record) RecordResult
 	case rec.Type == records.TypeTXT:
 		k.txt(ctx)
 	default:
-		res.Status = Error
-		res.Error = "unsupported record type " + string(rec.Type)
+		k.fail(errors.New("unsupported record type " + string(rec.Type)))
 		k.add(finding.CodeRecordUnsupported, finding.Warning, "cannot check "+k.label()+": unsupported record type", "")
 	}
 	return res
@@ -150,6 +151,15 @@ func (k *check) host() string {
 // zone is the apex the host field is relative to.
 func (k *check) zone() string { return zoneOf(k.env.set) }
 
+// fail puts the record in Error with err as its cause: Err for
+// errors.Is/As, Error its text for JSON. Every Error status comes through
+// here, so the two never disagree.
+func (k *check) fail(err error) {
+	k.res.Status = Error
+	k.res.Err = err
+	k.res.Error = err.Error()
+}
+
 // temporary marks the record as not checkable now.
 func (k *check) temporary(err error) {
 	msg := fmt.Sprintf("could not look up %s: %v", k.label(), err)
@@ -157,9 +167,7 @@ func (k *check) temporary(err error) {
 		msg = fmt.Sprintf("could not check %s within the time budget of %v: %v", k.label(), k.env.budget, err)
 		err = fmt.Errorf("%w (%v): %w", ErrTimeBudget, k.env.budget, err)
 	}
-	k.res.Status = Error
-	k.res.Err = err
-	k.res.Error = err.Error()
+	k.fail(err)
 	k.add(finding.CodeDNSTemporary, finding.Warning, msg,
 		"This is a DNS server problem, not a mistake in the record: verify again in a few minutes. "+
 			"If it keeps failing, check that the domain's name servers (its NS records at the registrar) answer, "+

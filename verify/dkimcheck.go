@@ -18,8 +18,7 @@ func (k *check) dkim(ctx context.Context) {
 	c := k.env.c
 	want, err := dkim.ParseKey(k.rec.Values[0])
 	if err != nil {
-		k.res.Status = Error
-		k.res.Error = err.Error()
+		k.fail(err)
 		k.add(finding.CodeRecordUnsupported, finding.Warning, "the expected DKIM key does not parse: "+err.Error(), "")
 		return
 	}

@@ -22,8 +22,7 @@ func (k *check) spf(ctx context.Context) {
 	c := k.env.c
 	want, err := spf.Parse(strings.TrimSpace(k.rec.Values[0]))
 	if err != nil {
-		k.res.Status = Error
-		k.res.Error = err.Error()
+		k.fail(err)
 		k.add(finding.CodeRecordUnsupported, finding.Warning, "the expected SPF record does not parse: "+err.Error(), "")
 		return
 	}
@@ -286,7 +285,7 @@ func (k *check) spfEvaluate(ctx context.Context) {
 	if len(temp) == 0 {
 		return
 	}
-	err = fmt.Errorf("evaluating the SPF record at %s: %s", k.res.FQDN, summarize(temp, maxProblems))
+	err = &causeError{msg: fmt.Sprintf("evaluating the SPF record at %s: %s", k.res.FQDN, summarize(temp, maxProblems)), causes: a.Errors}
 	if outOfTime {
 		err = fmt.Errorf("%w: %w", ErrTimeBudget, err)
 	}
@@ -378,3 +377,14 @@ func shorten(s string) string {
 	}
 	return s
 }
+
+// causeError is an error with its own text (the summary of several
+// failures) that unwraps to the failures behind it, so that errors.Is and
+// errors.As reach each lookup's *net.DNSError.
+type causeError struct {
+	msg    string
+	causes []error
+}
+
+func (e *causeError) Error() string   { return e.msg }
+func (e *causeError) Unwrap() []error { return e.causes }
