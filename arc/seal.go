@@ -346,7 +346,7 @@ func collectResults(fields []dkimbridge.Field, id string) string {
 		if !strings.EqualFold(f.Name, "Authentication-Results") {
 			continue
 		}
-		v := fieldValue(f.Raw)
+		v := dkimbridge.FieldValue(f.Raw)
 		rest, ok := afterServID(v, id)
 		if !ok {
 			continue

@@ -203,7 +203,7 @@ func (v *Verifier) newChain(fields []dkimbridge.Field) *chain {
 			c.fail(fmt.Errorf("%w: more than %d ARC header fields (limit %d sets)", ErrTooManySets, 3*maxSets, maxSets))
 			return c
 		}
-		value := fieldValue(f.Raw)
+		value := dkimbridge.FieldValue(f.Raw)
 		var (
 			inst int
 			err  error
@@ -416,7 +416,7 @@ func (c *chain) checkAMS(ctx context.Context, v *Verifier, keys *keyCache, i int
 	if !bytes.Equal(b.h.Sum(), m.BodyHash) {
 		return scratch, wrap(dkim.ErrBodyHashMismatch)
 	}
-	stripped, err := dkimbridge.StripSignatureValue(trimEOL(c.raw[i][1]))
+	stripped, err := dkimbridge.StripSignatureValue(dkimbridge.TrimEOL(c.raw[i][1]))
 	if err != nil {
 		return scratch, wrap(err)
 	}
@@ -439,7 +439,7 @@ func (c *chain) checkSeal(ctx context.Context, v *Verifier, keys *keyCache, i in
 	if err != nil {
 		return scratch, wrap(err)
 	}
-	stripped, err := dkimbridge.StripSignatureValue(trimEOL(c.raw[i][2]))
+	stripped, err := dkimbridge.StripSignatureValue(dkimbridge.TrimEOL(c.raw[i][2]))
 	if err != nil {
 		return scratch, wrap(err)
 	}
@@ -488,16 +488,4 @@ func (c keyCache) get(ctx context.Context, r TXTResolver, name string) (any, cry
 	k, pub, st, err := dkimbridge.FetchKey(ctx, r, name)
 	c[name] = cachedKey{k, pub, st, err}
 	return k, pub, st, err
-}
-
-// fieldValue returns what follows the colon of a raw field, without the
-// final line end.
-func fieldValue(raw string) string {
-	_, v, _ := strings.Cut(raw, ":")
-	return trimEOL(v)
-}
-
-func trimEOL(s string) string {
-	s = strings.TrimSuffix(s, "\n")
-	return strings.TrimSuffix(s, "\r")
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/domainauth/domainauth/internal/dkimbridge"
 )
 
 // NewBodyCanonicalizer exposes the body canonicalizer to the external tests.
@@ -61,11 +63,11 @@ func HeaderDigest(msg string, i int) ([]byte, *Signature, error) {
 			i--
 			continue
 		}
-		sig, err := ParseSignature(fieldValue(f.raw))
+		sig, err := ParseSignature(dkimbridge.FieldValue(f.raw))
 		if err != nil {
 			return nil, nil, err
 		}
-		stripped, err := stripSignatureValue(trimEOL(f.raw))
+		stripped, err := stripSignatureValue(dkimbridge.TrimEOL(f.raw))
 		if err != nil {
 			return nil, nil, err
 		}

@@ -150,18 +150,6 @@ func readHeader(r *bufio.Reader, maxBytes, maxFields int) ([]field, error) {
 	return h.fields()
 }
 
-// fieldValue returns what follows the colon of a raw field, without the
-// final line end.
-func fieldValue(raw string) string {
-	_, v, _ := strings.Cut(raw, ":")
-	return trimEOL(v)
-}
-
-func trimEOL(s string) string {
-	s = strings.TrimSuffix(s, "\n")
-	return strings.TrimSuffix(s, "\r")
-}
-
 // selectFields calls fn, in h= order, for each header field the list
 // names: the last field of that name not yet used, searching bottom-up
 // (RFC 6376 section 5.4.2). A name with no field left is skipped: it

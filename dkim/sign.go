@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
@@ -318,7 +319,7 @@ func (s *Signer) Close() error {
 
 // unfold removes the line ends of a raw header field.
 func unfold(raw string) string {
-	raw = trimEOL(raw)
+	raw = dkimbridge.TrimEOL(raw)
 	return strings.NewReplacer("\r\n", "", "\n", "").Replace(raw)
 }
 

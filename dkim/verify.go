@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/internal/tagvalue"
@@ -226,7 +227,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 		}
 		j := &verifyJob{raw: f.raw}
 		jobs = append(jobs, j)
-		sig, err := ParseSignature(fieldValue(f.raw))
+		sig, err := ParseSignature(dkimbridge.FieldValue(f.raw))
 		j.res.Signature = sig
 		if len(jobs) > maxSigs {
 			j.finish(Neutral, fmt.Errorf("%w (limit %d)", ErrTooManySignatures, maxSigs))
@@ -444,7 +445,7 @@ func (v *Verifier) check(j *verifyJob, fields []field, st *verifyState) {
 		j.finish(Fail, ErrBodyHashMismatch)
 		return
 	}
-	stripped, err := stripSignatureValue(trimEOL(j.raw))
+	stripped, err := stripSignatureValue(dkimbridge.TrimEOL(j.raw))
 	if err != nil {
 		j.finish(PermError, err)
 		return

@@ -16,6 +16,7 @@ import (
 	"context"
 	"crypto"
 	"hash"
+	"strings"
 )
 
 // Field is one header field: Name as written (no surrounding whitespace),
@@ -87,3 +88,17 @@ var (
 	// ValidFieldName reports whether s is an RFC 5322 field name.
 	ValidFieldName func(s string) bool
 )
+
+// FieldValue returns what follows the colon of a raw header field,
+// without the final line end: the value DKIM and ARC tag lists are parsed
+// from.
+func FieldValue(raw string) string {
+	_, v, _ := strings.Cut(raw, ":")
+	return TrimEOL(v)
+}
+
+// TrimEOL removes a final LF and then a final CR.
+func TrimEOL(s string) string {
+	s = strings.TrimSuffix(s, "\n")
+	return strings.TrimSuffix(s, "\r")
+}
