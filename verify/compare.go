@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/domainauth/domainauth/finding"
+
+	"github.com/domainauth/domainauth/internal/enumtext"
 )
 
 // ChangeKind says how one record, or one finding, differs between two
@@ -45,30 +47,16 @@ var changeKindNames = [...]string{
 }
 
 // String returns the text form of k ("record-removed").
-func (k ChangeKind) String() string {
-	if k >= 0 && int(k) < len(changeKindNames) {
-		return changeKindNames[k]
-	}
-	return fmt.Sprintf("ChangeKind(%d)", int(k))
-}
+func (k ChangeKind) String() string { return enumtext.String(k, changeKindNames[:], "ChangeKind") }
 
 // MarshalText encodes k as its text form.
 func (k ChangeKind) MarshalText() ([]byte, error) {
-	if k < 0 || int(k) >= len(changeKindNames) {
-		return nil, fmt.Errorf("verify: unknown change kind %d", int(k))
-	}
-	return []byte(changeKindNames[k]), nil
+	return enumtext.Marshal(k, changeKindNames[:], "verify: unknown change kind")
 }
 
 // UnmarshalText decodes the text form of a change kind.
 func (k *ChangeKind) UnmarshalText(b []byte) error {
-	for i, n := range changeKindNames {
-		if n == string(b) {
-			*k = ChangeKind(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("verify: unknown change kind %q", b)
+	return enumtext.Unmarshal(k, b, changeKindNames[:], "verify: unknown change kind")
 }
 
 // Change is one difference between a domain's previous report and its

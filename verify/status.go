@@ -1,6 +1,6 @@
 package verify
 
-import "fmt"
+import "github.com/domainauth/domainauth/internal/enumtext"
 
 // Status is the overall verdict on a sending domain, as the "Verify domain"
 // button shows it. Its text form (JSON) is the lower-case name.
@@ -45,30 +45,16 @@ var statusNames = [...]string{
 }
 
 // String returns the lower-case name of s ("verified").
-func (s Status) String() string {
-	if s >= 0 && int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
+func (s Status) String() string { return enumtext.String(s, statusNames[:], "Status") }
 
 // MarshalText encodes s as its lower-case name.
 func (s Status) MarshalText() ([]byte, error) {
-	if s < 0 || int(s) >= len(statusNames) {
-		return nil, fmt.Errorf("verify: unknown status %d", int(s))
-	}
-	return []byte(statusNames[s]), nil
+	return enumtext.Marshal(s, statusNames[:], "verify: unknown status")
 }
 
 // UnmarshalText decodes a lower-case status name.
 func (s *Status) UnmarshalText(b []byte) error {
-	for i, n := range statusNames {
-		if n == string(b) {
-			*s = Status(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("verify: unknown status %q", b)
+	return enumtext.Unmarshal(s, b, statusNames[:], "verify: unknown status")
 }
 
 // RecordStatus is the verdict on one record of a Set.
@@ -100,27 +86,15 @@ var recordStatusNames = [...]string{
 
 // String returns the lower-case name of s ("found").
 func (s RecordStatus) String() string {
-	if s >= 0 && int(s) < len(recordStatusNames) {
-		return recordStatusNames[s]
-	}
-	return fmt.Sprintf("RecordStatus(%d)", int(s))
+	return enumtext.String(s, recordStatusNames[:], "RecordStatus")
 }
 
 // MarshalText encodes s as its lower-case name.
 func (s RecordStatus) MarshalText() ([]byte, error) {
-	if s < 0 || int(s) >= len(recordStatusNames) {
-		return nil, fmt.Errorf("verify: unknown record status %d", int(s))
-	}
-	return []byte(recordStatusNames[s]), nil
+	return enumtext.Marshal(s, recordStatusNames[:], "verify: unknown record status")
 }
 
 // UnmarshalText decodes a lower-case record status name.
 func (s *RecordStatus) UnmarshalText(b []byte) error {
-	for i, n := range recordStatusNames {
-		if n == string(b) {
-			*s = RecordStatus(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("verify: unknown record status %q", b)
+	return enumtext.Unmarshal(s, b, recordStatusNames[:], "verify: unknown record status")
 }
