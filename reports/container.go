@@ -110,7 +110,7 @@ func (p *Parser) openNamed(r io.Reader, name string, depth int) (payload, error)
 		counted := &countReader{r: br}
 		zr, err := gzip.NewReader(counted)
 		if err != nil {
-			return payload{}, &Error{Part: name, Offset: 0, Err: fmt.Errorf("%w: gzip: %w", ErrSyntax, err)}
+			return payload{}, &Error{Part: name, Offset: 0, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
 		}
 		// Stop after the first member: some reporters leave stray bytes
 		// after the trailer, which multistream mode reads as a broken
