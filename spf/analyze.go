@@ -15,6 +15,7 @@ import (
 	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/knob"
 )
 
 // Querier is the optional raw DNS query that Analyze uses, when the
@@ -142,13 +143,7 @@ type Analyzer struct {
 var errBudget = errors.New("spf: analysis time budget exhausted")
 
 func (z *Analyzer) timeout() time.Duration {
-	switch {
-	case z.Timeout == 0:
-		return DefaultAnalyzeTimeout
-	case z.Timeout < 0:
-		return 0
-	}
-	return z.Timeout
+	return knob.Or(z.Timeout, DefaultAnalyzeTimeout)
 }
 
 func (z *Analyzer) resolver() Resolver {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/knob"
 )
 
 // Resolver is the DNS a Checker needs: a subset of *net.Resolver's methods,
@@ -144,13 +145,7 @@ func (c *Checker) maxHeader() int64 {
 }
 
 func (c *Checker) maxRedirects() int {
-	switch {
-	case c.MaxRedirects < 0:
-		return 0
-	case c.MaxRedirects == 0:
-		return DefaultMaxRedirects
-	}
-	return c.MaxRedirects
+	return knob.Or(c.MaxRedirects, DefaultMaxRedirects)
 }
 
 func (c *Checker) userAgent() string {

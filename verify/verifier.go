@@ -12,6 +12,7 @@ import (
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/knob"
 	"github.com/domainauth/domainauth/records"
 )
 
@@ -133,33 +134,15 @@ func (v *Verifier) window() time.Duration {
 }
 
 func (v *Verifier) lookupTimeout() time.Duration {
-	switch {
-	case v.LookupTimeout == 0:
-		return DefaultLookupTimeout
-	case v.LookupTimeout < 0:
-		return 0
-	}
-	return v.LookupTimeout
+	return knob.Or(v.LookupTimeout, DefaultLookupTimeout)
 }
 
 func (v *Verifier) timeout() time.Duration {
-	switch {
-	case v.Timeout == 0:
-		return DefaultTimeout
-	case v.Timeout < 0:
-		return 0
-	}
-	return v.Timeout
+	return knob.Or(v.Timeout, DefaultTimeout)
 }
 
 func (v *Verifier) failureTTL() time.Duration {
-	switch {
-	case v.FailureTTL == 0:
-		return DefaultFailureTTL
-	case v.FailureTTL < 0:
-		return 0
-	}
-	return v.FailureTTL
+	return knob.Or(v.FailureTTL, DefaultFailureTTL)
 }
 
 func (v *Verifier) concurrency() int {
