@@ -128,7 +128,7 @@ func TestBuildRoundTrip(t *testing.T) {
 			if s := tt.rec.String(); s != tt.want {
 				t.Errorf("String() of the record as filled in = %q, want %q", s, tt.want)
 			}
-			p, err := dmarc.Parse(b.String(), dmarc.WithMode(b.Mode))
+			p, err := (&dmarc.Checker{Mode: b.Mode}).Parse(b.String())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,8 +154,8 @@ func TestBuildBothModes(t *testing.T) {
 	if b.String() != want {
 		t.Fatalf("String() = %q, want %q", b.String(), want)
 	}
-	r7 := dmarc.MustParse(want, dmarc.WithMode(dmarc.RFC7489))
-	r9 := dmarc.MustParse(want, dmarc.WithMode(dmarc.RFC9989))
+	r7 := mustParse(dmarc.RFC7489, want)
+	r9 := mustParse(dmarc.RFC9989, want)
 	if r7.Percent != 0 || r7.Testing || r9.Percent != 100 || !r9.Testing {
 		t.Errorf("RFC 7489 reads pct %d t %v, RFC 9989 pct %d t %v", r7.Percent, r7.Testing, r9.Percent, r9.Testing)
 	}
@@ -222,13 +222,13 @@ func TestBuildParsed(t *testing.T) {
 		"v=DMARC1; p=quarantine; pct=0; rf=afrf; ri=0; fo=0:1:d:s",
 	} {
 		for _, m := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
-			r := dmarc.MustParse(s, dmarc.WithMode(m))
+			r := mustParse(m, s)
 			b, err := dmarc.Build(*r)
 			if err != nil {
 				t.Errorf("%s %q: %v", m, s, err)
 				continue
 			}
-			if b.String() != r.String() || !reflect.DeepEqual(b, dmarc.MustParse(b.String(), dmarc.WithMode(m))) {
+			if b.String() != r.String() || !reflect.DeepEqual(b, mustParse(m, b.String())) {
 				t.Errorf("%s %q: built %q, parsed %q", m, s, b.String(), r.String())
 			}
 		}

@@ -60,6 +60,15 @@ var fromParser = mail.AddressParser{WordDecoder: &mime.WordDecoder{
 // the policy). Errors wrap one of ErrNoFrom, ErrMultipleFrom,
 // ErrMultipleFromDomains and ErrBadFrom and say what is wrong.
 func FromDomain(fields []string) (string, error) {
+	d, err := fromDomain(fields)
+	if err != nil {
+		return "", fmt.Errorf("dmarc: %w", err)
+	}
+	return d, nil
+}
+
+// fromDomain is FromDomain without the package name on its errors.
+func fromDomain(fields []string) (string, error) {
 	switch len(fields) {
 	case 0:
 		return "", ErrNoFrom

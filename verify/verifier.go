@@ -103,20 +103,9 @@ type Verifier struct {
 	// organizational domain of the public suffix list, pct). The package
 	// doc of dmarc lists the differences. Report.DMARCMode says which was
 	// used.
+	// The check uses a dmarc.Checker with this Mode and the Verifier's
+	// own (caching) resolver.
 	DMARCMode dmarc.Mode
-	// DMARCTreeWalk asked for the RFC 9989 tree walk when RFC 7489 was the
-	// default.
-	//
-	// Deprecated: RFC 9989 is the default; set DMARCMode to choose.
-	DMARCTreeWalk bool
-}
-
-// dmarcMode is DMARCMode; the deprecated DMARCTreeWalk means RFC 9989.
-func (v *Verifier) dmarcMode() dmarc.Mode {
-	if v.DMARCTreeWalk {
-		return dmarc.RFC9989
-	}
-	return v.DMARCMode
 }
 
 func (v *Verifier) now() time.Time {
@@ -280,7 +269,7 @@ func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Re
 		bctx, cancel = context.WithTimeoutCause(ctx, budget, ErrTimeBudget)
 		defer cancel()
 	}
-	env := &env{c: c, set: set, fromDomain: fromDomain(set), dmarcMode: v.dmarcMode(),
+	env := &env{c: c, set: set, fromDomain: fromDomain(set), dmarcMode: v.DMARCMode,
 		ctx: bctx, budget: budget, concurrency: v.concurrency()}
 	rep.DMARCMode = env.dmarcMode
 	sem := make(chan struct{}, v.concurrency())

@@ -209,7 +209,8 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 
 	// DMARC: the policy that applies to mail From this domain.
 	res.DMARC.Mode = mode.String()
-	lr, err := dmarc.Lookup(ctx, r, domain, dmarc.WithMode(mode))
+	dc := dmarc.Checker{Resolver: r, Mode: mode}
+	lr, err := dc.Lookup(ctx, domain)
 	note(err)
 	if err != nil {
 		res.DMARC.Error = err.Error()
