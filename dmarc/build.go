@@ -19,6 +19,7 @@ type FieldError struct {
 	Want  string // what the tag takes, in words
 }
 
+// Error names the field, its tag, the value and what the tag takes.
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("dmarc: Record.%s (tag %s) %q: want %s", e.Field, e.Tag, e.Value, e.Want)
 }

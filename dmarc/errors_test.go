@@ -150,3 +150,72 @@ func TestIsTemporaryAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestErrSyntaxMatchesEverySyntaxError: ErrSyntax is the one sentinel for
+// "the text is not a usable record" (as spf.ErrSyntax is), matched by
+// every parse error whatever its specific reason, which errors.Is still
+// finds.
+func TestErrSyntaxMatchesEverySyntaxError(t *testing.T) {
+	ctx := context.Background()
+	fake := domainauth.MustFakeResolver(errorsZone)
+	for _, tt := range []struct {
+		txt    string
+		reason error
+	}{
+		{"v=spf1 -all", dmarc.ErrNotDMARC},
+		{"v=DMARC1; p=block", dmarc.ErrBadValue},
+		{"v=DMARC1; adkim=s", dmarc.ErrNoPolicy},
+		{"v=DMARC1; p=none; p=reject", dmarc.ErrDuplicateTag},
+	} {
+		_, err := dmarc.Parse(tt.txt)
+		if !errors.Is(err, dmarc.ErrSyntax) || !errors.Is(err, tt.reason) {
+			t.Errorf("Parse(%q) = %v; want it to match ErrSyntax and %v", tt.txt, err, tt.reason)
+		}
+	}
+	rec, err := dmarc.Parse("v=DMARC1; p=none; bad$tag; adkim=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range rec.Discarded {
+		if !errors.Is(d, dmarc.ErrSyntax) {
+			t.Errorf("discarded %v does not match ErrSyntax", d)
+		}
+	}
+	if len(rec.Discarded) != 2 || !errors.Is(rec.Discarded[0], dmarc.ErrMalformedTag) || !errors.Is(rec.Discarded[1], dmarc.ErrBadValue) {
+		t.Errorf("discarded %v; want a malformed tag, then a bad value", rec.Discarded)
+	}
+	if _, err := dmarc.ParseURI("no-scheme"); !errors.Is(err, dmarc.ErrSyntax) || !errors.Is(err, dmarc.ErrBadValue) {
+		t.Errorf("ParseURI: %v; want it to match ErrSyntax and ErrBadValue", err)
+	}
+	_, err = dmarc.Lookup(ctx, fake, "broken.example")
+	if !errors.Is(err, dmarc.ErrInvalidRecord) || !errors.Is(err, dmarc.ErrSyntax) {
+		t.Errorf("Lookup of an invalid record: %v; want ErrInvalidRecord and ErrSyntax", err)
+	}
+}
+
+// plainErrResolver fails every query with an error that is not a
+// *net.DNSError; the Resolver contract makes it a temporary failure.
+type plainErrResolver struct{}
+
+func (plainErrResolver) LookupTXT(context.Context, string) ([]string, error) {
+	return nil, errors.New("connection reset")
+}
+
+// A lookup failure keeps a *net.DNSError in the chain for errors.As, also
+// when the resolver's error is not one, and it is temporary: DMARC then
+// gives temperror, never "no policy".
+func TestLookupErrorReachesDNSError(t *testing.T) {
+	ctx := context.Background()
+	fake := domainauth.MustFakeResolver(errorsZone)
+	fake.Fail("_dmarc.timeout.example", 0, domainauth.FailTimeout)
+	for name, r := range map[string]dmarc.Resolver{"fake timeout": fake, "plain error": plainErrResolver{}} {
+		_, err := dmarc.Lookup(ctx, r, "timeout.example")
+		var de *net.DNSError
+		if !errors.As(err, &de) || !dmarc.IsTemporary(err) || de.IsNotFound {
+			t.Errorf("%s: %v (%T); want a temporary error wrapping a *net.DNSError", name, err, err)
+		}
+		if res := dmarc.Verify(ctx, r, dmarc.Input{FromDomain: "timeout.example"}); res.Status != dmarc.StatusTempError {
+			t.Errorf("%s: Verify %s, want temperror", name, res.Status)
+		}
+	}
+}
