@@ -183,6 +183,14 @@ func TestValidate(t *testing.T) {
 		// The guide: "These must be provided in URI mailto format".
 		{"rua without mailto", dmarc.Record{Policy: dmarc.None, RUA: []dmarc.URI{{Address: "reporting@example.com"}}}, "RUA[0]"},
 		{"rua https", dmarc.Record{Policy: dmarc.None, RUA: []dmarc.URI{{Address: "https://example.com/r"}}}, "RUA[0]"},
+		// Only mailto: carries reports (RFC 7489 section 7.1, RFC 9989 section
+		// 4.7), also when the URI has an "@" of its own.
+		{"rua https with user info", dmarc.Record{Policy: dmarc.None, RUA: []dmarc.URI{{Address: "https://dmarc@example.com/r"}}}, "RUA[0]"},
+		// A URI must not contain "," or white space (they separate URIs
+		// and tags in the record: RFC 7489 section 6.4, RFC 9989 section
+		// 4.8), even when it is a mailto: with an address.
+		{"rua mailto with a comma", dmarc.Record{Policy: dmarc.None, RUA: []dmarc.URI{{Address: "mailto:a@example.com,b@example.com"}}}, "RUA[0]"},
+		{"ruf mailto with a space", dmarc.Record{Policy: dmarc.None, RUF: mailto("a b@example.com")}, "RUF[0]"},
 		{"ruf without address", dmarc.Record{Policy: dmarc.None, RUF: mailto("")}, "RUF[0]"},
 		{"ruf without domain", dmarc.Record{Policy: dmarc.None, RUF: mailto("a@")}, "RUF[0]"},
 		{"ruf with a semicolon", dmarc.Record{Policy: dmarc.None, RUF: mailto("a;b@example.com")}, "RUF[0]"},

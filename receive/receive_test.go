@@ -508,3 +508,29 @@ func TestReadErrorCancelsLookups(t *testing.T) {
 		}
 	}
 }
+
+// A streamed message whose header a verifier refuses, followed by a body
+// of many chunks: the verifier stops reading early, and Authenticate must
+// still end with its error instead of waiting for it to read the rest.
+func TestStreamedVerifierStopsEarly(t *testing.T) {
+	w := newWorld(t)
+	msg := authorMessage + strings.Repeat("a line of the body of a long message\r\n", 20000) // ~760 KB
+	for _, r := range []receive.Receiver{
+		{Resolver: w.res, BufferBytes: -1, DKIM: dkim.Verifier{MaxHeaderFields: 2}},
+		{Resolver: w.res, BufferBytes: -1, ARC: arc.Verifier{MaxHeaderFields: 2}, SkipDKIM: true},
+	} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := r.Authenticate(context.Background(), strings.NewReader(msg), authorEnv)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, dkim.ErrHeaderTooLarge) {
+				t.Errorf("SkipDKIM %v: %v, want the header limit's error", r.SkipDKIM, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("SkipDKIM %v: Authenticate still running after a verifier refused the header", r.SkipDKIM)
+		}
+	}
+}
