@@ -137,8 +137,8 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 // whose tag has a meaningful zero (pct=0, ri=0, t=n) is printed only when
 // Present holds the tag.
 //
-// (&Checker{Mode: rec.Mode}).Parse(rec.String()) equals rec when rec has no tag
-// of the other mode.
+// (&Checker{Mode: rec.Mode}).Parse(rec.String()) equals rec when rec has
+// no tag of the other mode.
 func Build(r Record) (*Record, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err

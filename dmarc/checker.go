@@ -24,7 +24,9 @@ type Checker struct {
 	Mode Mode
 
 	// Rand is the randomness for pct sampling (RFC 7489 mode only); nil
-	// means the top-level functions of math/rand/v2.
+	// means the top-level functions of math/rand/v2. A Checker used by
+	// several goroutines needs a Rand that is safe for concurrent use
+	// (a *math/rand/v2.Rand is not).
 	Rand Rand
 
 	// IgnorePercent makes Evaluate and Verify ignore pct in RFC 7489

@@ -14,11 +14,11 @@ import (
 )
 
 // Resolver is the DNS interface dmarc needs; *net.Resolver and the
-// resolvers of the root domainauth package satisfy it. A Resolver that
-// also has the Query method of domainauth.Querier lets Lookup apply np
-// (see LookupResult.NPUndetermined). A name that does
+// resolvers of the root domainauth package satisfy it. A name that does
 // not exist (NXDOMAIN or NODATA) must be reported as a *net.DNSError with
-// IsNotFound set; any other error counts as a temporary failure.
+// IsNotFound set; any other error counts as a temporary failure. A
+// Resolver that also has the Query method of domainauth.Querier lets
+// Lookup apply np (see LookupResult.NPUndetermined).
 type Resolver interface {
 	LookupTXT(ctx context.Context, name string) ([]string, error)
 }

@@ -301,9 +301,9 @@ const (
 // (no URIs, no sp) is left out. String does not check the values; [Build]
 // does.
 //
-// (&Checker{Mode: r.Mode}).Parse(r.String()) returns a record equal to r when r
-// came from Parse (except for Discarded, Fallback and tags that were
-// discarded or ignored) or from [Build] with only tags of r.Mode.
+// (&Checker{Mode: r.Mode}).Parse(r.String()) returns a record equal to r
+// when r came from Parse (except for Discarded, Fallback and tags that
+// were discarded or ignored) or from [Build] with only tags of r.Mode.
 func (r *Record) String() string {
 	var b strings.Builder
 	b.Grow(64)
