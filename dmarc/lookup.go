@@ -396,8 +396,9 @@ func (w *walker) treeWalk(ctx context.Context, domain string) error {
 		}
 	}
 	// The organizational domain has no record: the public suffix
-	// domain's, found last by a walk that stopped at psd=y.
-	if last := entries[len(entries)-1]; len(entries) > 1 && last.a.rec != nil && last.a.rec.PSD == PSDYes {
+	// domain's, found last by a walk that stopped at psd=y. (It is above
+	// domain: a record at domain itself was used in the loop.)
+	if last := entries[len(entries)-1]; last.a.rec != nil && last.a.rec.PSD == PSDYes {
 		return w.use(last.name, last.a, DiscoveryPSD)
 	}
 	return nil

@@ -73,3 +73,24 @@ func TestValidateFOBits(t *testing.T) {
 		t.Errorf("all four options: %v", err)
 	}
 }
+
+// Text whose first tag is malformed is not a DMARC record (RFC 7489
+// section 6.4, RFC 9989 section 4.8: v=DMARC1 comes first); the error
+// points at the first well-formed tag, after the malformed ones, so a
+// publisher sees where the v tag that should lead actually is.
+func TestNotDMARCOffsetAfterMalformedTags(t *testing.T) {
+	for _, tt := range []struct {
+		txt    string
+		offset int
+	}{
+		{"x; v=DMARC1; p=none", 3},
+		{"x; y; v=DMARC1; p=none", 6},
+		{"x", 0},
+	} {
+		_, err := dmarc.Parse(tt.txt)
+		var se *dmarc.SyntaxError
+		if !errors.As(err, &se) || !errors.Is(err, dmarc.ErrNotDMARC) || se.Tag != "v" || se.Offset != tt.offset {
+			t.Errorf("Parse(%q) = %v; want ErrNotDMARC for tag v at offset %d", tt.txt, err, tt.offset)
+		}
+	}
+}

@@ -534,3 +534,37 @@ func TestStreamedVerifierStopsEarly(t *testing.T) {
 		}
 	}
 }
+
+// stutterReader returns (0, nil) many times before each read of r: by the
+// io.Reader contract "nothing happened", which the checks must not see
+// (a bufio.Reader below them gives up with io.ErrNoProgress after 100
+// such reads in a row).
+type stutterReader struct {
+	r io.Reader
+	n int
+}
+
+func (s *stutterReader) Read(p []byte) (int, error) {
+	if s.n < 150 {
+		s.n++
+		return 0, nil
+	}
+	s.n = 0
+	return s.r.Read(p)
+}
+
+// A message source that returns empty reads is read like any other, in
+// memory and streamed: the signature verifies and DMARC passes.
+func TestEmptyReads(t *testing.T) { bothPaths(t, testEmptyReads) }
+
+func testEmptyReads(t *testing.T, buffer int) {
+	w := newWorld(t)
+	r := receive.Receiver{BufferBytes: buffer, Resolver: w.res}
+	res, err := r.Authenticate(context.Background(), &stutterReader{r: strings.NewReader(w.signed(t))}, authorEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.DKIM) != 1 || res.DKIM[0].Status != dkim.Pass || res.DMARC.Status != dmarc.StatusPass {
+		t.Errorf("DKIM %+v, DMARC %s (%s)", res.DKIM, res.DMARC.Status, res.DMARC.Reason)
+	}
+}
