@@ -41,7 +41,8 @@ type Receiver struct {
 	// the name of the mail domain it serves.
 	AuthServID string
 	// Resolver answers every DNS query; nil means net.DefaultResolver.
-	// It overrides the Resolver fields of SPF, DKIM and ARC.
+	// It overrides the Resolver fields of SPF, DKIM, ARC and DMARC, so
+	// every check of a message sees the same DNS.
 	Resolver Resolver
 
 	// SkipSPF, SkipDKIM, SkipARC and SkipDMARC turn checks off. DMARC
@@ -57,9 +58,9 @@ type Receiver struct {
 	// DMARC holds the settings of the DMARC check: DMARC.Mode is the
 	// reading of the DMARC RFCs, dmarc.RFC9989 (the zero value: the DNS
 	// tree walk, np, t) or dmarc.RFC7489 (the public suffix list, pct);
-	// DMARC.Rand and DMARC.IgnorePercent govern pct sampling. A nil
-	// DMARC.Resolver means the Receiver's Resolver. The DMARC result says
-	// which mode produced it.
+	// DMARC.Rand and DMARC.IgnorePercent govern pct sampling;
+	// DMARC.Resolver is replaced by the Receiver's Resolver, as for the
+	// other checks. The DMARC result says which mode produced it.
 	DMARC dmarc.Checker
 
 	// BufferBytes is the largest message read into memory and checked
@@ -329,9 +330,7 @@ func (c *Receiver) checkDMARC(ctx context.Context, resolver Resolver, res *Resul
 		in.SPF = authres.SPFForDMARC(res.SPF, res.SPFDomain)
 	}
 	dc := c.DMARC
-	if dc.Resolver == nil {
-		dc.Resolver = resolver
-	}
+	dc.Resolver = resolver
 	res.DMARC = dc.Verify(ctx, in)
 	if res.DMARC.Status == dmarc.StatusFail && c.LocalPolicy != nil {
 		if o := c.LocalPolicy(res); o != nil {
