@@ -213,7 +213,7 @@ func testSameAsSeparateSteps(t *testing.T, buffer int) {
 	w := newWorld(t)
 	msg := w.throughList(t)
 	ctx := context.Background()
-	r := receive.Receiver{BufferBytes: buffer, AuthServID: "mx.example.net", Resolver: w.res, DMARC: []dmarc.Option{dmarc.WithTreeWalk()}}
+	r := receive.Receiver{BufferBytes: buffer, AuthServID: "mx.example.net", Resolver: w.res, DMARC: []dmarc.Option{dmarc.WithMode(dmarc.RFC9989)}}
 	res, err := r.Authenticate(ctx, strings.NewReader(msg), listEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ func testSameAsSeparateSteps(t *testing.T, buffer int) {
 	sp := (&spf.Checker{Resolver: w.res, HELO: listEnv.HELO}).CheckMailFrom(ctx, listEnv.IP, listEnv.MailFrom)
 	dm := dmarc.Verify(ctx, w.res, dmarc.Input{FromDomain: "example.com",
 		SPF:  dmarc.SPFResult{Domain: "lists.example.org", Result: dmarc.AuthPass},
-		DKIM: []dmarc.DKIMResult{{Domain: "example.com", Selector: "s1", Result: dmarc.AuthFail}}}, dmarc.WithTreeWalk())
+		DKIM: []dmarc.DKIMResult{{Domain: "example.com", Selector: "s1", Result: dmarc.AuthFail}}}, dmarc.WithMode(dmarc.RFC9989))
 	if len(dk) != len(res.DKIM) || dk[0].Status != res.DKIM[0].Status || !errors.Is(res.DKIM[0].Err, dkim.ErrBodyHashMismatch) {
 		t.Errorf("DKIM %+v, separately %+v", res.DKIM, dk)
 	}

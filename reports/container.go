@@ -313,9 +313,6 @@ func (p *Parser) readPayload(pl payload, email *EmailInfo, fn func(*Report) erro
 	return &Error{Part: pl.name, Offset: 0, Err: ErrUnknownFormat}
 }
 
-// errStop ends a walk early without an error to report.
-var errStop = errors.New("stop")
-
 // trimName shortens a name for messages.
 func trimName(s string) string {
 	s = strings.TrimSpace(s)
