@@ -93,7 +93,7 @@ func TestUnmarshalFold(t *testing.T) {
 		}
 	}
 	kelvin := []string{"ok"}
-	for _, in := range []string{"", "rfc998", "rfc99899", "rfc9989 ", "\u212a", "o\u212a", "OK\x00"} {
+	for _, in := range []string{"", "rfc998", "rfc99899", "rfc9989 ", "xfc9989", "RFC998X", "\u212a", "o\u212a", "OK\x00"} {
 		var m uint8 = 7
 		err := UnmarshalFold(&m, []byte(in), names, "unknown mode")
 		if err == nil || m != 7 {
