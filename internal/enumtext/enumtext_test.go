@@ -103,6 +103,15 @@ func TestUnmarshalFold(t *testing.T) {
 			t.Errorf("UnmarshalFold(%q) matched %q", in, kelvin)
 		}
 	}
+	// The ends of the ASCII letters fold; the bytes beside them do not
+	// ('@' and '[' are not '`' and '{').
+	edges := []string{"", "a-z", "`{"}
+	for in, want := range map[string]int{"A-Z": 1, "a-Z": 1, "A-z": 1, "@[": -1, "@{": -1, "`[": -1} {
+		v := -1
+		if err := UnmarshalFold(&v, []byte(in), edges, "unknown"); v != want || (err == nil) != (want >= 0) {
+			t.Errorf("UnmarshalFold(%q) = %d, %v; want %d", in, v, err, want)
+		}
+	}
 	var m uint8
 	err := UnmarshalFold(&m, []byte("x"), names, "dmarc: unknown mode")
 	if err == nil || err.Error() != `dmarc: unknown mode "x" (want rfc9989 or rfc7489)` {
