@@ -11,6 +11,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/enumtext"
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
 
@@ -37,17 +38,11 @@ const (
 	Pass
 )
 
+var chainStatusNames = [...]string{None: "none", Fail: "fail", Pass: "pass"}
+
 // String returns the cv= spelling: "none", "fail" or "pass".
 func (s ChainStatus) String() string {
-	switch s {
-	case None:
-		return "none"
-	case Fail:
-		return "fail"
-	case Pass:
-		return "pass"
-	}
-	return fmt.Sprintf("ChainStatus(%d)", int(s))
+	return enumtext.String(s, chainStatusNames[:], "ChainStatus")
 }
 
 // FieldError says which ARC field is wrong, which tag and where.

@@ -99,11 +99,6 @@ func Verify(ctx context.Context, r io.Reader, resolver TXTResolver) (*Result, er
 	return v.Verify(ctx, r)
 }
 
-// arcField is one ARC header field as found in the message.
-type arcField struct {
-	raw string
-}
-
 // Verify reads the message from r and validates its ARC chain following
 // RFC 8617 section 5.2. The body is hashed as it streams through fixed
 // buffers, for every distinct body canonicalization and l= of the

@@ -25,6 +25,7 @@ var (
 	// ErrIdentityMismatch: the domain of i= is not d= or a subdomain of it.
 	ErrIdentityMismatch = errors.New("i= is not within d=")
 	// ErrFromNotSigned: h= does not include From (RFC 6376 section 5.4).
+	//lint:ignore ST1005 "From" is the name of the header field, spelled as RFC 5322 spells it.
 	ErrFromNotSigned = errors.New("From header field not signed")
 	// ErrExpired: x= is in the past.
 	ErrExpired = errors.New("signature expired")

@@ -248,7 +248,7 @@ func splitColonList(s string) []string {
 
 // stripFWS removes every space, tab, CR and LF from s.
 func stripFWS(s string) string {
-	if strings.IndexAny(s, " \t\r\n") < 0 {
+	if !strings.ContainsAny(s, " \t\r\n") {
 		return s
 	}
 	b := make([]byte, 0, len(s))

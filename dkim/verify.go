@@ -19,6 +19,7 @@ import (
 	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/enumtext"
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
 
@@ -50,22 +51,16 @@ const (
 	PermError
 )
 
-// String returns the name of the value, as printed in reports.
-func (s Status) String() string {
-	switch s {
-	case Pass:
-		return "pass"
-	case Fail:
-		return "fail"
-	case Neutral:
-		return "neutral"
-	case TempError:
-		return "temperror"
-	case PermError:
-		return "permerror"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
+var statusNames = [...]string{
+	Pass:      "pass",
+	Fail:      "fail",
+	Neutral:   "neutral",
+	TempError: "temperror",
+	PermError: "permerror",
 }
+
+// String returns the name of the value, as printed in reports.
+func (s Status) String() string { return enumtext.String(s, statusNames[:], "Status") }
 
 // Result is the verdict on one DKIM-Signature field.
 type Result struct {

@@ -162,8 +162,8 @@
 //     it is the record to apply, Lookup reports it (ErrInvalidRecord).
 //   - RFC 9989 section 4.7 says a record without p is "treated as if it
 //     included p=none", section 4.10.1 that a record without a valid p
-//     and without a valid rua gets no DMARC processing; we follow 4.10.1
-//     (DESIGN.md), in both modes.
+//     and without a valid rua gets no DMARC processing; we follow 4.10.1,
+//     in both modes.
 //   - Reports: AuthorizeExternal does not read the rua/ruf overrides of
 //     the destination's authorization record. Report generation is out of
 //     scope.

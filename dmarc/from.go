@@ -22,6 +22,7 @@ var (
 	ErrMultipleFrom = errors.New("more than one From header field")
 	// ErrMultipleFromDomains: the From field lists authors at different
 	// domains, so no single policy applies.
+	//lint:ignore ST1005 "From" is the name of the header field, spelled as RFC 5322 spells it.
 	ErrMultipleFromDomains = errors.New("From addresses in different domains")
 	// ErrBadFrom: the From field cannot be parsed, has no address, or an
 	// address has no valid domain.

@@ -11,6 +11,7 @@ import (
 	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/enumtext"
 )
 
 // Resolver is the DNS interface dmarc needs; *net.Resolver and the
@@ -47,20 +48,17 @@ const (
 	DiscoveryPSD                        // RFC 9989 section 4.10.1: at the public suffix domain (psd=y) found by the DNS tree walk
 )
 
-// String returns the name of the value, as printed in reports.
-func (d Discovery) String() string {
-	switch d {
-	case DiscoveryAuthor:
-		return "author-domain"
-	case DiscoveryOrgDomain:
-		return "organizational-domain"
-	case DiscoveryTreeWalk:
-		return "tree-walk"
-	case DiscoveryPSD:
-		return "public-suffix-domain"
-	}
-	return "none"
+var discoveryNames = [...]string{
+	DiscoveryNone:      "none",
+	DiscoveryAuthor:    "author-domain",
+	DiscoveryOrgDomain: "organizational-domain",
+	DiscoveryTreeWalk:  "tree-walk",
+	DiscoveryPSD:       "public-suffix-domain",
 }
+
+// String returns the name of the value, as printed in reports; "none"
+// for a value that is not a Discovery.
+func (d Discovery) String() string { return enumtext.StringOr(d, discoveryNames[:], "none") }
 
 // Rand is a source of randomness for pct sampling; *math/rand/v2.Rand
 // satisfies it. IntN returns a uniform integer in [0, n).

@@ -8,8 +8,8 @@ import (
 	"github.com/domainauth/domainauth/records"
 )
 
-// The Customer.io pattern of the first seed document: everything on the
-// account subdomain cio<account id>.
+// The Customer.io pattern: everything on the account subdomain
+// cio<account id>.
 func ExampleMailgunStyle() {
 	s, err := records.Generate(records.MailgunStyle(), records.Account{
 		Domain:       "example.com",

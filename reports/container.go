@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/domainauth/domainauth/internal/enumtext"
 )
 
 // format is what a payload looks like, by its first bytes.
@@ -23,21 +25,16 @@ const (
 	formatEmail
 )
 
-func (f format) String() string {
-	switch f {
-	case formatXML:
-		return "XML"
-	case formatJSON:
-		return "JSON"
-	case formatGzip:
-		return "gzip"
-	case formatZip:
-		return "zip"
-	case formatEmail:
-		return "an e-mail"
-	}
-	return "unknown content"
+var formatNames = [...]string{
+	formatUnknown: "unknown content",
+	formatXML:     "XML",
+	formatJSON:    "JSON",
+	formatGzip:    "gzip",
+	formatZip:     "zip",
+	formatEmail:   "an e-mail",
 }
+
+func (f format) String() string { return enumtext.StringOr(f, formatNames[:], "unknown content") }
 
 // sniff tells the format from the first bytes: the magic numbers of zip
 // and gzip, "<" for XML and "{" for JSON after white space and a byte
@@ -249,18 +246,10 @@ const (
 	KindTLS                       // SMTP TLS report (RFC 8460), JSON
 )
 
+var kindNames = [...]string{KindAggregate: "aggregate", KindFailure: "failure", KindTLS: "smtp_tls"}
+
 // String names the kind: "aggregate", "failure", "smtp_tls".
-func (k Kind) String() string {
-	switch k {
-	case KindAggregate:
-		return "aggregate"
-	case KindFailure:
-		return "failure"
-	case KindTLS:
-		return "smtp_tls"
-	}
-	return fmt.Sprintf("Kind(%d)", int(k))
-}
+func (k Kind) String() string { return enumtext.String(k, kindNames[:], "Kind") }
 
 // Report is one report that Parser.Read found. Exactly one of Aggregate,
 // Failure and TLS is set, according to Kind.
@@ -323,9 +312,6 @@ func (p *Parser) readPayload(pl payload, email *EmailInfo, fn func(*Report) erro
 	}
 	return &Error{Part: pl.name, Offset: 0, Err: ErrUnknownFormat}
 }
-
-// errStop ends a walk early without an error to report.
-var errStop = errors.New("stop")
 
 // trimName shortens a name for messages.
 func trimName(s string) string {

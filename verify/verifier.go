@@ -19,8 +19,8 @@ import (
 // Defaults for the zero fields of a Verifier.
 const (
 	// DefaultPendingWindow is how long after a domain was added missing
-	// records make it Pending rather than Failed: the 72 hours
-	// CustomerGauge gives, ample for DNS changes to propagate.
+	// records make it Pending rather than Failed: 72 hours, ample for
+	// DNS changes to propagate.
 	DefaultPendingWindow = 72 * time.Hour
 	// DefaultLookupTimeout bounds each DNS lookup.
 	DefaultLookupTimeout = 5 * time.Second

@@ -228,9 +228,7 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 			res.DMARC.Findings = append(res.DMARC.Findings, finding.Finding{Code: finding.CodeDMARCMissing, Severity: finding.Warning,
 				Message: "no DMARC record at _dmarc." + domain + " or its organizational domain"})
 		}
-		for _, f := range lr.Findings {
-			res.DMARC.Findings = append(res.DMARC.Findings, f)
-		}
+		res.DMARC.Findings = append(res.DMARC.Findings, lr.Findings...)
 	}
 
 	// DKIM: each selector's key record.

@@ -77,10 +77,7 @@ func Normalize(name string) (string, error) {
 	if name == "" || name == "." {
 		return "", &Error{Name: name, Offset: -1, Err: ErrEmpty}
 	}
-	s := name
-	if strings.HasSuffix(s, ".") {
-		s = s[:len(s)-1]
-	}
+	s := strings.TrimSuffix(name, ".")
 	if !isASCII(s) {
 		a, err := profile.ToASCII(s)
 		if err != nil {
