@@ -72,6 +72,13 @@ type Account struct {
 	// Vars gives values to the provider's own template variables (see
 	// Provider.Defaults), e.g. {"user": "5678", "wl": "1"} for SendGrid.
 	Vars map[string]string
+	// Existing is what the customer's DNS already publishes at the names
+	// where the set adds TXT records (fill it with [Gather]). With it,
+	// Generate merges the provider's SPF include into an existing SPF
+	// record and recommends a DMARC record only when there is none. nil
+	// means unknown: Generate then proposes a new SPF and DMARC record and
+	// says to publish the DMARC record only when there is none yet.
+	Existing *Existing
 	// AddedAt is when the customer added the domain; copied to the Set for
 	// verify's pending window.
 	AddedAt time.Time

@@ -142,8 +142,9 @@ func TestAccountDMARCInvalid(t *testing.T) {
 // An existing DMARC record applies instead: nothing is recommended, as
 // with DMARCPolicy.
 func TestAccountDMARCExisting(t *testing.T) {
-	s, err := records.Generate(records.MailgunStyle(), accountWith(&dmarc.Record{Policy: dmarc.Reject}),
-		records.WithExisting(records.Existing{TXT: map[string][]string{"_dmarc.example.com": {"v=DMARC1; p=none"}}}))
+	a := accountWith(&dmarc.Record{Policy: dmarc.Reject})
+	a.Existing = &records.Existing{TXT: map[string][]string{"_dmarc.example.com": {"v=DMARC1; p=none"}}}
+	s, err := records.Generate(records.MailgunStyle(), a)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,26 +35,15 @@ type Existing struct {
 	TXT map[string][]string
 }
 
-// Option changes how Generate works.
-type Option func(*options)
-
-type options struct {
-	existing    map[string][]string
-	hasExisting bool
-}
-
-// WithExisting gives Generate the customer's existing TXT records, so that
-// it merges the provider's SPF include into an existing SPF record and
-// recommends a DMARC record only when there is none.
-func WithExisting(e Existing) Option {
-	return func(o *options) {
-		o.hasExisting = true
-		o.existing = make(map[string][]string, len(e.TXT))
-		for name, txts := range e.TXT {
-			k := dnsname.Canonical(name)
-			o.existing[k] = append(o.existing[k], txts...)
-		}
+// existingTXT returns e's TXT map keyed by canonical names, the names
+// being merged when they differ only in case or trailing dot.
+func existingTXT(e *Existing) map[string][]string {
+	m := make(map[string][]string, len(e.TXT))
+	for name, txts := range e.TXT {
+		k := dnsname.Canonical(name)
+		m[k] = append(m[k], txts...)
 	}
+	return m
 }
 
 // Generate returns every record the account must publish for its sending
@@ -69,15 +58,15 @@ func WithExisting(e Existing) Option {
 // domain, an account value that would change a name's labels, a CNAME that
 // would share its name with other records.
 //
-// Generate does no DNS lookups. Without [WithExisting] it cannot know about
-// existing SPF and DMARC records: it then always proposes a new SPF record
-// and a DMARC record, which the customer must not add beside existing ones.
-func Generate(p Provider, a Account, opts ...Option) (*Set, error) {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
+// Generate does no DNS lookups. Without Account.Existing it cannot know
+// about existing SPF and DMARC records: it then always proposes a new SPF
+// record and a DMARC record, which the customer must not add beside
+// existing ones.
+func Generate(p Provider, a Account) (*Set, error) {
+	g := &generator{p: p, a: a}
+	if a.Existing != nil {
+		g.existing = existingTXT(a.Existing)
 	}
-	g := &generator{p: p, a: a, o: o}
 	if err := g.run(); err != nil {
 		return nil, err
 	}
@@ -85,15 +74,17 @@ func Generate(p Provider, a Account, opts ...Option) (*Set, error) {
 }
 
 type generator struct {
-	p      Provider
-	a      Account
-	o      options
-	set    *Set
-	domain string
-	zone   string
-	region string
-	vars   map[string]string
-	ttl    uint32
+	p Provider
+	a Account
+	// existing is Account.Existing keyed by canonical names; nil when
+	// Account.Existing is nil (unknown).
+	existing map[string][]string
+	set      *Set
+	domain   string
+	zone     string
+	region   string
+	vars     map[string]string
+	ttl      uint32
 }
 
 func (g *generator) run() error {

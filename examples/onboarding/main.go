@@ -134,7 +134,8 @@ func run(out io.Writer) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	set, err := records.Generate(records.MailgunStyle(), account, records.WithExisting(existing))
+	account.Existing = &existing
+	set, err := records.Generate(records.MailgunStyle(), account)
 	if err != nil {
 		return false, err
 	}
