@@ -27,9 +27,11 @@ type Account struct {
 	Region string
 	// From is the From address the account sends with, e.g.
 	// "news@example.com" or "Example <news@example.com>". Its domain must be
-	// the sending domain or lie below it. A template such as
-	// "{{ customer.email }}" is accepted and not checked (verify reports it
-	// as Undetermined).
+	// the sending domain or lie below it. An address whose domain is a
+	// template, such as "{{ customer.email }}", is accepted and not checked
+	// (see [IsTemplated]; verify reports it as Undetermined); with a
+	// template only in the local part, "${user}@example.com", the domain
+	// is checked.
 	From string
 	// DKIMKey is the DKIM key record value (RFC 6376 section 3.6.1) for
 	// providers that publish a TXT key, e.g. "k=rsa; p=MIIBIjANBg...".

@@ -321,12 +321,17 @@ func (g *generator) from() error {
 	if IsTemplated(f) {
 		return nil
 	}
-	addr, err := mail.ParseAddress(f)
-	if err != nil {
+	var domain string
+	if addr, err := mail.ParseAddress(f); err == nil {
+		domain = domainPart(addr.Address)
+	} else if hasTemplate(f) {
+		// A template in the local part or display name ("{{ user }}@...")
+		// need not parse as an address; its domain is still literal.
+		domain = strings.TrimSuffix(strings.TrimSpace(domainPart(f)), ">")
+	} else {
 		return fieldErr("Account.From", g.a.From, fmt.Errorf("%w: %w", ErrInvalid, err))
 	}
-	at := strings.LastIndexByte(addr.Address, '@')
-	d, err := dnsname.Normalize(addr.Address[at+1:])
+	d, err := dnsname.Normalize(domain)
 	if err != nil {
 		return fieldErr("Account.From", g.a.From, err)
 	}
@@ -337,11 +342,35 @@ func (g *generator) from() error {
 	return nil
 }
 
-// IsTemplated reports whether a From address is a template filled in per
-// message (Liquid or Handlebars style: "{{ customer.email }}", "{% ... %}"),
-// whose domain cannot be known in advance.
+// IsTemplated reports whether the domain of a From address is a template
+// filled in per message, so that the domain mail is sent from cannot be
+// known in advance: template syntax ({{ }} and {% %} of Liquid, Handlebars,
+// Mustache and Jinja, or ${ }) after the address's last "@", or anywhere
+// in an address without "@" ("{{ customer.email }}", "news@{{ domain }}",
+// "${from}").
+//
+// A template only in the local part or the display name
+// ("${user}@example.com", "{{ first }} <news@example.com>") leaves the
+// domain known: IsTemplated is false, Generate checks that domain and verify
+// evaluates DMARC for it.
 func IsTemplated(addr string) bool {
-	return strings.Contains(addr, "{{") || strings.Contains(addr, "{%")
+	return hasTemplate(domainPart(addr))
+}
+
+// hasTemplate reports whether s holds template syntax.
+func hasTemplate(s string) bool {
+	for _, t := range []string{"{{", "}}", "{%", "%}", "${"} {
+		if strings.Contains(s, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// domainPart is what follows the last "@" of addr, or all of addr when it
+// has no "@".
+func domainPart(addr string) string {
+	return addr[strings.LastIndexByte(addr, '@')+1:]
 }
 
 func (g *generator) returnPath() error {
