@@ -58,8 +58,8 @@ var ErrTimeBudget = errors.New("verify: time budget exhausted")
 // between calls; do not change its fields while a call is running.
 type Verifier struct {
 	// Resolver answers the lookups; nil means net.DefaultResolver. When it
-	// also implements Querier (domainauth's StubResolver and FakeResolver
-	// do), verify uses the raw query for extra diagnostics (spf-type-99,
+	// also implements [github.com/domainauth/domainauth.Querier]
+	// (domainauth's StubResolver and FakeResolver do), verify uses the raw query for extra diagnostics (spf-type-99,
 	// the first hop of a CNAME chain, cname-conflict).
 	Resolver Resolver
 	// Clock returns the current time; nil means time.Now. The pending
