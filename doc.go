@@ -56,10 +56,11 @@
 //
 // Three implementations come with the module:
 //
-//   - [StubResolver] ([NewResolver]) is the real client, built on
-//     github.com/miekg/dns: servers from /etc/resolv.conf or given,
-//     timeouts and retries, UDP with EDNS0 and TCP on truncation, CNAME
-//     chains finished when a server leaves them open. It also offers the
+//   - [StubResolver] (&StubResolver{Servers: ...}, or the zero value for
+//     the servers of /etc/resolv.conf) is the real client, built on
+//     github.com/miekg/dns: timeouts and retries, UDP with EDNS0 and TCP on
+//     truncation, CNAME chains finished when a server leaves them open. It
+//     also offers the
 //     raw [Querier] interface (the response message: NXDOMAIN versus
 //     NODATA, the AD bit, TXT string splitting, records of the obsolete SPF
 //     type).

@@ -52,7 +52,7 @@ func ExampleFakeResolver_Serve() {
 	}
 	defer srv.Close()
 
-	r := domainauth.NewResolver(srv.Addr())
+	r := &domainauth.StubResolver{Servers: []string{srv.Addr()}}
 	txt, err := r.LookupTXT(context.Background(), "example.com")
 	fmt.Println(txt, err)
 	// Output:

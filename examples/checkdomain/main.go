@@ -137,9 +137,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		r, source = fake, *zoneFile
 	case *server != "":
-		r, source = domainauth.NewResolver(*server), *server
+		r, source = &domainauth.StubResolver{Servers: []string{*server}}, *server
 	default:
-		r = domainauth.NewResolver()
+		r = &domainauth.StubResolver{}
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
