@@ -40,7 +40,9 @@
 //     Severity that all of the above report problems with, and the
 //     catalogue of every code (docs/FINDINGS.md in the repository).
 //
-// This package holds what they share: the DNS layer.
+// This package holds what they share: the DNS layer, and [NormalizeDomain],
+// the one form of a domain name a person typed (A-labels, lower case, no
+// trailing dot) in which the packages compare names.
 //
 // # The DNS contract
 //
