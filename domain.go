@@ -3,6 +3,8 @@ package domainauth
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
@@ -48,19 +50,10 @@ func NormalizeDomain(s string) (string, error) {
 	if err != nil {
 		e := err.(*dnsname.Error)
 		off := e.Offset
-		if !isASCII(s) {
+		if strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) {
 			off = -1 // e.Offset is in the A-label form, not in s
 		}
 		return "", &SyntaxError{Input: s, Offset: off, Err: e.Err}
 	}
 	return n, nil
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
