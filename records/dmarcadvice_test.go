@@ -44,6 +44,8 @@ func TestAccountDMARC(t *testing.T) {
 			dmarc.Record{Policy: dmarc.Quarantine, Percent: 25, RUF: mailtoURI("reporting@example.com")},
 			"v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com",
 			[]string{"pct=25: receivers following RFC 7489 apply p=quarantine to that share of failing mail, but those following RFC 9989"}},
+		{"pct=99 is sampling too", dmarc.Record{Policy: dmarc.Quarantine, Percent: 99},
+			"v=DMARC1; p=quarantine; pct=99", []string{"pct=99: receivers following RFC 7489"}},
 		{"guide: strict policy with aggregate reporting",
 			dmarc.Record{Policy: dmarc.Reject, RUA: mailtoURI("reporting@example.com")},
 			"v=DMARC1; p=reject; rua=mailto:reporting@example.com", nil},
