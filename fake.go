@@ -117,7 +117,7 @@ func (f *FakeResolver) AddZone(zone string) error {
 		rrs = append(rrs, rr)
 	}
 	if err := zp.Err(); err != nil {
-		return fmt.Errorf("fake resolver: %w", err)
+		return fmt.Errorf("domainauth: fake resolver: %w", err)
 	}
 	f.AddRR(rrs...)
 	return nil

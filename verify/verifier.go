@@ -58,8 +58,8 @@ var ErrTimeBudget = errors.New("verify: time budget exhausted")
 // between calls; do not change its fields while a call is running.
 type Verifier struct {
 	// Resolver answers the lookups; nil means net.DefaultResolver. When it
-	// also implements Querier (domainauth's StubResolver and FakeResolver
-	// do), verify uses the raw query for extra diagnostics (spf-type-99,
+	// also implements [github.com/domainauth/domainauth.Querier]
+	// (domainauth's StubResolver and FakeResolver do), verify uses the raw query for extra diagnostics (spf-type-99,
 	// the first hop of a CNAME chain, cname-conflict).
 	Resolver Resolver
 	// Clock returns the current time; nil means time.Now. The pending
@@ -252,7 +252,7 @@ func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Re
 	if !set.AddedAt.IsZero() && v.window() > 0 {
 		rep.WindowEnds = set.AddedAt.Add(v.window())
 	}
-	templated := isTemplated(set.FromAddress)
+	templated := records.IsTemplated(set.FromAddress)
 	if templated {
 		rep.Findings = append(rep.Findings, finding.Finding{
 			Code:     finding.CodeFromTemplated,
@@ -331,23 +331,19 @@ func (v *Verifier) status(rep *Report, set *records.Set, templated bool) (Status
 	return Failed, what + "; the check window ended " + rep.WindowEnds.UTC().Format("2006-01-02 15:04 MST")
 }
 
-// isTemplated reports whether a From address holds template syntax:
-// Liquid, Handlebars, Mustache and Jinja ({{ }}, {% %}), or ${ }.
-func isTemplated(addr string) bool {
-	for _, t := range []string{"{{", "}}", "{%", "%}", "${"} {
-		if strings.Contains(addr, t) {
-			return true
-		}
-	}
-	return false
-}
-
 // fromDomain is the domain of the From address, or the Set's domain when
-// there is no usable address.
+// there is no usable address or its domain is a template. A template only
+// in the local part ("{{ user }}@news.example.com") leaves the domain
+// known, even when the address does not parse.
 func fromDomain(set *records.Set) string {
-	if a := set.FromAddress; a != "" && !isTemplated(a) {
+	if a := set.FromAddress; a != "" && !records.IsTemplated(a) {
 		if d, err := dmarc.FromDomain([]string{a}); err == nil {
 			return d
+		}
+		if at := strings.LastIndexByte(a, '@'); at >= 0 {
+			if d, err := dnsname.Normalize(strings.TrimSuffix(strings.TrimSpace(a[at+1:]), ">")); err == nil {
+				return d
+			}
 		}
 	}
 	return dnsname.Canonical(set.Domain)

@@ -34,7 +34,6 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/finding"
-	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -107,7 +106,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	domain, err := dnsname.Normalize(fs.Arg(0))
+	domain, err := domainauth.NormalizeDomain(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, "checkdomain:", err)
 		return 2
@@ -137,9 +136,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		r, source = fake, *zoneFile
 	case *server != "":
-		r, source = domainauth.NewResolver(*server), *server
+		r, source = &domainauth.StubResolver{Servers: []string{*server}}, *server
 	default:
-		r = domainauth.NewResolver()
+		r = &domainauth.StubResolver{}
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
