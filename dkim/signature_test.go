@@ -68,7 +68,7 @@ func TestParseSignature(t *testing.T) {
 		{"synerr", dkim.ErrSignatureSyntax},
 	} {
 		_, err := dkim.ParseSignature(c.in)
-		var se *dkim.SignatureError
+		var se *dkim.SyntaxError
 		if !errors.Is(err, c.want) || !errors.As(err, &se) {
 			t.Errorf("ParseSignature(%q) = %v, want %v", c.in, err, c.want)
 		}
