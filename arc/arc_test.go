@@ -347,7 +347,7 @@ func TestKeyNameTooLong(t *testing.T) {
 func TestKeyLookedUpOnce(t *testing.T) {
 	sc, msg := suiteMessage(t, "cv_pass_i2_1")
 	res := suiteDNS(t, sc.TXT)
-	r, err := arc.Verify(context.Background(), strings.NewReader(msg), res)
+	r, err := arc.Verify(context.Background(), res, strings.NewReader(msg))
 	if err != nil || r.Status != arc.Pass {
 		t.Fatalf("%v %v", r, err)
 	}

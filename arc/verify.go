@@ -94,7 +94,7 @@ func (r *Result) Sealer() string {
 
 // Verify validates the ARC chain of the message read from r with a zero
 // Verifier using resolver.
-func Verify(ctx context.Context, r io.Reader, resolver TXTResolver) (*Result, error) {
+func Verify(ctx context.Context, resolver TXTResolver, r io.Reader) (*Result, error) {
 	v := Verifier{Resolver: resolver}
 	return v.Verify(ctx, r)
 }
