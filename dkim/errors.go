@@ -60,7 +60,7 @@ var (
 	// Signature syntax and support (PermError).
 
 	// ErrSignatureSyntax: the DKIM-Signature field is malformed or lacks a
-	// required tag.
+	// required tag; wrapped by the *SyntaxError that says where.
 	ErrSignatureSyntax = errors.New("malformed DKIM-Signature")
 	// ErrUnsupportedVersion: v= is not 1.
 	ErrUnsupportedVersion = errors.New("unsupported signature version")
@@ -90,8 +90,10 @@ var (
 	ErrNoKey = errors.New("no key record")
 	// ErrKeyUnavailable: the key lookup failed temporarily (TempError).
 	ErrKeyUnavailable = errors.New("key lookup failed temporarily")
-	// ErrKeyInvalid: the key record does not parse; the ParseKey error is
-	// wrapped too, so errors.Is(err, ErrKeyQuoted) etc. also work.
+	// ErrKeyInvalid: the key record does not parse. Result.Err is then a
+	// *SyntaxError naming the record (In is "key record at <name>") whose
+	// Err wraps this and the ParseKey reason, so errors.Is(err,
+	// ErrKeyQuoted) etc. also work.
 	ErrKeyInvalid = errors.New("invalid key record")
 	// ErrKeyRevoked: the key record has an empty p=.
 	ErrKeyRevoked = errors.New("key revoked")
