@@ -121,7 +121,8 @@ func TestKeyNameTooLongIsSyntaxError(t *testing.T) {
 	if se.Field != arc.MessageSigField || se.Tag != "s" || se.Offset != -1 {
 		t.Errorf("Field %q Tag %q Offset %d, want %s s= -1", se.Field, se.Tag, se.Offset, arc.MessageSigField)
 	}
-	if msg := r.Err.Error(); strings.Count(msg, "arc:") != 1 || strings.Contains(msg, "dkim:") || !strings.Contains(msg, "arc: "+arc.MessageSigField+" tag s=: ") {
-		t.Errorf("%q: want one %q and no dkim:", msg, "arc: "+arc.MessageSigField+" tag s=: ")
+	// The reason names the instance whose AMS failed, then the field.
+	if msg := r.Err.Error(); strings.Count(msg, "arc:") != 1 || strings.Contains(msg, "dkim:") || !strings.HasPrefix(msg, "instance 1: ") || !strings.Contains(msg, "arc: "+arc.MessageSigField+" tag s=: ") {
+		t.Errorf("%q: want instance 1, one %q and no dkim:", msg, "arc: "+arc.MessageSigField+" tag s=: ")
 	}
 }
