@@ -2,6 +2,7 @@ package dkim_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -164,6 +165,24 @@ func TestKeyInvalidKeepsReasons(t *testing.T) {
 	for _, c := range verifyCases(t)[:2] {
 		if !errors.Is(c.err, dkim.ErrKeyInvalid) || !errors.Is(c.err, dkim.ErrKeySyntax) || !errors.Is(c.err, c.reason) {
 			t.Errorf("%s: %v does not match ErrKeyInvalid, ErrKeySyntax and %v", c.name, c.err, c.reason)
+		}
+	}
+}
+
+// TestKeyReasonNamesTheMistake: the reason in the text says what is wrong
+// with p=, not only that it is wrong: an Ed25519 key published in its
+// SubjectPublicKeyInfo wrapping (44 bytes, 0x30 first) is named as such,
+// other wrong lengths give the length.
+func TestKeyReasonNamesTheMistake(t *testing.T) {
+	spki := "MCowBQYDK2VwAyEA3SUqa9UbfciWkk7tlcJ9P1VD5pXAasg0JUn/OgjVbKE=" // 44 bytes
+	long := base64.StdEncoding.EncodeToString(append([]byte{0x30}, make([]byte, 44)...))
+	for _, c := range []struct{ p, want string }{
+		{spki, "wrapped in SubjectPublicKeyInfo"},
+		{long, "ed25519 key has 45 bytes, want 32"},
+	} {
+		_, err := dkim.ParseKey("v=DKIM1; k=ed25519; p=" + c.p)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, dkim.ErrKeyData) {
+			t.Errorf("p=%s: %v, want ErrKeyData saying %q", c.p, err, c.want)
 		}
 	}
 }
