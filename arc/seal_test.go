@@ -261,3 +261,15 @@ func TestSealOptions(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// TestSealChainNeedsAVerdict: SealChain without a chain verdict, or with
+// a Status outside None..Pass, is refused with ErrSealOptions (and does
+// not dereference a nil chain).
+func TestSealChainNeedsAVerdict(t *testing.T) {
+	s := &arc.Sealer{}
+	for _, chain := range []*arc.Result{nil, {}, {Status: arc.Pass + 1}} {
+		if _, err := s.SealChain(context.Background(), strings.NewReader(authorMessage), chain, "x; arc=none"); !errors.Is(err, arc.ErrSealOptions) {
+			t.Errorf("SealChain(%v): %v, want ErrSealOptions", chain, err)
+		}
+	}
+}
