@@ -29,6 +29,9 @@
 //     that what a customer published is the key a provider signs with.
 //     The usual publishing mistakes (quotes, "\;", a truncated key, PEM
 //     armour) have their own errors: [ErrKeyQuoted] and friends.
+//   - Parse errors: [ParseKey] and [ParseSignature] fail with a
+//     [*SyntaxError] naming what was parsed, the tag and the offset; every
+//     one matches [ErrSyntax] with errors.Is.
 //   - Signing: [Signer] is an io.Writer that hashes the message as it
 //     streams through and produces one or more signatures in one pass (RSA
 //     and Ed25519 side by side, as RFC 8463 recommends); [Sign] and

@@ -218,11 +218,11 @@ func testSameAsSeparateSteps(t *testing.T, buffer int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dk, err := dkim.Verify(ctx, strings.NewReader(msg), w.res)
+	dk, err := dkim.Verify(ctx, w.res, strings.NewReader(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ar, err := arc.Verify(ctx, strings.NewReader(msg), w.res)
+	ar, err := arc.Verify(ctx, w.res, strings.NewReader(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
