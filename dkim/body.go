@@ -27,7 +27,7 @@ type bodyCanonicalizer struct {
 	any    bool // some content has been emitted
 	closed bool
 
-	// skip counts down the spans for which the AVX-512 kernel is not
+	// skip counts down the spans for which the compact kernel is not
 	// tried, after it stopped early (compactBackoff).
 	skip int
 
@@ -53,11 +53,11 @@ const (
 )
 
 // compactSkip is how many spans go to the byte-wise path after the
-// AVX-512 kernel stopped early: input with bare line ends all over would
+// compact kernel stopped early: input with bare line ends all over would
 // otherwise pay for a kernel start every few bytes.
 const compactSkip = 16
 
-// compactBackoff reports whether to try the AVX-512 kernel on this span.
+// compactBackoff reports whether to try the compact kernel on this span.
 func (b *bodyCanonicalizer) compactBackoff() bool {
 	if b.skip > 0 {
 		b.skip--
@@ -90,7 +90,7 @@ var spBytes = []byte(" ")
 // hundred bytes or more go to the hash without a copy. What ends a span
 // is handled here when it is common (a line end, a run of whitespace)
 // and by slowWrite, one byte at a time, otherwise. In relaxed mode, text
-// that needs changes every few dozen bytes goes to the AVX-512 kernel
+// that needs changes every few dozen bytes goes to the compact kernel
 // where the CPU has one (compactRelaxed), which makes the changes itself.
 // Where the hash is a bodyDigest, both hash as they go (hashSpan,
 // compactHashed).
@@ -142,7 +142,7 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 		if b.relaxed {
 			// A long span that needs no change goes to the hash as it is,
 			// without a copy. Text that needs changes every line or so
-			// goes through the AVX-512 kernel where there is one.
+			// goes through the compact kernel where there is one.
 			if b.digest != nil && len(p) >= fusedMin {
 				// A long span goes to the hash as the scan passes it.
 				if k = scanRelaxed(p[:compactMin]); k == compactMin {
@@ -152,7 +152,7 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 			} else {
 				k = scanRelaxed(p)
 			}
-			if k < compactMin && haveAVX512 && b.limit < 0 && len(p) >= compactMin && b.compactBackoff() {
+			if k < compactMin && haveCompact && b.limit < 0 && len(p) >= compactMin && b.compactBackoff() {
 				if b.digest != nil {
 					k = b.compactHashed(p)
 				} else {
@@ -384,4 +384,34 @@ func (b *bodyCanonicalizer) Close() error {
 		b.total = int64(d.len)
 	}
 	return nil
+}
+
+// compactRelaxed canonicalizes (relaxed) as much of p as the kernel
+// (compactSpan) can into out from out[o], which leaves at least
+// compactRoom bytes of room. p[0] is content (neither white space nor a
+// line end), p has at least compactMin bytes. It returns how much of p it
+// consumed and where the output ends in out, or 0, o, hp where there is
+// no kernel. With h not nil it also hashes out from out[hp], whole
+// blocks, into h as far as the output is final, and returns how far it
+// hashed.
+//
+// It stops after a content byte: white space and line ends before the
+// point where the kernel stopped may still change with what follows
+// (white space before a line end goes, a line end may be trailing), so
+// they are taken back from out and left in p for the byte-wise paths.
+// The bytes taken back are the same in p and out, since content bytes
+// pass unchanged and in order; the kernel has hashed none of them.
+func compactRelaxed(h *[8]uint32, out []byte, o, hp int, p []byte) (consumed, end, hashed int) {
+	if !haveCompact {
+		return 0, o, hp
+	}
+	out[o] = p[0]
+	ns, nd, nh := compactSpan(h, out, o+1, hp, p)
+	for ns > 1 && !isContent(p[ns-1]) {
+		ns--
+	}
+	for nd > o+1 && !isContent(out[nd-1]) {
+		nd--
+	}
+	return ns, nd, nh
 }

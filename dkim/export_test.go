@@ -116,7 +116,7 @@ func EachKernelB(b *testing.B, f func(b *testing.B)) {
 // CompactRelaxed exposes the AVX-512 kernel's wrapper: it reports
 // ok=false where the CPU has none.
 func CompactRelaxed(out, p []byte) (consumed, filled int, ok bool) {
-	if !haveAVX512 {
+	if !haveCompact {
 		return 0, 0, false
 	}
 	consumed, filled, _ = compactRelaxed(nil, out, 0, 0, p)

@@ -16,7 +16,7 @@ const fusedMin = 1024
 // hashSpan hashes the span of p that relaxed canonicalization leaves
 // unchanged, as scanRelaxed finds it, which is known to go on to p[i]
 // at least (i >= 64), and returns its length. The blocks of it the scan
-// has passed go straight into the digest (candidateHashAVX512); the rest
+// has passed go straight into the digest (hashScan); the rest
 // is emitted as usual.
 func (b *bodyCanonicalizer) hashSpan(p []byte, i int) int {
 	d := b.digest
@@ -30,7 +30,7 @@ func (b *bodyCanonicalizer) hashSpan(p []byte, i int) int {
 		b.n = 0
 	}
 	for {
-		j, found, nh := candidateHashAVX512(&d.h, p, i, hp)
+		j, found, nh := hashScan(&d.h, p, i, hp)
 		d.len += uint64(nh - hp)
 		hp = nh
 		if !found {
@@ -51,7 +51,7 @@ func (b *bodyCanonicalizer) hashSpan(p []byte, i int) int {
 // what it starts with is what it can hash from its first block on.
 const fusedKeep = 1024
 
-// compactHashed runs the AVX-512 kernel on p, as compactRelaxed does, and
+// compactHashed runs the compact kernel on p, as compactRelaxed does, and
 // hashes its output in the same loop as far as it is final.
 func (b *bodyCanonicalizer) compactHashed(p []byte) int {
 	d := b.digest

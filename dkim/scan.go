@@ -1,6 +1,7 @@
 package dkim
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 )
@@ -64,6 +65,28 @@ func resumeAt(p []byte, i, j int) int {
 	return j
 }
 
+// vectorMin is the shortest p[i:] worth a vector scan; shorter ones go to
+// the word-at-a-time loop directly.
+const vectorMin = 64
+
+// nextCandidate returns the index of the first byte from p[i] on that
+// may need a change: a byte below 0x21 that is not a space, or a space
+// followed by one; len(p) when there is none. With haveScan it may pass
+// over a CRLF that is followed by content (see scanCandidates).
+func nextCandidate(p []byte, i int) int {
+	if i == 0 && len(p) > 0 && p[0] > ' ' {
+		i = 1 // p[0] is no candidate, and the vector scan reads p[i-1]
+	}
+	if haveScan && i > 0 && len(p)-i >= vectorMin {
+		j, found := scanCandidates(p, i)
+		if found {
+			return j
+		}
+		i = resumeAt(p, i, j)
+	}
+	return nextCandidateWords(p, i)
+}
+
 // nextCandidateWords is nextCandidate eight bytes at a time, in plain Go:
 // it returns the index of the first byte from p[i] on that may need a
 // change, a byte below 0x21 that is not a space or a space followed by
@@ -124,4 +147,25 @@ func scanSimple(p []byte) int {
 		}
 		i = q + 1
 	}
+}
+
+// nextLF returns the index of the first LF from p[i] on, or -1; with
+// haveScan it may pass over LFs that end a line with CRLF and are
+// followed by neither CR nor LF, which scanSimple would only step over.
+func nextLF(p []byte, i int) int {
+	if i == 0 && len(p) > 0 && p[0] != '\n' {
+		i = 1 // p[0] is no LF, and the vector scan reads p[i-1]
+	}
+	if haveScan && i > 0 && len(p)-i >= vectorMin {
+		j, found := scanLF(p, i)
+		if found {
+			return j
+		}
+		i = j
+	}
+	q := bytes.IndexByte(p[i:], '\n')
+	if q < 0 {
+		return -1
+	}
+	return q + i
 }

@@ -13,9 +13,9 @@ func Kernels() []Kernel {
 			return nil
 		}
 		return func() func() {
-			saved := [3]bool{haveAVX2, haveAVX512, haveFused}
-			haveAVX2, haveAVX512, haveFused = avx2, avx512, fused
-			return func() { haveAVX2, haveAVX512, haveFused = saved[0], saved[1], saved[2] }
+			saved := [3]bool{haveScan, haveCompact, haveFused}
+			haveScan, haveCompact, haveFused = avx2, avx512, fused
+			return func() { haveScan, haveCompact, haveFused = saved[0], saved[1], saved[2] }
 		}
 	}
 	return []Kernel{

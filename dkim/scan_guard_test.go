@@ -35,7 +35,7 @@ func testNextCandidateGuardPage(t *testing.T) {
 // loads a byte before and after each block and stores whole blocks, and
 // must keep all of that within the slices.
 func TestCompactRelaxedGuardPage(t *testing.T) {
-	if !haveAVX512 {
+	if !haveCompact {
 		t.Skip("no AVX-512 kernel on this CPU")
 	}
 	page := syscall.Getpagesize()
@@ -95,7 +95,7 @@ func TestFusedGuardPage(t *testing.T) {
 		for i := 1; i <= size; i += 5 {
 			var d bodyDigest
 			d.Reset()
-			j, found, nh := candidateHashAVX512(&d.h, p, i, 0)
+			j, found, nh := hashScan(&d.h, p, i, 0)
 			if j < i || j > len(p) || nh%64 != 0 || nh > j || found && p[j] > ' ' {
 				t.Fatalf("size %d from %d: j %d found %v hashed %d", size, i, j, found, nh)
 			}
