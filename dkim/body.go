@@ -159,7 +159,7 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 					if len(b.buf)-b.n < compactRoom {
 						b.flush()
 					}
-					k, b.n, _ = compactRelaxed(nil, b.buf, b.n, 0, p)
+					k, b.n = compactRelaxed(b.buf, b.n, p)
 				}
 				p = p[k:]
 				if k < compactMin {
@@ -390,28 +390,33 @@ func (b *bodyCanonicalizer) Close() error {
 // (compactSpan) can into out from out[o], which leaves at least
 // compactRoom bytes of room. p[0] is content (neither white space nor a
 // line end), p has at least compactMin bytes. It returns how much of p it
-// consumed and where the output ends in out, or 0, o, hp where there is
-// no kernel. With h not nil it also hashes out from out[hp], whole
-// blocks, into h as far as the output is final, and returns how far it
-// hashed.
+// consumed and where the output ends in out, or 0, o where there is no
+// kernel.
 //
 // It stops after a content byte: white space and line ends before the
 // point where the kernel stopped may still change with what follows
 // (white space before a line end goes, a line end may be trailing), so
 // they are taken back from out and left in p for the byte-wise paths.
 // The bytes taken back are the same in p and out, since content bytes
-// pass unchanged and in order; the kernel has hashed none of them.
-func compactRelaxed(h *[8]uint32, out []byte, o, hp int, p []byte) (consumed, end, hashed int) {
+// pass unchanged and in order.
+func compactRelaxed(out []byte, o int, p []byte) (consumed, end int) {
 	if !haveCompact {
-		return 0, o, hp
+		return 0, o
 	}
 	out[o] = p[0]
-	ns, nd, nh := compactSpan(h, out, o+1, hp, p)
+	ns, nd := compactSpan(out, o+1, p)
+	return takeBack(p, ns, out, o, nd)
+}
+
+// takeBack moves the ends of what a compact kernel read (p[:ns]) and
+// wrote (out[o:nd], out[o] being p[0]) back to just after their last
+// content byte.
+func takeBack(p []byte, ns int, out []byte, o, nd int) (consumed, end int) {
 	for ns > 1 && !isContent(p[ns-1]) {
 		ns--
 	}
 	for nd > o+1 && !isContent(out[nd-1]) {
 		nd--
 	}
-	return ns, nd, nh
+	return ns, nd
 }

@@ -119,6 +119,6 @@ func CompactRelaxed(out, p []byte) (consumed, filled int, ok bool) {
 	if !haveCompact {
 		return 0, 0, false
 	}
-	consumed, filled, _ = compactRelaxed(nil, out, 0, 0, p)
+	consumed, filled = compactRelaxed(out, 0, p)
 	return consumed, filled, true
 }

@@ -64,7 +64,7 @@ func (b *bodyCanonicalizer) compactHashed(p []byte) int {
 	if len(b.buf)-b.n < compactRoom {
 		b.slide(fusedKeep)
 	}
-	ns, nd, nh := compactRelaxed(&d.h, b.buf, b.n, b.h, p)
+	ns, nd, nh := compactRelaxedHashed(&d.h, b.buf, b.n, b.h, p)
 	d.len += uint64(nh - b.h)
 	b.n, b.h = nd, nh
 	return ns
@@ -79,4 +79,18 @@ func (b *bodyCanonicalizer) slide(keep int) {
 	}
 	b.n = copy(b.buf, b.buf[b.h:b.n])
 	b.h = 0
+}
+
+// compactRelaxedHashed is compactRelaxed with the kernel that hashes as
+// it goes (compactHashSpan): it also hashes out from out[hp], whole
+// blocks, into h as far as the output is final, and returns how far it
+// hashed. The kernel has hashed none of the bytes taken back.
+func compactRelaxedHashed(h *[8]uint32, out []byte, o, hp int, p []byte) (consumed, end, hashed int) {
+	if !haveFused {
+		return 0, o, hp
+	}
+	out[o] = p[0]
+	ns, nd, nh := compactHashSpan(h, out, o+1, hp, p)
+	ns, nd = takeBack(p, ns, out, o, nd)
+	return ns, nd, nh
 }

@@ -20,7 +20,7 @@ var haveCompact = startPath >= pathCompact
 
 // haveFused reports whether the body hash is our own SHA-256 (bodyDigest)
 // with the SHA extensions, so that the kernels can hash in the same loop
-// as they canonicalize (compactSpan with a state, hashScan): the CPU has
+// as they canonicalize (compactHashSpan, hashScan): the CPU has
 // them and CodePathEnv asks for no slower path. Tests turn it off to
 // check the other paths.
 var haveFused = startPath >= pathFused
@@ -32,8 +32,13 @@ func scanCandidates(p []byte, i int) (j int, found bool) { return candidateAVX2(
 func scanLF(p []byte, i int) (j int, found bool) { return lfAVX2(p, i) }
 
 // compactSpan is compactRelaxed's kernel (compactAVX512).
-func compactSpan(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int) {
-	return compactAVX512(h, dst, o, hp, src)
+func compactSpan(dst []byte, o int, src []byte) (nsrc, ndst int) {
+	return compactAVX512(dst, o, src)
+}
+
+// compactHashSpan is compactRelaxedHashed's kernel (compactHashAVX512).
+func compactHashSpan(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int) {
+	return compactHashAVX512(h, dst, o, hp, src)
 }
 
 // hashScan is hashSpan's kernel (candidateHashAVX512).
@@ -66,13 +71,19 @@ func lfAVX2(p []byte, i int) (j int, found bool)
 // compactAVX512 canonicalizes (relaxed) src[1:] into dst from dst[o] 64
 // bytes at a time, up to the first bare CR, keeping the last byte of each
 // run of white space, as a space, unless a line end follows, and writing
-// a bare LF as CRLF. With h not nil it also hashes the output from dst[hp]
-// into h, a whole block whenever the output is final that far. It returns
-// how far it read src, wrote dst and hashed. See scan_amd64.s and
-// compactRelaxed.
+// a bare LF as CRLF. It returns how far it read src and wrote dst. See
+// scan_amd64.s and compactRelaxed.
 //
 //go:noescape
-func compactAVX512(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
+func compactAVX512(dst []byte, o int, src []byte) (nsrc, ndst int)
+
+// compactHashAVX512 is compactAVX512, which also hashes the output from
+// dst[hp] into h, a whole block whenever the output is final that far,
+// and returns how far it hashed. See scan_amd64.s and
+// compactRelaxedHashed.
+//
+//go:noescape
+func compactHashAVX512(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
 
 // candidateHashAVX512 is candidateAVX2 64 bytes at a time with AVX-512,
 // which also hashes the blocks of p it has passed, from p[hp], into h. It

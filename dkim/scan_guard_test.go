@@ -58,7 +58,7 @@ func TestCompactRelaxedGuardPage(t *testing.T) {
 		p[0] = 'w'
 		for _, room := range []int{compactRoom, compactRoom + 1, compactRoom + 63} {
 			out := dst[page-room:]
-			consumed, filled, _ := compactRelaxed(nil, out, 0, 0, p)
+			consumed, filled := compactRelaxed(out, 0, p)
 			if consumed < 1 || consumed > len(p) || filled < 1 || filled > len(out) || filled > consumed {
 				t.Fatalf("size %d room %d: consumed %d filled %d", size, room, consumed, filled)
 			}
@@ -114,7 +114,7 @@ func TestFusedGuardPage(t *testing.T) {
 			out := dst[page-room:]
 			var d bodyDigest
 			d.Reset()
-			ns, nd, nh := compactRelaxed(&d.h, out, 0, 0, p)
+			ns, nd, nh := compactRelaxedHashed(&d.h, out, 0, 0, p)
 			if ns < 1 || ns > len(p) || nd < 1 || nd > len(out) || nh%64 != 0 || nh > nd {
 				t.Fatalf("size %d room %d: consumed %d filled %d hashed %d", size, room, ns, nd, nh)
 			}
