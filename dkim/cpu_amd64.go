@@ -9,31 +9,45 @@ func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv0() (eax uint32)
 
+// features says which kernels of scan_amd64.s a CPU can run.
+type features struct {
+	avx2   bool // candidateAVX2, lfAVX2
+	sha    bool // shaBlocks: the SHA extensions, with SSSE3 and SSE4.1 as AVX (VEX) instructions
+	avx512 bool // compactAVX512, which needs avx2 too (its path also uses the scans)
+	fused  bool // compactHashAVX512, candidateHashAVX512: avx512 and sha
+}
+
 // What the CPU has, read once (see cpuFeatures).
-var cpuAVX2, cpuAVX512, cpuFused = cpuFeatures()
+var (
+	cpu                                  = cpuFeatures()
+	cpuAVX2, cpuAVX512, cpuFused, cpuSHA = cpu.avx2, cpu.avx512, cpu.fused, cpu.sha
+)
 
 // cpuPath returns the fastest code path the CPU has.
-func cpuPath() int {
+func cpuPath() int { return pathFor(cpu) }
+
+// pathFor returns the fastest code path a CPU with f can run.
+func pathFor(f features) int {
 	switch {
-	case cpuFused:
+	case f.fused:
 		return pathFused
-	case cpuAVX512:
+	case f.avx512:
 		return pathCompact
-	case cpuAVX2:
+	case f.avx2:
 		return pathScan
 	}
 	return pathGeneric
 }
 
-// cpuFeatures reads CPUID and XCR0 for the three levels of assembly: the
-// AVX2 scans; the AVX-512 kernel (AVX-512 F, BW and VBMI2 for
-// VPCOMPRESSB, BMI1, BMI2 and POPCNT, with the ZMM registers saved); and
-// on top of that the SHA extensions (with SSSE3 and SSE4.1) for the
-// kernels that hash as they go. Each level needs the one before.
-func cpuFeatures() (avx2, avx512, fused bool) {
+// cpuFeatures reads CPUID and XCR0 for the levels of assembly: the AVX2
+// scans; the SHA-256 block function (the SHA extensions); the AVX-512
+// kernel (AVX-512 F, BW and VBMI2 for VPCOMPRESSB, BMI1, BMI2 and POPCNT,
+// with the ZMM registers saved), on top of the scans; and both, for the
+// kernels that hash as they go.
+func cpuFeatures() features {
 	maxLeaf, _, _, _ := cpuid(0, 0)
 	if maxLeaf < 7 {
-		return false, false, false
+		return features{}
 	}
 	_, _, ecx1, _ := cpuid(1, 0)
 	_, ebx7, ecx7, _ := cpuid(7, 0)
@@ -65,13 +79,16 @@ const (
 
 // decodeFeatures is cpuFeatures from the registers: the highest basic
 // leaf, leaf 1 ECX, leaf 7 (subleaf 0) EBX and ECX, and XCR0.
-func decodeFeatures(maxLeaf, ecx1, ebx7, ecx7, xcr0 uint32) (avx2, avx512, fused bool) {
-	if maxLeaf < 7 || ecx1&osxsave == 0 || ecx1&avx == 0 {
-		return false, false, false
+func decodeFeatures(maxLeaf, ecx1, ebx7, ecx7, xcr0 uint32) (f features) {
+	// Every kernel is VEX or EVEX encoded, which needs AVX enabled by the
+	// OS (XCR0 SSE and AVX state, read with XGETBV once OSXSAVE says so).
+	if maxLeaf < 7 || ecx1&osxsave == 0 || ecx1&avx == 0 || xcr0&ymmSaved != ymmSaved {
+		return features{}
 	}
-	avx2 = xcr0&ymmSaved == ymmSaved && ebx7&avx2Bit != 0
+	f.avx2 = ebx7&avx2Bit != 0
+	f.sha = ecx1&ssse3 != 0 && ecx1&sse41 != 0 && ebx7&shaExt != 0
 	const leaf7 = avx512f | bmi1 | bmi2 | avx512b
-	avx512 = avx2 && xcr0&zmmSaved == zmmSaved && ecx1&popcnt != 0 && ebx7&leaf7 == leaf7 && ecx7&vbmi2 != 0
-	fused = avx512 && ecx1&ssse3 != 0 && ecx1&sse41 != 0 && ebx7&shaExt != 0
-	return avx2, avx512, fused
+	f.avx512 = f.avx2 && xcr0&zmmSaved == zmmSaved && ecx1&popcnt != 0 && ebx7&leaf7 == leaf7 && ecx7&vbmi2 != 0
+	f.fused = f.avx512 && f.sha
+	return f
 }

@@ -82,6 +82,7 @@ func HeaderDigest(msg string, i int) ([]byte, *Signature, error) {
 type Kernel struct {
 	Name string
 	Use  func() (restore func()) // nil where the CPU or the build cannot run it
+	Ref  bool                    // the path runs the Go references of its kernels (no assembly in this build)
 }
 
 // EachKernel runs f once with each code path of the body canonicalizer, as
@@ -106,6 +107,9 @@ func EachKernelB(b *testing.B, f func(b *testing.B)) {
 		b.Run(k.Name, func(b *testing.B) {
 			if k.Use == nil {
 				b.Skipf("path %s: this CPU (%s at most) or build cannot run it", k.Name, pathNames[cpuPath()])
+			}
+			if k.Ref {
+				b.Skipf("path %s: this build has no assembly; the Go references of its kernels are no path to measure", k.Name)
 			}
 			defer k.Use()()
 			f(b)

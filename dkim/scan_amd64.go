@@ -46,8 +46,17 @@ func hashScan(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int) 
 	return candidateHashAVX512(h, p, i, hp)
 }
 
-// hashBlocks is bodyDigest's block function (shaBlocks).
-func hashBlocks(h *[8]uint32, p []byte) { shaBlocks(h, p) }
+// hashBlocks is bodyDigest's block function: shaBlocks where the CPU has
+// the SHA extensions, the Go reference elsewhere. bodyDigest is the body
+// hash only with haveFused, but tests use it on any CPU, and one without
+// the extensions would die of SIGILL in shaBlocks.
+func hashBlocks(h *[8]uint32, p []byte) {
+	if cpuSHA {
+		shaBlocks(h, p)
+		return
+	}
+	hashBlocksGeneric(h, p)
+}
 
 // candidateAVX2 is nextCandidate for p[i:] 32 bytes at a time with AVX2,
 // for i >= 1, which also passes over a CRLF followed by a byte above

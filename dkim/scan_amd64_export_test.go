@@ -19,9 +19,9 @@ func Kernels() []Kernel {
 		}
 	}
 	return []Kernel{
-		{"avx512-sha", use(cpuFused, cpuAVX2, true, true)},
-		{"avx512", use(cpuAVX512, cpuAVX2, true, false)},
-		{"avx2", use(cpuAVX2, true, false, false)},
-		{"generic", use(true, false, false, false)},
+		{"avx512-sha", use(cpuFused, cpuAVX2, true, true), false},
+		{"avx512", use(cpuAVX512, cpuAVX2, true, false), false},
+		{"avx2", use(cpuAVX2, true, false, false), false},
+		{"generic", use(true, false, false, false), false},
 	}
 }
