@@ -31,19 +31,33 @@ func scanCandidates(p []byte, i int) (j int, found bool) { return candidateAVX2(
 // scanLF is nextLF's vector scan (lfAVX2).
 func scanLF(p []byte, i int) (j int, found bool) { return lfAVX2(p, i) }
 
-// compactSpan is compactRelaxed's kernel (compactAVX512).
+// compactSpan is compactRelaxed's kernel (compactAVX512). The AVX-512
+// hooks fall back to the Go references where the CPU lacks the
+// instructions: haveCompact and haveFused are never set there but by
+// tests (see Kernels), which so run the plumbing of those paths on any
+// amd64 CPU. They are called once per span of hundreds of bytes or
+// more, so the test costs nothing measurable.
 func compactSpan(dst []byte, o int, src []byte) (nsrc, ndst int) {
-	return compactAVX512(dst, o, src)
+	if cpuAVX512 {
+		return compactAVX512(dst, o, src)
+	}
+	return compactGeneric(dst, o, src)
 }
 
 // compactHashSpan is compactRelaxedHashed's kernel (compactHashAVX512).
 func compactHashSpan(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int) {
-	return compactHashAVX512(h, dst, o, hp, src)
+	if cpuFused {
+		return compactHashAVX512(h, dst, o, hp, src)
+	}
+	return compactHashGeneric(h, dst, o, hp, src)
 }
 
 // hashScan is hashSpan's kernel (candidateHashAVX512).
 func hashScan(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int) {
-	return candidateHashAVX512(h, p, i, hp)
+	if cpuFused {
+		return candidateHashAVX512(h, p, i, hp)
+	}
+	return candidateHashGeneric(h, p, i, hp)
 }
 
 // hashBlocks is bodyDigest's block function: shaBlocks where the CPU has
