@@ -228,3 +228,65 @@ func TestKernelReferences(t *testing.T) {
 		checkCompactReference(t, p)
 	}
 }
+
+// TestKernelReferenceBounds pins the references to the bounds scan_amd64.s
+// documents for each kernel, on input with nothing for them to stop at:
+// a scan goes on by whole blocks while the block and the bytes it looks at
+// after it are within p (two for the candidate scans, one for the LF
+// scan); the compact kernels while src has 65 bytes from the block and
+// dst 192 from the output, and the hashing one hashes a block once the
+// output is hashLag bytes past it. The differential tests hold the
+// assembly to the references; this holds the references to the contract,
+// on every architecture.
+func TestKernelReferenceBounds(t *testing.T) {
+	content := bytes.Repeat([]byte("a"), 700)
+	stopsAt := func(i, n, need, step int) int { // the first block start past the bound
+		for i <= n-need {
+			i += step
+		}
+		return i
+	}
+	for n := 0; n <= len(content); n++ {
+		p := content[:n]
+		for i := 1; i <= n; i++ {
+			if j, found := candidateGeneric(p, i); found || j != stopsAt(i, n, 34, 32) {
+				t.Fatalf("candidateGeneric(%d bytes, %d) = %d, %v; want %d, false", n, i, j, found, stopsAt(i, n, 34, 32))
+			}
+			if j, found := lfGeneric(p, i); found || j != stopsAt(i, n, 33, 32) {
+				t.Fatalf("lfGeneric(%d bytes, %d) = %d, %v; want %d, false", n, i, j, found, stopsAt(i, n, 33, 32))
+			}
+			h := sha256Init
+			j, found, nh := candidateHashGeneric(&h, p, i, i)
+			want := sha256Init
+			hashBlocksGeneric(&want, p[i:nh])
+			if found || j != stopsAt(i, n, 66, 64) || nh != j || h != want {
+				t.Fatalf("candidateHashGeneric(%d bytes, %d) = %d, %v, hashed to %d; want %d, false, all of it", n, i, j, found, nh, stopsAt(i, n, 66, 64))
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		for _, room := range []int{192, 193, 255, 256, 400, 2000} {
+			const o = 3
+			dst := make([]byte, o+room)
+			s, d := compactGeneric(dst, o, p)
+			// One output byte per input byte: the output bound counts in
+			// blocks as the input does.
+			blocks := 0
+			for 1+64*blocks <= n-65 && o+64*blocks <= len(dst)-192 {
+				blocks++
+			}
+			if s != 1+64*blocks || d != o+64*blocks || !bytes.Equal(dst[o:d], p[1:s]) {
+				t.Fatalf("compactGeneric(%d bytes, room %d) read to %d, wrote to %d; want %d blocks", n, room, s, d, blocks)
+			}
+			h := sha256Init
+			hs, hd, nh := compactHashGeneric(&h, dst, o, o, p)
+			hashed := o + 64*max(0, blocks-hashLag/64+1)
+			want := sha256Init
+			hashBlocksGeneric(&want, dst[o:nh])
+			if hs != s || hd != d || nh != hashed || h != want {
+				t.Fatalf("compactHashGeneric(%d bytes, room %d) = %d, %d, hashed to %d; want %d, %d, %d", n, room, hs, hd, nh, s, d, hashed)
+			}
+		}
+	}
+}
