@@ -30,6 +30,36 @@ func testNextCandidateGuardPage(t *testing.T) {
 	}
 }
 
+// TestScanGuardPageBefore puts p at the very start of a readable page,
+// after a page that may not be read: the vector scans read p[i-1], so
+// nextCandidate and nextLF must never hand them i == 0, whatever p[0] is
+// (an LF, white space, a control byte: the bytes for which they cannot
+// skip p[0]).
+func TestScanGuardPageBefore(t *testing.T) { eachScan(t, testScanGuardPageBefore) }
+
+func testScanGuardPageBefore(t *testing.T) {
+	page := syscall.Getpagesize()
+	mem, err := syscall.Mmap(-1, 0, 2*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Skipf("mmap: %v", err)
+	}
+	t.Cleanup(func() { syscall.Munmap(mem) })
+	if err := syscall.Mprotect(mem[:page], syscall.PROT_NONE); err != nil {
+		t.Skipf("mprotect: %v", err)
+	}
+	for _, first := range []byte{'\n', '\r', ' ', '\t', 0, 'a'} {
+		for size := 1; size <= 200; size++ {
+			p := mem[page : page+size]
+			for k := range p {
+				p[k] = "ab\r\nc d"[k%7]
+			}
+			p[0] = first
+			checkCandidate(t, p, 0)
+			checkLF(t, p, 0)
+		}
+	}
+}
+
 // TestCompactRelaxedGuardPage runs the AVX-512 kernel with its input and
 // its output each ending at a page that may not be touched: the kernel
 // loads a byte before and after each block and stores whole blocks, and
