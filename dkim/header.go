@@ -20,8 +20,19 @@ const (
 // ParseCanonicalization parses the value of a c= tag, "header/body" or
 // "header" alone (the body algorithm then defaults to simple). An empty
 // value is an error; an absent tag means simple/simple, which the caller
-// handles.
+// handles. The error is a *SyntaxError on tag c matching
+// ErrUnsupportedCanonicalization.
 func ParseCanonicalization(c string) (header, body Canonicalization, err error) {
+	header, body, err = parseCanonicalization(c)
+	if err != nil {
+		return "", "", &SyntaxError{In: "canonicalization", Tag: "c", Offset: -1, Err: err}
+	}
+	return header, body, nil
+}
+
+// parseCanonicalization is ParseCanonicalization with the bare reason,
+// for parsers that put it in their own SyntaxError.
+func parseCanonicalization(c string) (header, body Canonicalization, err error) {
 	c = stripFWS(c)
 	h, b, slash := strings.Cut(c, "/")
 	header, err = canonByName(h)

@@ -150,7 +150,7 @@ func ParseSignature(value string) (*Signature, error) {
 				s.BodyHash = b
 			}
 		case "c":
-			hc, bc, err := ParseCanonicalization(v)
+			hc, bc, err := parseCanonicalization(v)
 			if err != nil {
 				return s, &SyntaxError{In: inSignature, Tag: "c", Offset: t.Offset, Err: err}
 			}
