@@ -532,14 +532,25 @@ const MaxKeyRecords = 10
 
 func fetchKey(ctx context.Context, r TXTResolver, name string) (*Key, crypto.PublicKey, Status, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
+		return nil, nil, TempError, keyUnavailable(name, err)
 	}
 	txts, err := r.LookupTXT(ctx, name)
+	return keyFromTXT(name, txts, err)
+}
+
+// keyUnavailable is the error of a key lookup that failed for now.
+func keyUnavailable(name string, err error) error {
+	return fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
+}
+
+// keyFromTXT judges the answer to the lookup of the key record at name:
+// the TXT records, or the error of the lookup.
+func keyFromTXT(name string, txts []string, err error) (*Key, crypto.PublicKey, Status, error) {
 	if err != nil {
 		if dnserr.IsNotFound(err) {
 			return nil, nil, PermError, fmt.Errorf("%w at %s: %w", ErrNoKey, name, err)
 		}
-		return nil, nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
+		return nil, nil, TempError, keyUnavailable(name, err)
 	}
 	if len(txts) == 0 {
 		return nil, nil, PermError, fmt.Errorf("%w at %s", ErrNoKey, name)
