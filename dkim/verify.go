@@ -173,6 +173,16 @@ var statePool = sync.Pool{New: func() any {
 	return &verifyState{br: bufio.NewReaderSize(nil, readBufSize), hh: sha256.New(), scratch: make([]byte, 0, 512)}
 }}
 
+// putState returns st to statePool, without the caller's reader and
+// without an outsized scratch buffer.
+func putState(st *verifyState) {
+	st.br.Reset(nil) // keep the buffer, not the caller's reader
+	if cap(st.scratch) > maxPooledScratch {
+		st.scratch = make([]byte, 0, 512)
+	}
+	statePool.Put(st)
+}
+
 // Verify reads the message from r and returns one Result per
 // DKIM-Signature field, in the order they appear (top first); an unsigned
 // message gives none. The body is hashed as it is read, through fixed
@@ -195,13 +205,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	st := statePool.Get().(*verifyState)
 	br := st.br
 	br.Reset(r)
-	defer func() {
-		br.Reset(nil) // keep the buffer, not the caller's reader
-		if cap(st.scratch) > maxPooledScratch {
-			st.scratch = make([]byte, 0, 512)
-		}
-		statePool.Put(st)
-	}()
+	defer putState(st)
 	fields, err := readHeader(br, maxBytes, maxFields)
 	if err != nil {
 		return nil, fmt.Errorf("dkim: reading header: %w", err)
