@@ -2,6 +2,7 @@ package dkim_test
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"io"
 	"strings"
@@ -114,5 +115,62 @@ func TestSignAllocs(t *testing.T) {
 		if got > tt.max {
 			t.Errorf("%s: %.0f allocations per Sign; want at most %.0f", tt.name, got, tt.max)
 		}
+	}
+}
+
+// TestVerifyPooledState: the state Verify takes from its pool (header
+// fields, jobs, body hashes, keys) carries nothing from one message to the
+// next, and the Results of a verification stay as they were after later
+// ones reuse that state.
+func TestVerifyPooledState(t *testing.T) {
+	rk, ek := testKeys(t)
+	rrec, _ := dkim.NewKey(rk.Public())
+	erec, _ := dkim.NewKey(ek.Public())
+	res := zoneFor(t, map[string]*dkim.Key{"rsa._domainkey.example.com": rrec, "ed._domainkey.example.com": erec})
+	body := "From: Joe <joe@example.com>\r\nSubject: one\r\n\r\nHello.\r\n"
+	var three strings.Builder
+	err := dkim.SignMessage(&three, strings.NewReader(body),
+		dkim.SignOptions{Domain: "example.com", Selector: "rsa", Key: rk},
+		dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek, BodyCanonicalization: dkim.Simple},
+		dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek, BodyLength: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := signWith(t, dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek})
+	tampered := strings.Replace(three.String(), "Hello.", "Hallo.", 1)
+	v := dkim.Verifier{Resolver: res}
+	verify := func(msg string) []dkim.Result {
+		t.Helper()
+		r, err := v.Verify(context.Background(), strings.NewReader(msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	summary := func(rs []dkim.Result) string {
+		var b strings.Builder
+		for _, r := range rs {
+			b.WriteString(r.Status.String() + " " + r.Signature.Selector + " " + string(r.Signature.BodyCanonicalization) + ";")
+		}
+		return b.String()
+	}
+	first := verify(three.String())
+	want := "pass rsa relaxed;pass ed simple;pass ed relaxed;"
+	if got := summary(first); got != want {
+		t.Fatalf("three signatures: %s; want %s", got, want)
+	}
+	for range 3 {
+		if got := summary(verify(one)); got != "pass ed relaxed;" {
+			t.Errorf("one signature after three: %s", got)
+		}
+		if got := summary(verify(tampered)); got != "fail rsa relaxed;fail ed simple;fail ed relaxed;" {
+			t.Errorf("tampered body: %s", got)
+		}
+		if got := summary(verify(three.String())); got != want {
+			t.Errorf("three signatures again: %s", got)
+		}
+	}
+	if got := summary(first); got != want {
+		t.Errorf("first Results after reuse: %s; want %s", got, want)
 	}
 }

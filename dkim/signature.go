@@ -90,7 +90,9 @@ func ParseSignature(value string) (*Signature, error) {
 	if len(value) > MaxSignatureLength {
 		return nil, &SyntaxError{In: inSignature, Offset: MaxSignatureLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSignatureSyntax, MaxSignatureLength)}
 	}
-	list, err := tagvalue.Parse(value)
+	// The tags of an ordinary signature fit in tags, on the stack.
+	var tags [16]tagvalue.Tag
+	list, err := tagvalue.AppendParse(tags[:0], value)
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
@@ -111,6 +113,7 @@ func ParseSignature(value string) (*Signature, error) {
 			s.Selector = stripFWS(t.Value)
 		}
 	}
+	var decoded []byte // b= and bh=, decoded
 	seen := 0
 	const (
 		hasV = 1 << iota
@@ -139,10 +142,25 @@ func ParseSignature(value string) (*Signature, error) {
 			}
 			s.Algorithm = Algorithm(strings.ToLower(v))
 		case "b", "bh":
-			b, _, err := decodeBase64FWS(v)
+			if decoded == nil {
+				// One allocation for both values.
+				n := base64.StdEncoding.DecodedLen(len(v))
+				other := "bh"
+				if t.Name == "bh" {
+					other = "b"
+				}
+				if o, ok := tagOf(list, other); ok {
+					n += base64.StdEncoding.DecodedLen(len(o.Value))
+				}
+				decoded = make([]byte, 0, n)
+			}
+			start := len(decoded)
+			var err error
+			decoded, _, err = appendBase64FWS(decoded, v)
 			if err != nil {
 				return bad(t, "invalid base64: %v", err)
 			}
+			b := decoded[start:len(decoded):len(decoded)]
 			if t.Name == "b" {
 				seen |= hasB
 				s.Signature = b
