@@ -208,11 +208,15 @@ func tagOf(l tagvalue.List, name string) (tagvalue.Tag, bool) {
 // and empty elements.
 func splitColonList(s string) []string {
 	var out []string
-	for part := range strings.SplitSeq(s, ":") {
+	for rest, more := s, true; more; {
+		// A plain loop rather than strings.SplitSeq: this runs for every
+		// h= of every message, and the iterator cost a closure call per
+		// name.
+		var part string
+		part, rest, more = strings.Cut(rest, ":")
 		// FWS around a name is cut off without a copy; only FWS inside
 		// one (a name folded in its middle) needs stripFWS.
-		part = strings.Trim(part, " \t\r\n")
-		part = stripFWS(part)
+		part = stripFWS(strings.Trim(part, " \t\r\n"))
 		if part != "" {
 			if out == nil {
 				out = make([]string, 0, strings.Count(s, ":")+1)
