@@ -411,8 +411,6 @@ func (f *folder) piece(v string, mode int) int {
 	return len(v)
 }
 
-// write appends the tags. With withB unset the b= value is left empty,
-// which is what the signer hashes.
 // sizeHint estimates the length of the formatted field, so that it is
 // built in one allocation: the fixed tags and folding, the base64 of bh=
 // and b=, the h= names.
@@ -424,6 +422,8 @@ func (s *Signature) sizeHint() int {
 	return n + n/16 // folding
 }
 
+// write appends the tags. With withB unset the b= value is left empty,
+// which is what the signer hashes.
 func (s *Signature) write(b *strings.Builder, fold, withB bool) {
 	f := s.writeTags(b, fold)
 	if withB {
