@@ -190,8 +190,9 @@ func TestKeyCacheQueryAnswers(t *testing.T) {
 	f.Remove(edName+".", 0)
 	// "\;" in miekg/dns's presentation is a plain ';' on the wire; split
 	// into two character-strings.
-	esc := strings.ReplaceAll(txt, ";", `\;`)
-	f.AddRR(&dns.TXT{Hdr: dns.RR_Header{Name: edName + ".", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 300}, Txt: []string{esc[:10], esc[10:]}})
+	esc := strings.Replace(strings.ReplaceAll(txt, ";", `\;`), `\;`, `\059`, 1)
+	cut := strings.Index(esc, "k=")
+	f.AddRR(&dns.TXT{Hdr: dns.RR_Header{Name: edName + ".", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 300}, Txt: []string{esc[:cut], esc[cut:]}})
 	got, err := f.LookupTXT(context.Background(), edName)
 	if err != nil || len(got) != 1 || got[0] != txt {
 		t.Fatalf("LookupTXT = %q, %v; want %q", got, err, txt)
@@ -256,6 +257,9 @@ func (l chainQuerier) Query(ctx context.Context, name string, qtype uint16) (*dn
 		rr.Header().Name = cur
 		chain = append(chain, rr)
 	}
-	m.Answer = chain
+	// A record owned by a name off the chain, which must be ignored: a
+	// revoked key, which would fail the signature if it were taken.
+	stray := &dns.TXT{Hdr: dns.RR_Header{Name: "stray.example.org.", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 300}, Txt: []string{"v=DKIM1; k=ed25519; p="}}
+	m.Answer = append([]dns.RR{stray}, chain...)
 	return m, nil
 }
