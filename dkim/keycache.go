@@ -210,10 +210,11 @@ func (c *KeyCache) fetch(ctx context.Context, r TXTResolver, name string) (*Key,
 			if neg == 0 {
 				neg = DefaultKeyCacheNegativeTTL
 			}
-			if ttl < 0 || ttl > neg {
-				ttl = neg
+			if ttl < 0 {
+				ttl = neg // no SOA
 			}
-			c.store(name, cacheEntry{err: err}, max(ttl, c.MinTTL))
+			// MinTTL raises the SOA's TTL, NegativeTTL bounds the result.
+			c.store(name, cacheEntry{err: err}, min(max(ttl, c.MinTTL), neg))
 		}
 	}
 	return key, pub, status, err

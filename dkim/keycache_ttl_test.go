@@ -145,6 +145,7 @@ func TestKeyCacheNegative(t *testing.T) {
 		{"SOA TTL", &withSOA{ttl: 20, minttl: 3600}, true, &dkim.KeyCache{}, 20 * time.Second},
 		{"SOA cut to NegativeTTL", &withSOA{ttl: 3600, minttl: 3600}, false, &dkim.KeyCache{}, dkim.DefaultKeyCacheNegativeTTL},
 		{"SOA raised to MinTTL", &withSOA{ttl: 1, minttl: 1}, false, &dkim.KeyCache{MinTTL: 15 * time.Second}, 15 * time.Second},
+		{"MinTTL above NegativeTTL", &withSOA{ttl: 1, minttl: 1}, false, &dkim.KeyCache{MinTTL: time.Minute, NegativeTTL: 20 * time.Second}, 20 * time.Second},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, msg, txt, now := ttlFixture(t, 300)
