@@ -176,6 +176,14 @@ func TestVerifyLimits(t *testing.T) {
 	if _, err := dkim.Verify(ctx, res, strings.NewReader(msg)); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
+	// So it does when the message is in memory, where the body is handed
+	// over in one piece instead of read chunk by chunk.
+	if _, err := dkim.Verify(ctx, res, bytes.NewReader([]byte(msg))); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled, *bytes.Reader: %v", err)
+	}
+	if _, err := dkim.Verify(ctx, res, bytes.NewBufferString(msg)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled, *bytes.Buffer: %v", err)
+	}
 }
 
 func TestVerifyUnsignedAndHeaderOnly(t *testing.T) {
