@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/finding"
@@ -19,7 +20,9 @@ import (
 func (k *check) dmarc(ctx context.Context) {
 	from := k.env.fromDomain
 	r := k.env.c.resolver()
+	wait := k.prefetchTreeWalk(ctx, from)
 	lr, err := dmarc.Lookup(ctx, r, from, dmarc.WithMode(k.env.dmarcMode))
+	wait()
 	if err != nil && !errors.Is(err, dmarc.ErrInvalidRecord) {
 		k.temporary(err)
 		return
@@ -75,6 +78,50 @@ func (k *check) dmarc(ctx context.Context) {
 	k.dmarcTags(rec, lr.TXT, where)
 	k.dmarcAlignment(rec, applied, from, where)
 	k.dmarcReports(ctx, rec, lr.PolicyDomain, where)
+}
+
+// prefetchTreeWalk starts the lookups of the RFC 9989 tree walk from
+// domain after the first, into the Set's cache, so that dmarc.Lookup,
+// which asks them one after the other, finds them answered or in flight:
+// the walk costs one round trip instead of one per name. The walk asks
+// every name of the list unless a record with psd=y or psd=n stops it
+// early, so the prefetch asks nothing more in the common case; in the
+// other it asks the names above that record, never more than MaxTreeWalk
+// names in all. At most Concurrency-1 names are prefetched, so the walk
+// keeps within Verifier.Concurrency lookups at once. RFC 7489 discovery
+// stops at the first record found, so it is left as it is. The returned
+// func waits for the prefetches.
+func (k *check) prefetchTreeWalk(ctx context.Context, domain string) (wait func()) {
+	if k.env.dmarcMode != dmarc.RFC9989 || !k.env.c.cache {
+		return func() {}
+	}
+	d, err := dnsname.Normalize(domain)
+	if err != nil {
+		return func() {}
+	}
+	names := treeWalkNames(d)[1:]
+	names = names[:min(len(names), max(k.env.concurrency-1, 0))]
+	var wg sync.WaitGroup
+	for _, name := range names {
+		wg.Go(func() { k.env.c.txt(ctx, "_dmarc."+name) })
+	}
+	return wg.Wait
+}
+
+// treeWalkNames are the names the RFC 9989 tree walk asks for domain
+// (dmarc's walkNames): the domain itself, then, if it has more than 8
+// labels, its last 7, then one label fewer each time down to the
+// top-level domain.
+func treeWalkNames(domain string) []string {
+	names := []string{domain}
+	for n := min(dnsname.CountLabels(domain)-1, dmarc.MaxTreeWalk-1); n >= 1; n-- {
+		i := len(domain)
+		for range n {
+			i = strings.LastIndexByte(domain[:i], '.')
+		}
+		names = append(names, domain[i+1:])
+	}
+	return names
 }
 
 // dmarcUnusable reports a DMARC record that receivers recognise (it starts
