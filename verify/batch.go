@@ -29,7 +29,11 @@ type Stats struct {
 // All lookups of the run share one cache: an include, an MX host or the
 // _dmarc record of a parent domain that many Sets share is looked up once,
 // and concurrent identical lookups collapse into one. The cache lives for
-// the run only. It keeps answers, not temporary failures: a timeout or
+// the run only, and lets go of the names at or below a Set's zone
+// (Set.Zone, or the organizational domain of Set.Domain) once every Set
+// of that zone is verified, so that its size follows the Sets in
+// progress rather than the length of sets. It keeps answers, not
+// temporary failures: a timeout or
 // SERVFAIL makes Undetermined only the Sets whose lookups met it (or were
 // waiting for it), and the next Set asks again (see Verifier.FailureTTL).
 //
