@@ -339,15 +339,26 @@ func (k *check) dmarcAlignment(rec *dmarc.Record, applied dmarc.Policy, from, wh
 }
 
 // dmarcReports checks that every external aggregate-report destination
-// has authorized the reports (RFC 7489 section 7.1).
+// has authorized the reports (RFC 7489 section 7.1). The destinations are
+// looked up at once (at most Concurrency at a time), since none depends
+// on another's answer; the findings keep the order of rua.
 func (k *check) dmarcReports(ctx context.Context, rec *dmarc.Record, policyDomain, where string) {
-	for i, u := range rec.RUA {
-		if i == maxAnswers {
-			break
-		}
-		ok, err := dmarc.AuthorizeExternal(ctx, k.env.c.resolver(), policyDomain, u)
-		if err != nil || ok {
-			continue // a temporary failure says nothing either way
+	uris := limit(rec.RUA)
+	denied := make([]bool, len(uris))
+	sem := make(chan struct{}, k.env.concurrency)
+	var wg sync.WaitGroup
+	for i, u := range uris {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			ok, err := dmarc.AuthorizeExternal(ctx, k.env.c.resolver(), policyDomain, u)
+			denied[i] = err == nil && !ok // a temporary failure says nothing either way
+		})
+	}
+	wg.Wait()
+	for i, u := range uris {
+		if !denied[i] {
+			continue
 		}
 		dest, _ := dmarc.ReportDomain(u)
 		k.add(finding.CodeDMARCRUAUnauthorized, finding.Warning,

@@ -37,6 +37,7 @@ var (
 	latencyDomains     = flag.Int("verify.latency.domains", 200, "domains per VerifyAll run in BenchmarkVerifyAllLatency")
 	latencyDelay       = flag.Duration("verify.latency.delay", 20*time.Millisecond, "delay of every answer of the latency server")
 	latencyConcurrency = flag.Int("verify.latency.concurrency", 16, "Verifier.Concurrency in BenchmarkVerifyAllLatency")
+	latencyRUA         = flag.Int("verify.latency.rua", 1, "external DMARC report destinations (rua) of each generated account, 1 to 8")
 )
 
 // latencyAccountKey is the DKIM key of every generated account: Ed25519,
@@ -50,13 +51,18 @@ var latencyAccountKey = func() string {
 // latencySets generates the record sets of n accounts of the Mailgun-style
 // provider, each on its own organization: the sending domain
 // news.acct<i>.com in the zone acct<i>.com, a tracking host, and a DMARC
-// record sending aggregate reports to reports.example.net (an external
-// destination, so verify looks up its authorization). The sending domain
+// record sending aggregate reports to rua destinations outside the
+// account's organization (reports.example.net, reports2.example.net, ...),
+// so that verify looks up their authorization. The sending domain
 // is a subdomain, as it often is, so that the RFC 9989 tree walk has two
 // names of its own to ask (_dmarc.news.acct<i>.com, _dmarc.acct<i>.com)
 // besides the shared _dmarc.com.
-func latencySets(tb testing.TB, n int) []records.Set {
+func latencySets(tb testing.TB, n, rua int) []records.Set {
 	sets := make([]records.Set, n)
+	reports := []string{"mailto:dmarc@reports.example.net"}
+	for j := 2; j <= rua; j++ {
+		reports = append(reports, fmt.Sprintf("mailto:dmarc@reports%d.example.net", j))
+	}
 	for i := range sets {
 		s, err := records.Generate(records.MailgunStyle(), records.Account{
 			Domain:       fmt.Sprintf("news.acct%d.com", i),
@@ -65,7 +71,7 @@ func latencySets(tb testing.TB, n int) []records.Set {
 			Region:       "us",
 			From:         fmt.Sprintf("hello@news.acct%d.com", i),
 			DKIMKey:      latencyAccountKey,
-			DMARCReports: []string{"mailto:dmarc@reports.example.net"},
+			DMARCReports: reports,
 			TrackingHost: "email",
 			AddedAt:      now.Add(-time.Hour),
 		})
@@ -203,6 +209,9 @@ func latencyZone(sets []records.Set) string {
 	for i := range sets {
 		b.WriteString(sets[i].ZoneFile())
 		fmt.Fprintf(&b, "%s._report._dmarc.reports.example.net. TXT \"v=DMARC1\"\n", sets[i].Domain)
+		for j := 2; j <= 8; j++ {
+			fmt.Fprintf(&b, "%s._report._dmarc.reports%d.example.net. TXT \"v=DMARC1\"\n", sets[i].Domain, j)
+		}
 	}
 	return b.String()
 }
@@ -320,13 +329,14 @@ func domainauthOrg(name string) string {
 // from the Sets), through the real client and a real server.
 func TestVerifyAllMinimumQueries(t *testing.T) {
 	const n = 24
-	sets := latencySets(t, n)
+	sets := latencySets(t, n, 2)
 	want := minimumFor(sets)
-	if len(want.questions) != 7*n+2 || want.chain != 2 {
-		// 7 names per Set (MX, SPF and DKIM at the return path, the
+	if len(want.questions) != 8*n+2 || want.chain != 2 {
+		// 8 names per Set (MX, SPF and DKIM at the return path, the
 		// tracking CNAME, _dmarc of the From domain and its parent, the
-		// report authorization), mailgun.org and _dmarc.com once.
-		t.Fatalf("minimum: %d questions, chain %d; want %d, 2", len(want.questions), want.chain, 7*n+2)
+		// authorizations of two report destinations), mailgun.org and
+		// _dmarc.com once.
+		t.Fatalf("minimum: %d questions, chain %d; want %d, 2", len(want.questions), want.chain, 8*n+2)
 	}
 	srv := newLatencyServer(t, time.Millisecond, true, latencyZone(sets))
 	v := &verify.Verifier{Resolver: srv.resolver(), Clock: func() time.Time { return now }, Concurrency: 8}
@@ -441,7 +451,7 @@ func (h *heapSampler) Stop() (peak, live uint64) {
 //     time); any other verdict than Verified fails the benchmark.
 func BenchmarkVerifyAllLatency(b *testing.B) {
 	n, delay, conc := *latencyDomains, *latencyDelay, *latencyConcurrency
-	sets := latencySets(b, n)
+	sets := latencySets(b, n, *latencyRUA)
 	want := minimumFor(sets)
 	srv := newLatencyServer(b, delay, false, latencyZone(sets))
 	v := &verify.Verifier{Resolver: srv.resolver(), Clock: func() time.Time { return now }, Concurrency: conc}
