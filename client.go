@@ -80,13 +80,6 @@ type StubResolver struct {
 	servers []string
 }
 
-// NewResolver returns a StubResolver that queries the given servers
-// ("host:port", or a host for port 53), or those of /etc/resolv.conf when
-// none are given.
-func NewResolver(servers ...string) *StubResolver {
-	return &StubResolver{Servers: servers}
-}
-
 func (r *StubResolver) serverList() []string {
 	r.once.Do(func() {
 		for _, s := range r.Servers {

@@ -40,7 +40,9 @@
 //     Severity that all of the above report problems with, and the
 //     catalogue of every code (docs/FINDINGS.md in the repository).
 //
-// This package holds what they share: the DNS layer.
+// This package holds what they share: the DNS layer, and [NormalizeDomain],
+// the one form of a domain name a person typed (A-labels, lower case, no
+// trailing dot) in which the packages compare names.
 //
 // # The DNS contract
 //
@@ -56,10 +58,11 @@
 //
 // Three implementations come with the module:
 //
-//   - [StubResolver] ([NewResolver]) is the real client, built on
-//     github.com/miekg/dns: servers from /etc/resolv.conf or given,
-//     timeouts and retries, UDP with EDNS0 and TCP on truncation, CNAME
-//     chains finished when a server leaves them open. It also offers the
+//   - [StubResolver] (&StubResolver{Servers: ...}, or the zero value for
+//     the servers of /etc/resolv.conf) is the real client, built on
+//     github.com/miekg/dns: timeouts and retries, UDP with EDNS0 and TCP on
+//     truncation, CNAME chains finished when a server leaves them open. It
+//     also offers the
 //     raw [Querier] interface (the response message: NXDOMAIN versus
 //     NODATA, the AD bit, TXT string splitting, records of the obsolete SPF
 //     type).

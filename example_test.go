@@ -2,6 +2,7 @@ package domainauth_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/domainauth/domainauth"
@@ -52,9 +53,24 @@ func ExampleFakeResolver_Serve() {
 	}
 	defer srv.Close()
 
-	r := domainauth.NewResolver(srv.Addr())
+	r := &domainauth.StubResolver{Servers: []string{srv.Addr()}}
 	txt, err := r.LookupTXT(context.Background(), "example.com")
 	fmt.Println(txt, err)
 	// Output:
 	// [v=spf1 -all] <nil>
+}
+
+// A domain name as a person typed it, in the form the packages compare.
+func ExampleNormalizeDomain() {
+	for _, s := range []string{"Bücher.Example.", "example..com"} {
+		d, err := domainauth.NormalizeDomain(s)
+		if err != nil {
+			fmt.Println(err, errors.Is(err, domainauth.ErrSyntax))
+			continue
+		}
+		fmt.Println(d)
+	}
+	// Output:
+	// xn--bcher-kva.example
+	// domainauth: invalid domain name "example..com": empty label at offset 8 true
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/domainauth/domainauth/internal/enumtext"
 	"github.com/miekg/dns"
 )
 
@@ -30,20 +31,15 @@ const (
 	FailHang
 )
 
-// String returns the name of the value, as printed in reports.
-func (f Failure) String() string {
-	switch f {
-	case FailTimeout:
-		return "timeout"
-	case FailServFail:
-		return "SERVFAIL"
-	case FailRefused:
-		return "REFUSED"
-	case FailHang:
-		return "hang"
-	}
-	return fmt.Sprintf("Failure(%d)", int(f))
+var failureNames = [...]string{
+	FailTimeout:  "timeout",
+	FailServFail: "SERVFAIL",
+	FailRefused:  "REFUSED",
+	FailHang:     "hang",
 }
+
+// String returns the name of the value, as printed in reports.
+func (f Failure) String() string { return enumtext.String(f, failureNames[:], "Failure") }
 
 // Lookup is one DNS query seen by a [FakeResolver].
 type Lookup struct {
@@ -121,7 +117,7 @@ func (f *FakeResolver) AddZone(zone string) error {
 		rrs = append(rrs, rr)
 	}
 	if err := zp.Err(); err != nil {
-		return fmt.Errorf("fake resolver: %w", err)
+		return fmt.Errorf("domainauth: fake resolver: %w", err)
 	}
 	f.AddRR(rrs...)
 	return nil

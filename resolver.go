@@ -72,20 +72,9 @@ func IsNotFound(err error) bool { return dnserr.IsNotFound(err) }
 // retry and must never be taken as the absence of a record. Anything else
 // (an SPF syntax error, an invalid DMARC record) is not temporary: it is a
 // property of the data, the same on every retry.
-func IsTemporary(err error) bool {
-	if err == nil || IsNotFound(err) {
-		return false
-	}
-	var de *net.DNSError
-	if errors.As(err, &de) {
-		return true
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return true
-	}
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
+//
+// dmarc.IsTemporary is the same function.
+func IsTemporary(err error) bool { return dnserr.IsTemporary(err) }
 
 // IsTimeout reports whether err is a lookup that timed out (including a
 // context deadline).

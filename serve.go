@@ -36,7 +36,7 @@ func (f *FakeResolver) Serve() (*Server, error) {
 	for range 20 {
 		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
 		if err != nil {
-			return nil, fmt.Errorf("serve zone: %w", err)
+			return nil, fmt.Errorf("domainauth: serve zone: %w", err)
 		}
 		ln, err = net.Listen("tcp", pc.LocalAddr().String())
 		if err == nil {
@@ -45,7 +45,7 @@ func (f *FakeResolver) Serve() (*Server, error) {
 		pc.Close()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("serve zone: %w", err)
+		return nil, fmt.Errorf("domainauth: serve zone: %w", err)
 	}
 	s.addr = pc.LocalAddr().String()
 	udp := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(s.handle)}
@@ -62,7 +62,7 @@ func (f *FakeResolver) Serve() (*Server, error) {
 			s.Close()
 			pc.Close()
 			ln.Close()
-			return nil, fmt.Errorf("serve zone: %w", err)
+			return nil, fmt.Errorf("domainauth: serve zone: %w", err)
 		}
 	}
 	return s, nil

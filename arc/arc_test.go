@@ -82,9 +82,9 @@ func TestParseSeal(t *testing.T) {
 		{strings.Replace(sealValue, "s=dummy", "s=du;;mmy", 1), ""},
 	} {
 		_, err := arc.ParseSeal(bad.value)
-		var fe *arc.FieldError
+		var fe *arc.SyntaxError
 		if !errors.As(err, &fe) || !errors.Is(err, arc.ErrSyntax) || fe.Field != arc.SealField || fe.Tag != bad.tag {
-			t.Errorf("ParseSeal(%q): %v, want a FieldError on tag %q", bad.value, err, bad.tag)
+			t.Errorf("ParseSeal(%q): %v, want a SyntaxError on tag %q", bad.value, err, bad.tag)
 		}
 	}
 	if _, err := arc.ParseSeal(strings.Repeat("x", arc.MaxFieldLength+1)); !errors.Is(err, arc.ErrSyntax) {
@@ -116,14 +116,14 @@ func TestParseMessageSignature(t *testing.T) {
 		{amsValue + "; a=rsa-sha256", "a"},
 	} {
 		_, err := arc.ParseMessageSignature(bad.value)
-		var fe *arc.FieldError
+		var fe *arc.SyntaxError
 		if !errors.As(err, &fe) || !errors.Is(err, arc.ErrSyntax) || fe.Field != arc.MessageSigField || fe.Tag != bad.tag {
-			t.Errorf("ParseMessageSignature(%q): %v, want a FieldError on tag %q", bad.value, err, bad.tag)
+			t.Errorf("ParseMessageSignature(%q): %v, want a SyntaxError on tag %q", bad.value, err, bad.tag)
 		}
 	}
 }
 
-func TestFieldErrorMessage(t *testing.T) {
+func TestSyntaxErrorMessage(t *testing.T) {
 	_, err := arc.ParseSeal("i=1; cv=maybe")
 	want := `arc: ARC-Seal tag cv= at offset 5: malformed ARC header field: cv="maybe" is not none, fail or pass`
 	if err == nil || err.Error() != want {
@@ -347,7 +347,7 @@ func TestKeyNameTooLong(t *testing.T) {
 func TestKeyLookedUpOnce(t *testing.T) {
 	sc, msg := suiteMessage(t, "cv_pass_i2_1")
 	res := suiteDNS(t, sc.TXT)
-	r, err := arc.Verify(context.Background(), strings.NewReader(msg), res)
+	r, err := arc.Verify(context.Background(), res, strings.NewReader(msg))
 	if err != nil || r.Status != arc.Pass {
 		t.Fatalf("%v %v", r, err)
 	}

@@ -214,7 +214,7 @@ func TestSuiteReasons(t *testing.T) {
 		"cv_fail_i1_as_cv_fail":     {arc.ErrChainMarkedFailed},
 	} {
 		sc, msg := suiteMessage(t, name)
-		r, err := arc.Verify(context.Background(), strings.NewReader(msg), suiteDNS(t, sc.TXT))
+		r, err := arc.Verify(context.Background(), suiteDNS(t, sc.TXT), strings.NewReader(msg))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +228,7 @@ func TestSuiteReasons(t *testing.T) {
 	sc, msg := suiteMessage(t, "cv_pass_i1_1")
 	res := suiteDNS(t, sc.TXT)
 	res.Fail("dummy._domainkey.example.org", 0, domainauth.FailServFail)
-	r, err := arc.Verify(context.Background(), strings.NewReader(msg), res)
+	r, err := arc.Verify(context.Background(), res, strings.NewReader(msg))
 	if err != nil {
 		t.Fatal(err)
 	}

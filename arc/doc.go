@@ -23,7 +23,9 @@
 //
 // # What this package offers
 //
-//   - Parsing: [ParseSeal], [ParseMessageSignature], [ParseAuthResults].
+//   - Parsing: [ParseSeal], [ParseMessageSignature], [ParseAuthResults];
+//     they fail with a [*SyntaxError] naming the field, the tag and the
+//     offset, which matches [ErrSyntax] with errors.Is.
 //   - Validation: [Verifier.Verify] follows RFC 8617 section 5.2 and gives a
 //     [Result]: [None], [Pass] or [Fail] with the reason in Result.Err
 //     (errors.Is against [ErrStructure], [ErrSealCV], [ErrMessageSignature],

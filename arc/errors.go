@@ -3,9 +3,10 @@ package arc
 import "errors"
 
 // Reasons a chain fails, found in Result.Err with errors.Is. Errors about
-// one header field are *FieldError values that wrap one of these.
+// one header field are *SyntaxError values, which match ErrSyntax.
 var (
-	// ErrSyntax: an ARC header field is malformed or lacks a required tag.
+	// ErrSyntax: an ARC header field is malformed or lacks a required tag;
+	// every *SyntaxError matches it.
 	ErrSyntax = errors.New("malformed ARC header field")
 	// ErrStructure: the ARC sets are not exactly one AAR, AMS and AS for
 	// each instance 1 to N (RFC 8617 section 5.2 step 1).

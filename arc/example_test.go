@@ -40,7 +40,7 @@ func ExampleSealer_SealChain() {
 	fmt.Println("sealed i=", set.Instance, "cv=", set.ChainValidation)
 
 	// At the next hop.
-	res, _ := arc.Verify(ctx, strings.NewReader(msg), resolver)
+	res, _ := arc.Verify(ctx, resolver, strings.NewReader(msg))
 	fmt.Println("chain:", res.Status, "sealer:", res.Sealer())
 	fmt.Println("the list saw:", res.Sets[0].AuthResults.Results)
 	// Output:

@@ -19,7 +19,7 @@ func FuzzParseSeal(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		s, err := arc.ParseSeal(v)
 		if err != nil {
-			var fe *arc.FieldError
+			var fe *arc.SyntaxError
 			if !errors.As(err, &fe) || !errors.Is(err, arc.ErrSyntax) || s != nil {
 				t.Fatalf("ParseSeal(%q): %v (%T)", v, err, err)
 			}
@@ -38,7 +38,7 @@ func FuzzParseMessageSignature(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v string) {
 		m, err := arc.ParseMessageSignature(v)
 		if err != nil {
-			var fe *arc.FieldError
+			var fe *arc.SyntaxError
 			if !errors.As(err, &fe) || !errors.Is(err, arc.ErrSyntax) || m != nil {
 				t.Fatalf("ParseMessageSignature(%q): %v (%T)", v, err, err)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/enumtext"
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
 
@@ -37,21 +38,17 @@ const (
 	Pass
 )
 
+var chainStatusNames = [...]string{None: "none", Fail: "fail", Pass: "pass"}
+
 // String returns the cv= spelling: "none", "fail" or "pass".
 func (s ChainStatus) String() string {
-	switch s {
-	case None:
-		return "none"
-	case Fail:
-		return "fail"
-	case Pass:
-		return "pass"
-	}
-	return fmt.Sprintf("ChainStatus(%d)", int(s))
+	return enumtext.String(s, chainStatusNames[:], "ChainStatus")
 }
 
-// FieldError says which ARC field is wrong, which tag and where.
-type FieldError struct {
+// SyntaxError says which ARC field is wrong, which tag and where. Every
+// *SyntaxError matches ErrSyntax, and every error of this package that
+// matches ErrSyntax has a *SyntaxError in its chain.
+type SyntaxError struct {
 	Field  string // SealField, MessageSigField or AuthResultsField
 	Tag    string // the tag concerned, when known
 	Offset int    // byte offset in the field value, -1 when not applicable
@@ -59,7 +56,7 @@ type FieldError struct {
 }
 
 // Error describes the problem, naming the field, the tag and the offset.
-func (e *FieldError) Error() string {
+func (e *SyntaxError) Error() string {
 	s := "arc: " + e.Field
 	if e.Tag != "" {
 		s += " tag " + e.Tag + "="
@@ -71,7 +68,10 @@ func (e *FieldError) Error() string {
 }
 
 // Unwrap returns the reason, for errors.Is.
-func (e *FieldError) Unwrap() error { return e.Err }
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// Is makes every *SyntaxError match ErrSyntax.
+func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 
 // Seal is a parsed ARC-Seal field (RFC 8617 section 4.1.3).
 type Seal struct {
@@ -133,15 +133,15 @@ func parseInstance(v string) (int, error) {
 // semicolons or any syntax error is an error.
 func tags(field, value string) (tagvalue.List, error) {
 	if len(value) > MaxFieldLength {
-		return nil, &FieldError{Field: field, Offset: MaxFieldLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSyntax, MaxFieldLength)}
+		return nil, &SyntaxError{Field: field, Offset: MaxFieldLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSyntax, MaxFieldLength)}
 	}
 	list, err := tagvalue.Parse(value)
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &FieldError{Field: field, Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSyntax, se.Err)}
+			return nil, &SyntaxError{Field: field, Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSyntax, se.Err)}
 		}
-		return nil, &FieldError{Field: field, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+		return nil, &SyntaxError{Field: field, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
 	}
 	return list, nil
 }
@@ -159,7 +159,7 @@ type common struct {
 // commonTag reads one of the shared tags; it reports whether t was one.
 func commonTag(field string, c *common, t tagvalue.Tag) (bool, error) {
 	bad := func(format string, args ...any) (bool, error) {
-		return true, &FieldError{Field: field, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
+		return true, &SyntaxError{Field: field, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
 	}
 	v := t.Value
 	switch t.Name {
@@ -212,7 +212,7 @@ func commonTag(field string, c *common, t tagvalue.Tag) (bool, error) {
 func required(field string, list tagvalue.List, names ...string) error {
 	for _, n := range names {
 		if _, ok := list.Get(n); !ok {
-			return &FieldError{Field: field, Tag: n, Offset: -1, Err: fmt.Errorf("%w: required tag %s= missing", ErrSyntax, n)}
+			return &SyntaxError{Field: field, Tag: n, Offset: -1, Err: fmt.Errorf("%w: required tag %s= missing", ErrSyntax, n)}
 		}
 	}
 	return nil
@@ -221,7 +221,7 @@ func required(field string, list tagvalue.List, names ...string) error {
 // ParseSeal parses the value of an ARC-Seal field (the text after the
 // colon). Tags may come in any order; i, a, b, cv, d and s are required,
 // t is optional, h is forbidden (RFC 8617 section 4.1.3), unknown tags are
-// ignored. The error is a *FieldError.
+// ignored. The error is a *SyntaxError.
 func ParseSeal(value string) (*Seal, error) {
 	list, err := tags(SealField, value)
 	if err != nil {
@@ -247,10 +247,10 @@ func ParseSeal(value string) (*Seal, error) {
 			case "pass":
 				s.ChainValidation = Pass
 			default:
-				return nil, &FieldError{Field: SealField, Tag: "cv", Offset: t.Offset, Err: fmt.Errorf("%w: cv=%q is not none, fail or pass", ErrSyntax, t.Value)}
+				return nil, &SyntaxError{Field: SealField, Tag: "cv", Offset: t.Offset, Err: fmt.Errorf("%w: cv=%q is not none, fail or pass", ErrSyntax, t.Value)}
 			}
 		case "h":
-			return nil, &FieldError{Field: SealField, Tag: "h", Offset: t.Offset, Err: fmt.Errorf("%w: h= is not allowed in an ARC-Seal", ErrSyntax)}
+			return nil, &SyntaxError{Field: SealField, Tag: "h", Offset: t.Offset, Err: fmt.Errorf("%w: h= is not allowed in an ARC-Seal", ErrSyntax)}
 		}
 	}
 	if err := required(SealField, list, "i", "a", "b", "cv", "d", "s"); err != nil {
@@ -267,7 +267,7 @@ func ParseSeal(value string) (*Seal, error) {
 // RFC 8617's validator steps do not check the list), and may name
 // ARC-Authentication-Results and ARC-Message-Signature, which signers must
 // not but the suite accepts; it must not name ARC-Seal, which would make
-// the AMS and the seal sign each other. The error is a *FieldError.
+// the AMS and the seal sign each other. The error is a *SyntaxError.
 func ParseMessageSignature(value string) (*MessageSignature, error) {
 	list, err := tags(MessageSigField, value)
 	if err != nil {
@@ -284,7 +284,7 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 			continue
 		}
 		bad := func(format string, args ...any) error {
-			return &FieldError{Field: MessageSigField, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
+			return &SyntaxError{Field: MessageSigField, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
 		}
 		switch t.Name {
 		case "bh":
@@ -296,7 +296,7 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 		case "c":
 			hc, bc, err := dkim.ParseCanonicalization(t.Value)
 			if err != nil {
-				return nil, &FieldError{Field: MessageSigField, Tag: "c", Offset: t.Offset, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+				return nil, &SyntaxError{Field: MessageSigField, Tag: "c", Offset: t.Offset, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
 			}
 			m.HeaderCanonicalization, m.BodyCanonicalization = hc, bc
 		case "h":
@@ -336,13 +336,13 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 // ParseAuthResults parses the value of an ARC-Authentication-Results
 // field: "i=" and the instance first, then ";" and the results (RFC 8617
 // section 4.1.1: arc-info = instance [CFWS] ";"). The results are kept as
-// written. The error is a *FieldError.
+// written. The error is a *SyntaxError.
 func ParseAuthResults(value string) (*AuthResults, error) {
 	if len(value) > MaxFieldLength {
-		return nil, &FieldError{Field: AuthResultsField, Offset: MaxFieldLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSyntax, MaxFieldLength)}
+		return nil, &SyntaxError{Field: AuthResultsField, Offset: MaxFieldLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSyntax, MaxFieldLength)}
 	}
 	bad := func(off int, format string, args ...any) (*AuthResults, error) {
-		return nil, &FieldError{Field: AuthResultsField, Tag: "i", Offset: off, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
+		return nil, &SyntaxError{Field: AuthResultsField, Tag: "i", Offset: off, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
 	}
 	i := skipWS(value, 0)
 	if !strings.HasPrefix(value[i:], "i") {

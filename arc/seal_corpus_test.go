@@ -74,7 +74,7 @@ func TestSuiteSigning(t *testing.T) {
 				}
 				// Interop the other way: the sealed message validates.
 				sealed := got.HeaderFields() + tt.Message
-				r, err := arc.Verify(context.Background(), strings.NewReader(sealed), res)
+				r, err := arc.Verify(context.Background(), res, strings.NewReader(sealed))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -47,7 +47,7 @@ func hop(t *testing.T, s *arc.Sealer, msg string, change func(string) string) st
 	if err != nil {
 		t.Fatal(err)
 	}
-	dk, err := dkim.Verify(context.Background(), strings.NewReader(msg), s.Verifier.Resolver)
+	dk, err := dkim.Verify(context.Background(), s.Verifier.Resolver, strings.NewReader(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestMailingListDKIMBreaksARCHolds(t *testing.T) {
 	out := hop(t, list, msg, listChange)
 
 	// At the final receiver: the author's signature is broken...
-	dk, err := dkim.Verify(context.Background(), strings.NewReader(out), res)
+	dk, err := dkim.Verify(context.Background(), res, strings.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestMailingListDKIMBreaksARCHolds(t *testing.T) {
 		t.Fatalf("DKIM after the list: %+v, want one fail", dk)
 	}
 	// ...but the chain holds, and says what the list saw.
-	r, err := arc.Verify(context.Background(), strings.NewReader(out), res)
+	r, err := arc.Verify(context.Background(), res, strings.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestMailingListDKIMBreaksARCHolds(t *testing.T) {
 	}
 	// A change after sealing breaks the chain.
 	tampered := strings.Replace(out, "ten?", "eleven?", 1)
-	r, err = arc.Verify(context.Background(), strings.NewReader(tampered), res)
+	r, err = arc.Verify(context.Background(), res, strings.NewReader(tampered))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestMailingListDKIMBreaksARCHolds(t *testing.T) {
 		t.Errorf("tampered: %s %v, want a body hash failure of the AMS", r.Status, r.Err)
 	}
 	tampered = strings.Replace(out, "i=1; lists.example.org; arc=none; dkim=pass", "i=1; lists.example.org; arc=none; dkim=fail", 1)
-	r, err = arc.Verify(context.Background(), strings.NewReader(tampered), res)
+	r, err = arc.Verify(context.Background(), res, strings.NewReader(tampered))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestSealOptions(t *testing.T) {
 	if !strings.Contains(out.MessageSignature, "h=from:reply-to"[:5]) || !strings.Contains(out.MessageSignature, "h=from:subject:date:to:message-id") {
 		t.Errorf("default h=: %s", out.MessageSignature)
 	}
-	r, err := arc.Verify(context.Background(), strings.NewReader(out.HeaderFields()+msg), res)
+	r, err := arc.Verify(context.Background(), res, strings.NewReader(out.HeaderFields()+msg))
 	if err != nil || r.Status != arc.Pass {
 		t.Errorf("sealed message: %v %v %v", r.Status, r.Err, err)
 	}
@@ -259,5 +259,17 @@ func TestSealOptions(t *testing.T) {
 	cancel()
 	if _, err := good.Seal(ctx, strings.NewReader(msg)); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestSealChainNeedsAVerdict: SealChain without a chain verdict, or with
+// a Status outside None..Pass, is refused with ErrSealOptions (and does
+// not dereference a nil chain).
+func TestSealChainNeedsAVerdict(t *testing.T) {
+	s := &arc.Sealer{}
+	for _, chain := range []*arc.Result{nil, {}, {Status: arc.Pass + 1}} {
+		if _, err := s.SealChain(context.Background(), strings.NewReader(authorMessage), chain, "x; arc=none"); !errors.Is(err, arc.ErrSealOptions) {
+			t.Errorf("SealChain(%v): %v, want ErrSealOptions", chain, err)
+		}
 	}
 }

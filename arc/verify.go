@@ -94,14 +94,9 @@ func (r *Result) Sealer() string {
 
 // Verify validates the ARC chain of the message read from r with a zero
 // Verifier using resolver.
-func Verify(ctx context.Context, r io.Reader, resolver TXTResolver) (*Result, error) {
+func Verify(ctx context.Context, resolver TXTResolver, r io.Reader) (*Result, error) {
 	v := Verifier{Resolver: resolver}
 	return v.Verify(ctx, r)
-}
-
-// arcField is one ARC header field as found in the message.
-type arcField struct {
-	raw string
 }
 
 // Verify reads the message from r and validates its ARC chain following
@@ -372,14 +367,15 @@ func (c *chain) finish(ctx context.Context, v *Verifier) {
 	c.res.Status = Pass
 }
 
-// key fetches and checks the key for a signature.
-func (v *Verifier) key(ctx context.Context, keys *keyCache, alg dkim.Algorithm, domain, selector string) (crypto.PublicKey, error) {
+// key fetches and checks the key for a signature of the named field.
+func (v *Verifier) key(ctx context.Context, keys *keyCache, field string, alg dkim.Algorithm, domain, selector string) (crypto.PublicKey, error) {
 	if alg == dkim.RSASHA1 {
 		return nil, dkim.ErrSHA1
 	}
 	name, err := dnsname.Normalize(selector + "._domainkey." + domain)
 	if err != nil {
-		return nil, fmt.Errorf("%w: key record name: %w", ErrSyntax, err)
+		// d= and s= are each well formed but together too long.
+		return nil, &SyntaxError{Field: field, Tag: "s", Offset: -1, Err: fmt.Errorf("%w: key record name: %w", ErrSyntax, err)}
 	}
 	k, pub, status, err := keys.get(ctx, v.resolver(), name)
 	if err != nil {
@@ -405,7 +401,7 @@ func (v *Verifier) resolver() TXTResolver {
 func (c *chain) checkAMS(ctx context.Context, v *Verifier, keys *keyCache, i int, hh hash.Hash, scratch []byte) ([]byte, error) {
 	m := c.res.Sets[i].MessageSignature
 	wrap := func(err error) error { return fmt.Errorf("%w: %w", ErrMessageSignature, err) }
-	pub, err := v.key(ctx, keys, m.Algorithm, m.Domain, m.Selector)
+	pub, err := v.key(ctx, keys, MessageSigField, m.Algorithm, m.Domain, m.Selector)
 	if err != nil {
 		return scratch, wrap(err)
 	}
@@ -435,7 +431,7 @@ func (c *chain) checkAMS(ctx context.Context, v *Verifier, keys *keyCache, i int
 func (c *chain) checkSeal(ctx context.Context, v *Verifier, keys *keyCache, i int, hh hash.Hash, scratch []byte) ([]byte, error) {
 	s := c.res.Sets[i].Seal
 	wrap := func(err error) error { return fmt.Errorf("%w: %w", ErrSeal, err) }
-	pub, err := v.key(ctx, keys, s.Algorithm, s.Domain, s.Selector)
+	pub, err := v.key(ctx, keys, SealField, s.Algorithm, s.Domain, s.Selector)
 	if err != nil {
 		return scratch, wrap(err)
 	}

@@ -26,15 +26,18 @@ const (
 	maxDigits = 9
 )
 
-// Errors that a *SyntaxError wraps, for errors.Is.
+// Errors that a *SyntaxError matches, for errors.Is.
 var (
-	// ErrSyntax: the field does not follow the grammar of RFC 8601
+	// ErrSyntax matches every *SyntaxError: the field could not be read,
+	// for either reason below.
+	ErrSyntax = errors.New("syntax error")
+	// ErrMalformed: the field does not follow the grammar of RFC 8601
 	// section 2.2.
-	ErrSyntax = errors.New("authres: syntax error")
+	ErrMalformed = errors.New("malformed field")
 	// ErrLimit: the field is longer, or has more results, properties or
 	// nested comments, than this package reads (MaxLength, MaxResults,
 	// MaxProperties, MaxCommentDepth).
-	ErrLimit = errors.New("authres: limit exceeded")
+	ErrLimit = errors.New("limit exceeded")
 )
 
 // SyntaxError reports where and why a field value could not be read.
@@ -44,7 +47,7 @@ type SyntaxError struct {
 	Offset int
 	// Msg says what is wrong, such as `expected "=" after method "dkim"`.
 	Msg string
-	// Err is ErrSyntax or ErrLimit.
+	// Err is ErrMalformed or ErrLimit.
 	Err error
 }
 
@@ -53,8 +56,11 @@ func (e *SyntaxError) Error() string {
 	return "authres: offset " + strconv.Itoa(e.Offset) + ": " + e.Msg
 }
 
-// Unwrap returns ErrSyntax or ErrLimit.
+// Unwrap returns ErrMalformed or ErrLimit.
 func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// Is makes every *SyntaxError match ErrSyntax.
+func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 
 // Parse reads an Authentication-Results field. It takes the field value,
 // as net/mail.Header.Get returns it, or the whole field with its name
@@ -129,7 +135,7 @@ func newParser(s string) (*parser, error) {
 			}
 			i += n
 		}
-		return nil, &SyntaxError{Offset: i, Msg: "invalid UTF-8", Err: ErrSyntax}
+		return nil, &SyntaxError{Offset: i, Msg: "invalid UTF-8", Err: ErrMalformed}
 	}
 	// The field's final line break, if given, is not part of the value.
 	if strings.HasSuffix(s, "\r\n") {
@@ -152,7 +158,7 @@ func newParser(s string) (*parser, error) {
 }
 
 func (p *parser) errorf(at int, msg string) error {
-	return &SyntaxError{Offset: at, Msg: msg, Err: ErrSyntax}
+	return &SyntaxError{Offset: at, Msg: msg, Err: ErrMalformed}
 }
 
 func (p *parser) end() bool { return p.i >= len(p.s) }
@@ -644,7 +650,7 @@ func scanQuoted(s string, i int) (string, int, error) {
 			return string(b), i + 1, nil
 		case c == '\\':
 			if i+1 >= len(s) || !isQuotable(s[i+1]) {
-				return "", 0, &SyntaxError{Offset: i, Msg: "backslash in quoted-string not followed by a printable character", Err: ErrSyntax}
+				return "", 0, &SyntaxError{Offset: i, Msg: "backslash in quoted-string not followed by a printable character", Err: ErrMalformed}
 			}
 			if plain {
 				b, plain = append(b, s[start+1:i]...), false
@@ -655,12 +661,12 @@ func scanQuoted(s string, i int) (string, int, error) {
 			n := i
 			if c == '\r' {
 				if i+1 >= len(s) || s[i+1] != '\n' {
-					return "", 0, &SyntaxError{Offset: n, Msg: "carriage return in quoted-string not followed by a line feed", Err: ErrSyntax}
+					return "", 0, &SyntaxError{Offset: n, Msg: "carriage return in quoted-string not followed by a line feed", Err: ErrMalformed}
 				}
 				i++
 			}
 			if i+1 >= len(s) || !isWSP(s[i+1]) {
-				return "", 0, &SyntaxError{Offset: n, Msg: "line break in quoted-string not followed by a space or tab", Err: ErrSyntax}
+				return "", 0, &SyntaxError{Offset: n, Msg: "line break in quoted-string not followed by a space or tab", Err: ErrMalformed}
 			}
 			if plain {
 				b, plain = append(b, s[start+1:n]...), false
@@ -668,12 +674,12 @@ func scanQuoted(s string, i int) (string, int, error) {
 			i++
 			continue
 		case isCtl(c):
-			return "", 0, &SyntaxError{Offset: i, Msg: "control character in quoted-string", Err: ErrSyntax}
+			return "", 0, &SyntaxError{Offset: i, Msg: "control character in quoted-string", Err: ErrMalformed}
 		}
 		if !plain {
 			b = append(b, c)
 		}
 		i++
 	}
-	return "", 0, &SyntaxError{Offset: start, Msg: "quoted-string not closed", Err: ErrSyntax}
+	return "", 0, &SyntaxError{Offset: start, Msg: "quoted-string not closed", Err: ErrMalformed}
 }

@@ -285,12 +285,16 @@ func TestParseErrors(t *testing.T) {
 			if !strings.Contains(se.Msg, tc.msg) {
 				t.Errorf("message %q, want it to contain %q", se.Msg, tc.msg)
 			}
-			wantErr := authres.ErrSyntax
+			wantErr, notErr := authres.ErrMalformed, authres.ErrLimit
 			if tc.limit {
-				wantErr = authres.ErrLimit
+				wantErr, notErr = authres.ErrLimit, authres.ErrMalformed
 			}
-			if !errors.Is(err, wantErr) {
-				t.Errorf("errors.Is(%v, %v) = false", err, wantErr)
+			if !errors.Is(err, wantErr) || errors.Is(err, notErr) {
+				t.Errorf("errors.Is(%v, %v) = false or errors.Is(%v) = true", err, wantErr, notErr)
+			}
+			// ErrSyntax matches every *SyntaxError, limits included.
+			if !errors.Is(err, authres.ErrSyntax) {
+				t.Errorf("errors.Is(%v, ErrSyntax) = false", err)
 			}
 		})
 	}

@@ -35,7 +35,7 @@ func TestCommentInvalidUTF8(t *testing.T) {
 func TestQuotedStringEndsInLF(t *testing.T) {
 	for _, v := range []string{"mx.example; spf=pass reason=\"abc\n", "mx.example; spf=pass reason=\"abc\r"} {
 		_, err := Parse(v)
-		if !errors.Is(err, ErrSyntax) {
+		if !errors.Is(err, ErrMalformed) {
 			t.Errorf("Parse(%q) = %v, want a syntax error", v, err)
 		}
 	}

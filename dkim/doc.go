@@ -29,6 +29,9 @@
 //     that what a customer published is the key a provider signs with.
 //     The usual publishing mistakes (quotes, "\;", a truncated key, PEM
 //     armour) have their own errors: [ErrKeyQuoted] and friends.
+//   - Parse errors: [ParseKey] and [ParseSignature] fail with a
+//     [*SyntaxError] naming what was parsed, the tag and the offset; every
+//     one matches [ErrSyntax] with errors.Is.
 //   - Signing: [Signer] is an io.Writer that hashes the message as it
 //     streams through and produces one or more signatures in one pass (RSA
 //     and Ed25519 side by side, as RFC 8463 recommends); [Sign] and
@@ -44,23 +47,13 @@
 // Key lookups go through a [TXTResolver], which *net.Resolver and the
 // resolvers of the domainauth root package satisfy.
 //
-// # Speed
-//
-// SHA-256 sets the pace: a large message cannot be signed or verified
-// faster than it can be hashed, and this package keeps canonicalization
-// below that cost. On amd64 it uses vector code where the CPU has it, and
-// on the fastest CPUs canonicalizes inside the hash loop, so that a relaxed
-// body costs about what hashing it costs; elsewhere, and with the purego
-// build tag, plain Go runs. All paths give the same bytes and the same
-// hash (the tests hold each to a transcription of the RFC's rules). The
-// environment variable DOMAINAUTH_DKIM_PATH ([CodePathEnv]), read at
-// start-up, forces a slower path, to measure or test on one machine what
-// other CPUs run; [CodePath] names the path in use. On arm64 and other
-// architectures the generic path runs, with the standard library's SHA-256.
-//
 // Per message, a Verifier looks the key up and parses it again unless
 // given a [KeyCache]: share one between the verifications of a mail flow.
-// internal/bench/RESULTS.md has the measurements of every path.
+// The body canonicalizer has several code paths, which give the same
+// bytes and hashes: [CodePath] names the one in use, [CodePathEnv] chooses
+// another.
+//
+// Speed: see internal/bench/RESULTS.md.
 //
 // # Departures from the RFCs and choices
 //

@@ -1,6 +1,58 @@
 package dkim
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrSyntax is matched by every *SyntaxError: a DKIM-Signature field or a
+// key record that does not parse, whatever the reason.
+var ErrSyntax = errors.New("malformed DKIM-Signature or key record")
+
+// SyntaxError is the error of ParseSignature and ParseKey, and the one in
+// Result.Err when a signature or its key record does not parse: it says
+// what was parsed, which tag is wrong and where. It matches ErrSyntax, and
+// its Err wraps the precise reason: ErrSignatureSyntax,
+// ErrUnsupportedVersion or ErrUnsupportedCanonicalization for a
+// DKIM-Signature, ErrKeySyntax and its refinements (ErrKeyQuoted, ...) for
+// a key record, with ErrKeyInvalid too when Verify fetched the record.
+type SyntaxError struct {
+	// In names what was parsed: "DKIM-Signature", "key record" (ParseKey)
+	// or "key record at <selector>._domainkey.<domain>" (Verify).
+	In     string
+	Tag    string // the tag concerned, when known
+	Offset int    // byte offset in the field value or record, -1 when not known
+	Err    error  // the reason
+}
+
+// Error describes the problem, naming what is wrong and where.
+func (e *SyntaxError) Error() string {
+	var b strings.Builder
+	b.WriteString("dkim: ")
+	b.WriteString(e.In)
+	if e.Tag != "" {
+		fmt.Fprintf(&b, " tag %s=", e.Tag)
+	}
+	if e.Offset >= 0 {
+		fmt.Fprintf(&b, " at offset %d", e.Offset)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the reason, for errors.Is.
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// Is makes every *SyntaxError match ErrSyntax.
+func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
+
+// What a SyntaxError was found in, before the key record has a name.
+const (
+	inSignature = FieldName
+	inKey       = "key record"
+)
 
 // Reasons a signature does not pass, found in Result.Err with errors.Is.
 // The comment gives the Status each leads to.
@@ -8,7 +60,7 @@ var (
 	// Signature syntax and support (PermError).
 
 	// ErrSignatureSyntax: the DKIM-Signature field is malformed or lacks a
-	// required tag.
+	// required tag; wrapped by the *SyntaxError that says where.
 	ErrSignatureSyntax = errors.New("malformed DKIM-Signature")
 	// ErrUnsupportedVersion: v= is not 1.
 	ErrUnsupportedVersion = errors.New("unsupported signature version")
@@ -25,6 +77,7 @@ var (
 	// ErrIdentityMismatch: the domain of i= is not d= or a subdomain of it.
 	ErrIdentityMismatch = errors.New("i= is not within d=")
 	// ErrFromNotSigned: h= does not include From (RFC 6376 section 5.4).
+	//lint:ignore ST1005 "From" is the name of the header field, spelled as RFC 5322 spells it.
 	ErrFromNotSigned = errors.New("From header field not signed")
 	// ErrExpired: x= is in the past.
 	ErrExpired = errors.New("signature expired")
@@ -38,8 +91,10 @@ var (
 	ErrNoKey = errors.New("no key record")
 	// ErrKeyUnavailable: the key lookup failed temporarily (TempError).
 	ErrKeyUnavailable = errors.New("key lookup failed temporarily")
-	// ErrKeyInvalid: the key record does not parse; the ParseKey error is
-	// wrapped too, so errors.Is(err, ErrKeyQuoted) etc. also work.
+	// ErrKeyInvalid: the key record does not parse. Result.Err is then a
+	// *SyntaxError naming the record (In is "key record at <name>") whose
+	// Err wraps this and the ParseKey reason, so errors.Is(err,
+	// ErrKeyQuoted) etc. also work.
 	ErrKeyInvalid = errors.New("invalid key record")
 	// ErrKeyRevoked: the key record has an empty p=.
 	ErrKeyRevoked = errors.New("key revoked")

@@ -82,37 +82,6 @@ var (
 	ErrKeyData = fmt.Errorf("%w: invalid key data", ErrKeySyntax)
 )
 
-// KeyError says which tag of a key record is wrong and where.
-type KeyError struct {
-	Tag    string // the tag concerned, when known
-	Offset int    // byte offset in the record, -1 when not applicable
-	Err    error  // wraps one of the ErrKey* values
-}
-
-// Error describes the problem, naming what is wrong and where.
-func (e *KeyError) Error() string {
-	return tagError("dkim: key record", e.Tag, e.Offset, e.Err)
-}
-
-// tagError formats the errors of the tag=value parsers of this package:
-// what was parsed, the tag and offset when known, and the reason.
-func tagError(what, tag string, offset int, err error) string {
-	var b strings.Builder
-	b.WriteString(what)
-	if tag != "" {
-		fmt.Fprintf(&b, " tag %s=", tag)
-	}
-	if offset >= 0 {
-		fmt.Fprintf(&b, " at offset %d", offset)
-	}
-	b.WriteString(": ")
-	b.WriteString(err.Error())
-	return b.String()
-}
-
-// Unwrap returns the reason, for errors.Is.
-func (e *KeyError) Unwrap() error { return e.Err }
-
 // MaxKeyRecordLength bounds the record ParseKey reads. A 4096-bit RSA key
 // takes about 740 characters; 8 KiB leaves room for anything real.
 const MaxKeyRecordLength = 8 << 10
@@ -124,35 +93,41 @@ const MaxKeyRecordLength = 8 << 10
 //
 // The errors wrap ErrKeySyntax and, for the common publishing mistakes, a
 // more precise sentinel (ErrKeyQuoted, ErrKeyEscapedSemicolon,
-// ErrKeyTruncated, ErrKeyPEM); they are *KeyError values giving the tag
-// and offset.
-func ParseKey(txt string) (*Key, error) { return parseKey(txt, nil) }
+// ErrKeyTruncated, ErrKeyPEM); they are *SyntaxError values giving the
+// tag and offset.
+func ParseKey(txt string) (*Key, error) {
+	k, err := parseKey(txt, nil)
+	if err != nil {
+		return nil, err // not a nil *SyntaxError in a non-nil error
+	}
+	return k, nil
+}
 
 // parseKey is ParseKey; when pub is not nil and the key is not revoked,
 // it also stores the decoded public key there, so that a verifier need
 // not decode it again.
-func parseKey(txt string, pub *crypto.PublicKey) (*Key, error) {
+func parseKey(txt string, pub *crypto.PublicKey) (*Key, *SyntaxError) {
 	if len(txt) > MaxKeyRecordLength {
-		return nil, &KeyError{Offset: MaxKeyRecordLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrKeySyntax, MaxKeyRecordLength)}
+		return nil, &SyntaxError{In: inKey, Offset: MaxKeyRecordLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrKeySyntax, MaxKeyRecordLength)}
 	}
 	// The publishing mistakes first: they would otherwise surface as
 	// confusing syntax errors further down.
 	if i := strings.IndexByte(txt, '"'); i >= 0 {
-		return nil, &KeyError{Offset: i, Err: ErrKeyQuoted}
+		return nil, &SyntaxError{In: inKey, Offset: i, Err: ErrKeyQuoted}
 	}
 	if i := strings.Index(txt, `\;`); i >= 0 {
-		return nil, &KeyError{Offset: i, Err: ErrKeyEscapedSemicolon}
+		return nil, &SyntaxError{In: inKey, Offset: i, Err: ErrKeyEscapedSemicolon}
 	}
 	if i := strings.Index(txt, "-----"); i >= 0 {
-		return nil, &KeyError{Tag: "p", Offset: i, Err: ErrKeyPEM}
+		return nil, &SyntaxError{In: inKey, Tag: "p", Offset: i, Err: ErrKeyPEM}
 	}
 	list, err := tagvalue.Parse(txt)
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &KeyError{Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrKeySyntax, se.Err)}
+			return nil, &SyntaxError{In: inKey, Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrKeySyntax, se.Err)}
 		}
-		return nil, &KeyError{Offset: -1, Err: fmt.Errorf("%w: %w", ErrKeySyntax, err)}
+		return nil, &SyntaxError{In: inKey, Offset: -1, Err: fmt.Errorf("%w: %w", ErrKeySyntax, err)}
 	}
 	k := &Key{Type: KeyRSA}
 	var data string
@@ -162,14 +137,14 @@ func parseKey(txt string, pub *crypto.PublicKey) (*Key, error) {
 		case "v":
 			// RFC 6376 section 3.6.1: if present, v= must be the first tag.
 			if i != 0 || t.Value != "DKIM1" {
-				return nil, &KeyError{Tag: "v", Offset: t.Offset, Err: ErrKeyVersion}
+				return nil, &SyntaxError{In: inKey, Tag: "v", Offset: t.Offset, Err: ErrKeyVersion}
 			}
 		case "k":
 			switch KeyType(t.Value) {
 			case KeyRSA, KeyEd25519:
 				k.Type = KeyType(t.Value)
 			default:
-				return nil, &KeyError{Tag: "k", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrKeyType, t.Value)}
+				return nil, &SyntaxError{In: inKey, Tag: "k", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrKeyType, t.Value)}
 			}
 		case "h":
 			k.HashAlgorithms = splitColonList(t.Value)
@@ -187,7 +162,7 @@ func parseKey(txt string, pub *crypto.PublicKey) (*Key, error) {
 		case "n":
 			n, err := decodeQP(t.Value)
 			if err != nil {
-				return nil, &KeyError{Tag: "n", Offset: t.Offset, Err: fmt.Errorf("%w: %w", ErrKeySyntax, err)}
+				return nil, &SyntaxError{In: inKey, Tag: "n", Offset: t.Offset, Err: fmt.Errorf("%w: %w", ErrKeySyntax, err)}
 			}
 			k.Notes = n
 		case "p":
@@ -195,7 +170,7 @@ func parseKey(txt string, pub *crypto.PublicKey) (*Key, error) {
 		}
 	}
 	if !haveData {
-		return nil, &KeyError{Offset: -1, Err: ErrKeyNoData}
+		return nil, &SyntaxError{In: inKey, Offset: -1, Err: ErrKeyNoData}
 	}
 	off := -1
 	if t, ok := tagOf(list, "p"); ok {
@@ -203,13 +178,13 @@ func parseKey(txt string, pub *crypto.PublicKey) (*Key, error) {
 	}
 	b, err := decodeBase64(data)
 	if err != nil {
-		return nil, &KeyError{Tag: "p", Offset: off, Err: err}
+		return nil, &SyntaxError{In: inKey, Tag: "p", Offset: off, Err: err}
 	}
 	k.Data = b
 	if len(b) > 0 {
 		p, err := k.PublicKey()
 		if err != nil {
-			return nil, &KeyError{Tag: "p", Offset: off, Err: err}
+			return nil, &SyntaxError{In: inKey, Tag: "p", Offset: off, Err: err}
 		}
 		if pub != nil {
 			*pub = p
@@ -248,7 +223,7 @@ func splitColonList(s string) []string {
 
 // stripFWS removes every space, tab, CR and LF from s.
 func stripFWS(s string) string {
-	if strings.IndexAny(s, " \t\r\n") < 0 {
+	if !strings.ContainsAny(s, " \t\r\n") {
 		return s
 	}
 	b := make([]byte, 0, len(s))

@@ -1,7 +1,5 @@
 package dkim
 
-import "os"
-
 // CodePathEnv names the environment variable that chooses the code path of
 // the body canonicalizer, read once when the program starts (the package
 // is initialized). Its values, fastest first:
@@ -43,9 +41,6 @@ func choosePath(env string, cpu int) int {
 	}
 	return cpu
 }
-
-// startPath is the path chosen at start-up, from the CPU and CodePathEnv.
-var startPath = choosePath(os.Getenv(CodePathEnv), cpuPath())
 
 // CodePath returns the name of the body canonicalizer's code path in use
 // (see CodePathEnv): "avx512-sha", "avx512", "avx2" or "generic".

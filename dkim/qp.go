@@ -13,7 +13,7 @@ var errQP = errors.New("invalid DKIM quoted-printable")
 // stands for the octet with hex value XX; folding whitespace is not part
 // of the value and is dropped.
 func decodeQP(s string) (string, error) {
-	if strings.IndexAny(s, "= \t\r\n") < 0 {
+	if !strings.ContainsAny(s, "= \t\r\n") {
 		return s, nil
 	}
 	b := make([]byte, 0, len(s))

@@ -2,7 +2,14 @@
 
 package dkim
 
-import "bytes"
+import (
+	"bytes"
+	"os"
+)
+
+// startPath is the path chosen at start-up, from the CPU and CodePathEnv.
+// Only the assembly paths read it: elsewhere there is one path.
+var startPath = choosePath(os.Getenv(CodePathEnv), cpuPath())
 
 // candidateAVX2 is nextCandidate for p[i:] 32 bytes at a time with AVX2,
 // for i >= 1, which also passes over a CRLF followed by a byte above

@@ -231,7 +231,7 @@ func TestSignDual(t *testing.T) {
 		t.Fatalf("%d signatures", len(s.Signatures()))
 	}
 	signed := s.HeaderFields() + testMessage
-	results, err := dkim.Verify(context.Background(), strings.NewReader(signed), res)
+	results, err := dkim.Verify(context.Background(), res, strings.NewReader(signed))
 	if err != nil {
 		t.Fatal(err)
 	}

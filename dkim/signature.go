@@ -69,21 +69,6 @@ type Signature struct {
 	CopiedHeaders []string
 }
 
-// SignatureError says which tag of a DKIM-Signature is wrong and where.
-type SignatureError struct {
-	Tag    string // the tag concerned, when known
-	Offset int    // byte offset in the field value, -1 when not applicable
-	Err    error  // wraps ErrSignatureSyntax or an ErrUnsupported* value
-}
-
-// Error describes the problem, naming what is wrong and where.
-func (e *SignatureError) Error() string {
-	return tagError("dkim: DKIM-Signature", e.Tag, e.Offset, e.Err)
-}
-
-// Unwrap returns the reason, for errors.Is.
-func (e *SignatureError) Unwrap() error { return e.Err }
-
 // MaxSignatureLength bounds the DKIM-Signature value ParseSignature reads.
 const MaxSignatureLength = 64 << 10
 
@@ -94,7 +79,7 @@ const MaxSignatureLength = 64 << 10
 // may hold any well-formed name.
 //
 // On error the returned Signature, when not nil, holds the tags read so
-// far (d= and s= for a report); the error is a *SignatureError.
+// far (d= and s= for a report); the error is a *SyntaxError.
 func ParseSignature(value string) (*Signature, error) {
 	if len(value) >= len(FieldName)+1 && strings.EqualFold(value[:len(FieldName)], FieldName) {
 		if rest := strings.TrimLeft(value[len(FieldName):], " \t"); strings.HasPrefix(rest, ":") {
@@ -102,19 +87,19 @@ func ParseSignature(value string) (*Signature, error) {
 		}
 	}
 	if len(value) > MaxSignatureLength {
-		return nil, &SignatureError{Offset: MaxSignatureLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSignatureSyntax, MaxSignatureLength)}
+		return nil, &SyntaxError{In: inSignature, Offset: MaxSignatureLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSignatureSyntax, MaxSignatureLength)}
 	}
 	list, err := tagvalue.Parse(value)
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &SignatureError{Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, se.Err)}
+			return nil, &SyntaxError{In: inSignature, Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, se.Err)}
 		}
-		return nil, &SignatureError{Offset: -1, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, err)}
+		return nil, &SyntaxError{In: inSignature, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, err)}
 	}
 	s := &Signature{HeaderCanonicalization: Simple, BodyCanonicalization: Simple}
 	bad := func(t tagvalue.Tag, format string, args ...any) (*Signature, error) {
-		return s, &SignatureError{Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSignatureSyntax}, args...)...)}
+		return s, &SyntaxError{In: inSignature, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSignatureSyntax}, args...)...)}
 	}
 	// Identify the signer first, so even a broken signature can be reported.
 	for _, t := range list {
@@ -141,7 +126,7 @@ func ParseSignature(value string) (*Signature, error) {
 		case "v":
 			seen |= hasV
 			if stripFWS(v) != "1" {
-				return s, &SignatureError{Tag: "v", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrUnsupportedVersion, v)}
+				return s, &SyntaxError{In: inSignature, Tag: "v", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrUnsupportedVersion, v)}
 			}
 			s.Version = 1
 		case "a":
@@ -167,7 +152,7 @@ func ParseSignature(value string) (*Signature, error) {
 		case "c":
 			hc, bc, err := ParseCanonicalization(v)
 			if err != nil {
-				return s, &SignatureError{Tag: "c", Offset: t.Offset, Err: err}
+				return s, &SyntaxError{In: inSignature, Tag: "c", Offset: t.Offset, Err: err}
 			}
 			s.HeaderCanonicalization, s.BodyCanonicalization = hc, bc
 		case "d":
@@ -234,7 +219,7 @@ func ParseSignature(value string) (*Signature, error) {
 		name string
 	}{{hasV, "v"}, {hasA, "a"}, {hasB, "b"}, {hasBH, "bh"}, {hasD, "d"}, {hasH, "h"}, {hasS, "s"}} {
 		if seen&req.bit == 0 {
-			return s, &SignatureError{Tag: req.name, Offset: -1, Err: fmt.Errorf("%w: required tag %s= missing", ErrSignatureSyntax, req.name)}
+			return s, &SyntaxError{In: inSignature, Tag: req.name, Offset: -1, Err: fmt.Errorf("%w: required tag %s= missing", ErrSignatureSyntax, req.name)}
 		}
 	}
 	if !s.Expiration.IsZero() && !s.Timestamp.IsZero() && s.Expiration.Before(s.Timestamp) {

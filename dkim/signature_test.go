@@ -2,6 +2,7 @@ package dkim_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func TestParseSignature(t *testing.T) {
 		{"synerr", dkim.ErrSignatureSyntax},
 	} {
 		_, err := dkim.ParseSignature(c.in)
-		var se *dkim.SignatureError
+		var se *dkim.SyntaxError
 		if !errors.Is(err, c.want) || !errors.As(err, &se) {
 			t.Errorf("ParseSignature(%q) = %v, want %v", c.in, err, c.want)
 		}
@@ -92,5 +93,32 @@ func TestSignatureStringDefaultCanonicalization(t *testing.T) {
 		if got := s.String(); !strings.Contains(got, c.want) {
 			t.Errorf("c=%q/%q: %s; want %s", c.hc, c.bc, got, c.want)
 		}
+	}
+}
+
+// TestHeaderFieldFoldsCopiedHeadersAtBars: a long z= is folded after a
+// "|", between copied fields, never inside one (after the colon of
+// "Subject:"), and parses back to the same copies.
+func TestHeaderFieldFoldsCopiedHeadersAtBars(t *testing.T) {
+	var copies []string
+	for i := range 6 {
+		copies = append(copies, fmt.Sprintf("Subject:copied-field-%d-xxxxxxxx", i))
+	}
+	s := dkim.Signature{Version: 1, Algorithm: dkim.Ed25519SHA256, Domain: "example.com", Selector: "ed",
+		Headers: []string{"From"}, BodyHash: []byte{1}, Signature: []byte{2}, CopiedHeaders: copies}
+	field := s.HeaderField()
+	_, z, _ := strings.Cut(field, " z=")
+	z, _, _ = strings.Cut(z, ";")
+	if !strings.Contains(z, "\r\n\t") {
+		t.Fatalf("z= not folded: %q", field)
+	}
+	for _, line := range strings.Split(z, "\r\n\t")[:strings.Count(z, "\r\n\t")] {
+		if !strings.HasSuffix(line, "|") {
+			t.Errorf("z= folded after %q, want after a |: %q", line, z)
+		}
+	}
+	back, err := dkim.ParseSignature(field)
+	if err != nil || strings.Join(back.CopiedHeaders, "\n") != strings.Join(copies, "\n") {
+		t.Errorf("ParseSignature(HeaderField()) = %v, %v; want z= %q", back, err, copies)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/enumtext"
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
 
@@ -50,22 +51,16 @@ const (
 	PermError
 )
 
-// String returns the name of the value, as printed in reports.
-func (s Status) String() string {
-	switch s {
-	case Pass:
-		return "pass"
-	case Fail:
-		return "fail"
-	case Neutral:
-		return "neutral"
-	case TempError:
-		return "temperror"
-	case PermError:
-		return "permerror"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
+var statusNames = [...]string{
+	Pass:      "pass",
+	Fail:      "fail",
+	Neutral:   "neutral",
+	TempError: "temperror",
+	PermError: "permerror",
 }
+
+// String returns the name of the value, as printed in reports.
+func (s Status) String() string { return enumtext.String(s, statusNames[:], "Status") }
 
 // Result is the verdict on one DKIM-Signature field.
 type Result struct {
@@ -140,7 +135,7 @@ type Verifier struct {
 
 // Verify checks every DKIM-Signature of the message read from r with a
 // zero Verifier using resolver.
-func Verify(ctx context.Context, r io.Reader, resolver TXTResolver) ([]Result, error) {
+func Verify(ctx context.Context, resolver TXTResolver, r io.Reader) ([]Result, error) {
 	v := Verifier{Resolver: resolver}
 	return v.Verify(ctx, r)
 }
@@ -243,7 +238,8 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 		}
 		j.lookup, err = dnsname.Normalize(sig.Selector + "._domainkey." + sig.Domain)
 		if err != nil {
-			j.finish(PermError, fmt.Errorf("%w: key record name: %w", ErrSignatureSyntax, err))
+			// d= and s= are each well formed but together too long.
+			j.finish(PermError, &SyntaxError{In: inSignature, Tag: "s", Offset: -1, Err: fmt.Errorf("%w: key record name: %w", ErrSignatureSyntax, err)})
 			continue
 		}
 		limit := int64(-1)
@@ -550,19 +546,25 @@ func fetchKey(ctx context.Context, r TXTResolver, name string) (*Key, crypto.Pub
 	}
 	// RFC 6376 section 3.6.2.2: with several records the result is
 	// undefined; take the first that parses.
-	var first error
+	var first *SyntaxError
 	for i, txt := range txts {
 		if i == MaxKeyRecords {
 			break
 		}
 		var pub crypto.PublicKey
-		k, err := parseKey(txt, &pub)
-		if err == nil {
+		k, se := parseKey(txt, &pub)
+		if se == nil {
 			return k, pub, 0, nil
 		}
 		if first == nil {
-			first = err
+			first = se
 		}
 	}
-	return nil, nil, PermError, fmt.Errorf("%w at %s: %w", ErrKeyInvalid, name, first)
+	return nil, nil, PermError, keyInvalid(name, first)
+}
+
+// keyInvalid names the key record of a ParseKey error and adds
+// ErrKeyInvalid to its reasons; the result is still a *SyntaxError.
+func keyInvalid(name string, se *SyntaxError) error {
+	return &SyntaxError{In: inKey + " at " + name, Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrKeyInvalid, se.Err)}
 }

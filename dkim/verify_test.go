@@ -108,7 +108,7 @@ func TestVerifyFromNotSigned(t *testing.T) {
 	_, ek := testKeys(t)
 	msg := signWith(t, dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek, Headers: []string{"From", "To"}})
 	msg = strings.Replace(msg, "h=From:To", "h=To:To", 1)
-	results, err := dkim.Verify(context.Background(), strings.NewReader(msg), domainauth.MustFakeResolver(""))
+	results, err := dkim.Verify(context.Background(), domainauth.MustFakeResolver(""), strings.NewReader(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestVerifyLimits(t *testing.T) {
 	hang.Fail("ed._domainkey.example.com.", 0, domainauth.FailHang)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	results, err = dkim.Verify(ctx, strings.NewReader(msg), hang)
+	results, err = dkim.Verify(ctx, hang, strings.NewReader(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestVerifyLimits(t *testing.T) {
 	// An already cancelled context stops the body read.
 	ctx, cancel = context.WithCancel(context.Background())
 	cancel()
-	if _, err := dkim.Verify(ctx, strings.NewReader(msg), res); !errors.Is(err, context.Canceled) {
+	if _, err := dkim.Verify(ctx, res, strings.NewReader(msg)); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -181,7 +181,7 @@ func TestVerifyLimits(t *testing.T) {
 func TestVerifyUnsignedAndHeaderOnly(t *testing.T) {
 	res := domainauth.MustFakeResolver("")
 	for _, msg := range []string{"", "From: a@example.com\r\n", "From: a@example.com\r\n\r\nbody", "no colon at all"} {
-		results, err := dkim.Verify(context.Background(), strings.NewReader(msg), res)
+		results, err := dkim.Verify(context.Background(), res, strings.NewReader(msg))
 		if err != nil || len(results) != 0 {
 			t.Errorf("Verify(%q) = %v, %v", msg, results, err)
 		}

@@ -18,7 +18,7 @@ var sinkRecord *dmarc.Record
 
 // BenchmarkParse parses in the default mode (RFC 9989; "full" then
 // discards fo=0:1:d:s, which RFC 9989's grammar does not allow), and in
-// RFC 7489 mode, chosen with WithMode.
+// RFC 7489 mode, chosen with Checker.Mode.
 func BenchmarkParse(b *testing.B) {
 	for _, br := range benchRecords {
 		b.Run(br.name, func(b *testing.B) {
@@ -32,12 +32,12 @@ func BenchmarkParse(b *testing.B) {
 			}
 		})
 	}
-	opt := dmarc.WithMode(dmarc.RFC7489)
+	c := dmarc.Checker{Mode: dmarc.RFC7489}
 	for _, br := range benchRecords {
 		b.Run(br.name+"/rfc7489", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				r, err := dmarc.Parse(br.txt, opt)
+				r, err := c.Parse(br.txt)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -64,13 +64,13 @@ func BenchmarkEvaluate(b *testing.B) {
 	for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
 		// pct=50 samples in RFC 7489 mode, t=y weakens in RFC 9989 mode.
 		lr := &dmarc.LookupResult{Mode: mode, Domain: "mail.example.com", PolicyDomain: "example.com", Discovery: dmarc.DiscoveryOrgDomain,
-			OrgDomain: "example.com", Record: dmarc.MustParse("v=DMARC1; p=reject; pct=50; t=y", dmarc.WithMode(mode))}
+			OrgDomain: "example.com", Record: mustParse(mode, "v=DMARC1; p=reject; pct=50; t=y")}
 		for _, c := range inputs {
 			b.Run(mode.String()+"/"+c.name, func(b *testing.B) {
 				b.ReportAllocs()
-				r := dmarc.WithRand(fixedRand(10))
+				chk := dmarc.Checker{Rand: fixedRand(10)}
 				for b.Loop() {
-					sinkResult = dmarc.Evaluate(lr, c.in, r)
+					sinkResult = chk.Evaluate(lr, c.in)
 				}
 			})
 		}
@@ -93,14 +93,14 @@ _dmarc.mail.example.com. 300 TXT "v=DMARC1; p=none"
 	ctx := context.Background()
 	for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
 		b.Run(mode.String(), func(b *testing.B) {
-			opt := dmarc.WithMode(mode)
-			lr, err := dmarc.Lookup(ctx, fake, "a.b.mail.example.com", opt)
+			c := dmarc.Checker{Resolver: fake, Mode: mode}
+			lr, err := c.Lookup(ctx, "a.b.mail.example.com")
 			if err != nil || lr.PolicyDomain != "example.com" {
 				b.Fatalf("%v: policy at %q", err, lr.PolicyDomain)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				sinkLookup, _ = dmarc.Lookup(ctx, fake, "a.b.mail.example.com", opt)
+				sinkLookup, _ = c.Lookup(ctx, "a.b.mail.example.com")
 			}
 		})
 	}
@@ -118,13 +118,13 @@ func BenchmarkVerify(b *testing.B) {
 	ctx := context.Background()
 	for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
 		b.Run(mode.String(), func(b *testing.B) {
-			opt := dmarc.WithMode(mode)
-			if res := dmarc.Verify(ctx, fake, in, opt); res.Status != dmarc.StatusPass {
+			c := dmarc.Checker{Resolver: fake, Mode: mode}
+			if res := c.Verify(ctx, in); res.Status != dmarc.StatusPass {
 				b.Fatalf("%s: %s", res.Status, res.Reason)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				sinkResult = dmarc.Verify(ctx, fake, in, opt)
+				sinkResult = c.Verify(ctx, in)
 			}
 		})
 	}

@@ -19,6 +19,7 @@ type FieldError struct {
 	Want  string // what the tag takes, in words
 }
 
+// Error names the field, its tag, the value and what the tag takes.
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("dmarc: Record.%s (tag %s) %q: want %s", e.Field, e.Tag, e.Value, e.Want)
 }
@@ -136,8 +137,8 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 // whose tag has a meaningful zero (pct=0, ri=0, t=n) is printed only when
 // Present holds the tag.
 //
-// Parse(rec.String(), WithMode(rec.Mode)) equals rec when rec has no tag
-// of the other mode.
+// (&Checker{Mode: rec.Mode}).Parse(rec.String()) equals rec when rec has
+// no tag of the other mode.
 func Build(r Record) (*Record, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err

@@ -128,7 +128,7 @@ func TestBuildRoundTrip(t *testing.T) {
 			if s := tt.rec.String(); s != tt.want {
 				t.Errorf("String() of the record as filled in = %q, want %q", s, tt.want)
 			}
-			p, err := dmarc.Parse(b.String(), dmarc.WithMode(b.Mode))
+			p, err := (&dmarc.Checker{Mode: b.Mode}).Parse(b.String())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,8 +154,8 @@ func TestBuildBothModes(t *testing.T) {
 	if b.String() != want {
 		t.Fatalf("String() = %q, want %q", b.String(), want)
 	}
-	r7 := dmarc.MustParse(want, dmarc.WithMode(dmarc.RFC7489))
-	r9 := dmarc.MustParse(want, dmarc.WithMode(dmarc.RFC9989))
+	r7 := mustParse(dmarc.RFC7489, want)
+	r9 := mustParse(dmarc.RFC9989, want)
 	if r7.Percent != 0 || r7.Testing || r9.Percent != 100 || !r9.Testing {
 		t.Errorf("RFC 7489 reads pct %d t %v, RFC 9989 pct %d t %v", r7.Percent, r7.Testing, r9.Percent, r9.Testing)
 	}
@@ -183,6 +183,14 @@ func TestValidate(t *testing.T) {
 		// The guide: "These must be provided in URI mailto format".
 		{"rua without mailto", dmarc.Record{Policy: dmarc.None, RUA: []dmarc.URI{{Address: "reporting@example.com"}}}, "RUA[0]"},
 		{"rua https", dmarc.Record{Policy: dmarc.None, RUA: []dmarc.URI{{Address: "https://example.com/r"}}}, "RUA[0]"},
+		// Only mailto: carries reports (RFC 7489 section 7.1, RFC 9989 section
+		// 4.7), also when the URI has an "@" of its own.
+		{"rua https with user info", dmarc.Record{Policy: dmarc.None, RUA: []dmarc.URI{{Address: "https://dmarc@example.com/r"}}}, "RUA[0]"},
+		// A URI must not contain "," or white space (they separate URIs
+		// and tags in the record: RFC 7489 section 6.4, RFC 9989 section
+		// 4.8), even when it is a mailto: with an address.
+		{"rua mailto with a comma", dmarc.Record{Policy: dmarc.None, RUA: []dmarc.URI{{Address: "mailto:a@example.com,b@example.com"}}}, "RUA[0]"},
+		{"ruf mailto with a space", dmarc.Record{Policy: dmarc.None, RUF: mailto("a b@example.com")}, "RUF[0]"},
 		{"ruf without address", dmarc.Record{Policy: dmarc.None, RUF: mailto("")}, "RUF[0]"},
 		{"ruf without domain", dmarc.Record{Policy: dmarc.None, RUF: mailto("a@")}, "RUF[0]"},
 		{"ruf with a semicolon", dmarc.Record{Policy: dmarc.None, RUF: mailto("a;b@example.com")}, "RUF[0]"},
@@ -222,13 +230,13 @@ func TestBuildParsed(t *testing.T) {
 		"v=DMARC1; p=quarantine; pct=0; rf=afrf; ri=0; fo=0:1:d:s",
 	} {
 		for _, m := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
-			r := dmarc.MustParse(s, dmarc.WithMode(m))
+			r := mustParse(m, s)
 			b, err := dmarc.Build(*r)
 			if err != nil {
 				t.Errorf("%s %q: %v", m, s, err)
 				continue
 			}
-			if b.String() != r.String() || !reflect.DeepEqual(b, dmarc.MustParse(b.String(), dmarc.WithMode(m))) {
+			if b.String() != r.String() || !reflect.DeepEqual(b, mustParse(m, b.String())) {
 				t.Errorf("%s %q: built %q, parsed %q", m, s, b.String(), r.String())
 			}
 		}

@@ -109,7 +109,7 @@ func corpusRecordParse(t *testing.T, mode dmarc.Mode, cases []struct {
 					fields = nil
 				}
 			}
-			r, err := dmarc.Parse(c.Record, dmarc.WithMode(mode))
+			r, err := (&dmarc.Checker{Mode: mode}).Parse(c.Record)
 			switch expect {
 			case "valid":
 				if err != nil {
@@ -124,9 +124,9 @@ func corpusRecordParse(t *testing.T, mode dmarc.Mode, cases []struct {
 				if err == nil {
 					t.Fatalf("Parse(%q) = %q, want an error (note: %s)", c.Record, r, c.Note)
 				}
-				var pe *dmarc.ParseError
+				var pe *dmarc.SyntaxError
 				if !errors.As(err, &pe) {
-					t.Errorf("error %v is not a *ParseError", err)
+					t.Errorf("error %v is not a *SyntaxError", err)
 				}
 			case "not-dmarc":
 				if !errors.Is(err, dmarc.ErrNotDMARC) {

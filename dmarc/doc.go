@@ -27,10 +27,13 @@
 //
 // [Parse] reads a record and [Record.String] prints it back in canonical
 // form. [FromDomain] finds the domain to evaluate in the message's From
-// header field (one field, one author domain). [Lookup] discovers the
-// policy for a From domain, and [LookupResult.AppliedPolicy] says which of
-// p, sp and np applies; [Evaluate] applies it to one message's SPF and
-// DKIM results, and [Verify] does both.
+// header field (one field, one author domain). A [Checker] holds the
+// configuration (resolver, mode, pct sampling; the zero value is ready to
+// use): [Checker.Lookup] discovers the policy for a From domain, and
+// [LookupResult.AppliedPolicy] says which of p, sp and np applies;
+// [Checker.Evaluate] applies it to one message's SPF and DKIM results,
+// and [Checker.Verify] does both. [Parse], [Lookup] and [Verify] are the
+// methods of a zero Checker, for the common case.
 // [Aligned] is the alignment test on its own, and [AuthorizeExternal] the
 // check a receiver makes before sending reports to another organization.
 // Every DNS step takes a [Resolver], which *net.Resolver satisfies; tests
@@ -38,7 +41,8 @@
 //
 // Results are values: fail, none and the policy to apply are a [Result].
 // Errors are errors: a temporary DNS failure is reported as one
-// (IsTemporary, errors.Is(err, ErrTemporary)), never as "no policy".
+// ([IsTemporary], a *net.DNSError in the chain), never as "no policy";
+// a malformed record is a [*SyntaxError] (errors.Is(err, ErrSyntax)).
 //
 // # Building a record to publish
 //
@@ -64,10 +68,10 @@
 //
 // RFC 9989 (DMARCbis) obsoletes RFC 7489 and RFC 9091; most receivers
 // still run RFC 7489 code. The package follows one of them exactly, as
-// [WithMode] says: [RFC9989] by default (the zero [Mode]), [RFC7489] on
-// request. Parse, Lookup, Evaluate and Verify take the mode; a Record, a
-// LookupResult and a Result say which mode produced them (Evaluate follows
-// the mode of its LookupResult unless told otherwise). The differences,
+// [Checker.Mode] says: [RFC9989] by default (the zero [Mode]), [RFC7489]
+// on request. Parse, Lookup, Evaluate and Verify follow the mode; a
+// Record, a LookupResult and a Result say which mode produced them
+// (Evaluate follows the mode of its LookupResult). The differences,
 // with the section of each RFC:
 //
 //	What                      RFC 9989                                   RFC 7489
@@ -85,7 +89,7 @@
 //	                          public suffix domain's (psd=y)
 //	organizational domain     4.10.2: the tree walk (Verify walks for    3.2: the public suffix list
 //	for relaxed alignment     every identifier; Evaluate alone uses
-//	                          the list unless given WithOrgDomain)
+//	                          the list)
 //	np                        4.7, 4.10.1: for a From domain that does   unknown tag, ignored (6.3)
 //	                          not exist (3.2.13: NXDOMAIN)
 //	psd                       4.7: marks public suffix domains (y) and   unknown tag, ignored (6.3)
@@ -143,8 +147,9 @@
 //   - rf must name afrf, the only registered format; otherwise the tag is
 //     ignored (RFC 7489 section 6.3 allows ignoring the whole tag).
 //   - np applies only when the From domain answers NXDOMAIN (RFC 8020),
-//     which needs the optional [Querier] (the resolvers of the root
-//     domainauth package have it; see the example of Lookup). With a
+//     which needs the optional Query method of domainauth.Querier (the
+//     resolvers of the root domainauth package have it; see the example
+//     of Lookup). With a
 //     plain *net.Resolver, np is not applied (sp or p is):
 //     LookupResult.NPUndetermined and Result.NPUndetermined say why, and
 //     a dmarc-np-undetermined finding is among the findings.
@@ -157,8 +162,8 @@
 //     it is the record to apply, Lookup reports it (ErrInvalidRecord).
 //   - RFC 9989 section 4.7 says a record without p is "treated as if it
 //     included p=none", section 4.10.1 that a record without a valid p
-//     and without a valid rua gets no DMARC processing; we follow 4.10.1
-//     (DESIGN.md), in both modes.
+//     and without a valid rua gets no DMARC processing; we follow 4.10.1,
+//     in both modes.
 //   - Reports: AuthorizeExternal does not read the rua/ruf overrides of
 //     the destination's authorization record. Report generation is out of
 //     scope.

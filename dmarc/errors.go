@@ -1,12 +1,21 @@
 package dmarc
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
+
+	"github.com/domainauth/domainauth/internal/dnserr"
 )
 
-// Parse errors, wrapped by *ParseError and checked with errors.Is.
+// Syntax errors, found by Parse and wrapped by *SyntaxError; errors.Is
+// matches the specific one, and ErrSyntax matches them all.
 var (
+	// ErrSyntax matches every *SyntaxError: the text is not a usable DMARC
+	// record, or a tag of it is invalid.
+	ErrSyntax = errors.New("invalid DMARC record text")
 	// ErrNotDMARC means the text does not start with "v=DMARC1": it is not
 	// a DMARC record at all, and policy discovery ignores it (RFC 7489
 	// section 6.6.3 step 3).
@@ -19,17 +28,19 @@ var (
 	ErrMissingPolicy = errors.New("missing p tag")
 	// ErrBadValue means a tag's value is not allowed by the grammar.
 	ErrBadValue = errors.New("invalid value")
-	// ErrSyntax means a tag is malformed (no "=", bad name, bad character).
-	ErrSyntax = errors.New("malformed tag")
+	// ErrMalformedTag means a tag is malformed (no "=", bad name, bad
+	// character).
+	ErrMalformedTag = errors.New("malformed tag")
 	// ErrDuplicateTag means a known tag appears twice; the record is then
 	// ambiguous and rejected.
 	ErrDuplicateTag = errors.New("duplicate tag")
 )
 
-// ParseError says what is wrong in a DMARC record and where. Parse returns
-// it for unusable records; Record.Discarded holds the ones Parse recovered
-// from.
-type ParseError struct {
+// SyntaxError says what is wrong in a DMARC record, or in a report URI
+// given to ParseURI, and where. Parse returns it for unusable records;
+// Record.Discarded holds the ones Parse recovered from. Every
+// *SyntaxError matches ErrSyntax.
+type SyntaxError struct {
 	Tag    string // the tag name as written; "" when the problem is not one tag
 	Offset int    // byte offset in the text where the problem starts
 	Value  string // the offending value, when there is one
@@ -37,64 +48,51 @@ type ParseError struct {
 }
 
 // Error describes the problem, naming what is wrong and where.
-func (e *ParseError) Error() string {
+func (e *SyntaxError) Error() string {
 	switch {
 	case e.Tag != "" && e.Value != "":
 		return fmt.Sprintf("dmarc: tag %q at offset %d: %v %q", e.Tag, e.Offset, e.Err, e.Value)
 	case e.Tag != "":
 		return fmt.Sprintf("dmarc: tag %q at offset %d: %v", e.Tag, e.Offset, e.Err)
+	case e.Value != "":
+		return fmt.Sprintf("dmarc: %q at offset %d: %v", e.Value, e.Offset, e.Err)
 	}
 	return fmt.Sprintf("dmarc: offset %d: %v", e.Offset, e.Err)
 }
 
 // Unwrap returns the reason, for errors.Is.
-func (e *ParseError) Unwrap() error { return e.Err }
+func (e *SyntaxError) Unwrap() error { return e.Err }
 
-// Lookup errors.
-var (
-	// ErrTemporary marks a DNS failure that may go away on retry (timeout,
-	// SERVFAIL, refused, cancelled context). DMARC evaluation must then
-	// report temperror, never "no policy". errors.As still reaches the
-	// resolver's *net.DNSError or the context error.
-	ErrTemporary = errors.New("temporary DNS failure")
-	// ErrInvalidRecord marks a DMARC record that was found but cannot be
-	// used (see ParseError); evaluation reports permerror.
-	ErrInvalidRecord = errors.New("invalid DMARC record")
-)
+// Is makes every *SyntaxError match ErrSyntax.
+func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 
-// DNSError is a temporary DNS failure while looking up Name.
-// errors.Is(err, ErrTemporary) is true for it.
-type DNSError struct {
-	Name string // the name queried
-	Err  error  // the resolver's error
-}
+// ErrInvalidRecord marks a DMARC record that was found but cannot be used
+// (see RecordError); evaluation reports permerror.
+var ErrInvalidRecord = errors.New("invalid DMARC record")
 
-// Error describes the problem, naming what is wrong and where.
-func (e *DNSError) Error() string {
-	return fmt.Sprintf("dmarc: lookup %s: %v", e.Name, e.Err)
-}
-
-// Unwrap returns the resolver's error.
-func (e *DNSError) Unwrap() error { return e.Err }
-
-// Is makes errors.Is(err, ErrTemporary) true.
-func (e *DNSError) Is(target error) bool { return target == ErrTemporary }
-
-// IsTemporary reports whether err is a temporary DNS failure.
-func IsTemporary(err error) bool { return errors.Is(err, ErrTemporary) }
+// IsTemporary reports whether err is a DNS or context failure other than
+// "not found" (a timeout, SERVFAIL, a network error, a cancelled or
+// expired context): DMARC evaluation must then report temperror, never
+// "no policy". A syntax error or an invalid record is not temporary. It is
+// the same function as the root package's domainauth.IsTemporary.
+//
+// The errors of Lookup, Verify and AuthorizeExternal for a failed query
+// wrap a *net.DNSError (the resolver's own, or one made from its error),
+// which errors.As reaches.
+func IsTemporary(err error) bool { return dnserr.IsTemporary(err) }
 
 // RecordError is an unusable DMARC record found at Name.
 // errors.Is(err, ErrInvalidRecord) is true for it, and errors.As reaches
-// the *ParseError.
+// the *SyntaxError.
 type RecordError struct {
 	Name string // the DNS name of the record, _dmarc.<domain>
 	TXT  string // the record text
-	Err  error  // the *ParseError
+	Err  error  // the *SyntaxError
 }
 
 // Error describes the problem, naming what is wrong and where.
 func (e *RecordError) Error() string {
-	return fmt.Sprintf("dmarc: record at %s: %v", e.Name, e.Err)
+	return fmt.Sprintf("dmarc: record at %s: %v", e.Name, trimPrefix(e.Err))
 }
 
 // Unwrap returns the parse error.
@@ -102,3 +100,21 @@ func (e *RecordError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrInvalidRecord) true.
 func (e *RecordError) Is(target error) bool { return target == ErrInvalidRecord }
+
+// trimPrefix returns the text of err without a leading "dmarc: ".
+func trimPrefix(err error) string {
+	return strings.TrimPrefix(err.Error(), "dmarc: ")
+}
+
+// lookupError is the error of a failed query for name: the resolver's
+// error when it is or wraps a *net.DNSError, else a temporary
+// *net.DNSError made from it (the Resolver contract makes every error
+// other than "not found" a temporary failure), prefixed with "dmarc: ".
+func lookupError(name string, err error) error {
+	var de *net.DNSError
+	if !errors.As(err, &de) {
+		err = &net.DNSError{Err: err.Error(), Name: name, IsTemporary: true,
+			IsTimeout: errors.Is(err, context.DeadlineExceeded), UnwrapErr: err}
+	}
+	return fmt.Errorf("dmarc: %w", err)
+}

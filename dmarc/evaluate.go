@@ -15,7 +15,7 @@ import (
 // organizational domain, from the public suffix list. Names are compared
 // without case and trailing dot; an empty name never aligns.
 func Aligned(mode AlignmentMode, fromDomain, authDomain string) bool {
-	a := aligner{from: dnsname.Canonical(fromDomain), org: dnsname.OrgDomain, orgIsParent: true}
+	a := aligner{from: dnsname.Canonical(fromDomain), org: dnsname.OrgDomain}
 	return a.aligned(mode, dnsname.Canonical(authDomain))
 }
 
@@ -26,12 +26,12 @@ type aligner struct {
 	from    string
 	fromOrg string // org(from), once known
 	haveOrg bool
-	org     func(string) string
-	// orgIsParent says that org(n) is n or one of its parent domains
-	// (true of the public suffix list and of the tree walk): a name that
-	// is neither fromOrg nor below it then cannot have fromOrg as its
-	// organizational domain, and org need not be asked.
-	orgIsParent bool
+	// org finds the organizational domain of a name; org(n) is n or one
+	// of its parent domains (true of the public suffix list and of the
+	// tree walk), so a name that is neither fromOrg nor below it cannot
+	// have fromOrg as its organizational domain, and org need not be
+	// asked.
+	org func(string) string
 }
 
 func (a *aligner) aligned(mode AlignmentMode, auth string) bool {
@@ -47,7 +47,7 @@ func (a *aligner) aligned(mode AlignmentMode, auth string) bool {
 	if !a.haveOrg {
 		a.fromOrg, a.haveOrg = a.org(a.from), true
 	}
-	if a.orgIsParent && !dnsname.IsSubdomain(auth, a.fromOrg) {
+	if !dnsname.IsSubdomain(auth, a.fromOrg) {
 		return false
 	}
 	return a.org(auth) == a.fromOrg
@@ -157,36 +157,52 @@ type Result struct {
 }
 
 // Evaluate applies the policy that Lookup found (lr) to one message, in
-// the mode of lr (lr.Mode) unless WithMode says otherwise: t=y weakens the
-// policy in RFC 9989 mode, pct samples in RFC 7489 mode.
+// the mode of lr (lr.Mode; c.Mode only when lr is nil): t=y weakens the
+// policy in RFC 9989 mode, pct samples in RFC 7489 mode (with c.Rand,
+// unless c.IgnorePercent).
 // Evaluate does no DNS: it finds organizational domains for relaxed
 // alignment with the public suffix list, which in RFC 9989 mode is only an
-// approximation of the tree walk; pass WithOrgDomain, or use Verify, which
-// walks the tree. A nil lr or one without a Record gives StatusNone.
+// approximation of the tree walk; Verify walks the tree. A nil lr or one
+// without a Record gives StatusNone.
 //
 // The message passes when a DKIM signature with result pass or the SPF
 // result pass is for a domain aligned with the From domain (adkim, aspf).
 // Otherwise it is temperror if an aligned DKIM or SPF check failed
-// temporarily, and fail otherwise. Options: WithRand, WithoutPercent,
-// WithOrgDomain.
-func Evaluate(lr *LookupResult, in Input, opts ...Option) Result {
-	o := collect(opts)
-	if !o.modeSet && lr != nil {
-		o.mode = lr.Mode
+// temporarily, and fail otherwise.
+func (c *Checker) Evaluate(lr *LookupResult, in Input) Result {
+	e := c.eval()
+	if lr != nil {
+		e.mode = lr.Mode
 	}
-	return evaluate(lr, in, &o)
+	return evaluate(lr, in, &e)
 }
 
-// evaluate is Evaluate with the options collected. o.fromOrg, when set,
-// is the organizational domain of the From domain as o.orgDomain (or the
-// public suffix list) finds it.
+// evalOpts is what evaluate needs besides its input: the Checker's fields,
+// and what Verify already knows. orgDomain finds the organizational domain
+// of a name for relaxed alignment (nil: the public suffix list); fromOrg,
+// when set, is the organizational domain of the From domain as orgDomain
+// finds it. orgDomain must return the name or one of its parents (see
+// aligner).
+type evalOpts struct {
+	mode      Mode
+	rand      Rand
+	ignorePct bool
+	orgDomain func(string) string
+	fromOrg   string
+}
+
+// eval returns the evalOpts of c's fields.
+func (c *Checker) eval() evalOpts {
+	return evalOpts{mode: c.Mode, rand: c.Rand, ignorePct: c.IgnorePercent}
+}
+
 // baseResult is where every Result starts: no policy applied yet, so no
 // disposition and nothing sampled out.
 func baseResult(from string) Result {
 	return Result{Status: StatusNone, FromDomain: from, Disposition: None, Sampled: true}
 }
 
-func evaluate(lr *LookupResult, in Input, o *options) Result {
+func evaluate(lr *LookupResult, in Input, o *evalOpts) Result {
 	var from string
 	if lr != nil {
 		from = lr.Domain // normalized by Lookup (A-labels)
@@ -210,9 +226,9 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 	}
 	rec := lr.Record
 	res.Record, res.PolicyDomain, res.Discovery = rec, lr.PolicyDomain, lr.Discovery
-	al := aligner{from: from, fromOrg: o.fromOrg, haveOrg: o.fromOrg != "", org: o.orgDomain, orgIsParent: o.orgIsParent}
+	al := aligner{from: from, fromOrg: o.fromOrg, haveOrg: o.fromOrg != "", org: o.orgDomain}
 	if al.org == nil {
-		al.org, al.orgIsParent = dnsname.OrgDomain, true
+		al.org = dnsname.OrgDomain
 	}
 
 	temp := false
@@ -295,12 +311,14 @@ func evaluate(lr *LookupResult, in Input, o *options) Result {
 // record StatusPermError, with Err set; an invalid From domain gives
 // StatusPermError too. In RFC 9989 mode, Verify also finds the
 // organizational domains of the authenticated domains by tree walk.
-func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
-	o := collect(opts)
+func (c *Checker) Verify(ctx context.Context, in Input) Result {
+	r := c.resolver()
+	o := c.eval()
+	var walkCache map[string]answer
 	if o.mode == RFC9989 {
-		o.walkCache = make(map[string]answer)
+		walkCache = make(map[string]answer)
 	}
-	lr, err := lookup(ctx, r, in.FromDomain, &o)
+	lr, err := lookup(ctx, r, in.FromDomain, o.mode, walkCache)
 	if err != nil {
 		res := baseResult(lr.Domain)
 		res.Mode = o.mode
@@ -312,7 +330,7 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 		return res
 	}
 	var tempErr error
-	if o.mode == RFC7489 && o.orgDomain == nil {
+	if o.mode == RFC7489 {
 		// Lookup found the organizational domain with the public suffix list.
 		o.fromOrg = lr.OrgDomain
 	}
@@ -334,7 +352,7 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 				}
 			}
 		}
-		w := &walker{r: r, res: &LookupResult{}, mode: RFC9989, cache: o.walkCache}
+		w := &walker{r: r, res: &LookupResult{}, mode: RFC9989, cache: walkCache}
 		for _, n := range names {
 			d, err := dnsname.Normalize(n)
 			if err != nil {
@@ -360,7 +378,7 @@ func Verify(ctx context.Context, r Resolver, in Input, opts ...Option) Result {
 			return n
 		}
 		// Every value is the name or one of its parents (walkNames).
-		o.fromOrg, o.orgIsParent = lr.OrgDomain, true
+		o.fromOrg = lr.OrgDomain
 	}
 	res := evaluate(lr, in, &o)
 	if res.Status == StatusFail && tempErr != nil {

@@ -103,7 +103,7 @@ var evalDecisions = map[string]struct {
 	"mailauth-47@rfc7489": {expect: map[string]any{"result": "fail", "policy": "quarantine"},
 		why: "t is not an RFC 7489 tag (section 6.3: unknown tags MUST be ignored): p=quarantine applies as published"},
 	"mailauth-49": {expect: map[string]any{"result": "permerror"},
-		why: "a DMARC record without p and without rua cannot be used (RFC 7489 section 6.6.3 step 6); we report permerror (RFC 7489 section 11.2: a syntactically incorrect record) with the *ParseError, where mailauth reports none. Either way no policy is applied"},
+		why: "a DMARC record without p and without rua cannot be used (RFC 7489 section 6.6.3 step 6); we report permerror (RFC 7489 section 11.2: a syntactically incorrect record) with the *SyntaxError, where mailauth reports none. Either way no policy is applied"},
 }
 
 type authJSON struct {
@@ -161,10 +161,9 @@ func corpusEvaluation(t *testing.T, mode dmarc.Mode, cases []evalCase) {
 			if c.DNSAllFail != "" {
 				r = failingResolver{}
 			}
-			opts := []dmarc.Option{dmarc.WithMode(mode)}
 			// pct sampling: a source that always draws 99 keeps only
 			// pct=100 messages in, so pct<100 cases are deterministic.
-			opts = append(opts, dmarc.WithRand(fixedRand(99)))
+			chk := dmarc.Checker{Resolver: r, Mode: mode, Rand: fixedRand(99)}
 			in := dmarc.Input{FromDomain: *c.FromDomain}
 			if len(c.SPF) > 0 {
 				in.SPF = dmarc.SPFResult{Domain: c.SPF[0].Domain, Result: dmarc.AuthResult(c.SPF[0].Result)}
@@ -175,7 +174,7 @@ func corpusEvaluation(t *testing.T, mode dmarc.Mode, cases []evalCase) {
 			ctx := context.Background()
 
 			if lk, ok := expect["lookup"]; ok {
-				lr, err := dmarc.Lookup(ctx, r, *c.FromDomain, opts...)
+				lr, err := chk.Lookup(ctx, *c.FromDomain)
 				got := "found"
 				switch {
 				case dmarc.IsTemporary(err):
@@ -198,7 +197,7 @@ func corpusEvaluation(t *testing.T, mode dmarc.Mode, cases []evalCase) {
 				}
 			} else {
 				fake.ResetLookups()
-				res := dmarc.Verify(ctx, r, in, opts...)
+				res := chk.Verify(ctx, in)
 				checkResult(t, res, expect)
 				if want, ok := expect["dmarc_queries"]; ok {
 					var got []any
@@ -275,3 +274,13 @@ func checkResult(t *testing.T, res dmarc.Result, expect map[string]any) {
 type fixedRand int
 
 func (f fixedRand) IntN(int) int { return int(f) }
+
+// mustParse parses txt in mode m, panicking on error.
+func mustParse(m dmarc.Mode, txt string) *dmarc.Record {
+	c := dmarc.Checker{Mode: m}
+	r, err := c.Parse(txt)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}

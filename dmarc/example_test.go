@@ -30,7 +30,8 @@ func ExampleParse() {
 	}
 
 	// RFC 7489 reads pct.
-	r, err = dmarc.Parse(txt, dmarc.WithMode(dmarc.RFC7489))
+	rfc7489 := dmarc.Checker{Mode: dmarc.RFC7489}
+	r, err = rfc7489.Parse(txt)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -59,7 +60,8 @@ _dmarc 300 IN TXT "v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc@example.c
 	ctx := context.Background()
 	for _, mode := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
 		for _, from := range []string{"example.com", "news.example.com", "example.org"} {
-			lr, err := dmarc.Lookup(ctx, resolver, from, dmarc.WithMode(mode))
+			checker := dmarc.Checker{Resolver: resolver, Mode: mode}
+			lr, err := checker.Lookup(ctx, from)
 			switch {
 			case dmarc.IsTemporary(err):
 				fmt.Println(from, "temporary DNS failure, try again later:", err)
@@ -130,13 +132,13 @@ www    300 IN A   192.0.2.1
 	// the resolver cannot tell NXDOMAIN from NODATA (it has no Query method, as *net.Resolver has none), so whether gone.example.com exists is unknown; np not applied
 }
 
-func ExampleEvaluate() {
+func ExampleChecker_Evaluate() {
 	resolver := domainauth.MustFakeResolver(`$ORIGIN example.com.
 _dmarc 300 IN TXT "v=DMARC1; p=reject; sp=quarantine; pct=50"
 `)
 	ctx := context.Background()
 	// pct sampling is RFC 7489's; RFC 9989 has no pct.
-	lr, err := dmarc.Lookup(ctx, resolver, "news.example.com", dmarc.WithMode(dmarc.RFC7489))
+	lr, err := (&dmarc.Checker{Resolver: resolver, Mode: dmarc.RFC7489}).Lookup(ctx, "news.example.com")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -151,25 +153,59 @@ _dmarc 300 IN TXT "v=DMARC1; p=reject; sp=quarantine; pct=50"
 	// A fixed random draw makes pct sampling deterministic: 70 >= 50,
 	// so this message is outside the sample. Evaluate follows the mode
 	// of the lookup.
-	res := dmarc.Evaluate(lr, msg, dmarc.WithRand(fixedRand(70)))
+	checker := dmarc.Checker{Resolver: resolver, Mode: dmarc.RFC7489, Rand: fixedRand(70)}
+	res := checker.Evaluate(lr, msg)
 	fmt.Println(res.Mode, res.Status, res.PolicyTag, res.Policy, "->", res.Disposition)
 	fmt.Println(res.Reason)
 
 	// With a DKIM signature by the customer's domain it passes.
 	msg.DKIM = append(msg.DKIM, dmarc.DKIMResult{Domain: "example.com", Selector: "esp1", Result: dmarc.AuthPass})
-	res = dmarc.Evaluate(lr, msg)
+	res = checker.Evaluate(lr, msg)
 	fmt.Println(res.Status, res.AlignedBy, res.AlignedDomain, res.AlignedSelector, "->", res.Disposition)
 
 	// In RFC 9989 mode pct is an unknown tag: the policy applies to
 	// every failing message.
 	msg.DKIM = msg.DKIM[:1]
-	res = dmarc.Verify(ctx, resolver, msg, dmarc.WithRand(fixedRand(70)))
+	checker.Mode = dmarc.RFC9989
+	res = checker.Verify(ctx, msg)
 	fmt.Println(res.Mode, res.Status, res.PolicyTag, res.Policy, "->", res.Disposition)
 	// Output:
 	// rfc7489 fail sp quarantine -> none
 	// no aligned SPF or DKIM pass for news.example.com; policy sp=quarantine, message outside pct=50: none
 	// pass dkim example.com esp1 -> none
 	// rfc9989 fail sp quarantine -> quarantine
+}
+
+// A receiver keeps one Checker, configured once (here the zero value's
+// RFC 9989 with the resolver to use), and calls Verify for each message
+// with the SPF and DKIM results it has: Verify discovers the policy and
+// applies it. Temporary DNS failures are results (temperror), not errors.
+func ExampleChecker() {
+	resolver := domainauth.MustFakeResolver(`$ORIGIN example.com.
+_dmarc 300 IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"
+`)
+	checker := dmarc.Checker{Resolver: resolver}
+	ctx := context.Background()
+
+	msg := dmarc.Input{
+		FromDomain: "example.com",
+		SPF:        dmarc.SPFResult{Domain: "bounces.esp.example.net", Result: dmarc.AuthPass},
+		DKIM:       []dmarc.DKIMResult{{Domain: "example.com", Selector: "s1", Result: dmarc.AuthPass}},
+	}
+	res := checker.Verify(ctx, msg)
+	fmt.Println(res.Status, res.AlignedBy, res.AlignedDomain, "->", res.Disposition)
+
+	msg.DKIM[0].Result = dmarc.AuthFail
+	res = checker.Verify(ctx, msg)
+	fmt.Println(res.Status, res.PolicyTag, res.Policy, "->", res.Disposition)
+
+	resolver.Fail("_dmarc.example.com", 0, domainauth.FailTimeout)
+	res = checker.Verify(ctx, msg)
+	fmt.Println(res.Status, dmarc.IsTemporary(res.Err))
+	// Output:
+	// pass dkim example.com -> none
+	// fail p reject -> reject
+	// temperror true
 }
 
 // The domain DMARC evaluates comes from the message's From header field;
@@ -188,7 +224,7 @@ func ExampleFromDomain() {
 	fmt.Println(err)
 	// Output:
 	// news.example.com <nil>
-	// From addresses in different domains: example.com and example.net
+	// dmarc: From addresses in different domains: example.com and example.net
 }
 
 // A record to publish: fill in the tags to set, Build checks them, String

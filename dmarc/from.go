@@ -22,6 +22,7 @@ var (
 	ErrMultipleFrom = errors.New("more than one From header field")
 	// ErrMultipleFromDomains: the From field lists authors at different
 	// domains, so no single policy applies.
+	//lint:ignore ST1005 "From" is the name of the header field, spelled as RFC 5322 spells it.
 	ErrMultipleFromDomains = errors.New("From addresses in different domains")
 	// ErrBadFrom: the From field cannot be parsed, has no address, or an
 	// address has no valid domain.
@@ -60,6 +61,15 @@ var fromParser = mail.AddressParser{WordDecoder: &mime.WordDecoder{
 // the policy). Errors wrap one of ErrNoFrom, ErrMultipleFrom,
 // ErrMultipleFromDomains and ErrBadFrom and say what is wrong.
 func FromDomain(fields []string) (string, error) {
+	d, err := fromDomain(fields)
+	if err != nil {
+		return "", fmt.Errorf("dmarc: %w", err)
+	}
+	return d, nil
+}
+
+// fromDomain is FromDomain without the package name on its errors.
+func fromDomain(fields []string) (string, error) {
 	switch len(fields) {
 	case 0:
 		return "", ErrNoFrom

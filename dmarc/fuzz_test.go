@@ -13,7 +13,7 @@ import (
 	"github.com/domainauth/domainauth/dmarc"
 )
 
-// FuzzParse checks that Parse never panics, that errors are *ParseError
+// FuzzParse checks that Parse never panics, that errors are *SyntaxError
 // with an offset inside the text, and the round-trip property: a parsed
 // record prints to text that parses back to an equal record, and that text
 // is stable.
@@ -41,11 +41,11 @@ func FuzzParse(f *testing.F) {
 func fuzzParseMode(t *testing.T, s string, m dmarc.Mode) {
 	t.Helper()
 	{
-		r, err := dmarc.Parse(s, dmarc.WithMode(m))
+		r, err := (&dmarc.Checker{Mode: m}).Parse(s)
 		if err != nil {
-			pe, ok := err.(*dmarc.ParseError)
+			pe, ok := err.(*dmarc.SyntaxError)
 			if !ok || pe.Offset < 0 || pe.Offset > len(s) {
-				t.Fatalf("%s Parse(%q): error %v (%T) is not a *ParseError with an offset in range", m, s, err, err)
+				t.Fatalf("%s Parse(%q): error %v (%T) is not a *SyntaxError with an offset in range", m, s, err, err)
 			}
 			return
 		}
@@ -53,7 +53,7 @@ func fuzzParseMode(t *testing.T, s string, m dmarc.Mode) {
 			t.Fatalf("Parse(%q) = %+v: invariant broken", s, r)
 		}
 		out := r.String()
-		r2, err := dmarc.Parse(out, dmarc.WithMode(m))
+		r2, err := (&dmarc.Checker{Mode: m}).Parse(out)
 		if err != nil {
 			t.Fatalf("Parse(%q).String() = %q does not parse: %v", s, out, err)
 		}
@@ -72,7 +72,7 @@ func fuzzParseMode(t *testing.T, s string, m dmarc.Mode) {
 			if b.String() != out {
 				t.Fatalf("Build of %q prints %q", out, b.String())
 			}
-			if r3 := dmarc.MustParse(out, dmarc.WithMode(m)); !reflect.DeepEqual(b, r3) {
+			if r3 := mustParse(m, out); !reflect.DeepEqual(b, r3) {
 				t.Fatalf("Build of %q differs from its parse:\n%+v\n%+v", out, b, r3)
 			}
 		} else if !errors.Is(err, dmarc.ErrBuild) || !strings.Contains(out, "ru") {
@@ -119,8 +119,8 @@ func FuzzModesAgree(f *testing.F) {
 		if usesModeTag(s) {
 			return
 		}
-		r9, err9 := dmarc.Parse(s, dmarc.WithMode(dmarc.RFC9989))
-		r7, err7 := dmarc.Parse(s, dmarc.WithMode(dmarc.RFC7489))
+		r9, err9 := (&dmarc.Checker{Mode: dmarc.RFC9989}).Parse(s)
+		r7, err7 := (&dmarc.Checker{Mode: dmarc.RFC7489}).Parse(s)
 		if (err9 == nil) != (err7 == nil) || err9 != nil && err9.Error() != err7.Error() {
 			t.Fatalf("Parse(%q): RFC 9989 error %v, RFC 7489 error %v", s, err9, err7)
 		}

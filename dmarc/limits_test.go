@@ -3,6 +3,7 @@ package dmarc_test
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -57,7 +58,7 @@ func TestLimitDeepNameRFC7489(t *testing.T) {
 	f := domainauth.MustFakeResolver(`
 _dmarc.deep.test.  300 TXT "v=DMARC1; p=reject"
 `)
-	res, err := dmarc.Lookup(context.Background(), f, deepDomain, dmarc.WithMode(dmarc.RFC7489))
+	res, err := (&dmarc.Checker{Resolver: f, Mode: dmarc.RFC7489}).Lookup(context.Background(), deepDomain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,20 +72,20 @@ _dmarc.deep.test.  300 TXT "v=DMARC1; p=reject"
 
 // TestLimitHangingResolver: a resolver that never answers is bounded by the
 // context. Lookup returns a temporary error (never "no policy") that
-// matches ErrTemporary and the context's error.
+// IsTemporary reports, matching the context's error.
 func TestLimitHangingResolver(t *testing.T) {
 	tests := []struct {
 		name, hang string
-		opts       []dmarc.Option
+		mode       dmarc.Mode
 		found      bool // the policy is found before the hanging query
 	}{
-		{"author domain", "_dmarc.mail.example.com", nil, false},
-		{"organizational domain", "_dmarc.example.com", nil, false},
+		{"author domain", "_dmarc.mail.example.com", dmarc.RFC9989, false},
+		{"organizational domain", "_dmarc.example.com", dmarc.RFC9989, false},
 		// The walk finds the policy at example.com, then hangs looking
 		// for the organizational domain above it.
-		{"tree walk", "_dmarc.com", nil, true},
-		{"organizational domain, RFC 7489", "_dmarc.example.com", []dmarc.Option{dmarc.WithMode(dmarc.RFC7489)}, false},
-		{"existence check for np", "mail.example.com", nil, true},
+		{"tree walk", "_dmarc.com", dmarc.RFC9989, true},
+		{"organizational domain, RFC 7489", "_dmarc.example.com", dmarc.RFC7489, false},
+		{"existence check for np", "mail.example.com", dmarc.RFC9989, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,12 +95,13 @@ _dmarc.example.com.  300 TXT "v=DMARC1; p=reject; np=reject"
 			f.Fail(tt.hang, 0, domainauth.FailHang)
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
-			res, err := dmarc.Lookup(ctx, f, "mail.example.com", tt.opts...)
+			res, err := (&dmarc.Checker{Resolver: f, Mode: tt.mode}).Lookup(ctx, "mail.example.com")
 			if err == nil {
 				t.Fatalf("Lookup = %+v, nil error; want a temporary error", res)
 			}
-			if !errors.Is(err, dmarc.ErrTemporary) || !dmarc.IsTemporary(err) {
-				t.Errorf("error %v; want it to match ErrTemporary", err)
+			var de *net.DNSError
+			if !errors.As(err, &de) || !dmarc.IsTemporary(err) {
+				t.Errorf("error %v; want a temporary error wrapping a *net.DNSError", err)
 			}
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("error %v; want it to match context.DeadlineExceeded", err)
@@ -119,7 +121,7 @@ _dmarc.example.com.  300 TXT "v=DMARC1; p=reject; np=reject"
 			t.Fatal(err)
 		}
 		ok, err := dmarc.AuthorizeExternal(ctx, f, "example.com", u)
-		if ok || !errors.Is(err, dmarc.ErrTemporary) || !errors.Is(err, context.DeadlineExceeded) {
+		if ok || !dmarc.IsTemporary(err) || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("AuthorizeExternal = %v, %v; want false and a temporary error matching context.DeadlineExceeded", ok, err)
 		}
 	})

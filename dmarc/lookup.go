@@ -3,6 +3,7 @@ package dmarc
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -10,24 +11,28 @@ import (
 	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/enumtext"
 )
 
 // Resolver is the DNS interface dmarc needs; *net.Resolver and the
 // resolvers of the root domainauth package satisfy it. A name that does
 // not exist (NXDOMAIN or NODATA) must be reported as a *net.DNSError with
-// IsNotFound set; any other error counts as a temporary failure.
+// IsNotFound set; any other error counts as a temporary failure. A
+// Resolver that also has the Query method of domainauth.Querier lets
+// Lookup apply np (see LookupResult.NPUndetermined).
 type Resolver interface {
 	LookupTXT(ctx context.Context, name string) ([]string, error)
 }
 
-// Querier is an optional raw DNS query that a Resolver may also offer
-// (the real and fake resolvers of the root package do). The response code
-// is data: NXDOMAIN is dns.RcodeNameError; the error is only for transport
-// failures. Lookup uses it to tell a non-existent From domain (NXDOMAIN,
-// RFC 8020), to which np applies, from one that exists without the queried
-// type (NODATA), to which it does not. Without it np is never applied: sp
-// (or p) is used and the result carries finding.CodeDMARCNPUndetermined.
-type Querier interface {
+// querier is the optional raw DNS query that a Resolver may also offer:
+// domainauth.Querier, which the real and fake resolvers of the root
+// package implement. The response code is data: NXDOMAIN is
+// dns.RcodeNameError; the error is only for transport failures. Lookup
+// uses it to tell a non-existent From domain (NXDOMAIN, RFC 8020), to
+// which np applies, from one that exists without the queried type
+// (NODATA), to which it does not. Without it np is never applied: sp (or
+// p) is used and the result carries finding.CodeDMARCNPUndetermined.
+type querier interface {
 	Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error)
 }
 
@@ -43,84 +48,22 @@ const (
 	DiscoveryPSD                        // RFC 9989 section 4.10.1: at the public suffix domain (psd=y) found by the DNS tree walk
 )
 
-// String returns the name of the value, as printed in reports.
-func (d Discovery) String() string {
-	switch d {
-	case DiscoveryAuthor:
-		return "author-domain"
-	case DiscoveryOrgDomain:
-		return "organizational-domain"
-	case DiscoveryTreeWalk:
-		return "tree-walk"
-	case DiscoveryPSD:
-		return "public-suffix-domain"
-	}
-	return "none"
+var discoveryNames = [...]string{
+	DiscoveryNone:      "none",
+	DiscoveryAuthor:    "author-domain",
+	DiscoveryOrgDomain: "organizational-domain",
+	DiscoveryTreeWalk:  "tree-walk",
+	DiscoveryPSD:       "public-suffix-domain",
 }
+
+// String returns the name of the value, as printed in reports; "none"
+// for a value that is not a Discovery.
+func (d Discovery) String() string { return enumtext.StringOr(d, discoveryNames[:], "none") }
 
 // Rand is a source of randomness for pct sampling; *math/rand/v2.Rand
 // satisfies it. IntN returns a uniform integer in [0, n).
 type Rand interface {
 	IntN(n int) int
-}
-
-// Option changes how Lookup, Evaluate and Verify work.
-type Option func(*options)
-
-type options struct {
-	mode      Mode
-	modeSet   bool // WithMode (or WithTreeWalk) was given
-	rand      Rand
-	ignorePct bool
-	orgDomain func(string) string
-
-	// Set by Verify for evaluate: the organizational domain of the From
-	// domain, already known from Lookup, and whether orgDomain returns a
-	// name or one of its parents (see aligner).
-	fromOrg     string
-	orgIsParent bool
-	// Set by Verify for lookup: the answers of the RFC 9989 tree walks,
-	// shared with the walks for the identifiers' organizational domains.
-	walkCache map[string]answer
-}
-
-func collect(opts []Option) options {
-	if len(opts) == 0 {
-		return options{} // o below escapes to the options' functions
-	}
-	o := new(options)
-	for _, f := range opts {
-		if f != nil {
-			f(o)
-		}
-	}
-	return *o
-}
-
-// WithMode sets the specification Parse, Lookup, Evaluate and Verify
-// follow: RFC9989 (the default) or RFC7489. Evaluate without it follows
-// the mode of the LookupResult it is given.
-func WithMode(m Mode) Option { return func(o *options) { o.mode, o.modeSet = m, true } }
-
-// WithTreeWalk is WithMode(RFC9989): policy discovery by the RFC 9989 DNS
-// tree walk, which is now the default.
-//
-// Deprecated: RFC 9989 is the default mode; use WithMode to choose.
-func WithTreeWalk() Option { return WithMode(RFC9989) }
-
-// WithRand sets the randomness for pct sampling in Evaluate and Verify.
-// Without it they use the top-level functions of math/rand/v2.
-func WithRand(r Rand) Option { return func(o *options) { o.rand = r } }
-
-// WithoutPercent makes Evaluate and Verify ignore pct in RFC 7489 mode: a
-// failing message always gets the policy. (RFC 9989 has no pct.)
-func WithoutPercent() Option { return func(o *options) { o.ignorePct = true } }
-
-// WithOrgDomain makes Evaluate use f to find the organizational domain of a
-// name for relaxed alignment, instead of the public suffix list. Verify sets
-// it itself in RFC 9989 mode, from the DNS tree walk.
-func WithOrgDomain(f func(name string) string) Option {
-	return func(o *options) { o.orgDomain = f }
 }
 
 // LookupResult is the outcome of policy discovery for one From domain.
@@ -145,7 +88,8 @@ type LookupResult struct {
 	OrgDomain string
 	// NonExistent is true when Domain answered NXDOMAIN, so that np applies
 	// (checked only when the record has np and was found above Domain, and
-	// only when the resolver is a Querier).
+	// only when the resolver also has the Query method of
+	// domainauth.Querier).
 	NonExistent bool
 	// NPUndetermined says why np could not be applied although it might
 	// have: the record has np and was found above Domain, but whether
@@ -188,7 +132,7 @@ func (lr *LookupResult) AppliedPolicy() (p Policy, tag string) {
 }
 
 // Lookup finds the DMARC policy for the RFC5322.From domain fromDomain,
-// following the mode of WithMode (RFC 9989 by default).
+// following c.Mode (RFC 9989 by default) and asking c.Resolver.
 //
 // RFC 9989 (section 4.10.1): query _dmarc.<fromDomain>; if it holds no
 // DMARC record, or several (which are discarded), walk up the tree (at
@@ -210,27 +154,27 @@ func (lr *LookupResult) AppliedPolicy() (p Policy, tag string) {
 //     finding.CodeDMARCMultiple;
 //   - a DMARC record that cannot be used: Record nil, PolicyDomain and TXT
 //     set, and a *RecordError (errors.Is(err, ErrInvalidRecord), errors.As
-//     to *ParseError); DMARC evaluation reports permerror;
+//     to *SyntaxError); DMARC evaluation reports permerror;
 //   - a DNS failure other than "not found" (timeout, SERVFAIL, cancelled
-//     context): a *DNSError, errors.Is(err, ErrTemporary) and IsTemporary
-//     true; evaluation reports temperror, never "no policy";
+//     context): an error wrapping a *net.DNSError, for which IsTemporary
+//     is true; evaluation reports temperror, never "no policy";
 //   - an invalid fromDomain: the *dnsname.Error from normalizing it.
-func Lookup(ctx context.Context, r Resolver, fromDomain string, opts ...Option) (*LookupResult, error) {
-	o := collect(opts)
-	return lookup(ctx, r, fromDomain, &o)
+func (c *Checker) Lookup(ctx context.Context, fromDomain string) (*LookupResult, error) {
+	return lookup(ctx, c.resolver(), fromDomain, c.Mode, nil)
 }
 
-// lookup is Lookup with the options collected.
-func lookup(ctx context.Context, r Resolver, fromDomain string, o *options) (*LookupResult, error) {
-	res := &LookupResult{Mode: o.mode}
+// lookup is Checker.Lookup. cache, when not nil, keeps the answers of the
+// RFC 9989 tree walk for the walks Verify makes next.
+func lookup(ctx context.Context, r Resolver, fromDomain string, mode Mode, cache map[string]answer) (*LookupResult, error) {
+	res := &LookupResult{Mode: mode}
 	d, err := dnsname.Normalize(fromDomain)
 	if err != nil {
 		return res, fmt.Errorf("dmarc: From domain %q: %w", fromDomain, err)
 	}
 	res.Domain = d
-	w := &walker{r: r, res: res, mode: o.mode}
-	if o.mode == RFC9989 {
-		w.cache = o.walkCache
+	w := &walker{r: r, res: res, mode: mode}
+	if mode == RFC9989 {
+		w.cache = cache
 		err = w.treeWalk(ctx, d)
 	} else {
 		res.Queries = make([]string, 0, 2)
@@ -289,11 +233,11 @@ func (w *walker) query(ctx context.Context, domain, name string) answer {
 	w.res.Queries = append(w.res.Queries, name)
 	var a answer
 	if err := ctx.Err(); err != nil {
-		a.err = &DNSError{Name: name, Err: err}
+		a.err = lookupError(name, err)
 	} else {
 		txts, err := w.r.LookupTXT(ctx, name)
 		if err != nil && !dnserr.IsNotFound(err) {
-			a.err = &DNSError{Name: name, Err: err}
+			a.err = lookupError(name, err)
 		}
 		for _, t := range txts {
 			if IsRecord(t) {
@@ -450,8 +394,9 @@ func (w *walker) treeWalk(ctx context.Context, domain string) error {
 		}
 	}
 	// The organizational domain has no record: the public suffix
-	// domain's, found last by a walk that stopped at psd=y.
-	if last := entries[len(entries)-1]; len(entries) > 1 && last.a.rec != nil && last.a.rec.PSD == PSDYes {
+	// domain's, found last by a walk that stopped at psd=y. (It is above
+	// domain: a record at domain itself was used in the loop.)
+	if last := entries[len(entries)-1]; last.a.rec != nil && last.a.rec.PSD == PSDYes {
 		return w.use(last.name, last.a, DiscoveryPSD)
 	}
 	return nil
@@ -469,7 +414,7 @@ func (w *walker) orgDomain(ctx context.Context, domain string) (string, error) {
 
 // checkExists sets NonExistent when domain answers NXDOMAIN.
 func (w *walker) checkExists(ctx context.Context, domain string) error {
-	q, ok := w.r.(Querier)
+	q, ok := w.r.(querier)
 	if !ok {
 		w.res.NPUndetermined = "the resolver cannot tell NXDOMAIN from NODATA (it has no Query method, as *net.Resolver has none), so whether " +
 			domain + " exists is unknown; np not applied"
@@ -477,19 +422,19 @@ func (w *walker) checkExists(ctx context.Context, domain string) error {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
-		return &DNSError{Name: domain, Err: err}
+		return lookupError(domain, err)
 	}
 	w.res.Queries = append(w.res.Queries, domain)
 	m, err := q.Query(ctx, domain, dns.TypeA)
 	if err != nil {
-		return &DNSError{Name: domain, Err: err}
+		return lookupError(domain, err)
 	}
 	switch m.Rcode {
 	case dns.RcodeNameError:
 		w.res.NonExistent = true
 	case dns.RcodeSuccess:
 	default:
-		return &DNSError{Name: domain, Err: fmt.Errorf("response code %s", dnserr.RcodeName(m.Rcode))}
+		return lookupError(domain, &net.DNSError{Err: "server answered " + dnserr.RcodeName(m.Rcode), Name: domain, IsTemporary: true})
 	}
 	return nil
 }

@@ -19,10 +19,11 @@ func (t txtOnly) LookupTXT(ctx context.Context, name string) ([]string, error) {
 	return t.r.LookupTXT(ctx, name)
 }
 
-var (
-	rfc7489 = []dmarc.Option{dmarc.WithMode(dmarc.RFC7489)}
-	rfc9989 = []dmarc.Option{dmarc.WithMode(dmarc.RFC9989)}
-)
+// rfc9989 is addressable, for the tables that set a mode.
+var rfc9989 = dmarc.RFC9989
+
+// errTemporary stands for "a temporary DNS failure" in test tables.
+var errTemporary = errors.New("temporary DNS failure")
 
 func TestLookup(t *testing.T) {
 	const zone = `$ORIGIN example.
@@ -41,8 +42,8 @@ exists.np             A   192.0.2.1
 		from      string
 		fail      string // name whose TXT lookup times out
 		txtOnly   bool
-		opts      []dmarc.Option
-		domain    string // policy domain
+		mode      *dmarc.Mode // nil: RFC 7489
+		domain    string      // policy domain
 		discovery dmarc.Discovery
 		policy    dmarc.Policy // Record.Policy; "" for no record
 		errIs     error
@@ -54,18 +55,18 @@ exists.np             A   192.0.2.1
 			queries: []string{"_dmarc.org.example"}},
 		{name: "org fallback", from: "a.b.org.example", domain: "org.example", discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject,
 			queries: []string{"_dmarc.a.b.org.example", "_dmarc.org.example"}},
-		{name: "tree walk", from: "a.b.org.example", opts: []dmarc.Option{dmarc.WithTreeWalk()}, domain: "org.example",
+		{name: "tree walk", from: "a.b.org.example", mode: &rfc9989, domain: "org.example",
 			discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject,
 			queries: []string{"_dmarc.a.b.org.example", "_dmarc.b.org.example", "_dmarc.org.example", "_dmarc.example"}},
 		{name: "non-DMARC TXT ignored", from: "mixed.example", domain: "mixed.example", discovery: dmarc.DiscoveryAuthor, policy: dmarc.None},
 		{name: "no record", from: "none.example", queries: []string{"_dmarc.none.example"}},
 		{name: "several records: no policy", from: "two.example", domain: "two.example", finding: finding.CodeDMARCMultiple},
 		{name: "invalid record", from: "broken.example", domain: "broken.example", errIs: dmarc.ErrInvalidRecord},
-		{name: "temporary failure is not no-policy", from: "org.example", fail: "_dmarc.org.example", errIs: dmarc.ErrTemporary},
-		{name: "temporary failure at org domain", from: "sub.org.example", fail: "_dmarc.org.example", errIs: dmarc.ErrTemporary},
-		{name: "np: NXDOMAIN", from: "gone.np.example", opts: rfc9989, domain: "np.example", discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject, nonExist: true},
-		{name: "np: name exists", from: "exists.np.example", opts: rfc9989, domain: "np.example", discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject},
-		{name: "np: resolver without Query", from: "gone.np.example", opts: rfc9989, txtOnly: true, domain: "np.example",
+		{name: "temporary failure is not no-policy", from: "org.example", fail: "_dmarc.org.example", errIs: errTemporary},
+		{name: "temporary failure at org domain", from: "sub.org.example", fail: "_dmarc.org.example", errIs: errTemporary},
+		{name: "np: NXDOMAIN", from: "gone.np.example", mode: &rfc9989, domain: "np.example", discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject, nonExist: true},
+		{name: "np: name exists", from: "exists.np.example", mode: &rfc9989, domain: "np.example", discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject},
+		{name: "np: resolver without Query", from: "gone.np.example", mode: &rfc9989, txtOnly: true, domain: "np.example",
 			discovery: dmarc.DiscoveryTreeWalk, policy: dmarc.Reject, finding: finding.CodeDMARCNPUndetermined},
 		{name: "np: unknown to RFC 7489", from: "gone.np.example", domain: "np.example", discovery: dmarc.DiscoveryOrgDomain, policy: dmarc.Reject,
 			queries: []string{"_dmarc.gone.np.example", "_dmarc.np.example"}},
@@ -81,20 +82,29 @@ exists.np             A   192.0.2.1
 				r = txtOnly{fake}
 			}
 			// The cases are RFC 7489's unless they say otherwise.
-			opts := append([]dmarc.Option{dmarc.WithMode(dmarc.RFC7489)}, tt.opts...)
-			lr, err := dmarc.Lookup(context.Background(), r, tt.from, opts...)
-			if tt.errIs != nil {
+			chk := dmarc.Checker{Resolver: r, Mode: dmarc.RFC7489}
+			if tt.mode != nil {
+				chk.Mode = *tt.mode
+			}
+			lr, err := chk.Lookup(context.Background(), tt.from)
+			if tt.errIs == errTemporary {
+				if err == nil {
+					t.Fatal("no error, want a temporary one")
+				}
+			} else if tt.errIs != nil {
 				if !errors.Is(err, tt.errIs) {
 					t.Fatalf("err = %v, want %v", err, tt.errIs)
 				}
-				if tt.errIs == dmarc.ErrTemporary {
+			}
+			if tt.errIs != nil {
+				if tt.errIs == errTemporary {
 					var de *net.DNSError
 					if !errors.As(err, &de) || !dmarc.IsTemporary(err) {
 						t.Errorf("temporary error %v does not reach the *net.DNSError", err)
 					}
 				}
 				if tt.errIs == dmarc.ErrInvalidRecord {
-					var pe *dmarc.ParseError
+					var pe *dmarc.SyntaxError
 					if !errors.As(err, &pe) || pe.Tag != "p" {
 						t.Errorf("invalid record error %v does not name tag p", err)
 					}
@@ -179,32 +189,33 @@ www.shop     300 A   192.0.2.1
 		name        string
 		from        string
 		draw        int
-		opts        []dmarc.Option
+		mode        dmarc.Mode
+		ignorePct   bool
 		policy      dmarc.Policy
 		tag         string
 		disposition dmarc.Policy
 		sampled     bool
 	}{
 		// RFC 7489 section 6.6.4: sampled in, the policy; sampled out, one step weaker.
-		{name: "p, sampled in", from: "shop.example", draw: 29, opts: rfc7489, policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
-		{name: "p, sampled out", from: "shop.example", draw: 30, opts: rfc7489, policy: dmarc.Reject, tag: "p", disposition: dmarc.Quarantine},
-		{name: "RFC 7489 without pct", from: "shop.example", draw: 99, opts: []dmarc.Option{dmarc.WithMode(dmarc.RFC7489), dmarc.WithoutPercent()},
+		{name: "p, sampled in", from: "shop.example", draw: 29, mode: dmarc.RFC7489, policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
+		{name: "p, sampled out", from: "shop.example", draw: 30, mode: dmarc.RFC7489, policy: dmarc.Reject, tag: "p", disposition: dmarc.Quarantine},
+		{name: "RFC 7489 without pct", from: "shop.example", draw: 99, mode: dmarc.RFC7489, ignorePct: true,
 			policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
 		// RFC 9989 has no pct: an unknown tag, ignored.
 		{name: "RFC 9989 ignores pct", from: "shop.example", draw: 99, policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
 		{name: "sp for an existing subdomain", from: "www.shop.example", draw: 0, policy: dmarc.Quarantine, tag: "sp", disposition: dmarc.Quarantine, sampled: true},
-		{name: "sp for an existing subdomain, RFC 7489", from: "www.shop.example", draw: 0, opts: rfc7489, policy: dmarc.Quarantine, tag: "sp", disposition: dmarc.Quarantine, sampled: true},
+		{name: "sp for an existing subdomain, RFC 7489", from: "www.shop.example", draw: 0, mode: dmarc.RFC7489, policy: dmarc.Quarantine, tag: "sp", disposition: dmarc.Quarantine, sampled: true},
 		{name: "np for a non-existent subdomain", from: "nope.shop.example", draw: 0, policy: dmarc.Reject, tag: "np", disposition: dmarc.Reject, sampled: true},
 		// RFC 7489: np is an unknown tag; sp applies to every subdomain.
-		{name: "np unknown to RFC 7489", from: "nope.shop.example", draw: 0, opts: rfc7489, policy: dmarc.Quarantine, tag: "sp", disposition: dmarc.Quarantine, sampled: true},
+		{name: "np unknown to RFC 7489", from: "nope.shop.example", draw: 0, mode: dmarc.RFC7489, policy: dmarc.Quarantine, tag: "sp", disposition: dmarc.Quarantine, sampled: true},
 		{name: "t=y weakens reject", from: "test.example", draw: 0, policy: dmarc.Quarantine, tag: "p", disposition: dmarc.Quarantine, sampled: true},
 		// RFC 7489: t is an unknown tag; the policy applies as published.
-		{name: "t=y unknown to RFC 7489", from: "test.example", draw: 0, opts: rfc7489, policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
+		{name: "t=y unknown to RFC 7489", from: "test.example", draw: 0, mode: dmarc.RFC7489, policy: dmarc.Reject, tag: "p", disposition: dmarc.Reject, sampled: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := append([]dmarc.Option{dmarc.WithRand(fixedRand(tt.draw))}, tt.opts...)
-			res := dmarc.Verify(ctx, fake, fail(tt.from), opts...)
+			chk := dmarc.Checker{Resolver: fake, Mode: tt.mode, Rand: fixedRand(tt.draw), IgnorePercent: tt.ignorePct}
+			res := chk.Verify(ctx, fail(tt.from))
 			if res.Status != dmarc.StatusFail || res.Policy != tt.policy || res.PolicyTag != tt.tag ||
 				res.Disposition != tt.disposition || res.Sampled != tt.sampled {
 				t.Errorf("got %s policy %s=%s disposition %s sampled %v; want fail %s=%s %s %v (%s)",
@@ -217,7 +228,8 @@ www.shop     300 A   192.0.2.1
 func TestEvaluateAlignedIdentifier(t *testing.T) {
 	lr := &dmarc.LookupResult{Domain: "example.com", PolicyDomain: "example.com",
 		Record: dmarc.MustParse("v=DMARC1; p=reject; aspf=s")}
-	res := dmarc.Evaluate(lr, dmarc.Input{
+	var chk dmarc.Checker
+	res := chk.Evaluate(lr, dmarc.Input{
 		FromDomain: "example.com",
 		SPF:        dmarc.SPFResult{Domain: "bounce.example.com", Result: dmarc.AuthPass}, // strict: not aligned
 		DKIM: []dmarc.DKIMResult{
@@ -232,12 +244,12 @@ func TestEvaluateAlignedIdentifier(t *testing.T) {
 		t.Errorf("result %+v", res)
 	}
 	// With only a temporary failure on an aligned identifier: temperror.
-	res = dmarc.Evaluate(lr, dmarc.Input{FromDomain: "example.com",
+	res = chk.Evaluate(lr, dmarc.Input{FromDomain: "example.com",
 		DKIM: []dmarc.DKIMResult{{Domain: "example.com", Result: dmarc.AuthTempError}}})
 	if res.Status != dmarc.StatusTempError || res.Disposition != dmarc.None {
 		t.Errorf("result %+v, want temperror", res)
 	}
-	if res := dmarc.Evaluate(nil, dmarc.Input{FromDomain: "example.com"}); res.Status != dmarc.StatusNone {
+	if res := new(dmarc.Checker).Evaluate(nil, dmarc.Input{FromDomain: "example.com"}); res.Status != dmarc.StatusNone {
 		t.Errorf("nil lookup: %+v", res)
 	}
 }
@@ -323,32 +335,6 @@ func TestVerifyTreeWalkTemporaryOrgDomain(t *testing.T) {
 	}
 }
 
-// An organizational-domain function given with WithOrgDomain may map a
-// name to an unrelated domain (here a company's second domain): Evaluate
-// must ask it about every relaxed identifier, not only about names under
-// the From domain's organizational domain.
-func TestEvaluateWithOrgDomainUnrelated(t *testing.T) {
-	org := func(n string) string {
-		switch n {
-		case "example.net", "mail.example.net", "example.com", "news.example.com":
-			return "example.com"
-		}
-		return n
-	}
-	lr := &dmarc.LookupResult{Domain: "news.example.com", PolicyDomain: "example.com", OrgDomain: "example.com",
-		Discovery: dmarc.DiscoveryOrgDomain, Record: dmarc.MustParse("v=DMARC1; p=reject")}
-	in := dmarc.Input{FromDomain: "news.example.com",
-		SPF:  dmarc.SPFResult{Domain: "bounce.esp.example", Result: dmarc.AuthPass},
-		DKIM: []dmarc.DKIMResult{{Domain: "mail.example.net", Selector: "s", Result: dmarc.AuthPass}}}
-	res := dmarc.Evaluate(lr, in, dmarc.WithOrgDomain(org))
-	if res.Status != dmarc.StatusPass || res.AlignedDomain != "mail.example.net" {
-		t.Errorf("with WithOrgDomain: %s by %q (%s), want pass by mail.example.net", res.Status, res.AlignedDomain, res.Reason)
-	}
-	if res := dmarc.Evaluate(lr, in); res.Status != dmarc.StatusFail {
-		t.Errorf("with the public suffix list: %s (%s), want fail", res.Status, res.Reason)
-	}
-}
-
 // Verify is Lookup then Evaluate: the organizational domain it reuses from
 // Lookup changes no result.
 func TestVerifyIsLookupThenEvaluate(t *testing.T) {
@@ -370,22 +356,23 @@ _dmarc.shop.co.uk.  300 TXT "v=DMARC1; p=reject"
 				in := dmarc.Input{FromDomain: from,
 					SPF:  dmarc.SPFResult{Domain: spf, Result: dmarc.AuthPass},
 					DKIM: []dmarc.DKIMResult{{Domain: dk, Selector: "s", Result: dmarc.AuthPass}}}
-				for _, opts := range [][]dmarc.Option{rfc7489, nil} {
-					got := dmarc.Verify(ctx, fake, in, opts...)
-					lr, err := dmarc.Lookup(ctx, fake, from, opts...)
+				for _, mode := range []dmarc.Mode{dmarc.RFC7489, dmarc.RFC9989} {
+					chk := dmarc.Checker{Resolver: fake, Mode: mode}
+					got := chk.Verify(ctx, in)
+					lr, err := chk.Lookup(ctx, from)
 					if err != nil {
 						if got.Err == nil || got.Err.Error() != err.Error() {
 							t.Errorf("%+v: Verify error %v, Lookup error %v", in, got.Err, err)
 						}
 						continue
 					}
-					if len(opts) == 0 && lr.Record != nil {
+					if mode == dmarc.RFC9989 && lr.Record != nil {
 						continue // under the tree walk Verify also walks for the identifiers' organizational domains
 					}
-					want := dmarc.Evaluate(lr, in, opts...)
+					want := chk.Evaluate(lr, in)
 					if got.Status != want.Status || got.AlignedBy != want.AlignedBy || got.AlignedDomain != want.AlignedDomain ||
 						got.SPFAligned != want.SPFAligned || got.DKIMAligned != want.DKIMAligned || got.Reason != want.Reason {
-						t.Errorf("%+v %d options: Verify %+v, Lookup+Evaluate %+v", in, len(opts), got, want)
+						t.Errorf("%+v %s: Verify %+v, Lookup+Evaluate %+v", in, mode, got, want)
 					}
 				}
 			}

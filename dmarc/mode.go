@@ -1,9 +1,6 @@
 package dmarc
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/domainauth/domainauth/internal/enumtext"
 
 // Mode is the DMARC specification a receiver follows: RFC 9989 (the
 // default, the zero value) or RFC 7489. The package doc lists every place
@@ -22,16 +19,10 @@ const (
 	RFC7489
 )
 
+var modeNames = [...]string{RFC9989: "rfc9989", RFC7489: "rfc7489"}
+
 // String returns "rfc9989" or "rfc7489", the spelling ParseMode reads.
-func (m Mode) String() string {
-	switch m {
-	case RFC9989:
-		return "rfc9989"
-	case RFC7489:
-		return "rfc7489"
-	}
-	return fmt.Sprintf("Mode(%d)", uint8(m))
-}
+func (m Mode) String() string { return enumtext.String(m, modeNames[:], "Mode") }
 
 // ParseMode reads a mode as String writes it ("rfc9989", "rfc7489"; any
 // case).
@@ -44,23 +35,12 @@ func ParseMode(s string) (Mode, error) {
 // MarshalText writes the mode as String does, so that the mode appears by
 // name in JSON.
 func (m Mode) MarshalText() ([]byte, error) {
-	if m > RFC7489 {
-		return nil, fmt.Errorf("dmarc: unknown mode %d", uint8(m))
-	}
-	return []byte(m.String()), nil
+	return enumtext.Marshal(m, modeNames[:], "dmarc: unknown mode")
 }
 
 // UnmarshalText reads a mode as String writes it, in any case.
 func (m *Mode) UnmarshalText(b []byte) error {
-	switch {
-	case strings.EqualFold(string(b), "rfc9989"):
-		*m = RFC9989
-	case strings.EqualFold(string(b), "rfc7489"):
-		*m = RFC7489
-	default:
-		return fmt.Errorf("dmarc: unknown mode %q (want rfc9989 or rfc7489)", b)
-	}
-	return nil
+	return enumtext.UnmarshalFold(m, b, modeNames[:], "dmarc: unknown mode")
 }
 
 // tags of the other generation: the tags that mode does not define, which

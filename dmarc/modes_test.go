@@ -34,7 +34,7 @@ func runDiscovery(t *testing.T, tests []discoveryCase) {
 	for _, tt := range tests {
 		t.Run(tt.name+"/"+tt.mode.String(), func(t *testing.T) {
 			fake := domainauth.MustFakeResolver(tt.zone)
-			lr, err := dmarc.Lookup(context.Background(), fake, tt.from, dmarc.WithMode(tt.mode))
+			lr, err := (&dmarc.Checker{Resolver: fake, Mode: tt.mode}).Lookup(context.Background(), tt.from)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -176,7 +176,7 @@ _dmarc.giant.bank.example. 300 TXT "v=DMARC1; p=quarantine"
 			in := dmarc.Input{FromDomain: tt.from,
 				SPF:  dmarc.SPFResult{Domain: tt.spf, Result: dmarc.AuthPass},
 				DKIM: []dmarc.DKIMResult{{Domain: tt.dkim, Selector: "s", Result: dmarc.AuthPass}}}
-			res := dmarc.Verify(context.Background(), fake, in, dmarc.WithMode(tt.mode))
+			res := (&dmarc.Checker{Resolver: fake, Mode: tt.mode}).Verify(context.Background(), in)
 			if res.Mode != tt.mode || res.Status != dmarc.StatusPass || res.PolicyDomain != tt.policyDomain ||
 				res.SPFAligned != tt.spfAligned || res.DKIMAligned != tt.dkimAligned {
 				t.Errorf("%s %s at %q, spf aligned %v, dkim aligned %v; want %s pass at %q, %v, %v (%s)",
@@ -223,7 +223,7 @@ _dmarc.psd.example. 300 TXT "v=DMARC1; p=reject; psd=y"
 		t.Run(tt.name+"/"+tt.mode.String(), func(t *testing.T) {
 			fake := domainauth.MustFakeResolver(zone)
 			in := dmarc.Input{FromDomain: tt.from, SPF: dmarc.SPFResult{Domain: "esp.example", Result: dmarc.AuthPass}}
-			res := dmarc.Verify(context.Background(), fake, in, dmarc.WithMode(tt.mode), dmarc.WithRand(fixedRand(0)))
+			res := (&dmarc.Checker{Resolver: fake, Mode: tt.mode, Rand: fixedRand(0)}).Verify(context.Background(), in)
 			if res.Mode != tt.mode || res.Status != dmarc.StatusFail || res.Policy != tt.policy || res.PolicyTag != tt.tag || res.Disposition != tt.disp {
 				t.Errorf("%s %s %s=%s -> %s; want %s fail %s=%s -> %s (%s)", res.Mode, res.Status, res.PolicyTag, res.Policy, res.Disposition,
 					tt.mode, tt.tag, tt.policy, tt.disp, res.Reason)
@@ -234,7 +234,7 @@ _dmarc.psd.example. 300 TXT "v=DMARC1; p=reject; psd=y"
 	// What each mode keeps of a record with every tag.
 	const all = "v=DMARC1; p=reject; sp=quarantine; np=none; pct=50; rf=afrf; ri=3600; psd=n; t=y; rua=mailto:a@example.com"
 	r9 := dmarc.MustParse(all)
-	r7 := dmarc.MustParse(all, dmarc.WithMode(dmarc.RFC7489))
+	r7 := mustParse(dmarc.RFC7489, all)
 	want9 := dmarc.TagV | dmarc.TagP | dmarc.TagSP | dmarc.TagNP | dmarc.TagPSD | dmarc.TagT | dmarc.TagRUA
 	want7 := dmarc.TagV | dmarc.TagP | dmarc.TagSP | dmarc.TagPct | dmarc.TagRF | dmarc.TagRI | dmarc.TagRUA
 	if r9.Present != want9 || r9.Percent != 100 || r9.Interval != 86400 || !r9.Testing || r9.PSD != dmarc.PSDNo || r9.NPolicy != dmarc.None {
@@ -278,7 +278,7 @@ func TestModeInvalidSubdomainPolicy(t *testing.T) {
 		{"v=DMARC1; p=reject; sp=bogus; rua=mailto:d@example.com", dmarc.RFC7489, true, true, dmarc.None},
 	}
 	for _, tt := range tests {
-		r, err := dmarc.Parse(tt.txt, dmarc.WithMode(tt.mode))
+		r, err := (&dmarc.Checker{Mode: tt.mode}).Parse(tt.txt)
 		if (err == nil) != tt.usable {
 			t.Errorf("%s Parse(%q) error %v, want usable %v", tt.mode, tt.txt, err, tt.usable)
 			continue
@@ -312,7 +312,7 @@ func TestModeRecordSyntax(t *testing.T) {
 			t.Errorf("IsRecord(%q) = %v, want %v", tt.txt, got, tt.ok)
 		}
 		for _, m := range []dmarc.Mode{dmarc.RFC9989, dmarc.RFC7489} {
-			_, err := dmarc.Parse(tt.txt, dmarc.WithMode(m))
+			_, err := (&dmarc.Checker{Mode: m}).Parse(tt.txt)
 			if (err == nil) != tt.ok {
 				t.Errorf("%s Parse(%q) = %v, want ok %v", m, tt.txt, err, tt.ok)
 			}

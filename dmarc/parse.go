@@ -13,8 +13,9 @@ import (
 const MaxURIs = 32
 
 // Parse parses the text of a DMARC record (the TXT record at
-// _dmarc.<domain>, its character-strings already joined), as a receiver
-// following the mode of [WithMode] reads it: RFC 9989 by default.
+// _dmarc.<domain>, its character-strings already joined), as an RFC 9989
+// receiver reads it; [Checker.Parse] with Mode RFC7489 reads it as an RFC
+// 7489 receiver does.
 //
 // Both modes read v, p, sp, rua, ruf, adkim, aspf and fo; RFC 9989 adds
 // np, psd and t, RFC 7489 has pct, rf and ri. A tag of the other mode is
@@ -29,22 +30,16 @@ const MaxURIs = 32
 // "p=none" when it has a valid rua, and rejected otherwise (RFC 7489
 // section 6.6.3 step 6, RFC 9989 section 4.10.1).
 //
-// The error is a *ParseError naming the tag and its offset: ErrNotDMARC for
+// The error is a *SyntaxError (matching ErrSyntax) naming the tag and its
+// offset, and matching one of: ErrNotDMARC for
 // text that is not a DMARC record, ErrNoPolicy, ErrBadValue (p, sp or np)
 // or ErrDuplicateTag for a DMARC record that cannot be used.
 //
 // Record.Findings says what RFC 7489 and RFC 9989 receivers read
 // differently in the record.
-func Parse(txt string, opts ...Option) (*Record, error) {
-	mode := RFC9989
-	if len(opts) > 0 {
-		mode = collect(opts).mode
-	}
-	r, err := parse(txt, mode)
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
+func Parse(txt string) (*Record, error) {
+	var c Checker
+	return c.Parse(txt)
 }
 
 // parse is Parse. On an error about p, sp or np (ErrNoPolicy, ErrBadValue)
@@ -53,13 +48,13 @@ func Parse(txt string, opts ...Option) (*Record, error) {
 func parse(txt string, mode Mode) (*Record, error) {
 	// Both ABNFs start the record with dmarc-version: no white space first.
 	if txt != "" && isWSP(txt[0]) {
-		return nil, &ParseError{Tag: "v", Err: ErrNotDMARC}
+		return nil, &SyntaxError{Tag: "v", Err: ErrNotDMARC}
 	}
 	ts := tagScanner{sc: tagvalue.NewScanner(txt)}
 	// The first tag must be v=DMARC1; a malformed tag before it makes the
 	// text something else.
 	if !ts.next() || ts.bad != nil {
-		pe := &ParseError{Tag: "v", Err: ErrNotDMARC}
+		pe := &SyntaxError{Tag: "v", Err: ErrNotDMARC}
 		for ts.bad != nil {
 			ts.bad = nil
 			if ts.next() && ts.bad == nil {
@@ -69,9 +64,9 @@ func parse(txt string, mode Mode) (*Record, error) {
 		return nil, pe
 	}
 	if v := ts.sc.Tag(); !strings.EqualFold(v.Name, "v") {
-		return nil, &ParseError{Tag: "v", Offset: v.Offset, Err: ErrNotDMARC}
+		return nil, &SyntaxError{Tag: "v", Offset: v.Offset, Err: ErrNotDMARC}
 	} else if v.Value != "DMARC1" {
-		return nil, &ParseError{Tag: v.Name, Offset: v.Offset, Value: v.Value, Err: ErrNotDMARC}
+		return nil, &SyntaxError{Tag: v.Name, Offset: v.Offset, Value: v.Value, Err: ErrNotDMARC}
 	}
 	r := &Record{
 		Percent:      DefaultPercent,
@@ -86,10 +81,10 @@ func parse(txt string, mode Mode) (*Record, error) {
 	foreign := mode.foreignTags()
 	var (
 		seen        = TagV
-		policyErr   *ParseError // invalid p or sp: decides between fallback and rejection
+		policyErr   *SyntaxError // invalid p or sp: decides between fallback and rejection
 		subPolicyOK = true
-		bad         []*ParseError // malformed tags, listed first in Discarded
-		uris        []URI         // storage for RUA and RUF
+		bad         []*SyntaxError // malformed tags, listed first in Discarded
+		uris        []URI          // storage for RUA and RUF
 	)
 	for {
 		// ts.next, by hand: the call is not inlined.
@@ -112,7 +107,7 @@ func parse(txt string, mode Mode) (*Record, error) {
 			continue
 		}
 		if seen&bit != 0 {
-			return nil, &ParseError{Tag: t.Name, Offset: t.Offset, Err: ErrDuplicateTag}
+			return nil, &SyntaxError{Tag: t.Name, Offset: t.Offset, Err: ErrDuplicateTag}
 		}
 		seen |= bit
 		switch bit {
@@ -121,7 +116,7 @@ func parse(txt string, mode Mode) (*Record, error) {
 		case TagP:
 			p, ok := parsePolicy(t.Value)
 			if !ok {
-				policyErr = &ParseError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: ErrBadValue}
+				policyErr = &SyntaxError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: ErrBadValue}
 				continue
 			}
 			r.Policy = p
@@ -132,7 +127,7 @@ func parse(txt string, mode Mode) (*Record, error) {
 			if !ok {
 				subPolicyOK = false
 				if policyErr == nil {
-					policyErr = &ParseError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: ErrBadValue}
+					policyErr = &SyntaxError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: ErrBadValue}
 				}
 				continue
 			}
@@ -145,7 +140,7 @@ func parse(txt string, mode Mode) (*Record, error) {
 			if !ok {
 				subPolicyOK = false
 				if policyErr == nil {
-					policyErr = &ParseError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: ErrBadValue}
+					policyErr = &SyntaxError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: ErrBadValue}
 				}
 				continue
 			}
@@ -245,7 +240,7 @@ func parse(txt string, mode Mode) (*Record, error) {
 	}
 	if !r.Present.Has(TagP) || !subPolicyOK {
 		if policyErr == nil {
-			policyErr = &ParseError{Tag: "p", Offset: len(txt), Err: ErrNoPolicy}
+			policyErr = &SyntaxError{Tag: "p", Offset: len(txt), Err: ErrNoPolicy}
 		}
 		if len(r.RUA) == 0 {
 			return r, policyErr
@@ -273,13 +268,13 @@ func parse(txt string, mode Mode) (*Record, error) {
 
 // discard records that tag t had an invalid value and keeps the default.
 func (r *Record) discard(t tagvalue.Tag, err error) {
-	r.Discarded = append(r.Discarded, &ParseError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: err})
+	r.Discarded = append(r.Discarded, &SyntaxError{Tag: t.Name, Offset: t.Offset, Value: t.Value, Err: err})
 }
 
-// MustParse is like Parse but panics on error. It is meant for tests and
-// hard-coded records.
-func MustParse(txt string, opts ...Option) *Record {
-	r, err := Parse(txt, opts...)
+// MustParse is like Parse (RFC 9989) but panics on error. It is meant for
+// tests and hard-coded records.
+func MustParse(txt string) *Record {
+	r, err := Parse(txt)
 	if err != nil {
 		panic(err)
 	}
@@ -293,9 +288,9 @@ func MustParse(txt string, opts ...Option) *Record {
 // MaxTags malformed tags.
 type tagScanner struct {
 	sc    tagvalue.Scanner
-	bad   *ParseError // the malformed tag next met; the caller clears it
-	ntags int         // well-formed tags read
-	nbad  int         // malformed tags met
+	bad   *SyntaxError // the malformed tag next met; the caller clears it
+	ntags int          // well-formed tags read
+	nbad  int          // malformed tags met
 	done  bool
 }
 
@@ -315,7 +310,7 @@ func (ts *tagScanner) malformed() bool {
 	if !ok || ts.done {
 		return false // the end of the text
 	}
-	ts.bad = &ParseError{Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSyntax, se.Err)}
+	ts.bad = &SyntaxError{Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrMalformedTag, se.Err)}
 	ts.nbad++
 	ts.done = ts.nbad >= tagvalue.MaxTags || ts.ntags >= tagvalue.MaxTags || !ts.sc.Resume()
 	return true
@@ -485,7 +480,7 @@ func parseRF(s string) (string, bool) {
 // ones and recording the others in *discarded. It takes the URIs' storage
 // from *pool, which it allocates, when too small, with room for a later
 // list in the rest of the record (after): one allocation for rua and ruf.
-func parseURIs(t tagvalue.Tag, discarded *[]*ParseError, pool *[]URI, after string) []URI {
+func parseURIs(t tagvalue.Tag, discarded *[]*SyntaxError, pool *[]URI, after string) []URI {
 	n := min(strings.Count(t.Value, ",")+1, MaxURIs)
 	if cap(*pool)-len(*pool) < n {
 		extra := 0
@@ -500,7 +495,7 @@ func parseURIs(t tagvalue.Tag, discarded *[]*ParseError, pool *[]URI, after stri
 		part, rest, more := strings.Cut(s, ",")
 		u, err := parseURI(trimWSP(part))
 		if err != nil {
-			*discarded = append(*discarded, &ParseError{Tag: t.Name, Offset: t.Offset, Value: trimWSP(part), Err: err})
+			*discarded = append(*discarded, &SyntaxError{Tag: t.Name, Offset: t.Offset, Value: trimWSP(part), Err: err})
 		} else {
 			us = append(us, u)
 		}
@@ -516,8 +511,15 @@ func parseURIs(t tagvalue.Tag, discarded *[]*ParseError, pool *[]URI, after stri
 // ParseURI parses one DMARC report URI with its optional size limit
 // (RFC 7489 section 6.4: URI ["!" 1*DIGIT [ "k" / "m" / "g" / "t" ]]).
 // The URI must have a scheme and no whitespace, "!" or ","; Parse does not
-// restrict the scheme (only mailto is defined for reports).
-func ParseURI(s string) (URI, error) { return parseURI(s) }
+// restrict the scheme (only mailto is defined for reports). The error is a
+// *SyntaxError with the text as Value, matching ErrBadValue.
+func ParseURI(s string) (URI, error) {
+	u, err := parseURI(s)
+	if err != nil {
+		return u, &SyntaxError{Value: s, Err: err}
+	}
+	return u, nil
+}
 
 func parseURI(s string) (URI, error) {
 	var u URI

@@ -48,7 +48,7 @@ func TestParseSeedExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.txt, func(t *testing.T) {
-			r, err := dmarc.Parse(tt.txt, dmarc.WithMode(dmarc.RFC7489))
+			r, err := (&dmarc.Checker{Mode: dmarc.RFC7489}).Parse(tt.txt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,8 +65,8 @@ func TestParseSeedExamples(t *testing.T) {
 func TestParseDefaultsVisible(t *testing.T) {
 	// pct=100 spelled out and pct left out hold the same value; only
 	// Present tells them apart.
-	a := dmarc.MustParse("v=DMARC1; p=reject; pct=100; adkim=r", dmarc.WithMode(dmarc.RFC7489))
-	b := dmarc.MustParse("v=DMARC1; p=reject", dmarc.WithMode(dmarc.RFC7489))
+	a := mustParse(dmarc.RFC7489, "v=DMARC1; p=reject; pct=100; adkim=r")
+	b := mustParse(dmarc.RFC7489, "v=DMARC1; p=reject")
 	if a.Percent != b.Percent || a.ADKIM != b.ADKIM {
 		t.Fatalf("values differ: %d/%s and %d/%s", a.Percent, a.ADKIM, b.Percent, b.ADKIM)
 	}
@@ -148,9 +148,9 @@ func TestParseRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := dmarc.Parse(tt.txt, dmarc.WithMode(tt.mode))
+			r, err := (&dmarc.Checker{Mode: tt.mode}).Parse(tt.txt)
 			if tt.err != nil {
-				var pe *dmarc.ParseError
+				var pe *dmarc.SyntaxError
 				if !errors.Is(err, tt.err) || !errors.As(err, &pe) || pe.Tag != tt.tag {
 					t.Fatalf("Parse(%q) = %v, want %v naming tag %q", tt.txt, err, tt.err, tt.tag)
 				}
@@ -208,7 +208,7 @@ func TestParseURISize(t *testing.T) {
 func roundTrip(t *testing.T, r *dmarc.Record) {
 	t.Helper()
 	s := r.String()
-	r2, err := dmarc.Parse(s, dmarc.WithMode(r.Mode))
+	r2, err := (&dmarc.Checker{Mode: r.Mode}).Parse(s)
 	if err != nil {
 		t.Fatalf("Parse(String()) = %v for %q", err, s)
 	}
@@ -248,7 +248,7 @@ func TestParseTagNameCase(t *testing.T) {
 			if tg.bit == dmarc.TagP {
 				txt = "v=DMARC1; " + name + "=" + tg.value
 			}
-			r, err := dmarc.Parse(txt, dmarc.WithMode(modeOf(tg.bit)))
+			r, err := (&dmarc.Checker{Mode: modeOf(tg.bit)}).Parse(txt)
 			if err != nil || !r.Present.Has(tg.bit) {
 				t.Errorf("Parse(%q): present %v, %v; want %v", txt, r, err, tg.bit)
 			}
@@ -276,7 +276,7 @@ func modeOf(tag dmarc.Tags) dmarc.Mode {
 // invalid values in the order of the text.
 func TestParseDiscardedOrder(t *testing.T) {
 	txt := "v=DMARC1; p=none; pct=x; bad1; adkim=q; =bad2; rua=mailto:a@example.com"
-	r, err := dmarc.Parse(txt, dmarc.WithMode(dmarc.RFC7489))
+	r, err := (&dmarc.Checker{Mode: dmarc.RFC7489}).Parse(txt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestParseDiscardedOrder(t *testing.T) {
 		offset int
 		err    error
 	}{
-		{"bad1", 25, dmarc.ErrSyntax}, {"", 40, dmarc.ErrSyntax}, {"pct", 18, dmarc.ErrBadValue}, {"adkim", 31, dmarc.ErrBadValue},
+		{"bad1", 25, dmarc.ErrMalformedTag}, {"", 40, dmarc.ErrMalformedTag}, {"pct", 18, dmarc.ErrBadValue}, {"adkim", 31, dmarc.ErrBadValue},
 	}
 	if len(r.Discarded) != len(want) {
 		t.Fatalf("Discarded = %v, want %d entries", r.Discarded, len(want))

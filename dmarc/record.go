@@ -267,7 +267,7 @@ type Record struct {
 	// the default, and malformed tags that were skipped (RFC 7489 section
 	// 6.3: "syntax errors in the remainder of the record SHOULD be
 	// discarded in favor of default values"). Empty for a clean record.
-	Discarded []*ParseError
+	Discarded []*SyntaxError
 
 	// Mode is the specification the record was read under.
 	Mode Mode
@@ -301,9 +301,9 @@ const (
 // (no URIs, no sp) is left out. String does not check the values; [Build]
 // does.
 //
-// Parse(r.String(), WithMode(r.Mode)) returns a record equal to r when r
-// came from Parse (except for Discarded, Fallback and tags that were
-// discarded or ignored) or from [Build] with only tags of r.Mode.
+// (&Checker{Mode: r.Mode}).Parse(r.String()) returns a record equal to r
+// when r came from Parse (except for Discarded, Fallback and tags that
+// were discarded or ignored) or from [Build] with only tags of r.Mode.
 func (r *Record) String() string {
 	var b strings.Builder
 	b.Grow(64)

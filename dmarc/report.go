@@ -27,7 +27,7 @@ func ReportDomain(u URI) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("dmarc: report URI %q: %w", addr, err)
 		}
-		return dnsname.Normalize(host)
+		return normalizeHost(addr, host)
 	}
 	pu, err := url.Parse(addr)
 	if err != nil {
@@ -36,7 +36,16 @@ func ReportDomain(u URI) (string, error) {
 	if pu.Hostname() == "" {
 		return "", fmt.Errorf("dmarc: report URI %q: no host", addr)
 	}
-	return dnsname.Normalize(pu.Hostname())
+	return normalizeHost(addr, pu.Hostname())
+}
+
+// normalizeHost normalizes host, the domain of the report URI addr.
+func normalizeHost(addr, host string) (string, error) {
+	d, err := dnsname.Normalize(host)
+	if err != nil {
+		return "", fmt.Errorf("dmarc: report URI %q: %w", addr, err)
+	}
+	return d, nil
 }
 
 // AuthorizeExternal reports whether the report destination u may receive
@@ -49,8 +58,9 @@ func ReportDomain(u URI) (string, error) {
 //
 // which may be a wildcard (*._report._dmarc.<destination domain>) that
 // the DNS expands like any other. A missing record gives (false, nil); a
-// temporary DNS failure gives (false, *DNSError), for which IsTemporary is
-// true. The rua/ruf overrides that such a record may carry are not read.
+// temporary DNS failure gives false and an error wrapping a
+// *net.DNSError, for which IsTemporary is true. The rua/ruf overrides
+// that such a record may carry are not read.
 func AuthorizeExternal(ctx context.Context, r Resolver, policyDomain string, u URI) (bool, error) {
 	pd, err := dnsname.Normalize(policyDomain)
 	if err != nil {
@@ -68,14 +78,14 @@ func AuthorizeExternal(ctx context.Context, r Resolver, policyDomain string, u U
 		return false, fmt.Errorf("dmarc: authorization name %s is longer than 253 octets", name)
 	}
 	if err := ctx.Err(); err != nil {
-		return false, &DNSError{Name: name, Err: err}
+		return false, lookupError(name, err)
 	}
 	txts, err := r.LookupTXT(ctx, name)
 	if err != nil {
 		if dnserr.IsNotFound(err) {
 			return false, nil
 		}
-		return false, &DNSError{Name: name, Err: err}
+		return false, lookupError(name, err)
 	}
 	for _, t := range txts {
 		if IsRecord(t) {

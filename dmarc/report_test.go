@@ -78,7 +78,7 @@ func TestAuthorizeExternalNameLength(t *testing.T) {
 // Evaluate without a policy: the From domain of the input, normalized;
 // several records named in the reason.
 func TestEvaluateNoPolicy(t *testing.T) {
-	res := dmarc.Evaluate(nil, dmarc.Input{FromDomain: "News.Example.COM."})
+	res := new(dmarc.Checker).Evaluate(nil, dmarc.Input{FromDomain: "News.Example.COM."})
 	if res.Status != dmarc.StatusNone || res.FromDomain != "news.example.com" {
 		t.Errorf("nil lookup: %s for %q", res.Status, res.FromDomain)
 	}
@@ -86,11 +86,11 @@ func TestEvaluateNoPolicy(t *testing.T) {
 _dmarc.example.com. 300 TXT "v=DMARC1; p=reject"
 _dmarc.example.com. 300 TXT "v=DMARC1; p=none"
 `)
-	lr, err := dmarc.Lookup(context.Background(), fake, "example.com", dmarc.WithMode(dmarc.RFC7489))
+	lr, err := (&dmarc.Checker{Resolver: fake, Mode: dmarc.RFC7489}).Lookup(context.Background(), "example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res = dmarc.Evaluate(lr, dmarc.Input{FromDomain: "example.com"})
+	res = new(dmarc.Checker).Evaluate(lr, dmarc.Input{FromDomain: "example.com"})
 	if res.Status != dmarc.StatusNone || res.PolicyDomain != "example.com" || !strings.Contains(res.Reason, "2 DMARC records") {
 		t.Errorf("several records: %s at %q, reason %q", res.Status, res.PolicyDomain, res.Reason)
 	}
@@ -125,9 +125,9 @@ func TestFromDomainSingleLabelReason(t *testing.T) {
 // in the sample with probability pct/100).
 func TestSamplingDrawRange(t *testing.T) {
 	lr := &dmarc.LookupResult{Mode: dmarc.RFC7489, Domain: "example.com", PolicyDomain: "example.com",
-		Record: dmarc.MustParse("v=DMARC1; p=reject; pct=50", dmarc.WithMode(dmarc.RFC7489))}
+		Record: mustParse(dmarc.RFC7489, "v=DMARC1; p=reject; pct=50")}
 	var r drawRecorder
-	res := dmarc.Evaluate(lr, dmarc.Input{FromDomain: "example.com"}, dmarc.WithRand(&r))
+	res := (&dmarc.Checker{Rand: &r}).Evaluate(lr, dmarc.Input{FromDomain: "example.com"})
 	if len(r) != 1 || r[0] != 100 {
 		t.Errorf("draws %v, want one IntN(100)", r)
 	}
@@ -153,7 +153,7 @@ func TestFailureOptionsZero(t *testing.T) {
 // read in any case and printed lower case; anything else is discarded.
 func TestParseRF(t *testing.T) {
 	for in, want := range map[string]string{"AFRF:x-y": "afrf:x-y", "afrf : Other": "afrf:other", "afrf:a_b": "afrf", "iodef": "afrf", "afrf:x-": "afrf"} {
-		r := dmarc.MustParse("v=DMARC1; p=none; rf="+in, dmarc.WithMode(dmarc.RFC7489))
+		r := mustParse(dmarc.RFC7489, "v=DMARC1; p=none; rf="+in)
 		if r.ReportFormat != want {
 			t.Errorf("rf=%s: %q, want %q", in, r.ReportFormat, want)
 		}

@@ -19,15 +19,16 @@ func TestParseRUAAllInvalid(t *testing.T) {
 	}
 }
 
-// ParseError names the value only when there is one.
-func TestParseErrorText(t *testing.T) {
+// SyntaxError names the value only when there is one.
+func TestSyntaxErrorText(t *testing.T) {
 	tests := []struct {
-		e    dmarc.ParseError
+		e    dmarc.SyntaxError
 		want string
 	}{
-		{dmarc.ParseError{Tag: "p", Offset: 3, Err: dmarc.ErrBadValue, Value: "block"}, `dmarc: tag "p" at offset 3: invalid value "block"`},
-		{dmarc.ParseError{Tag: "p", Offset: 3, Err: dmarc.ErrNoPolicy}, `dmarc: tag "p" at offset 3: missing p tag and no valid rua`},
-		{dmarc.ParseError{Offset: 5, Err: dmarc.ErrSyntax, Value: "x"}, `dmarc: offset 5: malformed tag`},
+		{dmarc.SyntaxError{Tag: "p", Offset: 3, Err: dmarc.ErrBadValue, Value: "block"}, `dmarc: tag "p" at offset 3: invalid value "block"`},
+		{dmarc.SyntaxError{Tag: "p", Offset: 3, Err: dmarc.ErrNoPolicy}, `dmarc: tag "p" at offset 3: missing p tag and no valid rua`},
+		{dmarc.SyntaxError{Offset: 5, Err: dmarc.ErrMalformedTag}, `dmarc: offset 5: malformed tag`},
+		{dmarc.SyntaxError{Offset: 0, Err: dmarc.ErrBadValue, Value: "x"}, `dmarc: "x" at offset 0: invalid value`},
 	}
 	for _, tt := range tests {
 		if got := tt.e.Error(); got != tt.want {
@@ -52,7 +53,7 @@ func TestEvaluatePassReason(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := dmarc.Evaluate(lr, dmarc.Input{FromDomain: "example.com",
+	res := new(dmarc.Checker).Evaluate(lr, dmarc.Input{FromDomain: "example.com",
 		DKIM: []dmarc.DKIMResult{{Domain: "mail.example.com", Selector: "s", Result: dmarc.AuthPass}}})
 	if res.Status != dmarc.StatusPass || !strings.Contains(res.Reason, "passed for mail.example.com") || !strings.Contains(res.Reason, "example.com") {
 		t.Errorf("%s: reason %q", res.Status, res.Reason)
@@ -70,5 +71,26 @@ func TestValidateFOBits(t *testing.T) {
 	r := dmarc.Record{Mode: dmarc.RFC7489, Policy: dmarc.None, FailureOptions: dmarc.FailureAll | dmarc.FailureAny | dmarc.FailureDKIM | dmarc.FailureSPF}
 	if err := r.Validate(); err != nil {
 		t.Errorf("all four options: %v", err)
+	}
+}
+
+// Text whose first tag is malformed is not a DMARC record (RFC 7489
+// section 6.4, RFC 9989 section 4.8: v=DMARC1 comes first); the error
+// points at the first well-formed tag, after the malformed ones, so a
+// publisher sees where the v tag that should lead actually is.
+func TestNotDMARCOffsetAfterMalformedTags(t *testing.T) {
+	for _, tt := range []struct {
+		txt    string
+		offset int
+	}{
+		{"x; v=DMARC1; p=none", 3},
+		{"x; y; v=DMARC1; p=none", 6},
+		{"x", 0},
+	} {
+		_, err := dmarc.Parse(tt.txt)
+		var se *dmarc.SyntaxError
+		if !errors.As(err, &se) || !errors.Is(err, dmarc.ErrNotDMARC) || se.Tag != "v" || se.Offset != tt.offset {
+			t.Errorf("Parse(%q) = %v; want ErrNotDMARC for tag v at offset %d", tt.txt, err, tt.offset)
+		}
 	}
 }

@@ -1,6 +1,6 @@
 package finding
 
-import "fmt"
+import "github.com/domainauth/domainauth/internal/enumtext"
 
 // Severity says how much a Finding matters. The zero value is unset: it
 // prints as "Severity(0)" and refuses to marshal, so a producer that
@@ -27,31 +27,17 @@ func (s Severity) Valid() bool { return s >= Info && s <= Error }
 
 // String returns "info", "warning" or "error", and "Severity(n)" for any
 // other value.
-func (s Severity) String() string {
-	if s.Valid() {
-		return severityNames[s]
-	}
-	return fmt.Sprintf("Severity(%d)", int(s))
-}
+func (s Severity) String() string { return enumtext.String(s, severityNames[:], "Severity") }
 
 // MarshalText encodes s as "info", "warning" or "error"; any other value,
 // the zero Severity included, is an error.
 func (s Severity) MarshalText() ([]byte, error) {
-	if !s.Valid() {
-		return nil, fmt.Errorf("finding: invalid severity %d (want Info, Warning or Error)", int(s))
-	}
-	return []byte(severityNames[s]), nil
+	return enumtext.Marshal(s, severityNames[:], "finding: invalid severity")
 }
 
 // UnmarshalText decodes "info", "warning" or "error".
 func (s *Severity) UnmarshalText(b []byte) error {
-	for v := Info; v <= Error; v++ {
-		if severityNames[v] == string(b) {
-			*s = v
-			return nil
-		}
-	}
-	return fmt.Errorf("finding: unknown severity %q (want info, warning or error)", b)
+	return enumtext.Unmarshal(s, b, severityNames[:], "finding: unknown severity")
 }
 
 // Code identifies a kind of problem. Codes are stable: services store them,

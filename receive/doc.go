@@ -31,7 +31,7 @@
 //
 // # DMARC modes
 //
-// Receiver.DMARCMode chooses the reading of the DMARC RFCs: RFC 9989 by
+// Receiver.DMARC.Mode chooses the reading of the DMARC RFCs: RFC 9989 by
 // default (the DNS tree walk, np, t=y), RFC 7489 on request (the public
 // suffix list, pct). Result.DMARC.Mode says which one produced the result;
 // the dmarc package documents every difference.

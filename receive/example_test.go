@@ -15,7 +15,7 @@ import (
 // Authenticate an incoming message in one call and prepend the fields.
 func ExampleReceiver_Authenticate() {
 	// The sender's DNS; in production leave Resolver nil (net.DefaultResolver)
-	// or use domainauth.NewResolver.
+	// or use &domainauth.StubResolver{}.
 	key, rec, _ := dkim.GenerateKey(dkim.KeyEd25519, 0, bytes.NewReader(make([]byte, 32)))
 	resolver := domainauth.MustFakeResolver(`
 example.com.                300 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"

@@ -41,7 +41,8 @@ type Receiver struct {
 	// the name of the mail domain it serves.
 	AuthServID string
 	// Resolver answers every DNS query; nil means net.DefaultResolver.
-	// It overrides the Resolver fields of SPF, DKIM and ARC.
+	// It overrides the Resolver fields of SPF, DKIM, ARC and DMARC, so
+	// every check of a message sees the same DNS.
 	Resolver Resolver
 
 	// SkipSPF, SkipDKIM, SkipARC and SkipDMARC turn checks off. DMARC
@@ -54,14 +55,13 @@ type Receiver struct {
 	SPF  spf.Checker
 	DKIM dkim.Verifier
 	ARC  arc.Verifier
-	// DMARCMode is the reading of the DMARC RFCs: dmarc.RFC9989 (the zero
-	// value: the DNS tree walk, np, t) or dmarc.RFC7489 (the public suffix
-	// list, pct). The DMARC result says which mode produced it.
-	DMARCMode dmarc.Mode
-	// DMARC holds further options passed to dmarc.Verify (pct sampling's
-	// source of randomness, for instance); a dmarc.WithMode here wins
-	// over DMARCMode.
-	DMARC []dmarc.Option
+	// DMARC holds the settings of the DMARC check: DMARC.Mode is the
+	// reading of the DMARC RFCs, dmarc.RFC9989 (the zero value: the DNS
+	// tree walk, np, t) or dmarc.RFC7489 (the public suffix list, pct);
+	// DMARC.Rand and DMARC.IgnorePercent govern pct sampling;
+	// DMARC.Resolver is replaced by the Receiver's Resolver, as for the
+	// other checks. The DMARC result says which mode produced it.
+	DMARC dmarc.Checker
 
 	// BufferBytes is the largest message read into memory and checked
 	// there, DKIM then ARC, without the goroutines and pipes that a larger
@@ -329,8 +329,9 @@ func (c *Receiver) checkDMARC(ctx context.Context, resolver Resolver, res *Resul
 	if !c.SkipSPF {
 		in.SPF = authres.SPFForDMARC(res.SPF, res.SPFDomain)
 	}
-	opts := append([]dmarc.Option{dmarc.WithMode(c.DMARCMode)}, c.DMARC...)
-	res.DMARC = dmarc.Verify(ctx, resolver, in, opts...)
+	dc := c.DMARC
+	dc.Resolver = resolver
+	res.DMARC = dc.Verify(ctx, in)
 	if res.DMARC.Status == dmarc.StatusFail && c.LocalPolicy != nil {
 		if o := c.LocalPolicy(res); o != nil {
 			res.Override = o

@@ -213,23 +213,24 @@ func testSameAsSeparateSteps(t *testing.T, buffer int) {
 	w := newWorld(t)
 	msg := w.throughList(t)
 	ctx := context.Background()
-	r := receive.Receiver{BufferBytes: buffer, AuthServID: "mx.example.net", Resolver: w.res, DMARC: []dmarc.Option{dmarc.WithTreeWalk()}}
+	r := receive.Receiver{BufferBytes: buffer, AuthServID: "mx.example.net", Resolver: w.res, DMARC: dmarc.Checker{Mode: dmarc.RFC9989}}
 	res, err := r.Authenticate(ctx, strings.NewReader(msg), listEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dk, err := dkim.Verify(ctx, strings.NewReader(msg), w.res)
+	dk, err := dkim.Verify(ctx, w.res, strings.NewReader(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ar, err := arc.Verify(ctx, strings.NewReader(msg), w.res)
+	ar, err := arc.Verify(ctx, w.res, strings.NewReader(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sp := (&spf.Checker{Resolver: w.res, HELO: listEnv.HELO}).CheckMailFrom(ctx, listEnv.IP, listEnv.MailFrom)
-	dm := dmarc.Verify(ctx, w.res, dmarc.Input{FromDomain: "example.com",
+	dc := dmarc.Checker{Resolver: w.res, Mode: dmarc.RFC9989}
+	dm := dc.Verify(ctx, dmarc.Input{FromDomain: "example.com",
 		SPF:  dmarc.SPFResult{Domain: "lists.example.org", Result: dmarc.AuthPass},
-		DKIM: []dmarc.DKIMResult{{Domain: "example.com", Selector: "s1", Result: dmarc.AuthFail}}}, dmarc.WithTreeWalk())
+		DKIM: []dmarc.DKIMResult{{Domain: "example.com", Selector: "s1", Result: dmarc.AuthFail}}})
 	if len(dk) != len(res.DKIM) || dk[0].Status != res.DKIM[0].Status || !errors.Is(res.DKIM[0].Err, dkim.ErrBodyHashMismatch) {
 		t.Errorf("DKIM %+v, separately %+v", res.DKIM, dk)
 	}
@@ -505,5 +506,65 @@ func TestReadErrorCancelsLookups(t *testing.T) {
 		case <-time.After(20 * time.Second):
 			t.Fatalf("BufferBytes %d: Authenticate still waits for the SPF lookup after DKIM refused the header", buffer)
 		}
+	}
+}
+
+// A streamed message whose header a verifier refuses, followed by a body
+// of many chunks: the verifier stops reading early, and Authenticate must
+// still end with its error instead of waiting for it to read the rest.
+func TestStreamedVerifierStopsEarly(t *testing.T) {
+	w := newWorld(t)
+	msg := authorMessage + strings.Repeat("a line of the body of a long message\r\n", 20000) // ~760 KB
+	for _, r := range []receive.Receiver{
+		{Resolver: w.res, BufferBytes: -1, DKIM: dkim.Verifier{MaxHeaderFields: 2}},
+		{Resolver: w.res, BufferBytes: -1, ARC: arc.Verifier{MaxHeaderFields: 2}, SkipDKIM: true},
+	} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := r.Authenticate(context.Background(), strings.NewReader(msg), authorEnv)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, dkim.ErrHeaderTooLarge) {
+				t.Errorf("SkipDKIM %v: %v, want the header limit's error", r.SkipDKIM, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("SkipDKIM %v: Authenticate still running after a verifier refused the header", r.SkipDKIM)
+		}
+	}
+}
+
+// stutterReader returns (0, nil) many times before each read of r: by the
+// io.Reader contract "nothing happened", which the checks must not see
+// (a bufio.Reader below them gives up with io.ErrNoProgress after 100
+// such reads in a row).
+type stutterReader struct {
+	r io.Reader
+	n int
+}
+
+func (s *stutterReader) Read(p []byte) (int, error) {
+	if s.n < 150 {
+		s.n++
+		return 0, nil
+	}
+	s.n = 0
+	return s.r.Read(p)
+}
+
+// A message source that returns empty reads is read like any other, in
+// memory and streamed: the signature verifies and DMARC passes.
+func TestEmptyReads(t *testing.T) { bothPaths(t, testEmptyReads) }
+
+func testEmptyReads(t *testing.T, buffer int) {
+	w := newWorld(t)
+	r := receive.Receiver{BufferBytes: buffer, Resolver: w.res}
+	res, err := r.Authenticate(context.Background(), &stutterReader{r: strings.NewReader(w.signed(t))}, authorEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.DKIM) != 1 || res.DKIM[0].Status != dkim.Pass || res.DMARC.Status != dmarc.StatusPass {
+		t.Errorf("DKIM %+v, DMARC %s (%s)", res.DKIM, res.DMARC.Status, res.DMARC.Reason)
 	}
 }

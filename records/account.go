@@ -27,9 +27,11 @@ type Account struct {
 	Region string
 	// From is the From address the account sends with, e.g.
 	// "news@example.com" or "Example <news@example.com>". Its domain must be
-	// the sending domain or lie below it. A template such as
-	// "{{ customer.email }}" is accepted and not checked (verify reports it
-	// as Undetermined).
+	// the sending domain or lie below it. An address whose domain is a
+	// template, such as "{{ customer.email }}", is accepted and not checked
+	// (see [IsTemplated]; verify reports it as Undetermined); with a
+	// template only in the local part, "${user}@example.com", the domain
+	// is checked.
 	From string
 	// DKIMKey is the DKIM key record value (RFC 6376 section 3.6.1) for
 	// providers that publish a TXT key, e.g. "k=rsa; p=MIIBIjANBg...".
@@ -72,6 +74,13 @@ type Account struct {
 	// Vars gives values to the provider's own template variables (see
 	// Provider.Defaults), e.g. {"user": "5678", "wl": "1"} for SendGrid.
 	Vars map[string]string
+	// Existing is what the customer's DNS already publishes at the names
+	// where the set adds TXT records (fill it with [Gather]). With it,
+	// Generate merges the provider's SPF include into an existing SPF
+	// record and recommends a DMARC record only when there is none. nil
+	// means unknown: Generate then proposes a new SPF and DMARC record and
+	// says to publish the DMARC record only when there is none yet.
+	Existing *Existing
 	// AddedAt is when the customer added the domain; copied to the Set for
 	// verify's pending window.
 	AddedAt time.Time

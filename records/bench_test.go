@@ -9,10 +9,10 @@ import (
 func BenchmarkGenerate(b *testing.B) {
 	p, a := records.MailgunStyle(), mailgunAccount()
 	a.TrackingHost = "email"
-	e := records.WithExisting(records.Existing{TXT: map[string][]string{"cio12345.example.com": {"v=spf1 include:_spf.google.com ~all"}}})
+	a.Existing = &records.Existing{TXT: map[string][]string{"cio12345.example.com": {"v=spf1 include:_spf.google.com ~all"}}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := records.Generate(p, a, e); err != nil {
+		if _, err := records.Generate(p, a); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -78,7 +78,7 @@ func (g *generator) hasDMARC() bool {
 		names = append(names, "_dmarc."+org)
 	}
 	for _, name := range names {
-		for _, txt := range g.o.existing[name] {
+		for _, txt := range g.existing[name] {
 			if dmarc.IsRecord(txt) { // the receivers' test
 				g.existingDMARC(name, txt)
 				return true
@@ -90,7 +90,7 @@ func (g *generator) hasDMARC() bool {
 
 // addDMARC adds the recommended DMARC record at _dmarc.<domain>.
 func (g *generator) addDMARC(value, desc string) {
-	if !g.o.hasExisting {
+	if g.existing == nil {
 		desc += " Publish it only if the domain has no DMARC record yet; otherwise keep the existing one."
 	}
 	g.add(Record{Purpose: PurposeDMARC, FQDN: "_dmarc." + g.domain, Type: TypeTXT, Values: []string{value}, Description: desc})

@@ -44,6 +44,8 @@ func TestAccountDMARC(t *testing.T) {
 			dmarc.Record{Policy: dmarc.Quarantine, Percent: 25, RUF: mailtoURI("reporting@example.com")},
 			"v=DMARC1; p=quarantine; pct=25; ruf=mailto:reporting@example.com",
 			[]string{"pct=25: receivers following RFC 7489 apply p=quarantine to that share of failing mail, but those following RFC 9989"}},
+		{"pct=99 is sampling too", dmarc.Record{Policy: dmarc.Quarantine, Percent: 99},
+			"v=DMARC1; p=quarantine; pct=99", []string{"pct=99: receivers following RFC 7489"}},
 		{"guide: strict policy with aggregate reporting",
 			dmarc.Record{Policy: dmarc.Reject, RUA: mailtoURI("reporting@example.com")},
 			"v=DMARC1; p=reject; rua=mailto:reporting@example.com", nil},
@@ -93,7 +95,10 @@ func TestAccountDMARC(t *testing.T) {
 				}
 			}
 			// What is recommended is what receivers read.
-			if p := dmarc.MustParse(tt.want, dmarc.WithMode(dmarc.RFC7489)); len(p.Discarded) != 0 {
+			rfc7489 := dmarc.Checker{Mode: dmarc.RFC7489}
+			if p, err := rfc7489.Parse(tt.want); err != nil {
+				t.Errorf("recommended record: %v", err)
+			} else if len(p.Discarded) != 0 {
 				t.Errorf("recommended record has discarded tags: %v", p.Discarded)
 			}
 		})
@@ -142,8 +147,9 @@ func TestAccountDMARCInvalid(t *testing.T) {
 // An existing DMARC record applies instead: nothing is recommended, as
 // with DMARCPolicy.
 func TestAccountDMARCExisting(t *testing.T) {
-	s, err := records.Generate(records.MailgunStyle(), accountWith(&dmarc.Record{Policy: dmarc.Reject}),
-		records.WithExisting(records.Existing{TXT: map[string][]string{"_dmarc.example.com": {"v=DMARC1; p=none"}}}))
+	a := accountWith(&dmarc.Record{Policy: dmarc.Reject})
+	a.Existing = &records.Existing{TXT: map[string][]string{"_dmarc.example.com": {"v=DMARC1; p=none"}}}
+	s, err := records.Generate(records.MailgunStyle(), a)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@
 // # Existing records
 //
 // Generate does no DNS. Give it what the domain already publishes with
-// [WithExisting] (fill it with [Gather], which needs only LookupTXT):
+// Account.Existing (fill it with [Gather], which needs only LookupTXT):
 //
 //   - when an SPF record exists where the set needs one, the set holds ONE
 //     merged record (the provider's include added once, the customer's own

@@ -8,8 +8,8 @@ import (
 	"github.com/domainauth/domainauth/records"
 )
 
-// The Customer.io pattern of the first seed document: everything on the
-// account subdomain cio<account id>.
+// The Customer.io pattern: everything on the account subdomain
+// cio<account id>.
 func ExampleMailgunStyle() {
 	s, err := records.Generate(records.MailgunStyle(), records.Account{
 		Domain:       "example.com",
@@ -54,7 +54,8 @@ _dmarc  3600 IN TXT "v=DMARC1; p=quarantine"
 		fmt.Println(err)
 		return
 	}
-	s, err := records.Generate(p, a, records.WithExisting(existing))
+	a.Existing = &existing
+	s, err := records.Generate(p, a)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -100,13 +101,14 @@ func ExampleSendGridStyle() {
 
 // An existing SPF record at the name where the set needs one is merged:
 // one record, the include added once.
-func ExampleWithExisting() {
+func ExampleGenerate_existing() {
 	s, err := records.Generate(records.MailgunStyle(), records.Account{
 		Domain: "example.com", ID: "12345",
 		DKIMKey: "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
-	}, records.WithExisting(records.Existing{TXT: map[string][]string{
-		"cio12345.example.com": {"v=spf1 include:_spf.google.com ~all"},
-	}}))
+		Existing: &records.Existing{TXT: map[string][]string{
+			"cio12345.example.com": {"v=spf1 include:_spf.google.com ~all"},
+		}},
+	})
 	if err != nil {
 		fmt.Println(err)
 		return

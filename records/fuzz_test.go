@@ -23,9 +23,9 @@ func FuzzGenerate(f *testing.F) {
 	f.Add(strings.Repeat("a", 63)+".com", strings.Repeat("9", 60), "", "", "", "")
 	f.Fuzz(func(t *testing.T, domain, id, from, tracking, region, existingSPF string) {
 		a := records.Account{Domain: domain, ID: id, From: from, TrackingHost: tracking, Region: region,
-			DKIMKey: rfc8463Key}
-		e := records.Existing{TXT: map[string][]string{"cio" + strings.ToLower(id) + "." + strings.ToLower(domain): {existingSPF}}}
-		s, err := records.Generate(records.MailgunStyle(), a, records.WithExisting(e))
+			DKIMKey:  rfc8463Key,
+			Existing: &records.Existing{TXT: map[string][]string{"cio" + strings.ToLower(id) + "." + strings.ToLower(domain): {existingSPF}}}}
+		s, err := records.Generate(records.MailgunStyle(), a)
 		if err != nil {
 			if _, ok := err.(*records.FieldError); !ok {
 				t.Fatalf("error %v is %T, want *records.FieldError", err, err)

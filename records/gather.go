@@ -17,7 +17,7 @@ type TXTResolver interface {
 // Gather looks up the TXT records that Generate needs to know about for
 // provider p and account a: the names where the set puts an SPF record, and
 // _dmarc at the sending domain and at its organizational domain. Pass the
-// result to Generate with WithExisting.
+// result to Generate in Account.Existing.
 //
 // A name that does not exist or holds no TXT record (the resolver's
 // not-found error, a *net.DNSError with IsNotFound) is recorded as empty.

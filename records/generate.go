@@ -35,26 +35,15 @@ type Existing struct {
 	TXT map[string][]string
 }
 
-// Option changes how Generate works.
-type Option func(*options)
-
-type options struct {
-	existing    map[string][]string
-	hasExisting bool
-}
-
-// WithExisting gives Generate the customer's existing TXT records, so that
-// it merges the provider's SPF include into an existing SPF record and
-// recommends a DMARC record only when there is none.
-func WithExisting(e Existing) Option {
-	return func(o *options) {
-		o.hasExisting = true
-		o.existing = make(map[string][]string, len(e.TXT))
-		for name, txts := range e.TXT {
-			k := dnsname.Canonical(name)
-			o.existing[k] = append(o.existing[k], txts...)
-		}
+// existingTXT returns e's TXT map keyed by canonical names, the names
+// being merged when they differ only in case or trailing dot.
+func existingTXT(e *Existing) map[string][]string {
+	m := make(map[string][]string, len(e.TXT))
+	for name, txts := range e.TXT {
+		k := dnsname.Canonical(name)
+		m[k] = append(m[k], txts...)
 	}
+	return m
 }
 
 // Generate returns every record the account must publish for its sending
@@ -69,15 +58,15 @@ func WithExisting(e Existing) Option {
 // domain, an account value that would change a name's labels, a CNAME that
 // would share its name with other records.
 //
-// Generate does no DNS lookups. Without [WithExisting] it cannot know about
-// existing SPF and DMARC records: it then always proposes a new SPF record
-// and a DMARC record, which the customer must not add beside existing ones.
-func Generate(p Provider, a Account, opts ...Option) (*Set, error) {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
+// Generate does no DNS lookups. Without Account.Existing it cannot know
+// about existing SPF and DMARC records: it then always proposes a new SPF
+// record and a DMARC record, which the customer must not add beside
+// existing ones.
+func Generate(p Provider, a Account) (*Set, error) {
+	g := &generator{p: p, a: a}
+	if a.Existing != nil {
+		g.existing = existingTXT(a.Existing)
 	}
-	g := &generator{p: p, a: a, o: o}
 	if err := g.run(); err != nil {
 		return nil, err
 	}
@@ -85,15 +74,17 @@ func Generate(p Provider, a Account, opts ...Option) (*Set, error) {
 }
 
 type generator struct {
-	p      Provider
-	a      Account
-	o      options
-	set    *Set
-	domain string
-	zone   string
-	region string
-	vars   map[string]string
-	ttl    uint32
+	p Provider
+	a Account
+	// existing is Account.Existing keyed by canonical names; nil when
+	// Account.Existing is nil (unknown).
+	existing map[string][]string
+	set      *Set
+	domain   string
+	zone     string
+	region   string
+	vars     map[string]string
+	ttl      uint32
 }
 
 func (g *generator) run() error {
@@ -330,12 +321,17 @@ func (g *generator) from() error {
 	if IsTemplated(f) {
 		return nil
 	}
-	addr, err := mail.ParseAddress(f)
-	if err != nil {
+	var domain string
+	if addr, err := mail.ParseAddress(f); err == nil {
+		domain = domainPart(addr.Address)
+	} else if hasTemplate(f) {
+		// A template in the local part or display name ("{{ user }}@...")
+		// need not parse as an address; its domain is still literal.
+		domain = strings.TrimSuffix(strings.TrimSpace(domainPart(f)), ">")
+	} else {
 		return fieldErr("Account.From", g.a.From, fmt.Errorf("%w: %w", ErrInvalid, err))
 	}
-	at := strings.LastIndexByte(addr.Address, '@')
-	d, err := dnsname.Normalize(addr.Address[at+1:])
+	d, err := dnsname.Normalize(domain)
 	if err != nil {
 		return fieldErr("Account.From", g.a.From, err)
 	}
@@ -346,11 +342,35 @@ func (g *generator) from() error {
 	return nil
 }
 
-// IsTemplated reports whether a From address is a template filled in per
-// message (Liquid or Handlebars style: "{{ customer.email }}", "{% ... %}"),
-// whose domain cannot be known in advance.
+// IsTemplated reports whether the domain of a From address is a template
+// filled in per message, so that the domain mail is sent from cannot be
+// known in advance: template syntax ({{ }} and {% %} of Liquid, Handlebars,
+// Mustache and Jinja, or ${ }) after the address's last "@", or anywhere
+// in an address without "@" ("{{ customer.email }}", "news@{{ domain }}",
+// "${from}").
+//
+// A template only in the local part or the display name
+// ("${user}@example.com", "{{ first }} <news@example.com>") leaves the
+// domain known: IsTemplated is false, Generate checks that domain and verify
+// evaluates DMARC for it.
 func IsTemplated(addr string) bool {
-	return strings.Contains(addr, "{{") || strings.Contains(addr, "{%")
+	return hasTemplate(domainPart(addr))
+}
+
+// hasTemplate reports whether s holds template syntax.
+func hasTemplate(s string) bool {
+	for _, t := range []string{"{{", "}}", "{%", "%}", "${"} {
+		if strings.Contains(s, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// domainPart is what follows the last "@" of addr, or all of addr when it
+// has no "@".
+func domainPart(addr string) string {
+	return addr[strings.LastIndexByte(addr, '@')+1:]
 }
 
 func (g *generator) returnPath() error {

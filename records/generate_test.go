@@ -99,11 +99,12 @@ func TestGenerateSESStyle(t *testing.T) {
 		DKIMSelectors: tokens,
 		Vars:          map[string]string{"mailfrom": "bounce"},
 		TrackingHost:  "track.feedback.example.com",
-	}, records.WithExisting(records.Existing{TXT: map[string][]string{
-		"_dmarc.example.com.":          {"v=DMARC1; p=reject; rua=mailto:dmarc@example.com"},
-		"_dmarc.feedback.example.com":  {},
-		"bounce.feedback.example.com.": {},
-	}}))
+		Existing: &records.Existing{TXT: map[string][]string{
+			"_dmarc.example.com.":          {"v=DMARC1; p=reject; rua=mailto:dmarc@example.com"},
+			"_dmarc.feedback.example.com":  {},
+			"bounce.feedback.example.com.": {},
+		}},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,8 @@ func TestGenerateSendGridStyle(t *testing.T) {
 		ID:           "1234",
 		Vars:         map[string]string{"user": "5678", "wl": "1"},
 		TrackingHost: "url1234",
-	}, records.WithExisting(records.Existing{TXT: map[string][]string{"_dmarc.example.com": {"v=DMARC1; p=none; adkim=s"}}}))
+		Existing:     &records.Existing{TXT: map[string][]string{"_dmarc.example.com": {"v=DMARC1; p=none; adkim=s"}}},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

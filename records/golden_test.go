@@ -38,17 +38,19 @@ func goldenSets(t *testing.T) map[string]*records.Set {
 	t.Helper()
 	mg := mailgunAccount()
 	mg.TrackingHost = "email"
-	mailgun, err := records.Generate(records.MailgunStyle(), mg, records.WithExisting(records.Existing{TXT: map[string][]string{
+	mg.Existing = &records.Existing{TXT: map[string][]string{
 		"cio12345.example.com": {"v=spf1 include:_spf.google.com ~all"},
 		"_dmarc.example.com":   {},
-	}}))
+	}}
+	mailgun, err := records.Generate(records.MailgunStyle(), mg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ses, err := records.Generate(records.SESStyle(), records.Account{
 		Domain: "feedback.example.com", Region: "us-east-1", From: "survey@feedback.example.com",
 		DKIMSelectors: []string{"abcdefghijklmnopqrstuvwxyz234567", "bcdefghijklmnopqrstuvwxyz2345672", "cdefghijklmnopqrstuvwxyz23456723"},
-	}, records.WithExisting(records.Existing{TXT: map[string][]string{"_dmarc.example.com": {"v=DMARC1; p=reject; aspf=s"}}}))
+		Existing:      &records.Existing{TXT: map[string][]string{"_dmarc.example.com": {"v=DMARC1; p=reject; aspf=s"}}},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,9 @@ func TestSPFMerge(t *testing.T) {
 				"_dmarc.example.com": {"v=DMARC1; p=none"},
 				"example.com":        {"v=spf1 include:other.example -all"}, // the apex is not where the set needs SPF
 			}}
-			s, err := records.Generate(records.MailgunStyle(), mailgunAccount(), records.WithExisting(e))
+			a := mailgunAccount()
+			a.Existing = &e
+			s, err := records.Generate(records.MailgunStyle(), a)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,10 +122,10 @@ func TestSPFMerge(t *testing.T) {
 // A provider whose SPF goes at the apex merges into the customer's main
 // record, mechanisms included, and never adds a second one.
 func TestSPFMergeApex(t *testing.T) {
-	s, err := records.Generate(customProvider(), records.Account{Domain: "example.com", ID: "7", DKIMKey: rfc8463Key},
-		records.WithExisting(records.Existing{TXT: map[string][]string{
+	s, err := records.Generate(customProvider(), records.Account{Domain: "example.com", ID: "7", DKIMKey: rfc8463Key,
+		Existing: &records.Existing{TXT: map[string][]string{
 			"EXAMPLE.COM.": {"v=spf1 include:_spf.google.com ip4:192.0.2.0/24 -all", "MS=ms12345"},
-		}}))
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +140,7 @@ func TestDMARCRecommendation(t *testing.T) {
 	tests := []struct {
 		name     string
 		domain   string
-		existing map[string][]string // nil: WithExisting not used
+		existing map[string][]string // nil: Account.Existing not set
 		want     string              // the recommended record, "" for none
 		warning  string              // substring of the one warning, "" for none
 	}{
@@ -165,11 +167,10 @@ func TestDMARCRecommendation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := mailgunAccount()
 			a.Domain, a.From = tt.domain, ""
-			var opts []records.Option
 			if tt.existing != nil {
-				opts = append(opts, records.WithExisting(records.Existing{TXT: tt.existing}))
+				a.Existing = &records.Existing{TXT: tt.existing}
 			}
-			s, err := records.Generate(records.MailgunStyle(), a, opts...)
+			s, err := records.Generate(records.MailgunStyle(), a)
 			if err != nil {
 				t.Fatal(err)
 			}

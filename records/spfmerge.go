@@ -19,7 +19,7 @@ func (g *generator) mergeSPF(r *Record) error {
 	}
 	r.SPFLookups = mine.Lookups()
 	var found []string
-	for _, txt := range g.o.existing[r.FQDN] {
+	for _, txt := range g.existing[r.FQDN] {
 		if txt = strings.TrimSpace(txt); spf.IsRecord(txt) {
 			found = append(found, txt)
 		}

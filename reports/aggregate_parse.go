@@ -73,7 +73,7 @@ func (p *Parser) NewAggregateReader(r io.Reader) (*AggregateReader, error) {
 		return nil, err
 	}
 	if pl.kind != formatXML {
-		return nil, &Error{Part: pl.name, Offset: 0, Err: fmt.Errorf("%w: expected XML, found %s", kindError(pl.kind), pl.kind)}
+		return nil, &SyntaxError{Part: pl.name, Offset: 0, Err: fmt.Errorf("%w: expected XML, found %s", kindError(pl.kind), pl.kind)}
 	}
 	return p.newAggregateXML(pl.r, pl.name)
 }
@@ -170,28 +170,28 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 	return j, err
 }
 
-// errorf builds an *Error at the decoder's position.
+// errorf builds a *SyntaxError at the decoder's position.
 func (a *AggregateReader) errorf(sentinel error, format string, args ...any) error {
 	line, col, off := a.where()
-	return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)}
+	return &SyntaxError{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)}
 }
 
-// wrapErr turns a decoder or input error into an *Error with position.
+// wrapErr turns a decoder or input error into a *SyntaxError with position.
 func (a *AggregateReader) wrapErr(err error) error {
 	line, col, off := a.where()
 	var se *xml.SyntaxError
 	switch {
 	case isLimit(err):
-		return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: err}
+		return &SyntaxError{Part: a.part, Line: line, Column: col, Offset: off, Err: err}
 	case errors.As(err, &se):
 		if a.baseLine > 0 {
 			se.Line += a.baseLine - 1
 		}
-		return &Error{Part: a.part, Line: se.Line, Column: col, Offset: off, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+		return &SyntaxError{Part: a.part, Line: se.Line, Column: col, Offset: off, Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: unexpected end of input", ErrSyntax)}
+		return &SyntaxError{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: unexpected end of input", ErrMalformed)}
 	}
-	return &Error{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+	return &SyntaxError{Part: a.part, Line: line, Column: col, Offset: off, Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
 }
 
 func (a *AggregateReader) warn(path, format string, args ...any) {
@@ -250,9 +250,9 @@ func (a *AggregateReader) start() error {
 		t, err := a.token()
 		if err == io.EOF {
 			if a.in.n == 0 {
-				return &Error{Part: a.part, Offset: 0, Err: ErrEmpty}
+				return &SyntaxError{Part: a.part, Offset: 0, Err: ErrEmpty}
 			}
-			return a.errorf(ErrSyntax, "no root element")
+			return a.errorf(ErrMalformed, "no root element")
 		}
 		if err != nil {
 			return err
@@ -261,7 +261,7 @@ func (a *AggregateReader) start() error {
 		case tokText:
 			// White space and a byte order mark may precede the root.
 			if len(bytes.TrimLeft(t.text, "\ufeff \t\r\n")) > 0 {
-				return a.errorf(ErrSyntax, "text before the root element")
+				return a.errorf(ErrMalformed, "text before the root element")
 			}
 		case tokStart:
 			if t.Name.Local != "feedback" {
@@ -278,7 +278,7 @@ func (a *AggregateReader) start() error {
 			a.hdr.Namespace = namespaceOf(t)
 			return nil
 		case tokEnd:
-			return a.errorf(ErrSyntax, "unexpected end tag </%s>", qname(t.Name))
+			return a.errorf(ErrMalformed, "unexpected end tag </%s>", qname(t.Name))
 		}
 	}
 }
@@ -313,7 +313,7 @@ func (a *AggregateReader) Next() bool {
 	for {
 		t, err := a.token()
 		if err == io.EOF {
-			a.fail(a.errorf(ErrSyntax, "unexpected end of input: <%s> not closed", qname(a.root)))
+			a.fail(a.errorf(ErrMalformed, "unexpected end of input: <%s> not closed", qname(a.root)))
 			return false
 		}
 		if err != nil {
@@ -327,7 +327,7 @@ func (a *AggregateReader) Next() bool {
 			}
 		case tokEnd:
 			if t.Name != a.root {
-				a.fail(a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(a.root), qname(t.Name)))
+				a.fail(a.errorf(ErrMalformed, "element <%s> closed by </%s>", qname(a.root), qname(t.Name)))
 				return false
 			}
 			a.fail(a.finish())
@@ -366,7 +366,7 @@ func (a *AggregateReader) finish() error {
 		if err == io.EOF {
 			if len(a.wrappers) > 0 {
 				if a.repair == nil {
-					return a.errorf(ErrSyntax, "unexpected end of input: <%s> not closed", qname(a.wrappers[len(a.wrappers)-1]))
+					return a.errorf(ErrMalformed, "unexpected end of input: <%s> not closed", qname(a.wrappers[len(a.wrappers)-1]))
 				}
 				a.warn(qname(a.wrappers[0]), "not closed; accepted (Recover)")
 			}
@@ -378,15 +378,15 @@ func (a *AggregateReader) finish() error {
 		switch t.kind {
 		case tokText:
 			if len(bytes.TrimSpace(t.text)) > 0 {
-				return a.errorf(ErrSyntax, "text after <%s>", qname(a.root))
+				return a.errorf(ErrMalformed, "text after <%s>", qname(a.root))
 			}
 		case tokEnd:
 			if len(a.wrappers) == 0 || t.Name != a.wrappers[len(a.wrappers)-1] {
-				return a.errorf(ErrSyntax, "unexpected end tag </%s>", qname(t.Name))
+				return a.errorf(ErrMalformed, "unexpected end tag </%s>", qname(t.Name))
 			}
 			a.wrappers = a.wrappers[:len(a.wrappers)-1]
 		default:
-			return a.errorf(ErrSyntax, "content after <%s>", qname(a.root))
+			return a.errorf(ErrMalformed, "content after <%s>", qname(a.root))
 		}
 	}
 	if a.repair != nil {
@@ -480,7 +480,7 @@ func (a *AggregateReader) element(name xml.Name, path string, depth int, fn func
 	for {
 		t, err := a.token()
 		if err == io.EOF {
-			return a.errorf(ErrSyntax, "unexpected end of input in <%s>", path)
+			return a.errorf(ErrMalformed, "unexpected end of input in <%s>", path)
 		}
 		if err != nil {
 			return err
@@ -492,7 +492,7 @@ func (a *AggregateReader) element(name xml.Name, path string, depth int, fn func
 			}
 		case tokEnd:
 			if t.Name != name {
-				return a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(name), qname(t.Name))
+				return a.errorf(ErrMalformed, "element <%s> closed by </%s>", qname(name), qname(t.Name))
 			}
 			return nil
 		case tokStart:
@@ -512,7 +512,7 @@ func (a *AggregateReader) skip(name xml.Name, depth int) error {
 		}
 		t, err := a.token()
 		if err == io.EOF {
-			return a.errorf(ErrSyntax, "unexpected end of input in <%s>", qname(name))
+			return a.errorf(ErrMalformed, "unexpected end of input in <%s>", qname(name))
 		}
 		if err != nil {
 			return err
@@ -522,7 +522,7 @@ func (a *AggregateReader) skip(name xml.Name, depth int) error {
 			stack = append(stack, t.Name)
 		case tokEnd:
 			if t.Name != stack[len(stack)-1] {
-				return a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(stack[len(stack)-1]), qname(t.Name))
+				return a.errorf(ErrMalformed, "element <%s> closed by </%s>", qname(stack[len(stack)-1]), qname(t.Name))
 			}
 			stack = stack[:len(stack)-1]
 		}
@@ -539,7 +539,7 @@ func (a *AggregateReader) text(name xml.Name, path string, depth int) (string, e
 	for {
 		t, err := a.token()
 		if err == io.EOF {
-			return "", a.errorf(ErrSyntax, "unexpected end of input in <%s>", path)
+			return "", a.errorf(ErrMalformed, "unexpected end of input in <%s>", path)
 		}
 		if err != nil {
 			return "", err
@@ -565,7 +565,7 @@ func (a *AggregateReader) text(name xml.Name, path string, depth int) (string, e
 			}
 		case tokEnd:
 			if t.Name != name {
-				return "", a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(name), qname(t.Name))
+				return "", a.errorf(ErrMalformed, "element <%s> closed by </%s>", qname(name), qname(t.Name))
 			}
 			if n > 1 {
 				s = string(multi)

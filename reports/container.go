@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/domainauth/domainauth/internal/enumtext"
 )
 
 // format is what a payload looks like, by its first bytes.
@@ -23,21 +25,16 @@ const (
 	formatEmail
 )
 
-func (f format) String() string {
-	switch f {
-	case formatXML:
-		return "XML"
-	case formatJSON:
-		return "JSON"
-	case formatGzip:
-		return "gzip"
-	case formatZip:
-		return "zip"
-	case formatEmail:
-		return "an e-mail"
-	}
-	return "unknown content"
+var formatNames = [...]string{
+	formatUnknown: "unknown content",
+	formatXML:     "XML",
+	formatJSON:    "JSON",
+	formatGzip:    "gzip",
+	formatZip:     "zip",
+	formatEmail:   "an e-mail",
 }
+
+func (f format) String() string { return enumtext.StringOr(f, formatNames[:], "unknown content") }
 
 // sniff tells the format from the first bytes: the magic numbers of zip
 // and gzip, "<" for XML and "{" for JSON after white space and a byte
@@ -91,26 +88,26 @@ func (p *Parser) open(r io.Reader, depth int) (payload, error) {
 
 func (p *Parser) openNamed(r io.Reader, name string, depth int) (payload, error) {
 	if depth > p.maxNesting() {
-		return payload{}, &Error{Part: name, Offset: -1, Err: &LimitError{Limit: "MaxNesting", Value: int64(p.maxNesting())}}
+		return payload{}, &SyntaxError{Part: name, Offset: -1, Err: &LimitError{Limit: "MaxNesting", Value: int64(p.maxNesting())}}
 	}
 	ra, isRA := r.(sizedReaderAt)
 	br := bufio.NewReaderSize(r, 4096)
 	head, err := br.Peek(512)
 	if len(head) == 0 {
 		if err != nil && err != io.EOF {
-			if depth > 0 && !isLimit(err) && !errors.Is(err, ErrSyntax) {
-				err = fmt.Errorf("%w: %w", ErrSyntax, err)
+			if depth > 0 && !isLimit(err) && !errors.Is(err, ErrMalformed) {
+				err = fmt.Errorf("%w: %w", ErrMalformed, err)
 			}
-			return payload{}, &Error{Part: name, Offset: 0, Err: err}
+			return payload{}, &SyntaxError{Part: name, Offset: 0, Err: err}
 		}
-		return payload{}, &Error{Part: name, Offset: 0, Err: ErrEmpty}
+		return payload{}, &SyntaxError{Part: name, Offset: 0, Err: ErrEmpty}
 	}
 	switch f := sniff(head); f {
 	case formatGzip:
 		counted := &countReader{r: br}
 		zr, err := gzip.NewReader(counted)
 		if err != nil {
-			return payload{}, &Error{Part: name, Offset: 0, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+			return payload{}, &SyntaxError{Part: name, Offset: 0, Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
 		}
 		// Stop after the first member: some reporters leave stray bytes
 		// after the trailer, which multistream mode reads as a broken
@@ -128,12 +125,12 @@ func (p *Parser) openNamed(r io.Reader, name string, depth int) (payload, error)
 		if isRA {
 			zra, size = ra, ra.Size()
 			if size > p.maxInput() {
-				return payload{}, &Error{Part: name, Offset: -1, Err: &LimitError{Limit: "MaxInput", Value: p.maxInput()}}
+				return payload{}, &SyntaxError{Part: name, Offset: -1, Err: &LimitError{Limit: "MaxInput", Value: p.maxInput()}}
 			}
 		} else {
 			b, err := readAllMax(br, p.maxInput())
 			if err != nil {
-				return payload{}, &Error{Part: name, Offset: -1, Err: err}
+				return payload{}, &SyntaxError{Part: name, Offset: -1, Err: err}
 			}
 			zra, size = bytes.NewReader(b), int64(len(b))
 		}
@@ -155,26 +152,26 @@ type sizedReaderAt interface {
 func (p *Parser) openZip(ra io.ReaderAt, size int64, name string, depth int) (payload, error) {
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
-		return payload{}, &Error{Part: name, Offset: -1, Err: fmt.Errorf("%w: zip: %w", ErrSyntax, err)}
+		return payload{}, &SyntaxError{Part: name, Offset: -1, Err: fmt.Errorf("%w: zip: %w", ErrMalformed, err)}
 	}
 	if len(zr.File) > p.maxAttachments() {
-		return payload{}, &Error{Part: name, Offset: -1, Err: &LimitError{Limit: "MaxAttachments", Value: int64(p.maxAttachments())}}
+		return payload{}, &SyntaxError{Part: name, Offset: -1, Err: &LimitError{Limit: "MaxAttachments", Value: int64(p.maxAttachments())}}
 	}
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
 			continue
 		}
 		if f.UncompressedSize64 > uint64(p.maxDecompressed()) {
-			return payload{}, &Error{Part: f.Name, Offset: -1, Err: &LimitError{Limit: "MaxDecompressed", Value: p.maxDecompressed()}}
+			return payload{}, &SyntaxError{Part: f.Name, Offset: -1, Err: &LimitError{Limit: "MaxDecompressed", Value: p.maxDecompressed()}}
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return payload{}, &Error{Part: f.Name, Offset: -1, Err: fmt.Errorf("%w: zip: %w", ErrSyntax, err)}
+			return payload{}, &SyntaxError{Part: f.Name, Offset: -1, Err: fmt.Errorf("%w: zip: %w", ErrMalformed, err)}
 		}
 		lim := &boundReader{r: rc, fixedIn: int64(f.CompressedSize64), max: p.maxDecompressed(), ratio: p.maxRatio()}
 		return p.openNamed(lim, f.Name, depth+1)
 	}
-	return payload{}, &Error{Part: name, Offset: -1, Err: fmt.Errorf("%w: the zip archive has no file", ErrNoReport)}
+	return payload{}, &SyntaxError{Part: name, Offset: -1, Err: fmt.Errorf("%w: the zip archive has no file", ErrNoReport)}
 }
 
 // countReader counts the bytes read through it.
@@ -221,7 +218,7 @@ func (b *boundReader) Read(p []byte) (int, error) {
 	}
 	if err != nil && err != io.EOF && !isLimit(err) {
 		// Corrupt deflate data, a bad checksum, a truncated stream.
-		err = fmt.Errorf("%w: decompressing: %w", ErrSyntax, err)
+		err = fmt.Errorf("%w: decompressing: %w", ErrMalformed, err)
 	}
 	return n, err
 }
@@ -249,18 +246,10 @@ const (
 	KindTLS                       // SMTP TLS report (RFC 8460), JSON
 )
 
+var kindNames = [...]string{KindAggregate: "aggregate", KindFailure: "failure", KindTLS: "smtp_tls"}
+
 // String names the kind: "aggregate", "failure", "smtp_tls".
-func (k Kind) String() string {
-	switch k {
-	case KindAggregate:
-		return "aggregate"
-	case KindFailure:
-		return "failure"
-	case KindTLS:
-		return "smtp_tls"
-	}
-	return fmt.Sprintf("Kind(%d)", int(k))
-}
+func (k Kind) String() string { return enumtext.String(k, kindNames[:], "Kind") }
 
 // Report is one report that Parser.Read found. Exactly one of Aggregate,
 // Failure and TLS is set, according to Kind.
@@ -319,13 +308,10 @@ func (p *Parser) readPayload(pl payload, email *EmailInfo, fn func(*Report) erro
 		}
 		return fn(&Report{Kind: KindTLS, Part: pl.name, Email: email, TLS: tr})
 	case formatEmail:
-		return &Error{Part: pl.name, Offset: 0, Err: fmt.Errorf("%w: an e-mail inside an archive", ErrUnknownFormat)}
+		return &SyntaxError{Part: pl.name, Offset: 0, Err: fmt.Errorf("%w: an e-mail inside an archive", ErrUnknownFormat)}
 	}
-	return &Error{Part: pl.name, Offset: 0, Err: ErrUnknownFormat}
+	return &SyntaxError{Part: pl.name, Offset: 0, Err: ErrUnknownFormat}
 }
-
-// errStop ends a walk early without an error to report.
-var errStop = errors.New("stop")
 
 // trimName shortens a name for messages.
 func trimName(s string) string {

@@ -211,9 +211,9 @@ func TestCorpus(t *testing.T) {
 				if err == nil {
 					t.Fatalf("read without error; the manifest says: %s", mf.Error)
 				}
-				var e *Error
+				var e *SyntaxError
 				if !errors.As(err, &e) {
-					t.Fatalf("error %v is not a *reports.Error", err)
+					t.Fatalf("error %v is not a *reports.SyntaxError", err)
 				}
 				switch mf.Kind {
 				case "none":
@@ -221,8 +221,8 @@ func TestCorpus(t *testing.T) {
 						t.Errorf("error %v, want ErrEmpty", err)
 					}
 				default:
-					if !errors.Is(err, ErrSyntax) {
-						t.Errorf("error %v, want ErrSyntax", err)
+					if !errors.Is(err, ErrMalformed) {
+						t.Errorf("error %v, want ErrMalformed", err)
 					}
 					if e.Line == 0 {
 						t.Errorf("error %v has no line", err)

@@ -41,8 +41,9 @@
 // optional elements, elements out of order, stray text, unknown elements,
 // an <xs:schema> wrapper around <feedback>, a multipart/mixed failure
 // report, a failure report with no ARF part (Exim), a base64
-// message/feedback-report part. What cannot be read is an [*Error] with
-// the position (line and column of the payload, the attachment's name):
+// message/feedback-report part. What cannot be read is a [*SyntaxError]
+// (matching [ErrSyntax]) with the position (line and column of the payload,
+// the attachment's name):
 // XML that is not well-formed (the <xs:schema> wrapper left open, an
 // unescaped "<", invalid UTF-8), an empty file, a count that is not a
 // number. A report is complete only when the reader ends without error:

@@ -95,12 +95,12 @@ func splitMbox(b []byte) ([]byte, bool) {
 // parseEmail reads an e-mail held in memory and flattens its MIME tree.
 func (p *Parser) parseEmail(raw []byte, depth int) (*EmailInfo, []mimePart, error) {
 	if depth > p.maxNesting() {
-		return nil, nil, &Error{Offset: -1, Err: &LimitError{Limit: "MaxNesting", Value: int64(p.maxNesting())}}
+		return nil, nil, &SyntaxError{Offset: -1, Err: &LimitError{Limit: "MaxNesting", Value: int64(p.maxNesting())}}
 	}
 	body, mbox := splitMbox(raw)
 	msg, err := mail.ReadMessage(bytes.NewReader(body))
 	if err != nil {
-		return nil, nil, &Error{Offset: -1, Err: fmt.Errorf("%w: e-mail header: %w", ErrSyntax, err)}
+		return nil, nil, &SyntaxError{Offset: -1, Err: fmt.Errorf("%w: e-mail header: %w", ErrMalformed, err)}
 	}
 	h := textproto.MIMEHeader(msg.Header)
 	info := &EmailInfo{
@@ -132,7 +132,7 @@ func (p *Parser) walkMIME(h textproto.MIMEHeader, r io.Reader, depth int, count 
 	mt, params := mediaType(h.Get("Content-Type"))
 	if strings.HasPrefix(mt, "multipart/") && params["boundary"] != "" {
 		if depth >= p.maxNesting() {
-			return &Error{Offset: -1, Err: &LimitError{Limit: "MaxNesting", Value: int64(p.maxNesting())}}
+			return &SyntaxError{Offset: -1, Err: &LimitError{Limit: "MaxNesting", Value: int64(p.maxNesting())}}
 		}
 		mr := multipart.NewReader(r, params["boundary"])
 		for {
@@ -146,11 +146,11 @@ func (p *Parser) walkMIME(h textproto.MIMEHeader, r io.Reader, depth int, count 
 					// was read.
 					return nil
 				}
-				return &Error{Offset: -1, Err: fmt.Errorf("%w: MIME: %w", ErrSyntax, err)}
+				return &SyntaxError{Offset: -1, Err: fmt.Errorf("%w: MIME: %w", ErrMalformed, err)}
 			}
 			*count++
 			if *count > p.maxAttachments() {
-				return &Error{Offset: -1, Err: &LimitError{Limit: "MaxAttachments", Value: int64(p.maxAttachments())}}
+				return &SyntaxError{Offset: -1, Err: &LimitError{Limit: "MaxAttachments", Value: int64(p.maxAttachments())}}
 			}
 			if err := p.walkMIME(part.Header, part, depth+1, count, out); err != nil {
 				return err
@@ -160,7 +160,7 @@ func (p *Parser) walkMIME(h textproto.MIMEHeader, r io.Reader, depth int, count 
 	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))
 	raw, err := io.ReadAll(r)
 	if err != nil {
-		return &Error{Offset: -1, Err: fmt.Errorf("%w: MIME part: %w", ErrSyntax, err)}
+		return &SyntaxError{Offset: -1, Err: fmt.Errorf("%w: MIME part: %w", ErrMalformed, err)}
 	}
 	body := raw
 	switch enc {
@@ -209,7 +209,7 @@ done:
 func (p *Parser) readEmail(r io.Reader, depth int, fn func(*Report) error) error {
 	raw, err := readAllMax(r, p.maxInput())
 	if err != nil {
-		return &Error{Offset: -1, Err: err}
+		return &SyntaxError{Offset: -1, Err: err}
 	}
 	return p.readEmailBytes(raw, depth, fn)
 }
@@ -262,7 +262,7 @@ func (p *Parser) readEmailBytes(raw []byte, depth int, fn func(*Report) error) e
 			return err
 		}
 	}
-	return &Error{Offset: -1, Err: fmt.Errorf("%w in the e-mail %q", ErrNoReport, trimName(info.Subject))}
+	return &SyntaxError{Offset: -1, Err: fmt.Errorf("%w in the e-mail %q", ErrNoReport, trimName(info.Subject))}
 }
 
 func isNoReport(err error) bool { return errors.Is(err, ErrNoReport) }

@@ -5,8 +5,11 @@ import (
 	"fmt"
 )
 
-// Errors, wrapped by *Error and checked with errors.Is.
+// Errors, wrapped by *SyntaxError and checked with errors.Is.
 var (
+	// ErrSyntax matches every *SyntaxError: the input could not be read
+	// as a report, for any of the reasons below.
+	ErrSyntax = errors.New("report not read")
 	// ErrEmpty means the input has no bytes at all.
 	ErrEmpty = errors.New("empty input")
 	// ErrUnknownFormat means the content is none of XML, JSON, gzip, zip or
@@ -14,8 +17,8 @@ var (
 	ErrUnknownFormat = errors.New("not a report: unknown format")
 	// ErrNoReport means an e-mail or archive was read but carries no report.
 	ErrNoReport = errors.New("no report found")
-	// ErrSyntax means the XML, JSON or e-mail is not well-formed.
-	ErrSyntax = errors.New("malformed report")
+	// ErrMalformed means the XML, JSON or e-mail is not well-formed.
+	ErrMalformed = errors.New("malformed report")
 	// ErrInvalid means the document is well-formed but not a report: wrong
 	// root element, a value that cannot be read (a count that is not a
 	// number), a required element missing.
@@ -24,11 +27,12 @@ var (
 	ErrLimit = errors.New("limit exceeded")
 )
 
-// Error says what could not be read and where. Line and Column are
+// SyntaxError says what could not be read and where; it matches
+// ErrSyntax, and its Err one of the other sentinels. Line and Column are
 // 1-based positions in the decompressed payload (the XML or JSON text);
 // zero when unknown. Part names the attachment or archive member, when the
 // payload came out of one.
-type Error struct {
+type SyntaxError struct {
 	Part   string // attachment or archive member name; "" for a plain payload
 	Line   int    // 1-based line of the payload; 0 when unknown
 	Column int    // 1-based column; 0 when unknown
@@ -37,7 +41,7 @@ type Error struct {
 }
 
 // Error names the problem and its position.
-func (e *Error) Error() string {
+func (e *SyntaxError) Error() string {
 	s := "reports: "
 	if e.Part != "" {
 		s += fmt.Sprintf("%q: ", e.Part)
@@ -51,7 +55,10 @@ func (e *Error) Error() string {
 }
 
 // Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// Is makes every *SyntaxError match ErrSyntax.
+func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 
 // LimitError names the limit that was reached.
 type LimitError struct {

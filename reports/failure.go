@@ -136,17 +136,17 @@ func isFailureReport(info *EmailInfo, parts []mimePart) bool {
 func (p *Parser) ParseFailure(r io.Reader) (*FailureReport, error) {
 	raw, err := readAllMax(r, p.maxInput())
 	if err != nil {
-		return nil, &Error{Offset: -1, Err: err}
+		return nil, &SyntaxError{Offset: -1, Err: err}
 	}
 	if len(raw) == 0 {
-		return nil, &Error{Offset: 0, Err: ErrEmpty}
+		return nil, &SyntaxError{Offset: 0, Err: ErrEmpty}
 	}
 	info, parts, err := p.parseEmail(raw, 0)
 	if err != nil {
 		return nil, err
 	}
 	if !isFailureReport(info, parts) {
-		return nil, &Error{Offset: -1, Err: fmt.Errorf("%w: the e-mail is not a failure report (%s)", ErrNoReport, info.ContentType)}
+		return nil, &SyntaxError{Offset: -1, Err: fmt.Errorf("%w: the e-mail is not a failure report (%s)", ErrNoReport, info.ContentType)}
 	}
 	return p.parseFailure(info, parts), nil
 }

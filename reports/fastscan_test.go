@@ -50,7 +50,7 @@ func describeErr(err error) string {
 	if err == nil {
 		return "<nil>"
 	}
-	var e *Error
+	var e *SyntaxError
 	if errors.As(err, &e) {
 		return fmt.Sprintf("part=%q line=%d col=%d off=%d: %v", e.Part, e.Line, e.Column, e.Offset, err)
 	}
@@ -192,8 +192,8 @@ func TestFastScanHandsOver(t *testing.T) {
 	in := minimal(strings.Replace(minimalRecord, "</record>", "<identifiers>\n<header_from>&bogus;</header_from></identifiers></record>", 1))
 	var p Parser
 	_, err := p.ParseAggregate(strings.NewReader(in))
-	var e *Error
-	if !errors.As(err, &e) || !errors.Is(err, ErrSyntax) {
+	var e *SyntaxError
+	if !errors.As(err, &e) || !errors.Is(err, ErrMalformed) {
 		t.Fatalf("got %v, want a syntax error", err)
 	}
 	// The entity is on the record's second line of the document.

@@ -28,14 +28,14 @@ func addCorpus(f *testing.F, match func(path string) bool) {
 // fuzzParser has small limits so that the fuzzer reaches them.
 var fuzzParser = Parser{MaxDecompressed: 1 << 20, MaxInput: 1 << 20, MaxElement: 4096, MaxRecords: 1000, MaxAttachments: 16, MaxNesting: 4, MaxDepth: 16, MaxWarnings: 50}
 
-// checkErr asserts that a parse error is an *Error with a known sentinel.
+// checkErr asserts that a parse error is a *SyntaxError with a known sentinel.
 func checkErr(t *testing.T, err error) {
 	t.Helper()
-	var e *Error
+	var e *SyntaxError
 	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not a *reports.Error", err, err)
+		t.Fatalf("error %v (%T) is not a *reports.SyntaxError", err, err)
 	}
-	for _, s := range []error{ErrEmpty, ErrUnknownFormat, ErrNoReport, ErrSyntax, ErrInvalid, ErrLimit} {
+	for _, s := range []error{ErrEmpty, ErrUnknownFormat, ErrNoReport, ErrMalformed, ErrInvalid, ErrLimit} {
 		if errors.Is(err, s) {
 			return
 		}
@@ -43,7 +43,7 @@ func checkErr(t *testing.T, err error) {
 	t.Fatalf("error %v wraps no sentinel", err)
 }
 
-// FuzzAggregate: any input gives a report or an *Error, never a panic;
+// FuzzAggregate: any input gives a report or a *SyntaxError, never a panic;
 // and a report read back from what WriteAggregate wrote is a fixed point:
 // write(parse(write(parse(x)))) == write(parse(x)).
 func FuzzAggregate(f *testing.F) {
@@ -132,7 +132,7 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// FuzzTLS: any JSON gives a TLS report or an *Error.
+// FuzzTLS: any JSON gives a TLS report or a *SyntaxError.
 func FuzzTLS(f *testing.F) {
 	f.Add([]byte(`{"organization-name":"o","policies":[{"policy":{"policy-type":"sts","mx-host":["a","b"]},"failure-details":[{"sending-mta-ip":"2001:db8:abcd:0012::1","failed-session-count":1}]}]}`))
 	f.Add([]byte(`{"policies":[{"policy":{"mx-host":7}}]}`))
@@ -150,7 +150,7 @@ func FuzzTLS(f *testing.F) {
 	})
 }
 
-// FuzzFailure: any e-mail gives a failure report or an *Error; the
+// FuzzFailure: any e-mail gives a failure report or a *SyntaxError; the
 // source IP, when set, is valid and unmapped.
 func FuzzFailure(f *testing.F) {
 	f.Add([]byte("Subject: s\nContent-Type: multipart/report; report-type=feedback-report; boundary=b\n\n--b\nContent-Type: text/plain\n\nx\n--b\nContent-Type: message/feedback-report\nContent-Transfer-Encoding: base64\n\nRmVlZGJhY2stVHlwZTogYXV0aC1mYWlsdXJlDQpTb3VyY2UtSVA6IDo6ZmZmZjoxLjIuMy40DQo=\n--b\nContent-Type: text/rfc822-headers\n\nFrom: a@b\nSubject: =?utf-8?q?hi?=\n\n--b--\n"))

@@ -155,19 +155,19 @@ func TestTruncatedEverywhere(t *testing.T) {
 		}
 		in := doc[:i+len(cut)]
 		_, err := (&Parser{}).ParseAggregate(strings.NewReader(in))
-		var e *Error
-		if !errors.As(err, &e) || !errors.Is(err, ErrSyntax) || e.Line == 0 {
-			t.Errorf("cut after %q: error %v, want a syntax *Error with a line", cut, err)
+		var e *SyntaxError
+		if !errors.As(err, &e) || !errors.Is(err, ErrMalformed) || e.Line == 0 {
+			t.Errorf("cut after %q: error %v, want a syntax *SyntaxError with a line", cut, err)
 		}
 	}
 	// Inside an element the parser skips.
 	_, err := (&Parser{}).ParseAggregate(strings.NewReader("<feedback><extension><a>"))
-	if !errors.Is(err, ErrSyntax) {
+	if !errors.Is(err, ErrMalformed) {
 		t.Errorf("cut in <extension>: %v", err)
 	}
 	// An end tag that closes nothing, after the root.
 	_, err = (&Parser{}).ParseAggregate(strings.NewReader(doc + "</x>"))
-	if !errors.Is(err, ErrSyntax) {
+	if !errors.Is(err, ErrMalformed) {
 		t.Errorf("stray end tag after the root: %v", err)
 	}
 }
@@ -349,8 +349,8 @@ func TestTLSMXHost(t *testing.T) {
 // TestTLSSyntaxPosition: a JSON syntax error names its line and column.
 func TestTLSSyntaxPosition(t *testing.T) {
 	_, err := (&Parser{}).ParseTLS(strings.NewReader("{\n  \"organization-name\": ,\n}"))
-	var e *Error
-	if !errors.As(err, &e) || !errors.Is(err, ErrSyntax) || e.Line != 2 {
+	var e *SyntaxError
+	if !errors.As(err, &e) || !errors.Is(err, ErrMalformed) || e.Line != 2 {
 		t.Errorf("error %v, want a syntax error on line 2", err)
 	}
 	_, err = (&Parser{}).ParseTLS(strings.NewReader("{\"policies\": 5}"))

@@ -117,20 +117,20 @@ func TestErrors(t *testing.T) {
 		{"white space only", "  \n ", ErrUnknownFormat, 0},
 		{"not a report", "hello world", ErrUnknownFormat, 0},
 		{"wrong root", "<html><body/></html>", ErrInvalid, 1},
-		{"unclosed", "<feedback>\n" + minimalHeader + minimalRecord, ErrSyntax, 7},
-		{"mismatched", "<feedback>\n<version>1</versio></feedback>", ErrSyntax, 2},
-		{"invalid UTF-8", minimal(strings.Replace(minimalRecord, "example.com", "ex\x91ample.com", 1)), ErrSyntax, 5},
-		{"stray <", strings.Replace(minimal(minimalRecord), "d@r.example", "<d@r.example>", 1), ErrSyntax, 1},
+		{"unclosed", "<feedback>\n" + minimalHeader + minimalRecord, ErrMalformed, 7},
+		{"mismatched", "<feedback>\n<version>1</versio></feedback>", ErrMalformed, 2},
+		{"invalid UTF-8", minimal(strings.Replace(minimalRecord, "example.com", "ex\x91ample.com", 1)), ErrMalformed, 5},
+		{"stray <", strings.Replace(minimal(minimalRecord), "d@r.example", "<d@r.example>", 1), ErrMalformed, 1},
 		{"count not a number", minimal(strings.Replace(minimalRecord, "<count>3", "<count>three", 1)), ErrInvalid, 3},
 		{"negative count", minimal(strings.Replace(minimalRecord, "<count>3", "<count>-3", 1)), ErrInvalid, 3},
 		{"bad source IP", minimal(strings.Replace(minimalRecord, "192.0.2.1", "192.0.2", 1)), ErrInvalid, 3},
 		{"no source IP", minimal(strings.Replace(minimalRecord, "<source_ip>192.0.2.1</source_ip>", "", 1)), ErrInvalid, 6},
 		{"no count", minimal(strings.Replace(minimalRecord, "<count>3</count>", "", 1)), ErrInvalid, 6},
 		{"bad date", strings.Replace(minimal(minimalRecord), "<begin>1700000000", "<begin>yesterday", 1), ErrInvalid, 2},
-		{"content after the root", minimal(minimalRecord) + "<feedback/>", ErrSyntax, 6},
-		{"text after the root", minimal(minimalRecord) + "x", ErrSyntax, 6},
+		{"content after the root", minimal(minimalRecord) + "<feedback/>", ErrMalformed, 6},
+		{"text after the root", minimal(minimalRecord) + "x", ErrMalformed, 6},
 		{"two roots wrapped", "<w><x/></w>", ErrInvalid, 1},
-		{"unsupported encoding", `<?xml version="1.0" encoding="EBCDIC"?><feedback/>`, ErrSyntax, 1},
+		{"unsupported encoding", `<?xml version="1.0" encoding="EBCDIC"?><feedback/>`, ErrMalformed, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,9 +145,17 @@ func TestErrors(t *testing.T) {
 			if !errors.Is(err, tt.is) {
 				t.Errorf("error %v, want %v", err, tt.is)
 			}
-			var e *Error
+			// ErrSyntax is every error of the package; ErrMalformed only
+			// input that is not well-formed.
+			if !errors.Is(err, ErrSyntax) {
+				t.Errorf("error %v does not match ErrSyntax", err)
+			}
+			if errors.Is(err, ErrMalformed) != (tt.is == ErrMalformed) {
+				t.Errorf("error %v: errors.Is(ErrMalformed) = %v", err, !(tt.is == ErrMalformed))
+			}
+			var e *SyntaxError
 			if !errors.As(err, &e) {
-				t.Fatalf("%v is not an *Error", err)
+				t.Fatalf("%v is not a *SyntaxError", err)
 			}
 			if e.Line != tt.line {
 				t.Errorf("line %d, want %d (%v)", e.Line, tt.line, err)
@@ -218,8 +226,8 @@ func wantLimit(t *testing.T, err error, limit string) {
 	if le.Limit != limit {
 		t.Errorf("limit %s reached, want %s (%v)", le.Limit, limit, err)
 	}
-	if errors.Is(err, ErrSyntax) {
-		t.Errorf("a limit reported as a syntax error: %v", err)
+	if errors.Is(err, ErrMalformed) {
+		t.Errorf("a limit reported as malformed input: %v", err)
 	}
 }
 
@@ -522,8 +530,8 @@ func TestEmails(t *testing.T) {
 	t.Run("broken report in an e-mail", func(t *testing.T) {
 		bad := []byte(strings.Replace(string(doc), "</feedback>", "", 1))
 		err := (&Parser{}).Read(strings.NewReader(multi("Content-Type: application/gzip\nContent-Transfer-Encoding: base64\n\n"+b64(gzipBytes(t, bad, "a.xml", 0)))), func(*Report) error { return nil })
-		var e *Error
-		if !errors.Is(err, ErrSyntax) || !errors.As(err, &e) || e.Part != "a.xml" {
+		var e *SyntaxError
+		if !errors.Is(err, ErrMalformed) || !errors.As(err, &e) || e.Part != "a.xml" {
 			t.Errorf("error %v, want a syntax error in part a.xml", err)
 		}
 	})

@@ -188,7 +188,7 @@ func (a *AggregateReader) record(name xml.Name) error {
 	for {
 		t, err := a.token()
 		if err == io.EOF {
-			return a.errorf(ErrSyntax, "unexpected end of input in <record>")
+			return a.errorf(ErrMalformed, "unexpected end of input in <record>")
 		}
 		if err != nil {
 			return err
@@ -252,7 +252,7 @@ func (a *AggregateReader) record(name xml.Name) error {
 			n := len(a.stack)
 			if n == 0 {
 				if t.Name != name {
-					return a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(name), qname(t.Name))
+					return a.errorf(ErrMalformed, "element <%s> closed by </%s>", qname(name), qname(t.Name))
 				}
 				if !haveIP {
 					return a.errorf(ErrInvalid, "record %d has no <source_ip>", a.n+1)
@@ -267,7 +267,7 @@ func (a *AggregateReader) record(name xml.Name) error {
 			}
 			top := a.stack[n-1]
 			if t.Name != top.name {
-				return a.errorf(ErrSyntax, "element <%s> closed by </%s>", qname(top.name), qname(t.Name))
+				return a.errorf(ErrMalformed, "element <%s> closed by </%s>", qname(top.name), qname(t.Name))
 			}
 			if skip > 0 {
 				if n == skip {

@@ -135,12 +135,12 @@ func TestFailureOddValues(t *testing.T) {
 
 func TestErrorString(t *testing.T) {
 	for _, tt := range []struct {
-		e    *Error
+		e    *SyntaxError
 		want string
 	}{
-		{&Error{Offset: 0, Err: ErrEmpty}, "reports: offset 0: empty input"},
-		{&Error{Offset: -1, Err: ErrEmpty}, "reports: empty input"},
-		{&Error{Part: "a.xml", Line: 2, Column: 5, Offset: 9, Err: ErrSyntax}, `reports: "a.xml": line 2, column 5: malformed report`},
+		{&SyntaxError{Offset: 0, Err: ErrEmpty}, "reports: offset 0: empty input"},
+		{&SyntaxError{Offset: -1, Err: ErrEmpty}, "reports: empty input"},
+		{&SyntaxError{Part: "a.xml", Line: 2, Column: 5, Offset: 9, Err: ErrMalformed}, `reports: "a.xml": line 2, column 5: malformed report`},
 	} {
 		if got := tt.e.Error(); got != tt.want {
 			t.Errorf("Error() = %q, want %q", got, tt.want)

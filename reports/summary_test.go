@@ -218,3 +218,24 @@ func TestNamerOddAnswers(t *testing.T) {
 		}
 	}
 }
+
+// Top cuts TopFailing to the sources with the most failing messages.
+func TestSummarizerTop(t *testing.T) {
+	r := report("google.com", "noreply@google.com", "g1", "example.com", 1_700_006_400,
+		rec("192.0.2.1", 2, VerdictFail, VerdictFail),
+		rec("192.0.2.2", 7, VerdictFail, VerdictFail),
+		rec("192.0.2.3", 4, VerdictFail, VerdictFail),
+	)
+	z := Summarizer{Top: 2}
+	for i := range r.Records {
+		z.Add(&r.Aggregate, &r.Records[i])
+	}
+	sums := z.Summaries()
+	if len(sums) != 1 {
+		t.Fatalf("%d summaries", len(sums))
+	}
+	top := sums[0].TopFailing
+	if len(top) != 2 || top[0].Failing != 7 || top[1].Failing != 4 || len(sums[0].Sources) != 3 {
+		t.Errorf("top failing %+v, want the sources with 7 and 4 failing", top)
+	}
+}

@@ -105,7 +105,7 @@ func (p *Parser) ParseTLS(r io.Reader) (*TLSReport, error) {
 		return nil, err
 	}
 	if pl.kind != formatJSON {
-		return nil, &Error{Part: pl.name, Offset: 0, Err: fmt.Errorf("%w: expected JSON, found %s", kindError(pl.kind), pl.kind)}
+		return nil, &SyntaxError{Part: pl.name, Offset: 0, Err: fmt.Errorf("%w: expected JSON, found %s", kindError(pl.kind), pl.kind)}
 	}
 	return p.parseTLS(pl.r, pl.name)
 }
@@ -117,11 +117,11 @@ func (p *Parser) parseTLS(r io.Reader, part string) (*TLSReport, error) {
 		if errors.As(err, &le) {
 			le.Limit = "MaxDecompressed"
 		}
-		return nil, &Error{Part: part, Offset: -1, Err: err}
+		return nil, &SyntaxError{Part: part, Offset: -1, Err: err}
 	}
 	var j jsonTLSReport
 	if err := json.Unmarshal(b, &j); err != nil {
-		e := &Error{Part: part, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+		e := &SyntaxError{Part: part, Offset: -1, Err: fmt.Errorf("%w: %w", ErrMalformed, err)}
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
@@ -136,10 +136,10 @@ func (p *Parser) parseTLS(r io.Reader, part string) (*TLSReport, error) {
 		return nil, e
 	}
 	if j.OrganizationName == "" && j.ReportID == "" && len(j.Policies) == 0 {
-		return nil, &Error{Part: part, Offset: -1, Err: fmt.Errorf("%w: JSON without organization-name, report-id or policies is not an SMTP TLS report", ErrInvalid)}
+		return nil, &SyntaxError{Part: part, Offset: -1, Err: fmt.Errorf("%w: JSON without organization-name, report-id or policies is not an SMTP TLS report", ErrInvalid)}
 	}
 	if len(j.Policies) > p.maxRecords() {
-		return nil, &Error{Part: part, Offset: -1, Err: &LimitError{Limit: "MaxRecords", Value: int64(p.maxRecords())}}
+		return nil, &SyntaxError{Part: part, Offset: -1, Err: &LimitError{Limit: "MaxRecords", Value: int64(p.maxRecords())}}
 	}
 	t := &TLSReport{OrganizationName: j.OrganizationName, ContactInfo: j.ContactInfo, ReportID: j.ReportID}
 	t.Start = t.date("date-range/start-datetime", j.DateRange.Start)

@@ -18,13 +18,13 @@ import (
 	"github.com/domainauth/domainauth/internal/knob"
 )
 
-// Querier is the optional raw DNS query that Analyze uses, when the
+// querier is the optional raw DNS query,
+// [github.com/domainauth/domainauth.Querier], that Analyze uses when the
 // resolver offers it, to see what the Resolver methods hide: records of the
 // obsolete SPF type (99) and how a TXT record is split into
-// character-strings. The response code is data (NXDOMAIN is
-// dns.RcodeNameError); the error is for transport failures only. The
-// resolvers of the domainauth root package implement it.
-type Querier interface {
+// character-strings. The resolvers of the domainauth root package
+// implement it.
+type querier interface {
 	Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error)
 }
 
@@ -116,7 +116,8 @@ const (
 // change its fields while a call is running.
 type Analyzer struct {
 	// Resolver answers the lookups; nil means net.DefaultResolver. When it
-	// also implements Querier, Analyze uses the raw query for what the
+	// also implements [github.com/domainauth/domainauth.Querier] (the root
+	// package's resolvers do), Analyze uses the raw query for what the
 	// Resolver methods hide (string-too-long, spf-type-99).
 	Resolver Resolver
 
@@ -189,7 +190,7 @@ func (z *Analyzer) Analyze(ctx context.Context, domain string) (*Analysis, error
 	}
 	r := z.resolver()
 	a := &analyzer{r: r, a: &Analysis{Domain: d}, seen: map[string]int{}, budget: z.timeout(), conc: z.concurrency()}
-	a.q, _ = r.(Querier)
+	a.q, _ = r.(querier)
 	if a.budget > 0 {
 		var cancel context.CancelFunc
 		a.ctx, cancel = context.WithTimeoutCause(ctx, a.budget, errBudget)
@@ -279,7 +280,7 @@ const (
 
 type analyzer struct {
 	r      Resolver
-	q      Querier
+	q      querier
 	a      *Analysis
 	ctx    context.Context // the walk's: ctx bounded by the budget
 	budget time.Duration   // the Analyzer's Timeout; 0 for none

@@ -116,5 +116,5 @@
 //     are kept and may use every macro letter.
 //   - The DNS SPF record type (99) is never queried for evaluation
 //     (section 3.1); Analyze reports it when the resolver offers raw
-//     queries (Querier).
+//     queries ([github.com/domainauth/domainauth.Querier]).
 package spf

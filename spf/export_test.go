@@ -33,7 +33,7 @@ func analyzeSequential(ctx context.Context, r Resolver, domain string) (*Analysi
 		return nil, fmt.Errorf("spf: analyze: %w", err)
 	}
 	a := &seqAnalyzer{r: r, a: &Analysis{Domain: d}, seen: map[string]int{}}
-	a.q, _ = r.(Querier)
+	a.q, _ = r.(querier)
 	a.a.Root = a.visit(ctx, d, 0, nil)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("spf: analyze %s: %w", d, err)
@@ -49,7 +49,7 @@ func analyzeSequential(ctx context.Context, r Resolver, domain string) (*Analysi
 
 type seqAnalyzer struct {
 	r     Resolver
-	q     Querier
+	q     querier
 	a     *Analysis
 	seen  map[string]int // domain -> times reached
 	nodes int

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/domainauth/domainauth/internal/enumtext"
 )
 
 // Qualifier is the prefix of a mechanism: what the result is when the
@@ -33,18 +35,16 @@ func (q Qualifier) Result() Result {
 	return Pass
 }
 
-// String returns the prefix character: "+", "-", "~" or "?".
-func (q Qualifier) String() string {
-	switch q {
-	case QualifierFail:
-		return "-"
-	case QualifierSoftFail:
-		return "~"
-	case QualifierNeutral:
-		return "?"
-	}
-	return "+"
+var qualifierNames = [...]string{
+	QualifierPass:     "+",
+	QualifierFail:     "-",
+	QualifierSoftFail: "~",
+	QualifierNeutral:  "?",
 }
+
+// String returns the prefix character: "+", "-", "~" or "?"; "+" for a
+// value that is not a Qualifier.
+func (q Qualifier) String() string { return enumtext.StringOr(q, qualifierNames[:], "+") }
 
 // Kind says which mechanism or modifier a Term is.
 type Kind uint8
@@ -81,12 +81,7 @@ var kindNames = [...]string{
 
 // String returns the name of the mechanism or modifier as written in a
 // record ("include", "redirect", ...); KindModifier gives "modifier".
-func (k Kind) String() string {
-	if int(k) < len(kindNames) && k != 0 {
-		return kindNames[k]
-	}
-	return "Kind(" + strconv.Itoa(int(k)) + ")"
-}
+func (k Kind) String() string { return enumtext.String(k, kindNames[:], "Kind") }
 
 // IsMechanism reports whether k is a mechanism (as opposed to a modifier).
 func (k Kind) IsMechanism() bool { return k >= KindAll && k <= KindExists }

@@ -1,6 +1,6 @@
 package spf
 
-import "strconv"
+import "github.com/domainauth/domainauth/internal/enumtext"
 
 // Result is the outcome of check_host (RFC 7208 section 2.6). The zero
 // value is None.
@@ -30,9 +30,4 @@ var resultNames = [...]string{
 
 // String returns the lower-case name used in Received-SPF and
 // Authentication-Results header fields ("pass", "softfail", ...).
-func (r Result) String() string {
-	if int(r) < len(resultNames) {
-		return resultNames[r]
-	}
-	return "Result(" + strconv.Itoa(int(r)) + ")"
-}
+func (r Result) String() string { return enumtext.String(r, resultNames[:], "Result") }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/enumtext"
 	"github.com/domainauth/domainauth/internal/knob"
 )
 
@@ -179,16 +180,11 @@ const (
 	StatusRed
 )
 
-// String returns "unknown", "green" or "red".
-func (s Status) String() string {
-	switch s {
-	case StatusGreen:
-		return "green"
-	case StatusRed:
-		return "red"
-	}
-	return "unknown"
-}
+var statusNames = [...]string{StatusUnknown: "unknown", StatusGreen: "green", StatusRed: "red"}
+
+// String returns "unknown", "green" or "red"; "unknown" for a value that
+// is not a Status.
+func (s Status) String() string { return enumtext.StringOr(s, statusNames[:], "unknown") }
 
 // Report is the result of one Check. Problems are Findings; the three
 // results hold what was observed.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
+	"github.com/domainauth/domainauth/internal/enumtext"
 	"github.com/miekg/dns"
 )
 
@@ -28,20 +29,17 @@ const (
 	CNAMEProxied
 )
 
-// String returns "unknown", "ok", "missing", "wrong-target" or "proxied".
-func (s CNAMEStatus) String() string {
-	switch s {
-	case CNAMEOK:
-		return "ok"
-	case CNAMEMissing:
-		return "missing"
-	case CNAMEWrongTarget:
-		return "wrong-target"
-	case CNAMEProxied:
-		return "proxied"
-	}
-	return "unknown"
+var cnameStatusNames = [...]string{
+	CNAMEUnknown:     "unknown",
+	CNAMEOK:          "ok",
+	CNAMEMissing:     "missing",
+	CNAMEWrongTarget: "wrong-target",
+	CNAMEProxied:     "proxied",
 }
+
+// String returns "unknown", "ok", "missing", "wrong-target" or "proxied";
+// "unknown" for a value that is not a CNAMEStatus.
+func (s CNAMEStatus) String() string { return enumtext.StringOr(s, cnameStatusNames[:], "unknown") }
 
 // CNAMEResult is what DNS says about the tracking host.
 type CNAMEResult struct {

@@ -26,11 +26,11 @@ type HSTS struct {
 	Preload bool
 }
 
-// Errors from ParseHSTS.
+// Reasons of the *SyntaxError from ParseHSTS.
 var (
-	ErrHSTSMaxAge    = errors.New("max-age missing or not a number")
-	ErrHSTSDuplicate = errors.New("directive appears more than once")
-	ErrHSTSSyntax    = errors.New("syntax error")
+	ErrHSTSMaxAge    = errors.New("HSTS max-age missing or not a number")
+	ErrHSTSDuplicate = errors.New("HSTS directive appears more than once")
+	ErrHSTSDirective = errors.New("invalid HSTS directive")
 )
 
 // maxHSTSDirectives bounds the directives looked at in one header.
@@ -41,14 +41,14 @@ const maxHSTSDirectives = 32
 // values may be quoted, unknown directives are ignored, and a header with a
 // repeated directive or without a valid max-age is invalid (browsers ignore
 // it, so it imposes nothing). max-age values too large for a Duration are
-// clamped.
+// clamped. An invalid header is a *SyntaxError.
 func ParseHSTS(value string) (HSTS, error) {
 	var h HSTS
 	seen := map[string]bool{}
 	haveMaxAge := false
 	parts := strings.Split(value, ";")
 	if len(parts) > maxHSTSDirectives {
-		return HSTS{}, fmt.Errorf("hsts: %w: more than %d directives", ErrHSTSSyntax, maxHSTSDirectives)
+		return HSTS{}, &SyntaxError{Input: value, Err: fmt.Errorf("%w: more than %d directives", ErrHSTSDirective, maxHSTSDirectives)}
 	}
 	for _, part := range parts {
 		part = strings.TrimSpace(part)
@@ -59,10 +59,10 @@ func ParseHSTS(value string) (HSTS, error) {
 		name = strings.ToLower(strings.TrimSpace(name))
 		val = strings.TrimSpace(val)
 		if !isToken(name) {
-			return HSTS{}, fmt.Errorf("hsts: %w: bad directive name %q", ErrHSTSSyntax, name)
+			return HSTS{}, &SyntaxError{Input: value, Err: fmt.Errorf("%w: bad directive name %q", ErrHSTSDirective, name)}
 		}
 		if seen[name] {
-			return HSTS{}, fmt.Errorf("hsts: %w: %s", ErrHSTSDuplicate, name)
+			return HSTS{}, &SyntaxError{Input: value, Err: fmt.Errorf("%w: %s", ErrHSTSDuplicate, name)}
 		}
 		seen[name] = true
 		if hasVal && len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
@@ -71,11 +71,11 @@ func ParseHSTS(value string) (HSTS, error) {
 		switch name {
 		case "max-age":
 			if !hasVal || val == "" {
-				return HSTS{}, fmt.Errorf("hsts: %w", ErrHSTSMaxAge)
+				return HSTS{}, &SyntaxError{Input: value, Err: ErrHSTSMaxAge}
 			}
 			for i := 0; i < len(val); i++ {
 				if val[i] < '0' || val[i] > '9' {
-					return HSTS{}, fmt.Errorf("hsts: %w: %q", ErrHSTSMaxAge, val)
+					return HSTS{}, &SyntaxError{Input: value, Err: fmt.Errorf("%w: %q", ErrHSTSMaxAge, val)}
 				}
 			}
 			secs, err := strconv.ParseInt(val, 10, 64)
@@ -87,7 +87,7 @@ func ParseHSTS(value string) (HSTS, error) {
 			haveMaxAge = true
 		case "includesubdomains":
 			if hasVal {
-				return HSTS{}, fmt.Errorf("hsts: %w: includeSubDomains takes no value", ErrHSTSSyntax)
+				return HSTS{}, &SyntaxError{Input: value, Err: fmt.Errorf("%w: includeSubDomains takes no value", ErrHSTSDirective)}
 			}
 			h.IncludeSubDomains = true
 		case "preload":
@@ -95,7 +95,7 @@ func ParseHSTS(value string) (HSTS, error) {
 		}
 	}
 	if !haveMaxAge {
-		return HSTS{}, fmt.Errorf("hsts: %w", ErrHSTSMaxAge)
+		return HSTS{}, &SyntaxError{Input: value, Err: ErrHSTSMaxAge}
 	}
 	return h, nil
 }

@@ -45,13 +45,18 @@ func TestParseHSTS(t *testing.T) {
 		{"max-age=1e6", tracking.ErrHSTSMaxAge},                                         // ditto
 		{"max-age=10; max-age=20", tracking.ErrHSTSDuplicate},                           // section 6.1 rule 2
 		{"max-age=10; includeSubDomains; includesubdomains", tracking.ErrHSTSDuplicate}, // names compare case-insensitively
-		{"max-age=10; includeSubDomains=yes", tracking.ErrHSTSSyntax},                   // valueless directive
-		{`max-age=10; "x"=1`, tracking.ErrHSTSSyntax},                                   // name must be a token
-		{"max-age=10; =1", tracking.ErrHSTSSyntax},                                      // a token is at least one character
+		{"max-age=10; includeSubDomains=yes", tracking.ErrHSTSDirective},                // valueless directive
+		{`max-age=10; "x"=1`, tracking.ErrHSTSDirective},                                // name must be a token
+		{"max-age=10; =1", tracking.ErrHSTSDirective},                                   // a token is at least one character
 	}
 	for _, tc := range bad {
-		if got, err := tracking.ParseHSTS(tc.in); !errors.Is(err, tc.want) {
+		got, err := tracking.ParseHSTS(tc.in)
+		if !errors.Is(err, tc.want) {
 			t.Errorf("ParseHSTS(%q) = %+v, %v; want %v", tc.in, got, err, tc.want)
+		}
+		var se *tracking.SyntaxError
+		if !errors.As(err, &se) || !errors.Is(err, tracking.ErrSyntax) || se.Input != tc.in {
+			t.Errorf("ParseHSTS(%q): %v (%T), want a *SyntaxError for the input, matching ErrSyntax", tc.in, err, err)
 		}
 	}
 }

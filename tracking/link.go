@@ -292,60 +292,61 @@ func checkDestination(dest string) (*url.URL, error) {
 // attacker-controlled. prefix is the Linker's Prefix ("" for the default).
 func ParseLink(rawURL, prefix string) (*Link, error) {
 	if len(rawURL) > DefaultMaxLinkLength*4 {
-		return nil, fmt.Errorf("tracking: %w", ErrLinkTooLong)
+		return nil, &SyntaxError{Input: rawURL, Err: ErrLinkTooLong}
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("tracking: %w: %v", ErrMalformedLink, err)
+		return nil, &SyntaxError{Input: rawURL, Err: fmt.Errorf("%w: %v", ErrMalformedLink, err)}
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("tracking: %w: not an http(s) URL", ErrMalformedLink)
+		return nil, &SyntaxError{Input: rawURL, Err: fmt.Errorf("%w: not an http(s) URL", ErrMalformedLink)}
 	}
 	if prefix == "" {
 		prefix = DefaultLinkPrefix
 	}
 	tok, ok := strings.CutPrefix(u.Path, prefix)
 	if !ok {
-		return nil, fmt.Errorf("tracking: %w: path does not start with %q", ErrMalformedLink, prefix)
+		return nil, &SyntaxError{Input: rawURL, Err: fmt.Errorf("%w: path does not start with %q", ErrMalformedLink, prefix)}
 	}
-	link, err := parseToken(tok)
-	if err != nil {
-		return nil, err
+	link, serr := parseToken(tok)
+	if serr != nil {
+		serr.Input = rawURL
+		return nil, serr
 	}
 	link.Host = dnsname.Canonical(u.Hostname())
 	return link, nil
 }
 
 // parseToken decodes "keyid.exp.dest.mac".
-func parseToken(tok string) (*Link, error) {
+func parseToken(tok string) (*Link, *SyntaxError) {
 	parts := strings.SplitN(tok, ".", 5)
 	if len(parts) != 4 {
-		return nil, fmt.Errorf("tracking: %w: want 4 dot-separated parts", ErrMalformedLink)
+		return nil, &SyntaxError{Input: tok, Err: fmt.Errorf("%w: want 4 dot-separated parts", ErrMalformedLink)}
 	}
 	kid, expText, dest64, mac64 := parts[0], parts[1], parts[2], parts[3]
 	if !validKeyID(kid) {
-		return nil, fmt.Errorf("tracking: %w: bad key id", ErrMalformedLink)
+		return nil, &SyntaxError{Input: tok, Err: fmt.Errorf("%w: bad key id", ErrMalformedLink)}
 	}
 	link := &Link{KeyID: kid, expText: expText}
 	if expText != "0" {
 		secs, err := strconv.ParseInt(expText, 36, 64)
 		// Canonical form only: lower case, no sign, no leading zeros.
 		if err != nil || secs <= 0 || strconv.FormatInt(secs, 36) != expText {
-			return nil, fmt.Errorf("tracking: %w: bad expiry", ErrMalformedLink)
+			return nil, &SyntaxError{Input: tok, Err: fmt.Errorf("%w: bad expiry", ErrMalformedLink)}
 		}
 		link.Expires = time.Unix(secs, 0).UTC()
 	}
 	dest, err := base64.RawURLEncoding.Strict().DecodeString(dest64)
 	if err != nil || len(dest) == 0 {
-		return nil, fmt.Errorf("tracking: %w: bad destination encoding", ErrMalformedLink)
+		return nil, &SyntaxError{Input: tok, Err: fmt.Errorf("%w: bad destination encoding", ErrMalformedLink)}
 	}
 	link.Destination = string(dest)
 	if base64.RawURLEncoding.DecodedLen(len(mac64)) != sha256.Size {
-		return nil, fmt.Errorf("tracking: %w: bad signature length", ErrMalformedLink)
+		return nil, &SyntaxError{Input: tok, Err: fmt.Errorf("%w: bad signature length", ErrMalformedLink)}
 	}
 	link.mac, err = base64.RawURLEncoding.Strict().DecodeString(mac64)
 	if err != nil {
-		return nil, fmt.Errorf("tracking: %w: bad signature encoding", ErrMalformedLink)
+		return nil, &SyntaxError{Input: tok, Err: fmt.Errorf("%w: bad signature encoding", ErrMalformedLink)}
 	}
 	return link, nil
 }
@@ -362,7 +363,7 @@ func (l *Linker) Verify(rawURL string) (*Link, error) {
 		return nil, err
 	}
 	if len(rawURL) > l.maxLength() {
-		return nil, fmt.Errorf("tracking: %w: %d bytes, at most %d", ErrLinkTooLong, len(rawURL), l.maxLength())
+		return nil, &SyntaxError{Input: rawURL, Err: fmt.Errorf("%w: %d bytes, at most %d", ErrLinkTooLong, len(rawURL), l.maxLength())}
 	}
 	link, err := ParseLink(rawURL, l.prefix())
 	if err != nil {

@@ -176,6 +176,13 @@ func TestLinkVerifyErrors(t *testing.T) {
 			if !errors.Is(err, tc.want) || got != nil {
 				t.Errorf("Verify = %+v, %v; want %v", got, err, tc.want)
 			}
+			// A link that does not parse is a *SyntaxError for the whole
+			// link; one that parses but does not verify is not.
+			syntax := tc.want == tracking.ErrMalformedLink || tc.want == tracking.ErrLinkTooLong
+			var se *tracking.SyntaxError
+			if errors.As(err, &se) != syntax || errors.Is(err, tracking.ErrSyntax) != syntax || syntax && se.Input != tc.link {
+				t.Errorf("Verify: %v (%T); want a *SyntaxError for the link: %v", err, err, syntax)
+			}
 		})
 	}
 }

@@ -21,7 +21,8 @@ func (k *check) dmarc(ctx context.Context) {
 	from := k.env.fromDomain
 	r := k.env.c.resolver()
 	wait := k.prefetchTreeWalk(ctx, from)
-	lr, err := dmarc.Lookup(ctx, r, from, dmarc.WithMode(k.env.dmarcMode))
+	dc := dmarc.Checker{Resolver: r, Mode: k.env.dmarcMode}
+	lr, err := dc.Lookup(ctx, from)
 	wait()
 	if err != nil && !errors.Is(err, dmarc.ErrInvalidRecord) {
 		k.temporary(err)
@@ -133,7 +134,7 @@ func (k *check) dmarcUnusable(err error, lr *dmarc.LookupResult) {
 	if where == k.fqdn {
 		fix = fmt.Sprintf("Replace the TXT record at host %q with a valid one, for example: %s", k.host(), k.rec.Values[0])
 	}
-	var pe *dmarc.ParseError
+	var pe *dmarc.SyntaxError
 	if errors.As(err, &pe) {
 		switch {
 		case errors.Is(pe, dmarc.ErrBadValue):
@@ -257,11 +258,12 @@ func (k *check) dmarcDiagnose(p published, where string) {
 			ms = append(ms, mistake{finding.CodeDMARCInvalid, "has no semicolons between its tags"})
 		}
 	}
-	_, perr := dmarc.Parse(fixed, dmarc.WithMode(k.env.dmarcMode))
+	dc := dmarc.Checker{Mode: k.env.dmarcMode}
+	_, perr := dc.Parse(fixed)
 	if !dmarc.IsRecord(fixed) || perr != nil {
 		// Not one of the usual mistakes, or more is wrong: say what the
 		// parser says.
-		_, err := dmarc.Parse(p.txt, dmarc.WithMode(k.env.dmarcMode))
+		_, err := dc.Parse(p.txt)
 		if perr != nil {
 			err = perr
 		}
@@ -454,10 +456,10 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 		edit = fmt.Sprintf("Edit the TXT record at host %q: ", k.host())
 	}
 	invalid := map[string]bool{} // tags reported as invalid
-	tagInvalid := func(d *dmarc.ParseError, who string) {
+	tagInvalid := func(d *dmarc.SyntaxError, who string) {
 		tag := strings.ToLower(d.Tag)
 		invalid[tag] = true
-		if errors.Is(d, dmarc.ErrSyntax) {
+		if errors.Is(d, dmarc.ErrMalformedTag) {
 			k.add(finding.CodeDMARCTagInvalid, finding.Warning,
 				fmt.Sprintf("the DMARC record at %s has a malformed tag near offset %d, which %s skip: %v", where, d.Offset, who, d.Err),
 				edit+"write each tag as name=value and separate the tags with semicolons, e.g. v=DMARC1; p=none; rua=mailto:dmarc@example.com")
@@ -504,8 +506,9 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 		}
 	}
 	// The values of the other mode's tags, as its receivers read them.
-	if o, err := dmarc.Parse(txt, dmarc.WithMode(other)); err != nil {
-		var pe *dmarc.ParseError
+	oc := dmarc.Checker{Mode: other}
+	if o, err := oc.Parse(txt); err != nil {
+		var pe *dmarc.SyntaxError
 		if errors.As(err, &pe) {
 			invalid[strings.ToLower(pe.Tag)] = true
 		}
@@ -514,7 +517,7 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 			edit+"make it valid under both RFC 7489 and RFC 9989, e.g. "+k.rec.Values[0])
 	} else {
 		for _, d := range o.Discarded {
-			if t := strings.ToLower(d.Tag); !errors.Is(d, dmarc.ErrSyntax) && foreignTo(mode, t) {
+			if t := strings.ToLower(d.Tag); !errors.Is(d, dmarc.ErrMalformedTag) && foreignTo(mode, t) {
 				tagInvalid(d, "receivers following "+modeName(other))
 			}
 		}
@@ -560,13 +563,14 @@ func foreignTo(m dmarc.Mode, tag string) bool {
 // pctBelow100 reports whether txt, read as RFC 7489 receivers do, has a
 // pct below 100.
 func pctBelow100(txt string) bool {
-	r, err := dmarc.Parse(txt, dmarc.WithMode(dmarc.RFC7489))
+	c := dmarc.Checker{Mode: dmarc.RFC7489}
+	r, err := c.Parse(txt)
 	return err == nil && r.Percent < 100 && r.Policy != dmarc.None
 }
 
 // testingOn reports whether txt, read as RFC 9989 receivers do, has t=y.
 func testingOn(txt string) bool {
-	r, err := dmarc.Parse(txt, dmarc.WithMode(dmarc.RFC9989))
+	r, err := dmarc.Parse(txt) // RFC 9989
 	return err == nil && r.Testing
 }
 

@@ -33,13 +33,14 @@ type Resolver interface {
 	LookupCNAME(ctx context.Context, host string) (string, error)
 }
 
-// Querier is the optional raw query of the root package's resolvers. When
+// querier is the optional raw query of the root package's resolvers,
+// [github.com/domainauth/domainauth.Querier]. When
 // the Resolver also implements it (found by interface assertion), verify
 // uses it for what the net.Resolver shape cannot show: records of the
 // obsolete SPF type (99), the first hop of a CNAME chain, and a CNAME
 // sitting at a name that must hold TXT or MX. Rcode is data; the error is
 // only for a query that got no answer.
-type Querier interface {
+type querier interface {
 	Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error)
 }
 
@@ -86,7 +87,7 @@ type cacheEntry struct {
 // for at most failTTL, so the next Set asks again.
 type run struct {
 	r       Resolver
-	q       Querier // nil when the resolver has no raw query
+	q       querier // nil when the resolver has no raw query
 	timeout time.Duration
 	cache   bool
 	failTTL time.Duration    // how long a Set may reuse its own temporary failure
@@ -112,7 +113,7 @@ type client struct {
 
 func newRun(r Resolver, timeout time.Duration, cache bool, failTTL time.Duration) *run {
 	rn := &run{r: r, timeout: timeout, cache: cache, failTTL: failTTL, now: time.Now}
-	if q, ok := r.(Querier); ok {
+	if q, ok := r.(querier); ok {
 		rn.q = q
 	}
 	if cache {
@@ -289,7 +290,7 @@ func (c *client) query(ctx context.Context, name string, qtype uint16) (*dns.Msg
 	return m.Copy(), nil
 }
 
-// resolver returns c as a Resolver (and Querier, when the underlying
+// resolver returns c as a Resolver (and querier, when the underlying
 // resolver is one) for the spf and dmarc packages, so that their lookups
 // go through the run's cache and timeout too.
 func (c *client) resolver() Resolver {

@@ -157,7 +157,7 @@
 //   - MX priorities are compared by their order: 5/5 for an expected
 //     10/10 is Found (with an info finding); 10/20 is a Mismatch.
 //   - A CNAME target is compared with its first hop when the resolver has
-//     the raw query ([Querier]); with a plain [net.Resolver], with the end
+//     the raw query ([github.com/domainauth/domainauth.Querier]); with a plain [net.Resolver], with the end
 //     of the chain or of the expected target's chain.
 //   - Diagnostics beyond the record itself (the doubled name, the apex,
 //     SPF type 99, a conflicting CNAME) are asked only when a record is

@@ -15,7 +15,12 @@ func TestFromDomain(t *testing.T) {
 		{"Shop News <news@Mail.Example.com>", "mail.example.com"},
 		{"shop@bücher.example", "xn--bcher-kva.example"},
 		{"", "example.com"},
-		{"{{user}}@example.net", "example.com"},
+		{"{{user}}@example.net", "example.net"}, // a template in the local part only
+		{"${user}@Mail.Example.com", "mail.example.com"},
+		{"{{ user }}@mail.example.com", "mail.example.com"}, // does not parse as an address
+		{"First <{{ user }}@mail.example.com>", "mail.example.com"},
+		{"news@{{ domain }}", "example.com"},
+		{"{{ customer.email }}", "example.com"},
 		{"not an address", "example.com"},
 	} {
 		set := &records.Set{Domain: "Example.com", FromAddress: c.from}

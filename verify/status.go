@@ -15,7 +15,7 @@ const (
 	// window applies (the Set has no AddedAt, or the window is disabled).
 	Unverified Status = iota
 	// Verified: every required record was found with the expected meaning.
-	// The domain can send. (CustomerGauge's green state.)
+	// The domain can send. (Green.)
 	Verified
 	// Pending: a required record is missing or wrong, but the pending
 	// window (72 hours from when the domain was added, by default) is still

@@ -14,7 +14,8 @@ import (
 func TestTreeWalkNamesMatchDMARC(t *testing.T) {
 	for _, d := range []string{"com", "example.com", "news.acct1.example.com", "a.b.c.d.e.f.g.h.i.j.example.com", "a.b.c.d.e.f.g.example.com"} {
 		f := domainauth.MustFakeResolver("")
-		if _, err := dmarc.Lookup(t.Context(), f, d, dmarc.WithMode(dmarc.RFC9989)); err != nil {
+		c := dmarc.Checker{Resolver: f, Mode: dmarc.RFC9989}
+		if _, err := c.Lookup(t.Context(), d); err != nil {
 			t.Fatal(err)
 		}
 		var asked, want []string

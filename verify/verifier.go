@@ -19,8 +19,8 @@ import (
 // Defaults for the zero fields of a Verifier.
 const (
 	// DefaultPendingWindow is how long after a domain was added missing
-	// records make it Pending rather than Failed: the 72 hours
-	// CustomerGauge gives, ample for DNS changes to propagate.
+	// records make it Pending rather than Failed: 72 hours, ample for
+	// DNS changes to propagate.
 	DefaultPendingWindow = 72 * time.Hour
 	// DefaultLookupTimeout bounds each DNS lookup.
 	DefaultLookupTimeout = 5 * time.Second
@@ -58,8 +58,8 @@ var ErrTimeBudget = errors.New("verify: time budget exhausted")
 // between calls; do not change its fields while a call is running.
 type Verifier struct {
 	// Resolver answers the lookups; nil means net.DefaultResolver. When it
-	// also implements Querier (domainauth's StubResolver and FakeResolver
-	// do), verify uses the raw query for extra diagnostics (spf-type-99,
+	// also implements [github.com/domainauth/domainauth.Querier]
+	// (domainauth's StubResolver and FakeResolver do), verify uses the raw query for extra diagnostics (spf-type-99,
 	// the first hop of a CNAME chain, cname-conflict).
 	Resolver Resolver
 	// Clock returns the current time; nil means time.Now. The pending
@@ -105,20 +105,9 @@ type Verifier struct {
 	// organizational domain of the public suffix list, pct). The package
 	// doc of dmarc lists the differences. Report.DMARCMode says which was
 	// used.
+	// The check uses a dmarc.Checker with this Mode and the Verifier's
+	// own (caching) resolver.
 	DMARCMode dmarc.Mode
-	// DMARCTreeWalk asked for the RFC 9989 tree walk when RFC 7489 was the
-	// default.
-	//
-	// Deprecated: RFC 9989 is the default; set DMARCMode to choose.
-	DMARCTreeWalk bool
-}
-
-// dmarcMode is DMARCMode; the deprecated DMARCTreeWalk means RFC 9989.
-func (v *Verifier) dmarcMode() dmarc.Mode {
-	if v.DMARCTreeWalk {
-		return dmarc.RFC9989
-	}
-	return v.DMARCMode
 }
 
 func (v *Verifier) now() time.Time {
@@ -265,7 +254,7 @@ func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Re
 	if !set.AddedAt.IsZero() && v.window() > 0 {
 		rep.WindowEnds = set.AddedAt.Add(v.window())
 	}
-	templated := isTemplated(set.FromAddress)
+	templated := records.IsTemplated(set.FromAddress)
 	if templated {
 		rep.Findings = append(rep.Findings, finding.Finding{
 			Code:     finding.CodeFromTemplated,
@@ -282,7 +271,7 @@ func (v *Verifier) verify(ctx context.Context, c *client, set *records.Set) (*Re
 		bctx, cancel = context.WithTimeoutCause(ctx, budget, ErrTimeBudget)
 		defer cancel()
 	}
-	env := &env{c: c, set: set, fromDomain: fromDomain(set), dmarcMode: v.dmarcMode(),
+	env := &env{c: c, set: set, fromDomain: fromDomain(set), dmarcMode: v.DMARCMode,
 		ctx: bctx, budget: budget, concurrency: v.concurrency()}
 	rep.DMARCMode = env.dmarcMode
 	sem := make(chan struct{}, v.concurrency())
@@ -344,23 +333,19 @@ func (v *Verifier) status(rep *Report, set *records.Set, templated bool) (Status
 	return Failed, what + "; the check window ended " + rep.WindowEnds.UTC().Format("2006-01-02 15:04 MST")
 }
 
-// isTemplated reports whether a From address holds template syntax:
-// Liquid, Handlebars, Mustache and Jinja ({{ }}, {% %}), or ${ }.
-func isTemplated(addr string) bool {
-	for _, t := range []string{"{{", "}}", "{%", "%}", "${"} {
-		if strings.Contains(addr, t) {
-			return true
-		}
-	}
-	return false
-}
-
 // fromDomain is the domain of the From address, or the Set's domain when
-// there is no usable address.
+// there is no usable address or its domain is a template. A template only
+// in the local part ("{{ user }}@news.example.com") leaves the domain
+// known, even when the address does not parse.
 func fromDomain(set *records.Set) string {
-	if a := set.FromAddress; a != "" && !isTemplated(a) {
+	if a := set.FromAddress; a != "" && !records.IsTemplated(a) {
 		if d, err := dmarc.FromDomain([]string{a}); err == nil {
 			return d
+		}
+		if at := strings.LastIndexByte(a, '@'); at >= 0 {
+			if d, err := dnsname.Normalize(strings.TrimSuffix(strings.TrimSpace(a[at+1:]), ">")); err == nil {
+				return d
+			}
 		}
 	}
 	return dnsname.Canonical(set.Domain)

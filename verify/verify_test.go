@@ -184,9 +184,12 @@ func TestStatus(t *testing.T) {
 		{name: "undetermined: liquid From address", zone: []string{okMX, okSPF, okDKIM},
 			set:  func(s *records.Set) { s.FromAddress = "{{ customer.email }}" },
 			want: verify.Undetermined, reason: "is a template"},
-		{name: "undetermined: liquid tag From address", zone: []string{okMX, okSPF, okDKIM},
-			set:  func(s *records.Set) { s.FromAddress = "{% if vip %}vip{% endif %}@example.com" },
+		{name: "undetermined: liquid tag in the From domain", zone: []string{okMX, okSPF, okDKIM},
+			set:  func(s *records.Set) { s.FromAddress = "news@{% if vip %}vip.{% endif %}example.com" },
 			want: verify.Undetermined},
+		{name: "verified: liquid tag only in the From local part", zone: []string{okMX, okSPF, okDKIM},
+			set:  func(s *records.Set) { s.FromAddress = "{% if vip %}vip{% endif %}@example.com" },
+			want: verify.Verified},
 		{name: "undetermined: SERVFAIL on a required record", zone: []string{okMX, okSPF, okDKIM},
 			fail: func(f *domainauth.FakeResolver) {
 				f.Fail("krs._domainkey.cio123.example.com", dns.TypeTXT, domainauth.FailServFail)
@@ -447,6 +450,23 @@ func TestFromTemplatedFinding(t *testing.T) {
 	}
 	if rep.Status != verify.Undetermined {
 		t.Errorf("status %v", rep.Status)
+	}
+}
+
+// A template only in the local part leaves the domain known: verify checks
+// it like a literal address (records.IsTemplated, the one rule).
+func TestFromLocalTemplate(t *testing.T) {
+	for _, from := range []string{"${user}@example.com", "{{user}}@example.com", "{{ user }}@example.com"} {
+		r := fakeZone(t, okMX, okSPF, okDKIM)
+		set := accountSet()
+		set.FromAddress = from
+		rep, err := verifier(r).Verify(t.Context(), set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(codes(rep.Findings), finding.CodeFromTemplated) || rep.Status == verify.Undetermined {
+			t.Errorf("From %q: status %v, findings %v; want no from-templated", from, rep.Status, codes(rep.Findings))
+		}
 	}
 }
 

@@ -110,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		defer srv.Close()
-		r = domainauth.NewResolver(srv.Addr())
+		r = &domainauth.StubResolver{Servers: []string{srv.Addr()}}
 	case fs.NArg() == 1:
 		f, err := os.Open(fs.Arg(0))
 		if err != nil {
@@ -124,9 +124,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		if *server != "" {
-			r = domainauth.NewResolver(*server)
+			r = &domainauth.StubResolver{Servers: []string{*server}}
 		} else {
-			r = domainauth.NewResolver()
+			r = &domainauth.StubResolver{}
 		}
 	default:
 		fs.Usage()

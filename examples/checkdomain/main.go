@@ -34,7 +34,6 @@ import (
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/finding"
-	"github.com/domainauth/domainauth/internal/dnsname"
 	"github.com/domainauth/domainauth/spf"
 )
 
@@ -107,7 +106,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	domain, err := dnsname.Normalize(fs.Arg(0))
+	domain, err := domainauth.NormalizeDomain(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, "checkdomain:", err)
 		return 2
@@ -137,9 +136,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		r, source = fake, *zoneFile
 	case *server != "":
-		r, source = domainauth.NewResolver(*server), *server
+		r, source = &domainauth.StubResolver{Servers: []string{*server}}, *server
 	default:
-		r = domainauth.NewResolver()
+		r = &domainauth.StubResolver{}
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
@@ -209,7 +208,8 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 
 	// DMARC: the policy that applies to mail From this domain.
 	res.DMARC.Mode = mode.String()
-	lr, err := dmarc.Lookup(ctx, r, domain, dmarc.WithMode(mode))
+	dc := dmarc.Checker{Resolver: r, Mode: mode}
+	lr, err := dc.Lookup(ctx, domain)
 	note(err)
 	if err != nil {
 		res.DMARC.Error = err.Error()
@@ -227,9 +227,7 @@ func check(ctx context.Context, r domainauth.Resolver, domain string, selectors 
 			res.DMARC.Findings = append(res.DMARC.Findings, finding.Finding{Code: finding.CodeDMARCMissing, Severity: finding.Warning,
 				Message: "no DMARC record at _dmarc." + domain + " or its organizational domain"})
 		}
-		for _, f := range lr.Findings {
-			res.DMARC.Findings = append(res.DMARC.Findings, f)
-		}
+		res.DMARC.Findings = append(res.DMARC.Findings, lr.Findings...)
 	}
 
 	// DKIM: each selector's key record.

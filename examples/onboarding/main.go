@@ -116,7 +116,7 @@ func run(out io.Writer) (bool, error) {
 		return false, err
 	}
 	defer srv.Close()
-	client := domainauth.NewResolver(srv.Addr())
+	client := &domainauth.StubResolver{Servers: []string{srv.Addr()}}
 	v := &verify.Verifier{Resolver: client}
 
 	section(out, "1. The records account 12345 must publish for example.com (Mailgun-style preset)")
@@ -134,7 +134,8 @@ func run(out io.Writer) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	set, err := records.Generate(records.MailgunStyle(), account, records.WithExisting(existing))
+	account.Existing = &existing
+	set, err := records.Generate(records.MailgunStyle(), account)
 	if err != nil {
 		return false, err
 	}
@@ -161,7 +162,7 @@ func run(out io.Writer) (bool, error) {
 		return false, err
 	}
 	defer srv.Close()
-	client = domainauth.NewResolver(srv.Addr())
+	client = &domainauth.StubResolver{Servers: []string{srv.Addr()}}
 	v.Resolver = client
 	rep, err = v.Verify(ctx, *set)
 	if err != nil {

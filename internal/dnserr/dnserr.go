@@ -1,12 +1,13 @@
 // Package dnserr holds the one reading of resolver errors that every
 // domainauth package shares: "not found" (NXDOMAIN or NODATA) is a
-// *net.DNSError with IsNotFound set, and every other error is a failure
-// that may go away on retry. The root package exports it as IsNotFound;
-// spf, dkim, dmarc, records, verify and tracking use it without importing
-// the root package.
+// *net.DNSError with IsNotFound set, and a temporary failure is a DNS,
+// network or context error (IsTemporary). The root package exports both;
+// spf, dkim, dmarc, records, verify and tracking use them without
+// importing the root package.
 package dnserr
 
 import (
+	"context"
 	"errors"
 	"net"
 	"strconv"
@@ -22,6 +23,27 @@ func IsNotFound(err error) bool {
 	}
 	var de *net.DNSError
 	return errors.As(err, &de) && de.IsNotFound
+}
+
+// IsTemporary reports whether err is a DNS or context failure other than
+// "not found": a [*net.DNSError] or a [net.Error] anywhere in its chain
+// (a timeout, SERVFAIL, REFUSED, a network error), or a cancelled or
+// expired context. Anything else (a syntax error, an invalid record) is a
+// property of the data and not temporary. The root package exports it as
+// IsTemporary, and dmarc as its own IsTemporary, so that both agree.
+func IsTemporary(err error) bool {
+	if err == nil || IsNotFound(err) {
+		return false
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // RcodeName returns the mnemonic of a response code as a message carries

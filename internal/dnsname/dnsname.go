@@ -28,15 +28,14 @@ const (
 // Sentinel reasons, wrapped by *Error so that callers can test them with
 // errors.Is.
 var (
-	ErrEmpty         = errors.New("empty name")
-	ErrEmptyLabel    = errors.New("empty label")
-	ErrLabelTooLong  = errors.New("label longer than 63 octets")
-	ErrNameTooLong   = errors.New("name longer than 253 characters")
-	ErrInvalidChar   = errors.New("character not allowed in a domain name")
-	ErrHyphen        = errors.New("label starts or ends with a hyphen")
-	ErrIDNA          = errors.New("invalid internationalised name")
-	ErrPublicSuffix  = errors.New("name is a public suffix")
-	ErrNotRegistered = errors.New("name has no registrable domain")
+	ErrEmpty        = errors.New("empty name")
+	ErrEmptyLabel   = errors.New("empty label")
+	ErrLabelTooLong = errors.New("label longer than 63 octets")
+	ErrNameTooLong  = errors.New("name longer than 253 characters")
+	ErrInvalidChar  = errors.New("character not allowed in a domain name")
+	ErrHyphen       = errors.New("label starts or ends with a hyphen")
+	ErrIDNA         = errors.New("invalid internationalised name")
+	ErrPublicSuffix = errors.New("name is a public suffix")
 )
 
 // Error describes a domain name that cannot be used, and where in it the
@@ -77,10 +76,7 @@ func Normalize(name string) (string, error) {
 	if name == "" || name == "." {
 		return "", &Error{Name: name, Offset: -1, Err: ErrEmpty}
 	}
-	s := name
-	if strings.HasSuffix(s, ".") {
-		s = s[:len(s)-1]
-	}
+	s := strings.TrimSuffix(name, ".")
 	if !isASCII(s) {
 		a, err := profile.ToASCII(s)
 		if err != nil {
@@ -133,16 +129,6 @@ func check(s string) *Error {
 		start = i + 1
 	}
 	return nil
-}
-
-// MustNormalize is Normalize for names known to be valid, such as constants
-// in tests; it panics on error.
-func MustNormalize(name string) string {
-	s, err := Normalize(name)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }
 
 // ToUnicode returns the display form of a normalised name, with A-labels
