@@ -82,7 +82,7 @@ func (k *check) dmarc(ctx context.Context) {
 }
 
 // prefetchTreeWalk starts the lookups of the RFC 9989 tree walk from
-// domain after the first, into the Set's cache, so that dmarc.Lookup,
+// domain after the first, into the Set's cache, so that dmarc.Checker.Lookup,
 // which asks them one after the other, finds them answered or in flight:
 // the walk costs one round trip instead of one per name. The walk asks
 // every name of the list unless a record with psd=y or psd=n stops it

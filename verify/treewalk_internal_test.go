@@ -8,7 +8,7 @@ import (
 	"github.com/domainauth/domainauth/dmarc"
 )
 
-// TestTreeWalkNamesMatchDMARC holds the prefetch to the names dmarc.Lookup
+// TestTreeWalkNamesMatchDMARC holds the prefetch to the names dmarc.Checker.Lookup
 // asks: a prefetched name the walk does not ask is a wasted query, a name
 // the walk asks that was not prefetched costs a round trip.
 func TestTreeWalkNamesMatchDMARC(t *testing.T) {
