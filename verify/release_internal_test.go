@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/records"
 )
 
 // TestReleaseZone holds VerifyAll's cache to the Sets in progress: once
@@ -74,4 +75,51 @@ func TestReleaseKeepsInFlight(t *testing.T) {
 		t.Error("in-flight entry released")
 	}
 	rn.release("", []*client{c}) // no zone: nothing to do
+}
+
+// TestVerifyAllReleasesFinishedZones: VerifyAll releases a zone once its
+// Sets are done, so a later Set of another zone that needs one of its
+// names asks again; a zone with a Set left keeps them, and names outside
+// every zone are asked once.
+func TestVerifyAllReleasesFinishedZones(t *testing.T) {
+	f := domainauth.MustFakeResolver(`
+_spf.a.com. TXT "v=spf1 -all"
+_spf.provider.net. TXT "v=spf1 -all"
+rp.a.com. TXT "v=spf1 include:_spf.a.com include:_spf.provider.net ~all"
+rp.b.com. TXT "v=spf1 include:_spf.a.com include:_spf.provider.net ~all"
+rp.c.com. TXT "v=spf1 include:_spf.a.com include:_spf.provider.net ~all"
+`)
+	set := func(zone string) records.Set {
+		return records.Set{Domain: zone, Records: []records.Record{{Purpose: records.PurposeSPF, FQDN: "rp." + zone, Type: records.TypeTXT,
+			Values: []string{"v=spf1 include:_spf.a.com include:_spf.provider.net ~all"}}}}
+	}
+	count := func(name string) int {
+		n := 0
+		for _, l := range f.Lookups() {
+			if l.Name == name {
+				n++
+			}
+		}
+		return n
+	}
+	// One worker: a.com's only Set is done before b.com's starts.
+	v := &Verifier{Resolver: f, Concurrency: 1}
+	if _, err := v.VerifyAll(t.Context(), []records.Set{set("a.com"), set("b.com"), set("c.com")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := count("_spf.a.com"); got != 2 {
+		t.Errorf("_spf.a.com asked %d times, want 2 (a.com released after its Set, then kept by b.com's lookup, which is outside b.com)", got)
+	}
+	if got := count("_spf.provider.net"); got != 1 {
+		t.Errorf("_spf.provider.net asked %d times, want 1", got)
+	}
+	f.ResetLookups()
+	// a.com has a second Set at the end: nothing of a.com is released
+	// before it.
+	if _, err := v.VerifyAll(t.Context(), []records.Set{set("a.com"), set("b.com"), set("c.com"), set("a.com")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := count("_spf.a.com"); got != 1 {
+		t.Errorf("with a Set of a.com left, _spf.a.com asked %d times, want 1", got)
+	}
 }
