@@ -351,8 +351,12 @@ func (k *check) dmarcReports(ctx context.Context, rec *dmarc.Record, policyDomai
 	var wg sync.WaitGroup
 	for i, u := range uris {
 		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				return // out of time: says nothing either way
+			}
 			ok, err := dmarc.AuthorizeExternal(ctx, k.env.c.resolver(), policyDomain, u)
 			denied[i] = err == nil && !ok // a temporary failure says nothing either way
 		})

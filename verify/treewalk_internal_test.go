@@ -133,3 +133,26 @@ func TestReportAuthorizationsAtOnce(t *testing.T) {
 		t.Errorf("unauthorized destinations %q, want %q", dests, want)
 	}
 }
+
+// TestReportAuthorizationsConcurrencyOne: with one lookup at a time, every
+// destination still gets its turn.
+func TestReportAuthorizationsConcurrencyOne(t *testing.T) {
+	const rec = "v=DMARC1; p=none; rua=mailto:a@r1.example.net,mailto:b@r2.example.net,mailto:c@r3.example.net"
+	f := domainauth.MustFakeResolver(`_dmarc.acct.com. TXT "` + rec + `"`)
+	set := records.Set{Domain: "acct.com", FromAddress: "a@acct.com", Records: []records.Record{
+		{Purpose: records.PurposeDMARC, FQDN: "_dmarc.acct.com", Type: records.TypeTXT, Values: []string{"v=DMARC1; p=none"}},
+	}}
+	rep, err := (&Verifier{Resolver: f, Concurrency: 1, Timeout: 2 * time.Second}).Verify(t.Context(), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, fi := range rep.Records[0].Findings {
+		if fi.Code == finding.CodeDMARCRUAUnauthorized {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d unauthorized destinations reported, want 3: %v", n, rep.Records[0].Findings)
+	}
+}
