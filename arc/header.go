@@ -296,6 +296,10 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 		case "c":
 			hc, bc, err := dkim.ParseCanonicalization(t.Value)
 			if err != nil {
+				var se *dkim.SyntaxError
+				if errors.As(err, &se) {
+					err = se.Err // the reason alone: this error names the field and tag
+				}
 				return nil, &SyntaxError{Field: MessageSigField, Tag: "c", Offset: t.Offset, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
 			}
 			m.HeaderCanonicalization, m.BodyCanonicalization = hc, bc

@@ -7,8 +7,8 @@ import (
 )
 
 // bodyDigest is SHA-256 for the body hash, with our own block loop
-// (shaBlocks) so that the canonicalization kernels can hash into its
-// state in the same loop as they canonicalize: with the SHA extensions
+// (hashBlocks) so that the canonicalization kernels can hash into its
+// state in the same loop as they canonicalize: with SHA-256 instructions
 // the rounds of one message are a chain of dependent instructions that
 // leaves most of the core idle, and the kernels' work fits in the gaps
 // (see scan_amd64.s). Apart from that it is an ordinary hash.Hash.
@@ -55,11 +55,11 @@ func (d *bodyDigest) Write(p []byte) (int, error) {
 		if d.nx < len(d.x) {
 			return n, nil
 		}
-		shaBlocks(&d.h, d.x[:])
+		hashBlocks(&d.h, d.x[:])
 		d.nx = 0
 	}
 	if w := len(p) &^ 63; w > 0 {
-		shaBlocks(&d.h, p[:w])
+		hashBlocks(&d.h, p[:w])
 		p = p[w:]
 	}
 	d.nx = copy(d.x[:], p)
@@ -88,7 +88,7 @@ func (d *bodyDigest) Sum(in []byte) []byte {
 // blocks hashes p, whole blocks, straight into the state, which must be at
 // a block boundary.
 func (d *bodyDigest) blocks(p []byte) {
-	shaBlocks(&d.h, p)
+	hashBlocks(&d.h, p)
 	d.len += uint64(len(p))
 }
 

@@ -49,6 +49,9 @@
 //
 // Per message, a Verifier looks the key up and parses it again unless
 // given a [KeyCache]: share one between the verifications of a mail flow.
+// The cache keeps a key for the TTL of its DNS record when the resolver
+// tells it (domainauth's StubResolver does); leave Verifier.KeyCache nil to
+// turn caching off.
 // The body canonicalizer has several code paths, which give the same
 // bytes and hashes: [CodePath] names the one in use, [CodePathEnv] chooses
 // another.
@@ -100,10 +103,16 @@
 //   - DNS: one lookup per distinct key name among the evaluated
 //     signatures, so at most MaxSignatures per message, each bounded by
 //     ctx (Verify has no timeout of its own: give ctx a deadline).
-//   - Verifier.KeyCache (off by default): at most KeyCache.MaxEntries keys
-//     (default [DefaultKeyCacheEntries], 1000), each kept KeyCache.TTL
-//     (default [DefaultKeyCacheTTL], one minute); failed lookups and
-//     records that do not parse are not kept.
+//   - Verifier.KeyCache (off by default, nil): at most KeyCache.MaxEntries
+//     answers (default [DefaultKeyCacheEntries], 1000). With a resolver
+//     that has the Query method of domainauth.Querier, each key is kept
+//     for its DNS TTL within KeyCache.MinTTL and KeyCache.MaxTTL (default
+//     [DefaultKeyCacheMaxTTL], one hour), and a missing key for the SOA's
+//     negative TTL, at most KeyCache.NegativeTTL (default
+//     [DefaultKeyCacheNegativeTTL], 30 seconds); with LookupTXT alone,
+//     each key KeyCache.TTL (default [DefaultKeyCacheTTL], one minute)
+//     and missing keys not at all. Temporary failures and records that do
+//     not parse are never kept.
 //   - Key records: at most [MaxKeyRecords] (10) TXT records are read at a
 //     key name, each at most [MaxKeyRecordLength] (8 KiB).
 //   - RSA key size: at least Verifier.MinRSABits (never under

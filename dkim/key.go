@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/domainauth/domainauth/internal/tagvalue"
@@ -121,7 +122,8 @@ func parseKey(txt string, pub *crypto.PublicKey) (*Key, *SyntaxError) {
 	if i := strings.Index(txt, "-----"); i >= 0 {
 		return nil, &SyntaxError{In: inKey, Tag: "p", Offset: i, Err: ErrKeyPEM}
 	}
-	list, err := tagvalue.Parse(txt)
+	var tags [8]tagvalue.Tag // the tags of an ordinary record, on the stack
+	list, err := tagvalue.AppendParse(tags[:0], txt)
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
@@ -206,11 +208,15 @@ func tagOf(l tagvalue.List, name string) (tagvalue.Tag, bool) {
 // and empty elements.
 func splitColonList(s string) []string {
 	var out []string
-	for part := range strings.SplitSeq(s, ":") {
+	for rest, more := s, true; more; {
+		// A plain loop rather than strings.SplitSeq: this runs for every
+		// h= of every message, and the iterator cost a closure call per
+		// name.
+		var part string
+		part, rest, more = strings.Cut(rest, ":")
 		// FWS around a name is cut off without a copy; only FWS inside
 		// one (a name folded in its middle) needs stripFWS.
-		part = strings.Trim(part, " \t\r\n")
-		part = stripFWS(part)
+		part = stripFWS(strings.Trim(part, " \t\r\n"))
 		if part != "" {
 			if out == nil {
 				out = make([]string, 0, strings.Count(s, ":")+1)
@@ -256,6 +262,12 @@ func decodeBase64(s string) ([]byte, error) {
 // stripped text to be kept on the stack. It also returns the length of
 // the stripped text (errors are offsets into it).
 func decodeBase64FWS(s string) ([]byte, int, error) {
+	return appendBase64FWS(nil, s)
+}
+
+// appendBase64FWS is decodeBase64FWS appending the decoded bytes to dst,
+// which it returns; it allocates only when dst has no room for them.
+func appendBase64FWS(dst []byte, s string) ([]byte, int, error) {
 	var buf [1024]byte
 	src := buf[:0]
 	if len(s) > len(buf) {
@@ -266,12 +278,13 @@ func decodeBase64FWS(s string) ([]byte, int, error) {
 			src = append(src, c)
 		}
 	}
-	dst := make([]byte, base64.StdEncoding.DecodedLen(len(src)))
-	n, err := base64.StdEncoding.Decode(dst, src)
+	start := len(dst)
+	dst = slices.Grow(dst, base64.StdEncoding.DecodedLen(len(src)))
+	n, err := base64.StdEncoding.Decode(dst[start:cap(dst)], src)
 	if err != nil {
 		return nil, len(src), err
 	}
-	return dst[:n], len(src), nil
+	return dst[:start+n], len(src), nil
 }
 
 // Revoked reports whether the record revokes its key (an empty p=,

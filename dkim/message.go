@@ -90,10 +90,19 @@ func headerCap(p []byte, maxBytes int) int {
 }
 
 // fields splits the accumulated header into fields.
-func (h *headerParser) fields() ([]field, error) {
-	s := string(h.buf)
-	// A field takes at least one line: one allocation for all of them.
-	out := make([]field, 0, min(strings.Count(s, "\n")+1, h.maxFields+1))
+// The fields share h.buf's memory, which is not written again once the
+// header is complete: no copy.
+func (h *headerParser) fields() ([]field, error) { return h.appendFields(nil) }
+
+// appendFields is fields appending to dst[:0].
+func (h *headerParser) appendFields(dst []field) ([]field, error) {
+	s := bytesString(h.buf)
+	// A field takes at least one line: one allocation for all of them,
+	// none when dst has room.
+	out := dst[:0]
+	if n := min(strings.Count(s, "\n")+1, h.maxFields+1); cap(out) < n {
+		out = make([]field, 0, n)
+	}
 	for len(s) > 0 {
 		// A field runs until a line that does not start with WSP.
 		end := 0
@@ -126,6 +135,11 @@ func (h *headerParser) fields() ([]field, error) {
 // readHeader reads the header section from r, up to and including the
 // blank line, and leaves r at the first byte of the body.
 func readHeader(r *bufio.Reader, maxBytes, maxFields int) ([]field, error) {
+	return readHeaderInto(r, maxBytes, maxFields, nil)
+}
+
+// readHeaderInto is readHeader appending the fields to dst[:0].
+func readHeaderInto(r *bufio.Reader, maxBytes, maxFields int, dst []field) ([]field, error) {
 	h := headerParser{maxBytes: maxBytes, maxFields: maxFields}
 	// Size the buffer once from what r has read already: the whole header
 	// of most messages.
@@ -147,7 +161,7 @@ func readHeader(r *bufio.Reader, maxBytes, maxFields int) ([]field, error) {
 			return nil, err
 		}
 	}
-	return h.fields()
+	return h.appendFields(dst)
 }
 
 // selectFields calls fn, in h= order, for each header field the list

@@ -21,15 +21,18 @@ package dkim
 const CodePathEnv = "DOMAINAUTH_DKIM_PATH"
 
 // The code paths, slowest first; each needs what the ones before it need.
+// They are named by role; pathNames (the one place in the portable code
+// that names instruction sets) says what each is on amd64, and the
+// kernels are in scan_amd64.s.
 const (
-	pathGeneric = iota
-	pathAVX2
-	pathAVX512
-	pathFused
+	pathGeneric = iota // plain Go: the word scans and crypto/sha256
+	pathScan           // vector scans for the spans that need no change (haveScan)
+	pathCompact        // and a kernel that canonicalizes spans that do (haveCompact)
+	pathFused          // and those kernels hash as they go, into bodyDigest (haveFused)
 )
 
 // pathNames are the names of CodePathEnv and CodePath, by path.
-var pathNames = [...]string{pathGeneric: "generic", pathAVX2: "avx2", pathAVX512: "avx512", pathFused: "avx512-sha"}
+var pathNames = [...]string{pathGeneric: "generic", pathScan: "avx2", pathCompact: "avx512", pathFused: "avx512-sha"}
 
 // choosePath returns the path to run given the value of CodePathEnv and
 // the fastest path the CPU has: the one asked for, lowered to cpu.
@@ -48,10 +51,10 @@ func CodePath() string {
 	switch {
 	case haveFused:
 		return pathNames[pathFused]
-	case haveAVX512:
-		return pathNames[pathAVX512]
-	case haveAVX2:
-		return pathNames[pathAVX2]
+	case haveCompact:
+		return pathNames[pathCompact]
+	case haveScan:
+		return pathNames[pathScan]
 	}
 	return pathNames[pathGeneric]
 }

@@ -75,31 +75,6 @@ hit:
 stop:
 	SCANRET(0)
 
-// func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
-TEXT ·cpuid(SB), NOSPLIT, $0-24
-	MOVL leaf+0(FP), AX
-	MOVL sub+4(FP), CX
-	CPUID
-	MOVL AX, eax+8(FP)
-	MOVL BX, ebx+12(FP)
-	MOVL CX, ecx+16(FP)
-	MOVL DX, edx+20(FP)
-	RET
-
-// func xgetbv0() (eax uint32)
-TEXT ·xgetbv0(SB), NOSPLIT, $0-4
-	MOVL $0, CX
-	XGETBV
-	MOVL AX, eax+0(FP)
-	RET
-
-// One byte each, broadcast: space, tab, CR, LF.
-DATA compactconst<>+0(SB)/1, $0x20
-DATA compactconst<>+1(SB)/1, $0x09
-DATA compactconst<>+2(SB)/1, $0x0d
-DATA compactconst<>+3(SB)/1, $0x0a
-GLOBL compactconst<>(SB), RODATA|NOPTR, $4
-
 // SHA-256 with the SHA extensions (SHA256RNDS2, SHA256MSG1, SHA256MSG2).
 // The eight state words live in two registers in the order the rounds
 // instruction wants: X1 holds A, B, E, F and X2 holds C, D, G, H (from
@@ -234,12 +209,11 @@ shaloop:
 shadone:
 	RET
 
-// func compactAVX512(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
-//
-// Relaxed body canonicalization of src[1:] into dst from dst[o], 64 bytes
-// at a time, with AVX-512 (F, BW, VBMI2), BMI1 and BMI2. For each byte,
-// with compares on the block, the block one byte later and the block one
-// byte earlier:
+// Relaxed body canonicalization, 64 bytes at a time, with AVX-512 (F, BW,
+// VBMI2), BMI1 and BMI2, in two functions: compactAVX512 writes the
+// result, compactHashAVX512 also hashes it in the same loop. They share
+// the macros below. For each byte, with compares on the block, the block
+// one byte later and the block one byte earlier (KCLASSIFY):
 //
 //	ws0, ws1   p[j], p[j+1] are space or tab
 //	cr0, cr1   p[j], p[j+1] are CR
@@ -252,83 +226,137 @@ shadone:
 //
 // Kept white space becomes a space, and the kept bytes are packed with
 // VPCOMPRESSB and stored, a whole 64-byte store at a time (dst needs the
-// room). A bare LF becomes CRLF: the block is packed in segments, each
-// ending before a bare LF, with a CR stored after each. At the first stop
-// it packs the bytes before it and returns; it also returns when src has
-// fewer than 65 bytes from j or dst less than 192 from the end of the
-// output (a block of bare LFs stores up to 128 bytes, the last store
-// reaching 64 beyond). The caller resumes after the last content byte
-// (see compactRelaxed).
+// room) (KPACK). A bare LF becomes CRLF: the block is packed in segments,
+// each ending before a bare LF, with a CR stored after each (KSLOW). At
+// the first stop it packs the bytes before it and returns; it also
+// returns when src has fewer than 65 bytes from j or dst less than 192
+// from the end of the output (a block of bare LFs stores up to 128 bytes,
+// the last store reaching 64 beyond). The caller resumes after the last
+// content byte (see compactRelaxed).
 //
-// With h not nil it also hashes the output, from dst[hp], in the same
-// loop: a block of 64 bytes once the output is final that far, that is
-// when some block of src that ended with a byte above 0x20 (content) has
-// been written past it. White space and line ends at the end of the
-// output may still be taken back by the caller. It returns how far it
-// hashed (nhash).
-//
-// HASHLAG is how far behind what is final the hashing stays (a block and
-// eight more): a block written moments before would be read while its
-// stores are still in the store buffer, and the loads, which the rounds
-// wait for, would have to wait for those stores to be written out.
-#define HASHLAG 576
+// Registers: SI the next block of src, R9 the last place a block may
+// start; DI the next byte of dst, R8 the last place a block may be
+// stored; Z26-Z29 space, tab, CR, LF; Z16-Z19 and K1-K7 the block. The
+// hashing uses X0-X10, AX, R14 (the next block to hash) and DX (how far
+// the output is final), none of the others.
 
-TEXT ·compactAVX512(SB), NOSPLIT, $0-96
-	MOVQ dst_base+8(FP), DI
-	MOVQ dst_len+16(FP), R8
-	LEAQ -192(DI)(R8*1), R8 // blocks are stored from at most len(dst)-192
-	MOVQ src_base+48(FP), SI
-	MOVQ src_len+56(FP), R9
-	LEAQ -65(SI)(R9*1), R9  // and read from at most len(src)-65
-	INCQ SI                 // j = 1
-	MOVQ hp+40(FP), R14
-	ADDQ DI, R14            // the next block to hash
-	ADDQ o+32(FP), DI       // the next byte to write
-	MOVQ DI, DX             // the output is final up to here
-	MOVQ h+0(FP), BX
-	TESTQ BX, BX
-	JNZ  kstate
-	MOVQ $-1, R14           // no hash: a block that never fits
-	SHRQ $1, R14
-	JMP  kconst
+// One byte each, broadcast: space, tab, CR, LF.
+DATA compactconst<>+0(SB)/1, $0x20
+DATA compactconst<>+1(SB)/1, $0x09
+DATA compactconst<>+2(SB)/1, $0x0d
+DATA compactconst<>+3(SB)/1, $0x0a
+GLOBL compactconst<>(SB), RODATA|NOPTR, $4
 
-kstate:
-	SHALOAD(BX)
-
-kconst:
-	VPBROADCASTB compactconst<>+0(SB), Z26
-	VPBROADCASTB compactconst<>+1(SB), Z27
-	VPBROADCASTB compactconst<>+2(SB), Z28
+// KSETUP reads dst, len(dst), o, src and len(src) from the arguments into
+// DI, R8, SI and R9, and broadcasts the constants.
+#define KSETUP(DST, DSTLEN, O, SRC, SRCLEN) \
+	MOVQ DST, DI; \
+	MOVQ DSTLEN, R8; \
+	LEAQ -192(DI)(R8*1), R8; \
+	MOVQ SRC, SI; \
+	MOVQ SRCLEN, R9; \
+	LEAQ -65(SI)(R9*1), R9; \
+	INCQ SI; \
+	ADDQ O, DI; \
+	VPBROADCASTB compactconst<>+0(SB), Z26; \
+	VPBROADCASTB compactconst<>+1(SB), Z27; \
+	VPBROADCASTB compactconst<>+2(SB), Z28; \
 	VPBROADCASTB compactconst<>+3(SB), Z29
+
+// KCLASSIFY looks at the block at SI: Z17 holds it with white space made
+// spaces, K4 the bytes to keep, K5 the stops, K6 the bare LFs; it jumps
+// to kslow when there is a stop or a bare LF.
+#define KCLASSIFY \
+	VMOVDQU64 -1(SI), Z16; \
+	VMOVDQU64 (SI), Z17; \
+	VMOVDQU64 1(SI), Z18; \
+	VPCMPEQB Z26, Z17, K1; \
+	VPCMPEQB Z27, Z17, K2; \
+	KORQ     K2, K1, K1; \
+	VPCMPEQB Z26, Z18, K2; \
+	VPCMPEQB Z27, Z18, K3; \
+	KORQ     K3, K2, K2; \
+	VPCMPEQB Z28, Z18, K3; \
+	VPCMPEQB Z29, Z18, K6; \
+	KORQ     K3, K2, K4; \
+	KORQ     K6, K4, K4; \
+	KANDQ    K1, K4, K4; \
+	KNOTQ    K4, K4; \
+	VPCMPEQB Z28, Z17, K5; \
+	KANDNQ   K5, K6, K5; \
+	VPCMPEQB Z29, Z17, K6; \
+	VPCMPEQB Z28, Z16, K7; \
+	KANDNQ   K6, K7, K6; \
+	VMOVDQU8 Z26, K1, Z17; \
+	KORTESTQ K6, K5; \
+	JNZ      kslow
+
+// KPACK stores the bytes of Z17 that the mask in R (a general register)
+// keeps at DI, and moves DI past them; R is lost.
+#define KPACK(R) \
+	KMOVQ    R, K4; \
+	VPCOMPRESSB Z17, K4, Z19; \
+	VMOVDQU64 Z19, (DI); \
+	POPCNTQ  R, R; \
+	ADDQ     R, DI
+
+// KSLOW is the block with a stop or a bare LF: it packs the segments
+// before each bare LF with a CR after each, then the rest up to the first
+// stop, and moves SI past what it took. It jumps to kblock after a whole
+// block, and falls through where it stopped.
+#define KSLOW \
+kslow: \
+	KMOVQ    K4, BX; \
+	KMOVQ    K5, R13; \
+	KMOVQ    K6, R10; \
+	MOVQ     $64, R12; \
+	TESTQ    R13, R13; \
+	JZ       kend; \
+	BSFQ     R13, R12; \
+kend: \
+	BZHIQ    R12, BX, BX; \
+	BZHIQ    R12, R10, R10; \
+	XORQ     R11, R11; \
+	TESTQ    R10, R10; \
+	JZ       klast; \
+klf: \
+	BSFQ     R10, R13; \
+	BZHIQ    R13, BX, CX; \
+	ANDNQ    CX, R11, CX; \
+	KPACK(CX); \
+	MOVB     $0x0d, (DI); \
+	INCQ     DI; \
+	MOVQ     $-1, R11; \
+	BZHIQ    R13, R11, R11; \
+	BLSRQ    R10, R10; \
+	JNZ      klf; \
+klast: \
+	ANDNQ    BX, R11, BX; \
+	KPACK(BX); \
+	ADDQ     R12, SI; \
+	CMPQ     R12, $64; \
+	JEQ      kblock
+
+// In KSLOW, step by step: BX keep, R13 stop, R10 bare LFs; R12 where the
+// block ends, 64 or at the first stop; keep and bare LFs before the end
+// only; R11 the bits of the block already packed. For each bare LF (BSFQ
+// R10): the kept bytes before it not yet packed, then the CR before it,
+// then everything before the LF counts as packed (BLSRQ: on to the next
+// bare LF). Then the rest of the kept bytes.
+
+// func compactAVX512(dst []byte, o int, src []byte) (nsrc, ndst int)
+//
+// Canonicalizes src[1:] into dst from dst[o], and returns how far it
+// read src and wrote dst.
+TEXT ·compactAVX512(SB), NOSPLIT, $0-72
+	KSETUP(dst_base+0(FP), dst_len+8(FP), o+24(FP), src_base+32(FP), src_len+40(FP))
 
 kloop:
 	CMPQ SI, R9
 	JHI  kdone
 	CMPQ DI, R8
 	JHI  kdone
-	VMOVDQU64 -1(SI), Z16
-	VMOVDQU64 (SI), Z17
-	VMOVDQU64 1(SI), Z18
-	VPCMPEQB Z26, Z17, K1
-	VPCMPEQB Z27, Z17, K2
-	KORQ     K2, K1, K1    // ws0
-	VPCMPEQB Z26, Z18, K2
-	VPCMPEQB Z27, Z18, K3
-	KORQ     K3, K2, K2    // ws1
-	VPCMPEQB Z28, Z18, K3  // cr1
-	VPCMPEQB Z29, Z18, K6  // lf1
-	KORQ     K3, K2, K4
-	KORQ     K6, K4, K4
-	KANDQ    K1, K4, K4    // drop
-	KNOTQ    K4, K4        // keep
-	VPCMPEQB Z28, Z17, K5  // cr0
-	KANDNQ   K5, K6, K5    // stop = cr0 &^ lf1
-	VPCMPEQB Z29, Z17, K6  // lf0
-	VPCMPEQB Z28, Z16, K7  // crm1
-	KANDNQ   K6, K7, K6    // bareLF = lf0 &^ crm1
-	VMOVDQU8 Z26, K1, Z17  // white space to spaces
-	KORTESTQ K6, K5
-	JNZ      kslow
+	KCLASSIFY
 	VPCOMPRESSB Z17, K4, Z19 // no bare CR or LF: the whole block at once
 	VMOVDQU64 Z19, (DI)
 	KMOVQ    K4, BX
@@ -336,66 +364,72 @@ kloop:
 	ADDQ     BX, DI
 	ADDQ     $64, SI
 
-khash:
+kblock:
+	JMP  kloop
+
+	KSLOW
+
+kdone:
+	MOVQ src_base+32(FP), BX
+	SUBQ BX, SI
+	MOVQ SI, nsrc+56(FP)
+	MOVQ dst_base+0(FP), BX
+	SUBQ BX, DI
+	MOVQ DI, ndst+64(FP)
+	VZEROUPPER
+	RET
+
+// func compactHashAVX512(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
+//
+// compactAVX512, which also hashes the output, from dst[hp], into h in
+// the same loop: a block of 64 bytes once the output is final that far,
+// that is when some block of src that ended with a byte above 0x20
+// (content) has been written past it. White space and line ends at the
+// end of the output may still be taken back by the caller. It returns
+// how far it hashed (nhash).
+//
+// HASHLAG is how far behind what is final the hashing stays (a block and
+// eight more): a block written moments before would be read while its
+// stores are still in the store buffer, and the loads, which the rounds
+// wait for, would have to wait for those stores to be written out.
+#define HASHLAG 576
+
+TEXT ·compactHashAVX512(SB), NOSPLIT, $0-96
+	KSETUP(dst_base+8(FP), dst_len+16(FP), o+32(FP), src_base+48(FP), src_len+56(FP))
+	MOVQ hp+40(FP), R14
+	ADDQ dst_base+8(FP), R14 // the next block to hash
+	MOVQ DI, DX              // the output is final up to here
+	MOVQ h+0(FP), BX
+	SHALOAD(BX)
+
+hloop:
+	CMPQ SI, R9
+	JHI  hdone
+	CMPQ DI, R8
+	JHI  hdone
+	KCLASSIFY
+	VPCOMPRESSB Z17, K4, Z19 // no bare CR or LF: the whole block at once
+	VMOVDQU64 Z19, (DI)
+	KMOVQ    K4, BX
+	POPCNTQ  BX, BX
+	ADDQ     BX, DI
+	ADDQ     $64, SI
+
+kblock:
 	CMPB     -1(SI), $0x20 // the block ended with content:
 	CMOVQHI  DI, DX        // all output so far is final
 	LEAQ     HASHLAG(R14), BX
 	CMPQ     BX, DX
-	JHI      kloop
+	JHI      hloop
 	SHABLOCK(R14)
 	ADDQ     $64, R14
-	JMP      kloop
+	JMP      hloop
 
-kslow:
-	KMOVQ    K4, BX        // keep
-	KMOVQ    K5, R13       // stop
-	KMOVQ    K6, R10       // bare LFs
-	MOVQ     $64, R12      // where the block ends: 64, or at the first stop
-	TESTQ    R13, R13
-	JZ       kend
-	BSFQ     R13, R12
+	KSLOW
 
-kend:
-	BZHIQ    R12, BX, BX   // keep and bare LFs before the end only
-	BZHIQ    R12, R10, R10
-	XORQ     R11, R11      // the bits of the block already packed
-	TESTQ    R10, R10
-	JZ       klast
-
-klf:
-	BSFQ     R10, R13      // the next bare LF
-	BZHIQ    R13, BX, CX
-	ANDNQ    CX, R11, CX   // the kept bytes before it, not yet packed
-	KMOVQ    CX, K4
-	VPCOMPRESSB Z17, K4, Z19
-	VMOVDQU64 Z19, (DI)
-	POPCNTQ  CX, CX
-	ADDQ     CX, DI
-	MOVB     $0x0d, (DI)   // the CR before it
-	INCQ     DI
-	MOVQ     $-1, R11
-	BZHIQ    R13, R11, R11 // packed: everything before the LF
-	BLSRQ    R10, R10      // on to the next bare LF
-	JNZ      klf
-
-klast:
-	ANDNQ    BX, R11, BX   // the rest of the kept bytes
-	KMOVQ    BX, K4
-	VPCOMPRESSB Z17, K4, Z19
-	VMOVDQU64 Z19, (DI)
-	POPCNTQ  BX, BX
-	ADDQ     BX, DI
-	ADDQ     R12, SI
-	CMPQ     R12, $64
-	JEQ      khash
-
-kdone:
+hdone:
 	MOVQ h+0(FP), BX
-	TESTQ BX, BX
-	JZ   kret
 	SHASTORE(BX)
-
-kret:
 	MOVQ src_base+48(FP), BX
 	SUBQ BX, SI
 	MOVQ SI, nsrc+72(FP)

@@ -86,16 +86,18 @@ var ErrSignOptions = errors.New("dkim: invalid sign options")
 
 // signJob is one signature under construction.
 type signJob struct {
-	opts SignOptions
-	alg  Algorithm
-	body int // index into Signer.bodies
-	sig  *Signature
+	opts  SignOptions
+	alg   Algorithm
+	body  int // index into Signer.bodies
+	sig   *Signature
+	field string // sig formatted as HeaderField returns it
 }
 
 type bodyHash struct {
 	canon Canonicalization
 	h     hash.Hash
 	c     *bodyCanonicalizer
+	sum   [sha256.Size]byte // the digest, once c is closed (Signer)
 }
 
 // Signer computes one or more DKIM signatures in one pass over a message.
@@ -255,12 +257,14 @@ func (s *Signer) Close() error {
 		s.err = errors.New("dkim: message has no From header field")
 		return s.err
 	}
-	sums := make([][]byte, len(s.bodies))
-	for i, b := range s.bodies {
+	for _, b := range s.bodies {
 		b.c.Close()
-		sums[i] = b.h.Sum(nil)
+		b.h.Sum(b.sum[:0])
 	}
-	scratch := make([]byte, 0, 512) // one canonical header field at a time
+	// The header hash, its scratch buffer and the digest come from the
+	// pool that Verify uses.
+	st := statePool.Get().(*verifyState)
+	defer putState(st)
 	for _, j := range s.jobs {
 		o := j.opts
 		sig := &Signature{
@@ -271,7 +275,7 @@ func (s *Signer) Close() error {
 			Domain:                 o.Domain,
 			Selector:               o.Selector,
 			Identity:               o.Identity,
-			BodyHash:               sums[j.body],
+			BodyHash:               s.bodies[j.body].sum[:],
 			Headers:                o.Headers,
 		}
 		if sig.Headers == nil {
@@ -293,14 +297,17 @@ func (s *Signer) Close() error {
 				sig.CopiedHeaders = append(sig.CopiedHeaders, unfold(f.raw))
 			})
 		}
+		// The field is formatted once: up to "b=" for the header hash,
+		// then, in the same buffer, the b= value and the line end for
+		// HeaderFields.
 		var b strings.Builder
-		b.Grow(sig.sizeHint())
+		b.Grow(sig.sizeHint() + signatureSize(o.Key)*4/3 + 32)
 		b.WriteString(FieldName)
 		b.WriteString(":")
-		sig.write(&b, true, false)
-		h := sha256.New()
-		scratch = hashHeaders(h, scratch[:0], fields, sig.Headers, b.String(), o.HeaderCanonicalization)
-		digest := h.Sum(nil)
+		f := sig.writeTags(&b, true)
+		st.hh.Reset()
+		st.scratch = hashHeaders(st.hh, st.scratch[:0], fields, sig.Headers, b.String(), o.HeaderCanonicalization)
+		digest := st.hh.Sum(st.digest[:0])
 		var sigBytes []byte
 		if j.alg == Ed25519SHA256 {
 			sigBytes, err = o.Key.Sign(o.Rand, digest, crypto.Hash(0))
@@ -312,9 +319,24 @@ func (s *Signer) Close() error {
 			return s.err
 		}
 		sig.Signature = sigBytes
-		j.sig = sig
+		var buf [1024]byte
+		f.rest(2, base64String(buf[:0], sigBytes), breakAny)
+		b.WriteString("\r\n")
+		j.sig, j.field = sig, b.String()
 	}
 	return nil
+}
+
+// signatureSize returns the size of the signatures key makes, or 0 when
+// it cannot tell.
+func signatureSize(key crypto.Signer) int {
+	switch k := key.(type) {
+	case ed25519.PrivateKey:
+		return ed25519.SignatureSize
+	case *rsa.PrivateKey:
+		return k.Size()
+	}
+	return 0
 }
 
 // unfold removes the line ends of a raw header field.
@@ -384,9 +406,20 @@ func (s *Signer) Signatures() []*Signature {
 // HeaderFields returns the DKIM-Signature header fields, folded and
 // CRLF-terminated, to prepend to the message; "" before a successful Close.
 func (s *Signer) HeaderFields() string {
+	if !s.closed || s.err != nil {
+		return ""
+	}
+	if len(s.jobs) == 1 {
+		return s.jobs[0].field
+	}
+	n := 0
+	for _, j := range s.jobs {
+		n += len(j.field)
+	}
 	var b strings.Builder
-	for _, sig := range s.Signatures() {
-		b.WriteString(sig.HeaderField())
+	b.Grow(n)
+	for _, j := range s.jobs {
+		b.WriteString(j.field)
 	}
 	return b.String()
 }

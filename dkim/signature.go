@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
@@ -89,7 +90,9 @@ func ParseSignature(value string) (*Signature, error) {
 	if len(value) > MaxSignatureLength {
 		return nil, &SyntaxError{In: inSignature, Offset: MaxSignatureLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSignatureSyntax, MaxSignatureLength)}
 	}
-	list, err := tagvalue.Parse(value)
+	// The tags of an ordinary signature fit in tags, on the stack.
+	var tags [16]tagvalue.Tag
+	list, err := tagvalue.AppendParse(tags[:0], value)
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
@@ -110,6 +113,7 @@ func ParseSignature(value string) (*Signature, error) {
 			s.Selector = stripFWS(t.Value)
 		}
 	}
+	var decoded []byte // b= and bh=, decoded
 	seen := 0
 	const (
 		hasV = 1 << iota
@@ -138,10 +142,25 @@ func ParseSignature(value string) (*Signature, error) {
 			}
 			s.Algorithm = Algorithm(strings.ToLower(v))
 		case "b", "bh":
-			b, _, err := decodeBase64FWS(v)
+			if decoded == nil {
+				// One allocation for both values.
+				n := base64.StdEncoding.DecodedLen(len(v))
+				other := "bh"
+				if t.Name == "bh" {
+					other = "b"
+				}
+				if o, ok := tagOf(list, other); ok {
+					n += base64.StdEncoding.DecodedLen(len(o.Value))
+				}
+				decoded = make([]byte, 0, n)
+			}
+			start := len(decoded)
+			var err error
+			decoded, _, err = appendBase64FWS(decoded, v)
 			if err != nil {
 				return bad(t, "invalid base64: %v", err)
 			}
+			b := decoded[start:len(decoded):len(decoded)]
 			if t.Name == "b" {
 				seen |= hasB
 				s.Signature = b
@@ -150,7 +169,7 @@ func ParseSignature(value string) (*Signature, error) {
 				s.BodyHash = b
 			}
 		case "c":
-			hc, bc, err := ParseCanonicalization(v)
+			hc, bc, err := parseCanonicalization(v)
 			if err != nil {
 				return s, &SyntaxError{In: inSignature, Tag: "c", Offset: t.Offset, Err: err}
 			}
@@ -317,57 +336,54 @@ const (
 // tag writes name=value; when fold is on, a value that does not fit on the
 // line is broken where mode allows. For breakAny the decision to start a
 // new line before the tag ignores the value, so that the same tag with an
-// empty value (what the signer hashes) folds at the same place.
+// empty value (what the signer hashes) folds at the same place, and the
+// value can be written afterwards with rest.
 func (f *folder) tag(name, value string, mode int) {
 	if f.n > 0 {
 		f.b.WriteByte(';')
 		f.col++
 	}
 	f.n++
-	tok := name + "="
+	tok := len(name) + 1
 	if !f.fold {
 		if f.n > 1 {
 			f.b.WriteByte(' ')
 		}
-		f.b.WriteString(tok)
+		f.b.WriteString(name)
+		f.b.WriteByte('=')
 		f.b.WriteString(value)
 		return
 	}
-	piece := func(v string) int {
-		switch mode {
-		case breakColon, breakBar:
-			sep := byte(':')
-			if mode == breakBar {
-				sep = '|'
-			}
-			if i := strings.IndexByte(v, sep); i >= 0 {
-				return i + 1
-			}
-			return len(v)
-		case breakAny:
-			return min(len(v), max(foldWidth-f.col, 0))
-		}
-		return len(v)
-	}
 	first := 0
 	if mode != breakAny {
-		first = piece(value)
+		first = f.piece(value, mode)
 	}
-	if f.col+1+len(tok)+first > foldWidth && f.col > 8 {
+	if f.col+1+tok+first > foldWidth && f.col > 8 {
 		f.b.WriteString("\r\n\t")
 		f.col = 8
 	} else {
 		f.b.WriteByte(' ')
 		f.col++
 	}
-	f.b.WriteString(tok)
-	f.col += len(tok)
+	f.b.WriteString(name)
+	f.b.WriteByte('=')
+	f.col += tok
+	f.rest(tok, value, mode)
+}
+
+// rest writes the value of the tag just begun, whose name and "=" take
+// tok columns.
+func (f *folder) rest(tok int, value string, mode int) {
+	if !f.fold {
+		f.b.WriteString(value)
+		return
+	}
 	for value != "" {
-		n := piece(value)
-		if n == 0 || f.col+n > foldWidth && f.col > 8+len(tok) {
+		n := f.piece(value, mode)
+		if n == 0 || f.col+n > foldWidth && f.col > 8+tok {
 			f.b.WriteString("\r\n\t")
 			f.col = 8
-			if n = piece(value); n == 0 {
+			if n = f.piece(value, mode); n == 0 {
 				n = len(value)
 			}
 		}
@@ -377,8 +393,24 @@ func (f *folder) tag(name, value string, mode int) {
 	}
 }
 
-// write appends the tags. With withB unset the b= value is left empty,
-// which is what the signer hashes.
+// piece returns how much of v may go on the line before a break.
+func (f *folder) piece(v string, mode int) int {
+	switch mode {
+	case breakColon, breakBar:
+		sep := byte(':')
+		if mode == breakBar {
+			sep = '|'
+		}
+		if i := strings.IndexByte(v, sep); i >= 0 {
+			return i + 1
+		}
+		return len(v)
+	case breakAny:
+		return min(len(v), max(foldWidth-f.col, 0))
+	}
+	return len(v)
+}
+
 // sizeHint estimates the length of the formatted field, so that it is
 // built in one allocation: the fixed tags and folding, the base64 of bh=
 // and b=, the h= names.
@@ -390,8 +422,22 @@ func (s *Signature) sizeHint() int {
 	return n + n/16 // folding
 }
 
+// write appends the tags. With withB unset the b= value is left empty,
+// which is what the signer hashes.
 func (s *Signature) write(b *strings.Builder, fold, withB bool) {
-	f := &folder{b: b, fold: fold, col: len(FieldName) + 1}
+	f := s.writeTags(b, fold)
+	if withB {
+		var buf [1024]byte
+		f.rest(2, base64String(buf[:0], s.Signature), breakAny)
+	}
+}
+
+// writeTags appends the tags up to "b=", without the b= value, and
+// returns the folder, ready to write the value with rest(2, value,
+// breakAny).
+func (s *Signature) writeTags(b *strings.Builder, fold bool) folder {
+	f := folder{b: b, fold: fold, col: len(FieldName) + 1}
+	var num [20]byte
 	f.tag("v", strconv.Itoa(max(s.Version, 1)), breakNone)
 	f.tag("a", string(s.Algorithm), breakNone)
 	hc, bc := s.HeaderCanonicalization, s.BodyCanonicalization
@@ -401,17 +447,17 @@ func (s *Signature) write(b *strings.Builder, fold, withB bool) {
 	if bc == "" {
 		bc = Simple
 	}
-	f.tag("c", string(hc)+"/"+string(bc), breakNone)
+	f.tag("c", canonPair(hc, bc), breakNone)
 	f.tag("d", s.Domain, breakNone)
 	f.tag("s", s.Selector, breakNone)
 	if !s.Timestamp.IsZero() {
-		f.tag("t", strconv.FormatInt(s.Timestamp.Unix(), 10), breakNone)
+		f.tag("t", bytesString(strconv.AppendInt(num[:0], s.Timestamp.Unix(), 10)), breakNone)
 	}
 	if !s.Expiration.IsZero() {
-		f.tag("x", strconv.FormatInt(s.Expiration.Unix(), 10), breakNone)
+		f.tag("x", bytesString(strconv.AppendInt(num[:0], s.Expiration.Unix(), 10)), breakNone)
 	}
 	if s.BodyLength != nil {
-		f.tag("l", strconv.FormatInt(*s.BodyLength, 10), breakNone)
+		f.tag("l", bytesString(strconv.AppendInt(num[:0], *s.BodyLength, 10)), breakNone)
 	}
 	if s.Identity != "" {
 		f.tag("i", encodeQP(s.Identity, false), breakNone)
@@ -427,10 +473,33 @@ func (s *Signature) write(b *strings.Builder, fold, withB bool) {
 		}
 		f.tag("z", strings.Join(parts, "|"), breakBar)
 	}
-	f.tag("bh", base64.StdEncoding.EncodeToString(s.BodyHash), breakNone)
-	if withB {
-		f.tag("b", base64.StdEncoding.EncodeToString(s.Signature), breakAny)
-	} else {
-		f.tag("b", "", breakNone)
-	}
+	var bh [64]byte
+	f.tag("bh", base64String(bh[:0], s.BodyHash), breakNone)
+	f.tag("b", "", breakAny)
+	return f
 }
+
+// canonPair returns c=, without allocating for the four pairs there are.
+func canonPair(hc, bc Canonicalization) string {
+	switch {
+	case hc == Relaxed && bc == Relaxed:
+		return "relaxed/relaxed"
+	case hc == Relaxed && bc == Simple:
+		return "relaxed/simple"
+	case hc == Simple && bc == Relaxed:
+		return "simple/relaxed"
+	case hc == Simple && bc == Simple:
+		return "simple/simple"
+	}
+	return string(hc) + "/" + string(bc)
+}
+
+// base64String returns the base64 of p, appended to buf: a string that
+// shares buf's memory, valid only until buf is written again.
+func base64String(buf []byte, p []byte) string {
+	return bytesString(base64.StdEncoding.AppendEncode(buf, p))
+}
+
+// bytesString returns b as a string without copying it; b must not be
+// modified while the string is in use.
+func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

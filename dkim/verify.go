@@ -161,9 +161,24 @@ type verifyState struct {
 	br      *bufio.Reader
 	hh      hash.Hash
 	scratch []byte // one canonical header field at a time
+	strip   []byte // the DKIM-Signature field without its b= value
 	sum     [sha256.Size]byte
 	digest  [sha256.Size]byte
+
+	fields []field     // the header fields of the message
+	jobs   []verifyJob // one per DKIM-Signature
+	bodies []*bodyHash // the body hashes the jobs share
+	body0  bodyHash    // the first of bodies
+	bodyH  hash.Hash   // body0's hash, reset for each message
+	sink   bodySink    // the io.Writer streamBody hands to the reader
+	keys   keyCache    // the keys of this message
 }
+
+// Bounds on what putState keeps of a verification's slices.
+const (
+	maxPooledFields = 256
+	maxPooledJobs   = 16
+)
 
 // maxPooledScratch bounds the scratch buffer kept in statePool: one long
 // header field does not make every later verification hold its size.
@@ -172,6 +187,39 @@ const maxPooledScratch = 4 << 10
 var statePool = sync.Pool{New: func() any {
 	return &verifyState{br: bufio.NewReaderSize(nil, readBufSize), hh: sha256.New(), scratch: make([]byte, 0, 512)}
 }}
+
+// putState returns st to statePool, without the caller's reader and
+// without an outsized scratch buffer.
+func putState(st *verifyState) {
+	st.br.Reset(nil) // keep the buffer, not the caller's reader
+	if cap(st.scratch) > maxPooledScratch {
+		st.scratch = make([]byte, 0, 512)
+	}
+	if cap(st.strip) > maxPooledScratch {
+		st.strip = nil
+	}
+	// Drop the references to the message and its results.
+	clear(st.fields[:cap(st.fields)])
+	st.fields = st.fields[:0]
+	if cap(st.fields) > maxPooledFields {
+		st.fields = nil
+	}
+	clear(st.jobs[:cap(st.jobs)])
+	st.jobs = st.jobs[:0]
+	if cap(st.jobs) > maxPooledJobs {
+		st.jobs = nil
+	}
+	clear(st.bodies[:cap(st.bodies)])
+	st.bodies = st.bodies[:0]
+	st.body0 = bodyHash{}
+	st.sink = bodySink{}
+	clear(st.keys[:cap(st.keys)])
+	st.keys = st.keys[:0]
+	if cap(st.keys) > maxPooledJobs {
+		st.keys = nil
+	}
+	statePool.Put(st)
+}
 
 // Verify reads the message from r and returns one Result per
 // DKIM-Signature field, in the order they appear (top first); an unsigned
@@ -195,17 +243,12 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	st := statePool.Get().(*verifyState)
 	br := st.br
 	br.Reset(r)
-	defer func() {
-		br.Reset(nil) // keep the buffer, not the caller's reader
-		if cap(st.scratch) > maxPooledScratch {
-			st.scratch = make([]byte, 0, 512)
-		}
-		statePool.Put(st)
-	}()
-	fields, err := readHeader(br, maxBytes, maxFields)
+	defer putState(st)
+	fields, err := readHeaderInto(br, maxBytes, maxFields, st.fields)
 	if err != nil {
 		return nil, fmt.Errorf("dkim: reading header: %w", err)
 	}
+	st.fields = fields
 	now := time.Now
 	if v.Now != nil {
 		now = v.Now
@@ -214,17 +257,17 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	if maxSigs <= 0 {
 		maxSigs = DefaultMaxSignatures
 	}
-	var jobs []*verifyJob
-	var bodies []*bodyHash
+	// The jobs, the bodies and the first body's hash are the pooled
+	// state's: a message with one signature allocates none of them.
 	for _, f := range fields {
 		if !strings.EqualFold(f.name, FieldName) {
 			continue
 		}
-		j := &verifyJob{raw: f.raw}
-		jobs = append(jobs, j)
+		st.jobs = append(st.jobs, verifyJob{raw: f.raw})
+		j := &st.jobs[len(st.jobs)-1]
 		sig, err := ParseSignature(dkimbridge.FieldValue(f.raw))
 		j.res.Signature = sig
-		if len(jobs) > maxSigs {
+		if len(st.jobs) > maxSigs {
 			j.finish(Neutral, fmt.Errorf("%w (limit %d)", ErrTooManySignatures, maxSigs))
 			continue
 		}
@@ -246,28 +289,29 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 		if sig.BodyLength != nil {
 			limit = *sig.BodyLength
 		}
-		for _, b := range bodies {
+		for _, b := range st.bodies {
 			if b.canon == sig.BodyCanonicalization && b.c.limit == limit {
 				j.body = b
 			}
 		}
 		if j.body == nil {
-			h := newBodyHash()
-			j.body = &bodyHash{canon: sig.BodyCanonicalization, h: h, c: newBodyCanonicalizer(h, sig.BodyCanonicalization, limit)}
-			bodies = append(bodies, j.body)
+			j.body = st.newBody(sig.BodyCanonicalization, limit)
 		}
 	}
+	jobs := st.jobs
 	if len(jobs) == 0 {
 		return nil, nil
 	}
-	if err := streamBody(ctx, r, br, bodies); err != nil {
+	if err := streamBody(ctx, r, br, &st.sink, st.bodies); err != nil {
 		return nil, err
 	}
-	for _, b := range bodies {
+	for _, b := range st.bodies {
 		b.c.Close()
 	}
-	keys := keyCache{}
-	for _, j := range jobs {
+	keys := st.keys[:0]
+	defer func() { st.keys = keys }() // putState clears it
+	for i := range jobs {
+		j := &jobs[i]
 		if j.done {
 			continue
 		}
@@ -284,10 +328,29 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 		v.check(j, fields, st)
 	}
 	out := make([]Result, len(jobs))
-	for i, j := range jobs {
-		out[i] = j.res
+	for i := range jobs {
+		out[i] = jobs[i].res
 	}
 	return out, nil
+}
+
+// newBody returns a body hash for canonicalization c and l= limit,
+// added to st.bodies: the first one of a verification is st's own.
+func (st *verifyState) newBody(c Canonicalization, limit int64) *bodyHash {
+	var b *bodyHash
+	if len(st.bodies) == 0 {
+		if st.bodyH == nil {
+			st.bodyH = newBodyHash()
+		}
+		st.bodyH.Reset()
+		st.body0 = bodyHash{canon: c, h: st.bodyH}
+		b = &st.body0
+	} else {
+		b = &bodyHash{canon: c, h: newBodyHash()}
+	}
+	b.c = newBodyCanonicalizer(b.h, c, limit)
+	st.bodies = append(st.bodies, b)
+	return b
 }
 
 func (v *Verifier) resolver() TXTResolver {
@@ -305,8 +368,8 @@ func (j *verifyJob) finish(s Status, err error) {
 // checking ctx between chunks. br reads from r; when r holds the message
 // in memory (*bytes.Reader, *bytes.Buffer), what br has not read yet is
 // handed over from r's own memory, without copying it through br.
-func streamBody(ctx context.Context, r io.Reader, br *bufio.Reader, bodies []*bodyHash) error {
-	sink := bodySink{ctx: ctx, bodies: bodies}
+func streamBody(ctx context.Context, r io.Reader, br *bufio.Reader, sink *bodySink, bodies []*bodyHash) error {
+	*sink = bodySink{ctx: ctx, bodies: bodies}
 	for {
 		// Hand the reader's own buffer to the canonicalizers: no copy.
 		if n := br.Buffered(); n > 0 {
@@ -341,7 +404,7 @@ type bodySink struct {
 	bodies []*bodyHash
 }
 
-func (s bodySink) Write(p []byte) (int, error) {
+func (s *bodySink) Write(p []byte) (int, error) {
 	if err := s.ctx.Err(); err != nil {
 		return 0, fmt.Errorf("dkim: reading body: %w", err)
 	}
@@ -441,13 +504,14 @@ func (v *Verifier) check(j *verifyJob, fields []field, st *verifyState) {
 		j.finish(Fail, ErrBodyHashMismatch)
 		return
 	}
-	stripped, err := stripSignatureValue(dkimbridge.TrimEOL(j.raw))
+	var err error
+	st.strip, err = appendStripped(st.strip[:0], dkimbridge.TrimEOL(j.raw))
 	if err != nil {
 		j.finish(PermError, err)
 		return
 	}
 	st.hh.Reset()
-	st.scratch = hashHeaders(st.hh, st.scratch[:0], fields, sig.Headers, stripped, sig.HeaderCanonicalization)
+	st.scratch = hashHeaders(st.hh, st.scratch[:0], fields, sig.Headers, bytesString(st.strip), sig.HeaderCanonicalization)
 	if err := verifySignature(sig.Algorithm, j.pub, st.hh.Sum(st.digest[:0]), sig.Signature); err != nil {
 		j.finish(Fail, err)
 		return
@@ -459,8 +523,7 @@ func (v *Verifier) check(j *verifyJob, fields []field, st *verifyState) {
 // of its b= tag removed (RFC 6376 section 3.7), everything else untouched.
 func stripSignatureValue(raw string) (string, error) {
 	colon := strings.IndexByte(raw, ':')
-	value := raw[colon+1:]
-	list, err := tagvalue.Parse(value)
+	list, err := tagvalue.Parse(raw[colon+1:])
 	if err != nil {
 		return "", err
 	}
@@ -468,14 +531,42 @@ func stripSignatureValue(raw string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%w: no b= tag", ErrSignatureSyntax)
 	}
-	start := colon + 1 + t.Offset + strings.IndexByte(value[t.Offset:], '=') + 1
-	end := strings.IndexByte(raw[start:], ';')
-	if end < 0 {
-		end = len(raw)
-	} else {
-		end += start
-	}
+	start, end := signatureValueSpan(raw, colon, t)
 	return raw[:start] + raw[end:], nil
+}
+
+// appendStripped is stripSignatureValue appending to dst, for a field that
+// ParseSignature accepted (so its first b= tag is the only one): it
+// allocates nothing when dst has room.
+func appendStripped(dst []byte, raw string) ([]byte, error) {
+	colon := strings.IndexByte(raw, ':')
+	sc := tagvalue.NewScanner(raw[colon+1:])
+	found := false
+	var t tagvalue.Tag
+	for !found && sc.Next() {
+		t = sc.Tag()
+		found = t.Name == "b"
+	}
+	if err := sc.Err(); err != nil {
+		return dst, err
+	}
+	if !found {
+		return dst, fmt.Errorf("%w: no b= tag", ErrSignatureSyntax)
+	}
+	start, end := signatureValueSpan(raw, colon, t)
+	return append(append(dst, raw[:start]...), raw[end:]...), nil
+}
+
+// signatureValueSpan returns where the value of the b= tag t starts and
+// ends in raw, whose colon is at colon.
+func signatureValueSpan(raw string, colon int, t tagvalue.Tag) (start, end int) {
+	value := raw[colon+1:]
+	start = colon + 1 + t.Offset + strings.IndexByte(value[t.Offset:], '=') + 1
+	end = strings.IndexByte(raw[start:], ';')
+	if end < 0 {
+		return start, len(raw)
+	}
+	return start, end + start
 }
 
 // verifySignature checks sig over digest with the key.
@@ -532,14 +623,25 @@ const MaxKeyRecords = 10
 
 func fetchKey(ctx context.Context, r TXTResolver, name string) (*Key, crypto.PublicKey, Status, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
+		return nil, nil, TempError, keyUnavailable(name, err)
 	}
 	txts, err := r.LookupTXT(ctx, name)
+	return keyFromTXT(name, txts, err)
+}
+
+// keyUnavailable is the error of a key lookup that failed for now.
+func keyUnavailable(name string, err error) error {
+	return fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
+}
+
+// keyFromTXT judges the answer to the lookup of the key record at name:
+// the TXT records, or the error of the lookup.
+func keyFromTXT(name string, txts []string, err error) (*Key, crypto.PublicKey, Status, error) {
 	if err != nil {
 		if dnserr.IsNotFound(err) {
 			return nil, nil, PermError, fmt.Errorf("%w at %s: %w", ErrNoKey, name, err)
 		}
-		return nil, nil, TempError, fmt.Errorf("%w: %s: %w", ErrKeyUnavailable, name, err)
+		return nil, nil, TempError, keyUnavailable(name, err)
 	}
 	if len(txts) == 0 {
 		return nil, nil, PermError, fmt.Errorf("%w at %s", ErrNoKey, name)

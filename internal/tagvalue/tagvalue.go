@@ -82,13 +82,20 @@ func Parse(s string) (List, error) {
 	if n > MaxTags {
 		n = MaxTags
 	}
-	list := make(List, 0, n)
+	return AppendParse(make(List, 0, n), s)
+}
+
+// AppendParse is Parse appending the tags to list, which it returns: with
+// a list of enough capacity on the caller's stack it allocates nothing.
+// Duplicates are looked for among the tags of s only.
+func AppendParse(list List, s string) (List, error) {
+	base := len(list)
 	var dup error
 	sc := NewScanner(s)
 	for sc.Next() {
 		t := sc.Tag()
 		if dup == nil {
-			for _, u := range list {
+			for _, u := range list[base:] {
 				if u.Name == t.Name {
 					dup = &SyntaxError{Tag: t.Name, Offset: t.Offset, Err: ErrDuplicateTag}
 					break

@@ -310,3 +310,34 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendParse: AppendParse appends what Parse returns, looks for
+// duplicates among the new tags only, and allocates nothing when the list
+// has room.
+func TestAppendParse(t *testing.T) {
+	const s = "v=1; a=b ;c= d"
+	want, err := Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := List{{Name: "v", Value: "0"}}
+	got, err := AppendParse(prev, s)
+	if err != nil {
+		t.Fatalf("a tag named as one already in the list: %v", err)
+	}
+	if len(got) != 1+len(want) || got[0] != prev[0] {
+		t.Fatalf("AppendParse = %v; want %v then %v", got, prev, want)
+	}
+	for i, tg := range want {
+		if got[1+i] != tg {
+			t.Errorf("tag %d = %+v; want %+v", i, got[1+i], tg)
+		}
+	}
+	if _, err := AppendParse(nil, "a=1; b=2; a=3"); !errors.Is(err, ErrDuplicateTag) {
+		t.Errorf("duplicate: %v; want ErrDuplicateTag", err)
+	}
+	var buf [8]Tag
+	if n := testing.AllocsPerRun(100, func() { AppendParse(buf[:0], s) }); n != 0 {
+		t.Errorf("%v allocations with room in the list; want 0", n)
+	}
+}

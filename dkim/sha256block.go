@@ -1,53 +1,15 @@
-//go:build !amd64 || purego
-
 package dkim
 
 import (
-	"bytes"
 	"encoding/binary"
 	"math/bits"
 )
 
-// haveAVX2 is false where there is no assembly scan.
-const haveAVX2 = false
-
-// cpuPath returns the only path there is without assembly.
-func cpuPath() int { return pathGeneric }
-
-// nextCandidate returns the index of the first byte from p[i] on that
-// may need a change: a byte below 0x21 that is not a space, or a space
-// followed by one; len(p) when there is none.
-func nextCandidate(p []byte, i int) int { return nextCandidateWords(p, i) }
-
-// haveAVX512 is false where there is no assembly kernel.
-const haveAVX512 = false
-
-// compactRelaxed has no kernel here: it consumes nothing.
-func compactRelaxed(h *[8]uint32, out []byte, o, hp int, p []byte) (consumed, end, hashed int) {
-	return 0, o, hp
-}
-
-// nextLF returns the index of the first LF from p[i] on, or -1.
-func nextLF(p []byte, i int) int {
-	q := bytes.IndexByte(p[i:], '\n')
-	if q < 0 {
-		return -1
-	}
-	return q + i
-}
-
-// haveFused is false where there are no kernels to fuse with the hash.
-const haveFused = false
-
-// candidateHashAVX512 exists on amd64 only; haveFused keeps the call
-// from being reached.
-func candidateHashAVX512(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int) {
-	return i, false, hp
-}
-
-// shaBlocks hashes the whole 64-byte blocks of p into the SHA-256 state h
-// (FIPS 180-4, section 6.2.2), in plain Go.
-func shaBlocks(h *[8]uint32, p []byte) {
+// hashBlocksGeneric hashes the whole 64-byte blocks of p into the SHA-256
+// state h (FIPS 180-4, section 6.2.2), in plain Go: bodyDigest's block
+// function without assembly, and the reference the assembly one is
+// held to (see kernel_test.go).
+func hashBlocksGeneric(h *[8]uint32, p []byte) {
 	var w [64]uint32
 	for ; len(p) >= 64; p = p[64:] {
 		for t := range 16 {

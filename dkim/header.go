@@ -1,0 +1,141 @@
+package dkim
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Canonicalization is one of the two algorithms of RFC 6376 section 3.4
+// that prepare header fields and body for hashing.
+type Canonicalization string
+
+// The canonicalization algorithms. Simple tolerates almost no change in
+// transit; relaxed survives whitespace changes, header case changes and
+// re-folding.
+const (
+	Simple  Canonicalization = "simple"
+	Relaxed Canonicalization = "relaxed"
+)
+
+// ParseCanonicalization parses the value of a c= tag, "header/body" or
+// "header" alone (the body algorithm then defaults to simple). An empty
+// value is an error; an absent tag means simple/simple, which the caller
+// handles. The error is a *SyntaxError on tag c matching
+// ErrUnsupportedCanonicalization.
+func ParseCanonicalization(c string) (header, body Canonicalization, err error) {
+	header, body, err = parseCanonicalization(c)
+	if err != nil {
+		return "", "", &SyntaxError{In: "canonicalization", Tag: "c", Offset: -1, Err: err}
+	}
+	return header, body, nil
+}
+
+// parseCanonicalization is ParseCanonicalization with the bare reason,
+// for parsers that put it in their own SyntaxError.
+func parseCanonicalization(c string) (header, body Canonicalization, err error) {
+	c = stripFWS(c)
+	h, b, slash := strings.Cut(c, "/")
+	header, err = canonByName(h)
+	if err != nil {
+		return "", "", err
+	}
+	body = Simple
+	if slash {
+		if body, err = canonByName(b); err != nil {
+			return "", "", err
+		}
+	}
+	return header, body, nil
+}
+
+func canonByName(s string) (Canonicalization, error) {
+	switch Canonicalization(s) {
+	case Simple, Relaxed:
+		return Canonicalization(s), nil
+	}
+	return "", fmt.Errorf("%w %q", ErrUnsupportedCanonicalization, s)
+}
+
+// CanonicalizeHeader appends the canonical form of one header field to dst
+// and returns the extended slice. field is the whole field as it appears in
+// the message, name, colon, value and folded continuation lines, with or
+// without the final CRLF; line ends may be CRLF or bare LF. The result
+// ends with CRLF.
+//
+// Simple keeps the field as is (line ends normalized to CRLF). Relaxed
+// (RFC 6376 section 3.4.2) lower-cases the name, unfolds, reduces runs of
+// whitespace to one space and removes whitespace at the end of the value
+// and around the colon.
+func CanonicalizeHeader(dst []byte, field string, c Canonicalization) []byte {
+	if c == Relaxed {
+		return relaxedHeader(dst, field)
+	}
+	return simpleHeader(dst, field)
+}
+
+func simpleHeader(dst []byte, f string) []byte {
+	for len(f) > 0 {
+		i := strings.IndexByte(f, '\n')
+		if i < 0 {
+			dst = append(dst, f...)
+			break
+		}
+		line := f[:i]
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		dst = append(dst, line...)
+		f = f[i+1:]
+		if len(f) > 0 {
+			dst = append(dst, '\r', '\n')
+		}
+	}
+	return append(dst, '\r', '\n')
+}
+
+func relaxedHeader(dst []byte, f string) []byte {
+	colon := strings.IndexByte(f, ':')
+	if colon < 0 {
+		colon = len(f)
+	}
+	name := f[:colon]
+	// Whitespace before the colon is dropped; names have none inside.
+	for len(name) > 0 && isWSPorEOL(name[len(name)-1]) {
+		name = name[:len(name)-1]
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	dst = append(dst, ':')
+	if colon < len(f) {
+		dst = relaxedValue(dst, f[colon+1:])
+	}
+	return append(dst, '\r', '\n')
+}
+
+// relaxedValue appends v unfolded, with whitespace runs reduced to one
+// space and none at either end.
+func relaxedValue(dst []byte, v string) []byte {
+	space := false
+	started := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if isWSPorEOL(c) {
+			space = true
+			continue
+		}
+		if space && started {
+			dst = append(dst, ' ')
+		}
+		space = false
+		started = true
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func isWSPorEOL(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
