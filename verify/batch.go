@@ -29,7 +29,11 @@ type Stats struct {
 // All lookups of the run share one cache: an include, an MX host or the
 // _dmarc record of a parent domain that many Sets share is looked up once,
 // and concurrent identical lookups collapse into one. The cache lives for
-// the run only. It keeps answers, not temporary failures: a timeout or
+// the run only, and lets go of the names at or below a Set's zone
+// (Set.Zone, or the organizational domain of Set.Domain) once every Set
+// of that zone is verified, so that its size follows the Sets in
+// progress rather than the length of sets. It keeps answers, not
+// temporary failures: a timeout or
 // SERVFAIL makes Undetermined only the Sets whose lookups met it (or were
 // waiting for it), and the next Set asks again (see Verifier.FailureTTL).
 //
@@ -47,11 +51,24 @@ func (v *Verifier) VerifyAll(ctx context.Context, sets []records.Set, emit func(
 		stats Stats
 		wg    sync.WaitGroup
 	)
+	// The Sets of each zone still to finish, and the clients of those
+	// finished, so that the cache lets go of a zone's names once its last
+	// Set is done (run.release).
+	zones := &zoneCount{left: make(map[string]int), done: make(map[string][]*client)}
+	if rn.cache {
+		for i := range sets {
+			zones.left[zoneOf(&sets[i])]++
+		}
+	}
 	next := make(chan int)
 	for range min(v.concurrency(), max(len(sets), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				rep, err := v.verify(ctx, rn.client(), &sets[i])
+				c := rn.client()
+				rep, err := v.verify(ctx, c, &sets[i])
+				if rn.cache {
+					zones.finish(rn, zoneOf(&sets[i]), c)
+				}
 				if ctx.Err() != nil {
 					continue
 				}
@@ -77,4 +94,28 @@ feed:
 	stats.Lookups = rn.lookups.Load()
 	stats.CacheHits = rn.hits.Load()
 	return stats, ctx.Err()
+}
+
+// zoneCount tracks, for VerifyAll, the Sets of each zone not yet verified.
+type zoneCount struct {
+	mu   sync.Mutex
+	left map[string]int       // zone -> Sets not finished
+	done map[string][]*client // zone -> clients of its finished Sets
+}
+
+// finish notes that the Set verified through c, in zone, is done, and
+// releases the zone's names from rn's cache when it was the zone's last.
+func (z *zoneCount) finish(rn *run, zone string, c *client) {
+	z.mu.Lock()
+	z.left[zone]--
+	if z.left[zone] > 0 {
+		z.done[zone] = append(z.done[zone], c)
+		z.mu.Unlock()
+		return
+	}
+	cs := append(z.done[zone], c)
+	delete(z.done, zone)
+	delete(z.left, zone)
+	z.mu.Unlock()
+	rn.release(zone, cs)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/finding"
@@ -19,8 +20,10 @@ import (
 func (k *check) dmarc(ctx context.Context) {
 	from := k.env.fromDomain
 	r := k.env.c.resolver()
+	wait := k.prefetchTreeWalk(ctx, from)
 	dc := dmarc.Checker{Resolver: r, Mode: k.env.dmarcMode}
 	lr, err := dc.Lookup(ctx, from)
+	wait()
 	if err != nil && !errors.Is(err, dmarc.ErrInvalidRecord) {
 		k.temporary(err)
 		return
@@ -76,6 +79,50 @@ func (k *check) dmarc(ctx context.Context) {
 	k.dmarcTags(rec, lr.TXT, where)
 	k.dmarcAlignment(rec, applied, from, where)
 	k.dmarcReports(ctx, rec, lr.PolicyDomain, where)
+}
+
+// prefetchTreeWalk starts the lookups of the RFC 9989 tree walk from
+// domain after the first, into the Set's cache, so that dmarc.Checker.Lookup,
+// which asks them one after the other, finds them answered or in flight:
+// the walk costs one round trip instead of one per name. The walk asks
+// every name of the list unless a record with psd=y or psd=n stops it
+// early, so the prefetch asks nothing more in the common case; in the
+// other it asks the names above that record, never more than MaxTreeWalk
+// names in all. At most Concurrency-1 names are prefetched, so the walk
+// keeps within Verifier.Concurrency lookups at once. RFC 7489 discovery
+// stops at the first record found, so it is left as it is. The returned
+// func waits for the prefetches.
+func (k *check) prefetchTreeWalk(ctx context.Context, domain string) (wait func()) {
+	if k.env.dmarcMode != dmarc.RFC9989 || !k.env.c.cache {
+		return func() {}
+	}
+	d, err := dnsname.Normalize(domain)
+	if err != nil {
+		return func() {}
+	}
+	names := treeWalkNames(d)[1:]
+	names = names[:min(len(names), max(k.env.concurrency-1, 0))]
+	var wg sync.WaitGroup
+	for _, name := range names {
+		wg.Go(func() { k.env.c.txt(ctx, "_dmarc."+name) })
+	}
+	return wg.Wait
+}
+
+// treeWalkNames are the names the RFC 9989 tree walk asks for domain
+// (dmarc's walkNames): the domain itself, then, if it has more than 8
+// labels, its last 7, then one label fewer each time down to the
+// top-level domain.
+func treeWalkNames(domain string) []string {
+	names := []string{domain}
+	for n := min(dnsname.CountLabels(domain)-1, dmarc.MaxTreeWalk-1); n >= 1; n-- {
+		i := len(domain)
+		for range n {
+			i = strings.LastIndexByte(domain[:i], '.')
+		}
+		names = append(names, domain[i+1:])
+	}
+	return names
 }
 
 // dmarcUnusable reports a DMARC record that receivers recognise (it starts
@@ -294,15 +341,30 @@ func (k *check) dmarcAlignment(rec *dmarc.Record, applied dmarc.Policy, from, wh
 }
 
 // dmarcReports checks that every external aggregate-report destination
-// has authorized the reports (RFC 7489 section 7.1).
+// has authorized the reports (RFC 7489 section 7.1). The destinations are
+// looked up at once (at most Concurrency at a time), since none depends
+// on another's answer; the findings keep the order of rua.
 func (k *check) dmarcReports(ctx context.Context, rec *dmarc.Record, policyDomain, where string) {
-	for i, u := range rec.RUA {
-		if i == maxAnswers {
-			break
-		}
-		ok, err := dmarc.AuthorizeExternal(ctx, k.env.c.resolver(), policyDomain, u)
-		if err != nil || ok {
-			continue // a temporary failure says nothing either way
+	uris := limit(rec.RUA)
+	denied := make([]bool, len(uris))
+	sem := make(chan struct{}, k.env.concurrency)
+	var wg sync.WaitGroup
+	for i, u := range uris {
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				return // out of time: says nothing either way
+			}
+			ok, err := dmarc.AuthorizeExternal(ctx, k.env.c.resolver(), policyDomain, u)
+			denied[i] = err == nil && !ok // a temporary failure says nothing either way
+		})
+	}
+	wg.Wait()
+	for i, u := range uris {
+		if !denied[i] {
+			continue
 		}
 		dest, _ := dmarc.ReportDomain(u)
 		k.add(finding.CodeDMARCRUAUnauthorized, finding.Warning,

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -105,6 +106,9 @@ type run struct {
 type client struct {
 	*run
 	owner uint64
+	// created are the keys of the entries this client's lookups added to
+	// the cache (written under the run's mutex), for release.
+	created []cacheKey
 }
 
 func newRun(r Resolver, timeout time.Duration, cache bool, failTTL time.Duration) *run {
@@ -153,6 +157,7 @@ func lookup[T any](ctx context.Context, c *client, key cacheKey, f func(context.
 		if !ok {
 			e = &cacheEntry{done: make(chan struct{}), owner: c.owner}
 			c.entries[key] = e
+			c.created = append(c.created, key)
 			c.mu.Unlock()
 			val, err := c.call(ctx, g)
 			c.mu.Lock()
@@ -188,6 +193,35 @@ func lookup[T any](ctx context.Context, c *client, key cacheKey, f func(context.
 			return zero, e.err
 		}
 		return e.val.(T), nil
+	}
+}
+
+// release drops from the cache the finished entries that the lookups of
+// the clients cs added for names of zone: at or below it, and the
+// authorizations of external DMARC reports about such a name
+// (<name>._report._dmarc.<destination>). VerifyAll calls it once every
+// Set of the zone is verified, so that the cache keeps what Sets share
+// (includes, MX hosts, the _dmarc names above the zone) and not what only
+// finished Sets needed: its size follows the Sets in progress, not the
+// length of the run. A later Set that asks such a name again is answered
+// by a new lookup, as a Set of another run would be.
+func (rn *run) release(zone string, cs []*client) {
+	if !rn.cache || zone == "" {
+		return
+	}
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	for _, c := range cs {
+		for _, key := range c.created {
+			name := key.name
+			if p, _, ok := strings.Cut(name, "._report._dmarc."); ok {
+				name = p
+			}
+			if e, ok := rn.entries[key]; ok && e.finished && dnsname.IsSubdomain(name, zone) {
+				delete(rn.entries, key)
+			}
+		}
+		c.created = nil
 	}
 }
 

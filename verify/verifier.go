@@ -86,7 +86,9 @@ type Verifier struct {
 	Timeout time.Duration
 	// Concurrency bounds the domains VerifyAll checks at once, the records
 	// Verify looks up at once, and the lookups in flight for the walk of
-	// one SPF include tree. Zero or negative means DefaultConcurrency.
+	// one SPF include tree, for the DMARC tree walk of one record and for
+	// the authorizations of its report destinations. Zero or negative
+	// means DefaultConcurrency.
 	Concurrency int
 	// FailureTTL is how long a temporary DNS failure is reused by the
 	// verification of the Set that met it; lookups of other Sets always ask
