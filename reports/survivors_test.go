@@ -1,8 +1,11 @@
 package reports
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 )
@@ -147,6 +150,69 @@ func TestMaxElementEdge(t *testing.T) {
 			if !errors.As(err, &le) || le.Limit != "MaxElement" {
 				t.Errorf("before %q, slow %v: a %d-byte text with MaxElement %d: error %v, want the MaxElement limit", before, slow, L, L, err)
 			}
+		}
+	}
+}
+
+// TestRatioGuard: a decompression bomb, gzip or zip, is refused with a
+// *LimitError naming MaxRatio (decompressed/compressed size, checked
+// beyond 1 MiB), while a large report that compresses as real ones do (a
+// few dozen times) reads under the default limits, through gzip and zip.
+func TestRatioGuard(t *testing.T) {
+	var bomb bytes.Buffer
+	bomb.WriteString("<feedback>")
+	bomb.Write(bytes.Repeat([]byte("<extension/>"), 6<<16))
+	bomb.WriteString("</feedback>")
+	gzBomb := gzipBytes(t, bomb.Bytes(), "", 0)
+	zipBomb := zipBytes(t, map[string][]byte{"a.xml": bomb.Bytes()})
+	for name, b := range map[string][]byte{"gzip": gzBomb, "zip": zipBomb} {
+		_, err := (&Parser{MaxRatio: 100}).ParseAggregate(bytes.NewReader(b))
+		wantLimit(t, err, "MaxRatio")
+		if _, err := (&Parser{MaxRatio: 1 << 20}).ParseAggregate(bytes.NewReader(b)); err != nil {
+			t.Errorf("%s bomb with MaxRatio 2^20: %v", name, err)
+		}
+	}
+	// The purest bomb deflate can make (8 MiB of a 4-byte pattern, about
+	// 1023:1) is refused by the default MaxRatio of 1000.
+	var pure bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&pure, gzip.BestCompression)
+	io.WriteString(zw, "<feedback>")
+	zw.Write(bytes.Repeat([]byte("<x/>"), 2<<20))
+	zw.Close()
+	_, err := (&Parser{}).ParseAggregate(bytes.NewReader(pure.Bytes()))
+	wantLimit(t, err, "MaxRatio")
+
+	// The ratio is checked beyond 1 MiB only (ratioFloor): a 1 MiB
+	// payload reads whatever its ratio; one byte more is a bomb.
+	edge := func(size int) []byte {
+		const head, tail = "<feedback>", "</feedback>"
+		pad := size - len(head) - len(tail)
+		return gzipBytes(t, []byte(head+strings.Repeat("<x/>", pad/4)+strings.Repeat(" ", pad%4)+tail), "", 0)
+	}
+	if _, err := (&Parser{MaxRatio: 1}).ParseAggregate(bytes.NewReader(edge(1 << 20))); err != nil {
+		t.Errorf("1 MiB payload with MaxRatio 1: %v", err)
+	}
+	_, err = (&Parser{MaxRatio: 1}).ParseAggregate(bytes.NewReader(edge(1<<20 + 1)))
+	wantLimit(t, err, "MaxRatio")
+
+	// A real-looking report of about 2 MiB: every record differs.
+	var recs strings.Builder
+	const n = 8000
+	for i := range n {
+		fmt.Fprintf(&recs, "<record><row><source_ip>10.%d.%d.%d</source_ip><count>%d</count><policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>h%d.example.com</header_from></identifiers><auth_results><spf><domain>s%d.example.net</domain><result>pass</result></spf></auth_results></record>\n",
+			i>>16&255, i>>8&255, i&255, i*7919%1000+1, i*31%977, i*17%983)
+	}
+	doc := []byte(minimal(recs.String()))
+	if len(doc) < 1<<20 {
+		t.Fatalf("report of %d bytes, want more than 1 MiB", len(doc))
+	}
+	for name, b := range map[string][]byte{"gzip": gzipBytes(t, doc, "", 0), "zip": zipBytes(t, map[string][]byte{"a.xml": doc})} {
+		rep, err := (&Parser{}).ParseAggregate(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s of a %d-byte report (%d:1): %v", name, len(doc), len(doc)/len(b), err)
+		}
+		if got := len(rep.Records); got != n {
+			t.Errorf("%s: %d records, want %d", name, got, n)
 		}
 	}
 }
