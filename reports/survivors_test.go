@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"net/mail"
 	"strings"
 	"testing"
+	"time"
 )
 
 // readKinds reads an e-mail with a default Parser and lists the kinds of
@@ -214,5 +217,115 @@ func TestRatioGuard(t *testing.T) {
 		if got := len(rep.Records); got != n {
 			t.Errorf("%s: %d records, want %d", name, got, n)
 		}
+	}
+}
+
+// endless is a decompressor that never ends.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+// TestBoundReaderStopsAtLimit: MaxDecompressed bounds the bytes taken
+// from a decompressor, not only the bytes kept: one read with a large
+// buffer takes at most one byte past the limit (to tell "exactly at the
+// limit" from "over it") and then fails with the limit.
+func TestBoundReaderStopsAtLimit(t *testing.T) {
+	b := &boundReader{r: endless{}, fixedIn: 1, max: 100, ratio: 1 << 40}
+	buf := make([]byte, 4096)
+	n, err := b.Read(buf)
+	if n > 101 {
+		t.Errorf("one read took %d bytes with MaxDecompressed 100, want at most 101", n)
+	}
+	var le *LimitError
+	for err == nil {
+		n, err = b.Read(buf)
+		if n > 1 {
+			t.Fatalf("a read past the limit took %d bytes", n)
+		}
+	}
+	if !errors.As(err, &le) || le.Limit != "MaxDecompressed" {
+		t.Errorf("error %v, want the MaxDecompressed limit", err)
+	}
+	if b.out > 101 {
+		t.Errorf("%d bytes decompressed in all, want at most 101", b.out)
+	}
+}
+
+// TestDefaultMaxAttachments: the documented default of MaxAttachments is
+// 64 members of one zip archive.
+func TestDefaultMaxAttachments(t *testing.T) {
+	doc := []byte(minimal(minimalRecord))
+	members := func(n int) map[string][]byte {
+		m := map[string][]byte{}
+		for i := range n {
+			m[fmt.Sprint(i, ".xml")] = doc
+		}
+		return m
+	}
+	if _, err := (&Parser{}).ParseAggregate(bytes.NewReader(zipBytes(t, members(64)))); err != nil {
+		t.Fatalf("64 members with the default MaxAttachments: %v", err)
+	}
+	_, err := (&Parser{}).ParseAggregate(bytes.NewReader(zipBytes(t, members(65))))
+	wantLimit(t, err, "MaxAttachments")
+}
+
+// TestReportEmailIsMIME: the written report e-mail declares MIME
+// (RFC 2045 section 4: a MIME message carries "MIME-Version: 1.0"), as its
+// multipart body and attachment need.
+func TestReportEmailIsMIME(t *testing.T) {
+	rep := randomReport(rand.New(rand.NewPCG(3, 4)), Schema9990, 2)
+	e := &ReportEmail{From: "dmarc@r.example", To: "rua@example.com", Receiver: "r.example", Date: time.Unix(1013749200, 0).UTC()}
+	var buf bytes.Buffer
+	if err := WriteAggregateEmail(&buf, e, Schema9990, &rep.Aggregate, recordSeq(rep.Records)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := mail.ReadMessage(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := m.Header.Get("MIME-Version"); v != "1.0" {
+		t.Errorf("MIME-Version %q, want 1.0", v)
+	}
+	if ct := m.Header.Get("Content-Type"); !strings.HasPrefix(ct, "multipart/mixed") {
+		t.Errorf("Content-Type %q, want multipart/mixed", ct)
+	}
+}
+
+// TestFailureOriginalHeaderReadable: the reported message's header is read
+// as far as it goes: a bad line after good fields keeps the fields read
+// before it; only a header of which nothing could be read is reported as
+// unreadable (a warning).
+func TestFailureOriginalHeaderReadable(t *testing.T) {
+	mail := func(headers string) string {
+		return "Subject: s\nContent-Type: multipart/report; report-type=feedback-report; boundary=b\n\n" +
+			"--b\nContent-Type: message/feedback-report\n\nFeedback-Type: auth-failure\nVersion: 1\nAuth-Failure: dmarc\nReported-Domain: example.com\n\n" +
+			"--b\nContent-Type: text/rfc822-headers\n\n" + headers + "\n--b--\n"
+	}
+	unreadable := func(fr *FailureReport) bool {
+		for _, w := range fr.Warnings {
+			if strings.Contains(w.Message, "header unreadable") {
+				return true
+			}
+		}
+		return false
+	}
+	fr, err := (&Parser{}).ParseFailure(strings.NewReader(mail("Subject: the original\nnot a header line\nFrom: x@example.com\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.OriginalSubject != "the original" || unreadable(fr) {
+		t.Errorf("subject %q, warnings %+v; want the subject read before the bad line, no unreadable warning", fr.OriginalSubject, fr.Warnings)
+	}
+	fr, err = (&Parser{}).ParseFailure(strings.NewReader(mail("not a header line\nSubject: after\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !unreadable(fr) {
+		t.Errorf("warnings %+v, want the header reported unreadable", fr.Warnings)
 	}
 }
