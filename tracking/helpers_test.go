@@ -123,12 +123,13 @@ type world struct {
 	http, https *httptest.Server
 	mu          sync.Mutex
 	sites       map[string]*site
-	seen        []string // "http host path" / "https host path" / "tls sni"
+	seen        []string      // "http host path" / "https host path" / "tls sni"
+	done        chan struct{} // closed when the test ends: stalled handlers return
 }
 
 func newWorld(t *testing.T, sites map[string]*site) *world {
 	t.Helper()
-	w := &world{sites: sites}
+	w := &world{sites: sites, done: make(chan struct{})}
 	w.http = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		host := hostOnly(r.Host)
 		w.log("http " + host + " " + r.URL.Path)
@@ -158,8 +159,11 @@ func newWorld(t *testing.T, sites map[string]*site) *world {
 		w.log("https " + host + " " + r.URL.Path)
 		s := w.site(host)
 		if s != nil && s.stall {
+			// Wait for the end of the test, not for the request's context:
+			// a stalled server must never answer while the client still
+			// listens, whatever ends the context on a loaded machine.
 			select {
-			case <-r.Context().Done():
+			case <-w.done:
 			case <-time.After(30 * time.Second):
 			}
 		}
@@ -183,6 +187,7 @@ func newWorld(t *testing.T, sites map[string]*site) *world {
 	w.https.Config.ErrorLog = quietLog()
 	w.https.StartTLS()
 	t.Cleanup(w.https.Close)
+	t.Cleanup(func() { close(w.done) }) // runs first: Close waits for the stalled handlers
 	return w
 }
 
