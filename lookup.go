@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"github.com/domainauth/domainauth/internal/dnstxt"
 )
 
 // The net.Resolver-shaped methods are written once, on top of a raw query,
@@ -93,11 +95,7 @@ func lookupTXT(ctx context.Context, q queryFunc, server, name string) ([]string,
 	for _, rr := range rrs {
 		// Like net.Resolver: the character-strings of one record are joined,
 		// as the bytes on the wire (miekg/dns keeps them escaped).
-		var b strings.Builder
-		for _, part := range rr.(*dns.TXT).Txt {
-			unescapeTXT(&b, part)
-		}
-		out = append(out, b.String())
+		out = append(out, dnstxt.Join(rr.(*dns.TXT).Txt))
 	}
 	return out, nil
 }
@@ -221,31 +219,3 @@ func lookupCNAME(ctx context.Context, q queryFunc, server, host string) (string,
 	}
 	return "", errNotFound(host, server)
 }
-
-// unescapeTXT writes the bytes of a character-string that miekg/dns holds in
-// zone-file form: \DDD is a decimal byte, \X is X.
-func unescapeTXT(b *strings.Builder, s string) {
-	if !strings.Contains(s, `\`) {
-		b.WriteString(s)
-		return
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
-			n := int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')
-			if n <= 255 {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i+1])
-		i++
-	}
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -11,6 +11,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/domainauth/domainauth/internal/dnserr"
+	"github.com/domainauth/domainauth/internal/dnstxt"
 )
 
 // Defaults of a KeyCache.
@@ -282,11 +283,7 @@ func queryTXT(ctx context.Context, q querier, name string) ([]string, time.Durat
 	var txts []string
 	for _, rr := range m.Answer {
 		if t, ok := rr.(*dns.TXT); ok && strings.EqualFold(dns.Fqdn(t.Hdr.Name), cur) {
-			var b strings.Builder
-			for _, part := range t.Txt {
-				unescapeTXT(&b, part)
-			}
-			txts = append(txts, b.String())
+			txts = append(txts, dnstxt.Join(t.Txt))
 			ttl = min(ttl, t.Hdr.Ttl)
 		}
 	}
@@ -295,31 +292,3 @@ func queryTXT(ctx context.Context, q querier, name string) ([]string, time.Durat
 	}
 	return txts, time.Duration(ttl) * time.Second, nil
 }
-
-// unescapeTXT writes a character-string as miekg/dns holds it (with \"
-// \\ and \DDD escapes) as the bytes on the wire, as the domainauth
-// resolvers' LookupTXT does.
-func unescapeTXT(b *strings.Builder, s string) {
-	if !strings.Contains(s, `\`) {
-		b.WriteString(s)
-		return
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
-			if n := int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0'); n <= 255 {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i+1])
-		i++
-	}
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
