@@ -45,6 +45,22 @@ func TestJoinDecimalBytes(t *testing.T) {
 
 // The character-strings of one record are joined with nothing between
 // them (RFC 7208 section 3.3, RFC 6376 section 3.6.2.2), each unescaped.
+// Only three decimal digits make an escape: a non-digit anywhere among
+// the three (even one below '0', whose value would go negative) leaves
+// the backslash to escape the next character alone.
+func TestJoinEscapeNeedsThreeDigits(t *testing.T) {
+	for in, want := range map[string]string{
+		`\05x`:  "05x",
+		`\0!5`:  "0!5",
+		`\!!!x`: "!!!x",
+		`\5/9`:  "5/9",
+	} {
+		if got := Join([]string{in}); got != want {
+			t.Errorf("Join(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestJoinStrings(t *testing.T) {
 	for _, c := range []struct {
 		parts []string
