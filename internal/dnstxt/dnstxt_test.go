@@ -46,14 +46,16 @@ func TestJoinDecimalBytes(t *testing.T) {
 // The character-strings of one record are joined with nothing between
 // them (RFC 7208 section 3.3, RFC 6376 section 3.6.2.2), each unescaped.
 // Only three decimal digits make an escape: a non-digit anywhere among
-// the three (even one below '0', whose value would go negative) leaves
-// the backslash to escape the next character alone.
+// the three leaves the backslash to escape the next character alone, even
+// where the arithmetic would give a byte (':' is '0'+10: \0:5 is no 105).
 func TestJoinEscapeNeedsThreeDigits(t *testing.T) {
 	for in, want := range map[string]string{
 		`\05x`:  "05x",
 		`\0!5`:  "0!5",
 		`\!!!x`: "!!!x",
 		`\5/9`:  "5/9",
+		`\0:5`:  "0:5",
+		`\:05`:  ":05",
 	} {
 		if got := Join([]string{in}); got != want {
 			t.Errorf("Join(%q) = %q, want %q", in, got, want)
