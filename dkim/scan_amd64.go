@@ -34,18 +34,9 @@ var haveFused = startPath >= pathFused
 // scanCandidates is nextCandidate's vector scan (candidateAVX2).
 func scanCandidates(p []byte, i int) (j int, found bool) { return candidateAVX2(p, i) }
 
-// scanMasks is relaxedSpans' candidate scan: the masks of candidates for
-// 64 bytes each from p[i] (see candidateMasksGeneric), with AVX2 on the
-// paths that have the vector scans (masksAVX2), in plain Go eight bytes
-// at a time elsewhere (candidateMasksWords, whose masks may also mark
-// CRLFs that need no change).
-func scanMasks(p []byte, i int, masks []uint64) {
-	if haveScan {
-		masksAVX2(p, i, masks)
-		return
-	}
-	candidateMasksWords(p, i, masks)
-}
+// scanMasks is relaxedSpans' vector scan (masksAVX2): the masks of
+// candidates for 64 bytes each from p[i] (see candidateMasksGeneric).
+func scanMasks(p []byte, i int, masks []uint64) { masksAVX2(p, i, masks) }
 
 // scanLF is nextLF's vector scan (lfAVX2).
 func scanLF(p []byte, i int) (j int, found bool) { return lfAVX2(p, i) }

@@ -19,13 +19,7 @@ func cpuPath() int { return pathGeneric }
 
 func scanCandidates(p []byte, i int) (j int, found bool) { return candidateGeneric(p, i) }
 
-func scanMasks(p []byte, i int, masks []uint64) {
-	if haveScan {
-		candidateMasksGeneric(p, i, masks)
-		return
-	}
-	candidateMasksWords(p, i, masks)
-}
+func scanMasks(p []byte, i int, masks []uint64) { candidateMasksGeneric(p, i, masks) }
 
 func scanLF(p []byte, i int) (j int, found bool) { return lfGeneric(p, i) }
 

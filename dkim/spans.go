@@ -1,9 +1,6 @@
 package dkim
 
-import (
-	"encoding/binary"
-	"math/bits"
-)
+import "math/bits"
 
 // spansMin is the shortest input Write hands to relaxedSpans.
 const spansMin = 256
@@ -27,9 +24,26 @@ const spansChunk = 2048
 // Every line end it emits is followed by content in p, and every space
 // too, so the state after it is the one Write has after content.
 func (b *bodyCanonicalizer) relaxedSpans(p []byte) int {
+	s := 0   // p[s:cur] is not emitted yet and needs no change
+	cur := 1 // p[0] is content, and the masks need p[base-1]
+	if !haveScan {
+		// Without the vector kernel the word scan finds each candidate.
+		for {
+			j := nextCandidateWords(p, cur)
+			if j == len(p) {
+				return b.spansEnd(p, s, j)
+			}
+			if e := b.spansCommon(p, s, j); e > 0 {
+				s, cur = e, e
+				continue
+			}
+			var ok bool
+			if s, cur, ok = b.spansEdit(p, s, j); !ok {
+				return b.spansEnd(p, s, j)
+			}
+		}
+	}
 	var masks [spansChunk / 64]uint64
-	s := 0       // p[s:cur] is not emitted yet and needs no change
-	cur := 1     // p[0] is content, and the masks need p[base-1]
 	chunk := 512 // growing: input that stops it early wastes less
 	for {
 		n := min(chunk, (len(p)-2-cur)&^63)
@@ -50,44 +64,53 @@ func (b *bodyCanonicalizer) relaxedSpans(p []byte) int {
 				continue
 			}
 			j := cur + bits.TrailingZeros64(m)
-			c := p[j]
-			switch {
-			case c == ' ' || c == '\t':
-				r := j + 1
-				for r < len(p) && (p[r] == ' ' || p[r] == '\t') {
-					r++
-				}
-				if r == len(p) {
-					return b.spansEnd(p, s, j)
-				}
-				if isContent(p[r]) {
-					b.emit(p[s:j])
-					b.emitSpace()
-					s, cur = r, r
-					continue
-				}
-				// White space before a line end goes.
-				e, ok := b.spansLineEnd(p, s, j, r)
-				if !ok {
-					return b.spansEnd(p, s, j)
-				}
+			if e := b.spansCommon(p, s, j); e > 0 {
 				s, cur = e, e
-			case c == '\r' || c == '\n':
-				if c == '\r' && j+2 < len(p) && p[j+1] == '\n' && isContent(p[j+2]) {
-					cur = j + 2 // a line end within the span
-					continue
-				}
-				e, ok := b.spansLineEnd(p, s, j, j)
-				if !ok {
-					return b.spansEnd(p, s, j)
-				}
-				s, cur = e, e
-			default:
-				cur = j + 1 // another control byte: content
+				continue
+			}
+			var ok bool
+			if s, cur, ok = b.spansEdit(p, s, j); !ok {
+				return b.spansEnd(p, s, j)
 			}
 		}
 	}
 	return b.spansEnd(p, s, cur)
+}
+
+// spansEdit handles the candidate p[j] for relaxedSpans, with p[s:j] the
+// text before it that needs no change: it makes the edit, if it is one of
+// those relaxedSpans makes, and returns where the text not yet emitted
+// starts and where to look for the next candidate; or false, having
+// emitted nothing, when relaxedSpans must stop before p[j].
+func (b *bodyCanonicalizer) spansEdit(p []byte, s, j int) (ns, next int, ok bool) {
+	switch c := p[j]; {
+	case c == ' ' || c == '\t':
+		r := j + 1
+		for r < len(p) && (p[r] == ' ' || p[r] == '\t') {
+			r++
+		}
+		if r == len(p) {
+			return s, j, false
+		}
+		if isContent(p[r]) {
+			b.emitAndSpace(p[s:j])
+			return r, r, true
+		}
+		// White space before a line end goes.
+		if e, ok := b.spansLineEnd(p, s, j, r); ok {
+			return e, e, true
+		}
+		return s, j, false
+	case c == '\r' || c == '\n':
+		if c == '\r' && j+2 < len(p) && p[j+1] == '\n' && isContent(p[j+2]) {
+			return s, j + 2, true // a line end within the span
+		}
+		if e, ok := b.spansLineEnd(p, s, j, j); ok {
+			return e, e, true
+		}
+		return s, j, false
+	}
+	return s, j + 1, true // another control byte: content
 }
 
 // spansLineEnd handles the line end at p[le] for relaxedSpans, with
@@ -142,30 +165,47 @@ func (b *bodyCanonicalizer) spansEnd(p []byte, s, t int) int {
 	return t
 }
 
-// candidateMasksWords is scanMasks in plain Go, eight bytes at a time. Its
-// masks may have more bits than candidateAt sets: the CR and the LF of a
-// CRLF followed by content, which relaxedSpans steps over.
-func candidateMasksWords(p []byte, i int, masks []uint64) {
-	q := p[i : i+64*len(masks)+1]
-	x0 := binary.LittleEndian.Uint64(q)
-	c0 := ctlMask(x0)
-	for w := range masks {
-		var m uint64
-		for k := 0; k < 64; k += 8 {
-			var x1 uint64
-			if len(q) >= k+16 {
-				x1 = binary.LittleEndian.Uint64(q[k+8:])
-			} else {
-				x1 = uint64(q[k+8]) // the last word: only its first byte counts
-			}
-			c1 := ctlMask(x1)
-			// A byte below 0x21 that is not a space (bit 5), or one
-			// followed by a byte below 0x21.
-			cand := c0 & (c0>>8 | c1<<56 | ^x0<<2)
-			m |= (cand * 0x02040810204081 >> 56) << k
-			x0, c0 = x1, c1
-		}
-		masks[w] = m
-		q = q[64:]
+// spansCommon makes the two edits of text that relaxedSpans meets most,
+// for the candidate p[j]: two spaces before content, which become one,
+// and a space before a CRLF and content, which goes. It returns where
+// the content after them starts, or 0 for any other candidate, which
+// spansEdit handles.
+func (b *bodyCanonicalizer) spansCommon(p []byte, s, j int) int {
+	if p[j] != ' ' || j+3 >= len(p) {
+		return 0
 	}
+	switch c := p[j+1]; {
+	case c == ' ' && isContent(p[j+2]):
+		b.emitAndSpace(p[s:j])
+		return j + 2
+	case c == '\r' && p[j+2] == '\n' && isContent(p[j+3]):
+		b.emitAndCRLF(p[s:j])
+		return j + 3
+	}
+	return 0
+}
+
+// emitAndCRLF is emit(t) then emit(crlf), in one copy when there is room.
+func (b *bodyCanonicalizer) emitAndCRLF(t []byte) {
+	if n := b.n; b.limit < 0 && len(t) < directMin && len(t)+1 < len(b.buf)-n {
+		copy(b.buf[n:], t)
+		b.buf[n+len(t)] = '\r'
+		b.buf[n+len(t)+1] = '\n'
+		b.n = n + len(t) + 2
+		return
+	}
+	b.emit(t)
+	b.emit(crlf)
+}
+
+// emitAndSpace is emit(t) then emitSpace, in one copy when there is room.
+func (b *bodyCanonicalizer) emitAndSpace(t []byte) {
+	if n := b.n; b.limit < 0 && len(t) < directMin && len(t) < len(b.buf)-n {
+		copy(b.buf[n:], t)
+		b.buf[n+len(t)] = ' '
+		b.n = n + len(t) + 1
+		return
+	}
+	b.emit(t)
+	b.emitSpace()
 }
