@@ -26,55 +26,64 @@ const spansChunk = 2048
 func (b *bodyCanonicalizer) relaxedSpans(p []byte) int {
 	s := 0   // p[s:cur] is not emitted yet and needs no change
 	cur := 1 // p[0] is content, and the masks need p[base-1]
-	if !haveScan {
-		// Without the vector kernel the word scan finds each candidate.
-		for {
-			j := nextCandidateWords(p, cur)
-			if j == len(p) {
-				return b.spansEnd(p, s, j)
-			}
-			if e := b.spansCommon(p, s, j); e > 0 {
-				s, cur = e, e
-				continue
-			}
-			var ok bool
-			if s, cur, ok = b.spansEdit(p, s, j); !ok {
-				return b.spansEnd(p, s, j)
-			}
-		}
-	}
 	var masks [spansChunk / 64]uint64
-	chunk := 512 // growing: input that stops it early wastes less
+	base, n := cur, 0 // the masks are for p[base:base+n]
+	chunk := 512      // growing: input that stops it early wastes less
 	for {
-		n := min(chunk, (len(p)-2-cur)&^63)
-		chunk = min(2*chunk, spansChunk)
-		if n <= 0 {
-			break
-		}
-		base := cur
-		scanMasks(p, base, masks[:n/64])
-		for {
+		var j int // the next candidate
+		if haveScan {
 			off := cur - base
-			if off >= n {
-				break
+			for {
+				if off >= n {
+					cur = max(cur, base+off) // past the masks' candidates
+					base, n = cur, min(chunk, (len(p)-2-cur)&^63)
+					chunk = min(2*chunk, spansChunk)
+					if n <= 0 {
+						return b.spansEnd(p, s, cur)
+					}
+					scanMasks(p, base, masks[:n/64])
+					off = 0
+				}
+				if m := masks[off>>6] >> (off & 63); m != 0 {
+					j = base + off + bits.TrailingZeros64(m)
+					break
+				}
+				off = off | 63 + 1
 			}
-			m := masks[off>>6] >> (off & 63)
-			if m == 0 {
-				cur = base + (off | 63) + 1
-				continue
-			}
-			j := cur + bits.TrailingZeros64(m)
-			if e := b.spansCommon(p, s, j); e > 0 {
-				s, cur = e, e
-				continue
-			}
-			var ok bool
-			if s, cur, ok = b.spansEdit(p, s, j); !ok {
+		} else {
+			// Without the vector kernel the word scan finds each one.
+			if j = nextCandidateWords(p, cur); j == len(p) {
 				return b.spansEnd(p, s, j)
 			}
 		}
+		// The commonest edits, two spaces before content (one goes) and
+		// a space before a CRLF and content (it goes), straight into the
+		// buffer when it has room.
+		if j+3 < len(p) && p[j] == ' ' && j-s < directMin && b.limit < 0 {
+			c1, c2 := p[j+1], p[j+2]
+			if o := b.n; o+j-s+2 <= len(b.buf) {
+				if c1 == ' ' && isContent(c2) {
+					o += copy(b.buf[o:], p[s:j])
+					b.buf[o] = ' '
+					b.n = o + 1
+					s, cur = j+2, j+2
+					continue
+				}
+				if c1 == '\r' && c2 == '\n' && isContent(p[j+3]) {
+					o += copy(b.buf[o:], p[s:j])
+					b.buf[o] = '\r'
+					b.buf[o+1] = '\n'
+					b.n = o + 2
+					s, cur = j+3, j+3
+					continue
+				}
+			}
+		}
+		var ok bool
+		if s, cur, ok = b.spansEdit(p, s, j); !ok {
+			return b.spansEnd(p, s, j)
+		}
 	}
-	return b.spansEnd(p, s, cur)
 }
 
 // spansEdit handles the candidate p[j] for relaxedSpans, with p[s:j] the
@@ -163,39 +172,6 @@ func (b *bodyCanonicalizer) spansEnd(p []byte, s, t int) int {
 	}
 	b.emit(p[s:t])
 	return t
-}
-
-// spansCommon makes the two edits of text that relaxedSpans meets most,
-// for the candidate p[j]: two spaces before content, which become one,
-// and a space before a CRLF and content, which goes. It returns where
-// the content after them starts, or 0 for any other candidate, which
-// spansEdit handles.
-func (b *bodyCanonicalizer) spansCommon(p []byte, s, j int) int {
-	if p[j] != ' ' || j+3 >= len(p) {
-		return 0
-	}
-	switch c := p[j+1]; {
-	case c == ' ' && isContent(p[j+2]):
-		b.emitAndSpace(p[s:j])
-		return j + 2
-	case c == '\r' && p[j+2] == '\n' && isContent(p[j+3]):
-		b.emitAndCRLF(p[s:j])
-		return j + 3
-	}
-	return 0
-}
-
-// emitAndCRLF is emit(t) then emit(crlf), in one copy when there is room.
-func (b *bodyCanonicalizer) emitAndCRLF(t []byte) {
-	if n := b.n; b.limit < 0 && len(t) < directMin && len(t)+1 < len(b.buf)-n {
-		copy(b.buf[n:], t)
-		b.buf[n+len(t)] = '\r'
-		b.buf[n+len(t)+1] = '\n'
-		b.n = n + len(t) + 2
-		return
-	}
-	b.emit(t)
-	b.emit(crlf)
 }
 
 // emitAndSpace is emit(t) then emitSpace, in one copy when there is room.
