@@ -2,10 +2,10 @@ package dkim
 
 import (
 	"bytes"
-	"io"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"testing"
 )
