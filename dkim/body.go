@@ -139,6 +139,17 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 			b.wsp = false
 		}
 		var k int
+		if b.relaxed && !haveCompact && len(p) >= spansMin && b.compactBackoff() {
+			// Text that needs changes every line or so: in bulk.
+			k = b.relaxedSpans(p)
+			p = p[k:]
+			if k < spansMin {
+				b.skip = compactSkip // it did not pay here: leave it for a while
+			}
+			if k > 0 {
+				continue
+			}
+		}
 		if b.relaxed {
 			// A long span that needs no change goes to the hash as it is,
 			// without a copy. Text that needs changes every line or so

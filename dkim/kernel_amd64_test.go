@@ -22,6 +22,7 @@ func asmKernels() []asmKernel {
 	return []asmKernel{
 		{name: "candidateAVX2", missing: avx2, candidate: candidateAVX2},
 		{name: "lfAVX2", missing: avx2, lf: lfAVX2},
+		{name: "masksAVX2", missing: avx2, masks: masksAVX2},
 		{name: "compactAVX512", missing: avx512, compact: compactAVX512},
 		{name: "compactHashAVX512", missing: fused, compactHash: compactHashAVX512},
 		{name: "candidateHashAVX512", missing: fused, candidateHash: candidateHashAVX512},

@@ -143,3 +143,18 @@ func compactBlock(dst []byte, d int, src []byte, s int) (ns, nd int, whole bool)
 	}
 	return s + 64, d, true
 }
+
+// candidateMasksGeneric is the reference of scanMasks: for each w, bit b
+// of masks[w] is set when p[i+64w+b] is a candidate (candidateAt), for
+// i >= 1 and len(p) >= i+64*len(masks)+2.
+func candidateMasksGeneric(p []byte, i int, masks []uint64) {
+	for w := range masks {
+		var m uint64
+		for b := range 64 {
+			if candidateAt(p, i+64*w+b) {
+				m |= 1 << b
+			}
+		}
+		masks[w] = m
+	}
+}

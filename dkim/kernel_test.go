@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"testing"
 )
@@ -21,6 +22,7 @@ type asmKernel struct {
 	compactHash   func(h *[8]uint32, dst []byte, o, hp int, src []byte) (int, int, int)
 	candidateHash func(h *[8]uint32, p []byte, i, hp int) (int, bool, int)
 	blocks        func(h *[8]uint32, p []byte)
+	masks         func(p []byte, i int, masks []uint64)
 }
 
 // diff runs the kernel and its Go reference on the same input and returns
@@ -70,6 +72,22 @@ func (k asmKernel) diff(p []byte, i, hp, room int) string {
 		if ns != wns || nd != wnd || nh != wnh || h != wh || !bytes.Equal(dst[:nd], want[:wnd]) {
 			return fmt.Sprintf("at %d with %d of room, hashing from %d: read %d, wrote %d, hashed %d, state %x, output %q; reference %d, %d, %d, %x, %q",
 				o, room, hp, ns, nd, nh, h, dst[o:nd], wns, wnd, wnh, wh, want[o:wnd])
+		}
+	case k.masks != nil:
+		// As many masks as p holds from i (it needs p[i-1] and the two
+		// bytes after the last one), and fewer when hp says so.
+		if i > len(p) {
+			return ""
+		}
+		n := max(0, (len(p)-2-i)/64)
+		n -= min(n, hp%3)
+		got, want := make([]uint64, n), make([]uint64, n)
+		k.masks(p, i, got)
+		candidateMasksGeneric(p, i, want)
+		for w := range got {
+			if got[w] != want[w] {
+				return fmt.Sprintf("from %d, mask %d of %d: %064b; reference %064b", i, w, n, got[w], want[w])
+			}
 		}
 	case k.blocks != nil:
 		h, wh := sha256Init, sha256Init
@@ -167,7 +185,87 @@ func FuzzKernels(f *testing.F) {
 		}
 		checkCompactReference(t, p)
 		checkHashReference(t, p)
+		checkSpans(t, p)
 	})
+}
+
+// checkSpans runs relaxedSpans on p (from content) with each scan, the
+// vector one (or its reference) and the word one, and checks what it
+// wrote against the byte-wise canonicalizer (slowWrite) fed what it
+// consumed and then content: all it wrote must be final. It may stop
+// after a line end or a space it wrote only where content follows in p,
+// since Write goes on with what follows as content.
+func checkSpans(t *testing.T, p []byte) {
+	if len(p) == 0 || !isContent(p[0]) {
+		return
+	}
+	saved := [3]bool{haveScan, haveCompact, haveFused}
+	defer func() { haveScan, haveCompact, haveFused = saved[0], saved[1], saved[2] }()
+	haveCompact, haveFused = false, false
+	scans := []bool{false}
+	if canScan() {
+		scans = append(scans, true)
+	}
+	for _, scan := range scans {
+		haveScan = scan
+		var got bytes.Buffer
+		b := newBodyCanonicalizer(&got, Relaxed, -1)
+		k := b.relaxedSpans(p)
+		b.flush()
+		if k > 0 && !isContent(p[k-1]) && (k == len(p) || !isContent(p[k])) {
+			t.Fatalf("relaxedSpans (vector scan %v) on %q stopped at %d, between %q and no content", scan, p, k, p[k-1])
+		}
+		var want bytes.Buffer
+		r := newBodyCanonicalizer(&want, Relaxed, -1)
+		r.slowWrite(p[:k])
+		r.slowWrite([]byte("x"))
+		r.Close()
+		got.WriteString("x\r\n")
+		if got.String() != want.String() {
+			t.Fatalf("relaxedSpans (vector scan %v) on %q, consumed %d:\n got %q\nwant %q", scan, p, k, got.String(), want.String())
+		}
+	}
+}
+
+// canScan reports whether this CPU and build can turn haveScan on (the
+// avx2 path of Kernels).
+func canScan() bool {
+	for _, k := range Kernels() {
+		if k.Name == "avx2" {
+			return k.Use != nil
+		}
+	}
+	return false
+}
+
+// TestRelaxedSpans holds relaxedSpans to the byte-wise canonicalizer on
+// random input and on text with edits on every line, and checks that it
+// goes through such text to its last bytes (it stops only at what it
+// does not handle).
+func TestRelaxedSpans(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6376, 344))
+	for range 2000 {
+		p := kernelInput(rng, 1+rng.IntN(1200))
+		p[0] = 'w'
+		checkSpans(t, p)
+	}
+	text := []byte("Word  word\tword \r\n  indented\t \nbare LF\r\n\r\n \r\nafter blank\x0c ctl  \r\n")
+	for n := 1; n <= 40; n++ {
+		p := bytes.Repeat(text, n)
+		checkSpans(t, p)
+		for _, scan := range []bool{false, true} {
+			saved := haveScan
+			haveScan = scan && canScan()
+			b := newBodyCanonicalizer(io.Discard, Relaxed, -1)
+			k := b.relaxedSpans(p)
+			haveScan = saved
+			// It may stop before the last line end (the end of p) and
+			// the masks need two bytes past the last block.
+			if len(p)-k > 66+len(text) {
+				t.Fatalf("relaxedSpans (vector scan %v) stopped at %d of %d", scan, k, len(p))
+			}
+		}
+	}
 }
 
 // checkCompactReference runs the compact reference as compactRelaxed runs
@@ -226,6 +324,7 @@ func TestKernelReferences(t *testing.T) {
 		p := kernelInput(rng, compactMin+rng.IntN(1500))
 		p[0] = 'w'
 		checkCompactReference(t, p)
+		checkSpans(t, p)
 	}
 }
 

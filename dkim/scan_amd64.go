@@ -34,6 +34,10 @@ var haveFused = startPath >= pathFused
 // scanCandidates is nextCandidate's vector scan (candidateAVX2).
 func scanCandidates(p []byte, i int) (j int, found bool) { return candidateAVX2(p, i) }
 
+// scanMasks is relaxedSpans' vector scan (masksAVX2): the masks of
+// candidates for 64 bytes each from p[i] (see candidateMasksGeneric).
+func scanMasks(p []byte, i int, masks []uint64) { masksAVX2(p, i, masks) }
+
 // scanLF is nextLF's vector scan (lfAVX2).
 func scanLF(p []byte, i int) (j int, found bool) { return lfAVX2(p, i) }
 
@@ -87,6 +91,13 @@ func hashBlocks(h *[8]uint32, p []byte) {
 //
 //go:noescape
 func candidateAVX2(p []byte, i int) (j int, found bool)
+
+// masksAVX2 sets bit b of masks[w] when p[i+64w+b] is a candidate as
+// candidateAVX2 finds them, for i >= 1 and len(p) >= i+64*len(masks)+2.
+// See scan_amd64.s.
+//
+//go:noescape
+func masksAVX2(p []byte, i int, masks []uint64)
 
 // lfAVX2 looks at p 32 bytes at a time from p[i] (i >= 1), for as long as
 // the block and the byte after it are within p, for an LF that simple

@@ -560,3 +560,66 @@ lfhit:
 
 lfstop:
 	SCANRET(0)
+
+// CANDMASK sets AX to the 32-bit candidate mask of the 32 bytes at (DI),
+// as candidateAVX2 computes it (reads -1(DI) to 33(DI)); Y10-Y12 hold
+// space, CR and LF.
+#define CANDMASK(OFF) \
+	VMOVDQU OFF-1(DI), Y0; \
+	VMOVDQU OFF(DI), Y1; \
+	VMOVDQU OFF+1(DI), Y2; \
+	VMOVDQU OFF+2(DI), Y3; \
+	VPMINUB Y10, Y1, Y4; \
+	VPCMPEQB Y4, Y1, Y4; \
+	VPMINUB Y10, Y2, Y5; \
+	VPCMPEQB Y5, Y2, Y5; \
+	VPMINUB Y10, Y3, Y6; \
+	VPCMPEQB Y6, Y3, Y6; \
+	VPCMPEQB Y10, Y1, Y7; \
+	VPCMPEQB Y11, Y1, Y8; \
+	VPCMPEQB Y12, Y2, Y9; \
+	VPAND    Y9, Y8, Y8; \
+	VPANDN   Y8, Y6, Y8; \
+	VPCMPEQB Y12, Y1, Y9; \
+	VPCMPEQB Y11, Y0, Y13; \
+	VPAND    Y13, Y9, Y9; \
+	VPANDN   Y9, Y5, Y9; \
+	VPOR     Y9, Y8, Y8; \
+	VPANDN   Y4, Y7, Y13; \
+	VPANDN   Y13, Y8, Y13; \
+	VPAND    Y5, Y7, Y7; \
+	VPOR     Y7, Y13, Y13; \
+	VPMOVMSKB Y13, AX
+
+// func masksAVX2(p []byte, i int, masks []uint64)
+//
+// For each w, the candidate mask of p[i+64w:][:64] (the bits of
+// candidateAVX2, two blocks of 32) into masks[w]. The caller sees that
+// p[i-1] and p[i+64*len(masks)+1] are within p.
+TEXT ·masksAVX2(SB), NOSPLIT, $0-56
+	MOVQ p_base+0(FP), SI
+	MOVQ i+24(FP), CX
+	MOVQ masks_base+32(FP), R8
+	MOVQ masks_len+40(FP), R9
+	VPBROADCASTB scanconst<>+0(SB), Y10
+	VPBROADCASTB scanconst<>+1(SB), Y11
+	VPBROADCASTB scanconst<>+2(SB), Y12
+	LEAQ (SI)(CX*1), DI
+	TESTQ R9, R9
+	JZ   mdone
+
+mloop:
+	CANDMASK(0)
+	MOVL AX, BX
+	CANDMASK(32)
+	SHLQ $32, AX
+	ORQ  BX, AX
+	MOVQ AX, (R8)
+	ADDQ $64, DI
+	ADDQ $8, R8
+	DECQ R9
+	JNZ  mloop
+
+mdone:
+	VZEROUPPER
+	RET

@@ -19,6 +19,8 @@ func cpuPath() int { return pathGeneric }
 
 func scanCandidates(p []byte, i int) (j int, found bool) { return candidateGeneric(p, i) }
 
+func scanMasks(p []byte, i int, masks []uint64) { candidateMasksGeneric(p, i, masks) }
+
 func scanLF(p []byte, i int) (j int, found bool) { return lfGeneric(p, i) }
 
 func compactSpan(dst []byte, o int, src []byte) (nsrc, ndst int) {
