@@ -235,15 +235,15 @@ func (k *check) apexFix(apex string) string {
 		"The records at the root can stay as they are; they are not used for this sender.", k.host())
 }
 
-// kind names the record in messages: "SPF", "DKIM", "MX", ...
+// kind names the record in messages: "SPF", "DKIM", "MX", ... It is only
+// used by absent and cnameConflict; TXT records of purpose DMARC go to
+// dmarc, whose messages say "DMARC" themselves.
 func (k *check) kind() string {
 	switch {
 	case k.rec.Type == records.TypeTXT && k.rec.Purpose == records.PurposeSPF:
 		return "SPF"
 	case k.rec.Type == records.TypeTXT && k.rec.Purpose == records.PurposeDKIM:
 		return "DKIM"
-	case k.rec.Type == records.TypeTXT && k.rec.Purpose == records.PurposeDMARC:
-		return "DMARC"
 	}
 	return string(k.rec.Type)
 }
