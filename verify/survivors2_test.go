@@ -128,3 +128,39 @@ func TestDMARCTestingForRFC7489Receivers(t *testing.T) {
 		}
 	}
 }
+
+// RFC 7489 section 3.1.2 (RFC 9989 alike): under aspf=s the return path
+// cio123.example.com does not align with example.com, under adkim=s the
+// DKIM domain neither. The finding names the tags that cause it, so the
+// customer knows what to edit.
+func TestDMARCStrictAlignmentNamesTags(t *testing.T) {
+	for _, tc := range []struct {
+		record   string
+		want     []string
+		unwanted string
+	}{
+		{"v=DMARC1; p=none; aspf=s", []string{"has aspf=s", "the return path cio123.example.com does not align"}, "adkim=s"},
+		{"v=DMARC1; p=none; adkim=s", []string{"has adkim=s", "the DKIM domain cio123.example.com does not align"}, "aspf=s"},
+		{"v=DMARC1; p=none; adkim=s; aspf=s", []string{"has adkim=s and aspf=s"}, ""},
+	} {
+		r := fakeZone(t, okMX, okSPF, okDKIM, "_dmarc TXT \""+tc.record+"\"\n")
+		rep, err := verifier(r).Verify(t.Context(), accountSet())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msg string
+		for _, f := range findRecord(t, rep, records.PurposeDMARC).Findings {
+			if f.Code == finding.CodeDMARCStrictAlignment {
+				msg = f.Message
+			}
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: strict-alignment message %q, want %q in it", tc.record, msg, w)
+			}
+		}
+		if tc.unwanted != "" && strings.Contains(msg, tc.unwanted) {
+			t.Errorf("%s: strict-alignment message %q names %s, which the record does not have", tc.record, msg, tc.unwanted)
+		}
+	}
+}
