@@ -560,6 +560,15 @@ func parseURI(s string) (URI, error) {
 			return u, fmt.Errorf("%w: bad character in URI", ErrBadValue)
 		}
 	}
+	// RFC 6068: a mailto URI names its recipient with an addr-spec
+	// (local-part "@" domain) before any "?" header fields; without one no
+	// report can be sent.
+	if len(addr) > 7 && strings.EqualFold(addr[:7], "mailto:") {
+		to, _, _ := strings.Cut(addr[7:], "?")
+		if at := strings.LastIndexByte(to, '@'); at <= 0 || at == len(to)-1 {
+			return u, fmt.Errorf("%w: mailto URI without an address (local-part@domain)", ErrBadValue)
+		}
+	}
 	u.Address = addr
 	return u, nil
 }

@@ -134,6 +134,11 @@ func TestDMARCTagFindings(t *testing.T) {
 		{name: "ruf without mailto next to a good one", record: "v=DMARC1; p=quarantine; ruf=mailto:a@example.com,b@example.com",
 			codes: []finding.Code{finding.CodeDMARCReportURI}, sev: finding.Warning,
 			msg: "failure reports go only to mailto:a@example.com", fix: "ruf=mailto:b@example.com"},
+		// RFC 6068: a mailto URI carries an addr-spec; "mailto:x" reaches
+		// nobody, and saying nothing would read as "reports will arrive".
+		{name: "rua mailto without a domain", record: "v=DMARC1; p=quarantine; rua=mailto:dmarc",
+			codes: []finding.Code{finding.CodeDMARCReportURI}, sev: finding.Warning,
+			msg: "no aggregate reports will arrive", fix: "rua=mailto:dmarc@example.com"},
 		{name: "adkim=x", record: "v=DMARC1; p=quarantine; adkim=x",
 			codes: []finding.Code{finding.CodeDMARCTagInvalid}, sev: finding.Warning, msg: "adkim=x", fix: "r (relaxed) or s (strict)"},
 		{name: "pct=abc, RFC 7489", record: "v=DMARC1; p=quarantine; pct=abc", mode: dmarc.RFC7489,
