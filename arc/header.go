@@ -73,6 +73,12 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 // Is makes every *SyntaxError match ErrSyntax.
 func (e *SyntaxError) Is(target error) bool { return target == ErrSyntax }
 
+// syntaxErrorf builds the *SyntaxError for a tag of field at offset (-1
+// when not applicable); its reason is ErrSyntax, then format and args.
+func syntaxErrorf(field, tag string, offset int, format string, args ...any) *SyntaxError {
+	return &SyntaxError{Field: field, Tag: tag, Offset: offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
+}
+
 // Seal is a parsed ARC-Seal field (RFC 8617 section 4.1.3).
 type Seal struct {
 	Instance        int            // i=
@@ -133,15 +139,15 @@ func parseInstance(v string) (int, error) {
 // semicolons or any syntax error is an error.
 func tags(field, value string) (tagvalue.List, error) {
 	if len(value) > MaxFieldLength {
-		return nil, &SyntaxError{Field: field, Offset: MaxFieldLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSyntax, MaxFieldLength)}
+		return nil, syntaxErrorf(field, "", MaxFieldLength, "longer than %d bytes", MaxFieldLength)
 	}
 	list, err := tagvalue.Parse(value)
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &SyntaxError{Field: field, Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSyntax, se.Err)}
+			return nil, syntaxErrorf(field, se.Tag, se.Offset, "%w", se.Err)
 		}
-		return nil, &SyntaxError{Field: field, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+		return nil, syntaxErrorf(field, "", -1, "%w", err)
 	}
 	return list, nil
 }
@@ -159,7 +165,7 @@ type common struct {
 // commonTag reads one of the shared tags; it reports whether t was one.
 func commonTag(field string, c *common, t tagvalue.Tag) (bool, error) {
 	bad := func(format string, args ...any) (bool, error) {
-		return true, &SyntaxError{Field: field, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
+		return true, syntaxErrorf(field, t.Name, t.Offset, format, args...)
 	}
 	v := t.Value
 	switch t.Name {
@@ -212,7 +218,7 @@ func commonTag(field string, c *common, t tagvalue.Tag) (bool, error) {
 func required(field string, list tagvalue.List, names ...string) error {
 	for _, n := range names {
 		if _, ok := list.Get(n); !ok {
-			return &SyntaxError{Field: field, Tag: n, Offset: -1, Err: fmt.Errorf("%w: required tag %s= missing", ErrSyntax, n)}
+			return syntaxErrorf(field, n, -1, "required tag %s= missing", n)
 		}
 	}
 	return nil
@@ -247,10 +253,10 @@ func ParseSeal(value string) (*Seal, error) {
 			case "pass":
 				s.ChainValidation = Pass
 			default:
-				return nil, &SyntaxError{Field: SealField, Tag: "cv", Offset: t.Offset, Err: fmt.Errorf("%w: cv=%q is not none, fail or pass", ErrSyntax, t.Value)}
+				return nil, syntaxErrorf(SealField, "cv", t.Offset, "cv=%q is not none, fail or pass", t.Value)
 			}
 		case "h":
-			return nil, &SyntaxError{Field: SealField, Tag: "h", Offset: t.Offset, Err: fmt.Errorf("%w: h= is not allowed in an ARC-Seal", ErrSyntax)}
+			return nil, syntaxErrorf(SealField, "h", t.Offset, "h= is not allowed in an ARC-Seal")
 		}
 	}
 	if err := required(SealField, list, "i", "a", "b", "cv", "d", "s"); err != nil {
@@ -284,7 +290,7 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 			continue
 		}
 		bad := func(format string, args ...any) error {
-			return &SyntaxError{Field: MessageSigField, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
+			return syntaxErrorf(MessageSigField, t.Name, t.Offset, format, args...)
 		}
 		switch t.Name {
 		case "bh":
@@ -300,7 +306,7 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 				if errors.As(err, &se) {
 					err = se.Err // the reason alone: this error names the field and tag
 				}
-				return nil, &SyntaxError{Field: MessageSigField, Tag: "c", Offset: t.Offset, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+				return nil, syntaxErrorf(MessageSigField, "c", t.Offset, "%w", err)
 			}
 			m.HeaderCanonicalization, m.BodyCanonicalization = hc, bc
 		case "h":
@@ -343,10 +349,10 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 // written. The error is a *SyntaxError.
 func ParseAuthResults(value string) (*AuthResults, error) {
 	if len(value) > MaxFieldLength {
-		return nil, &SyntaxError{Field: AuthResultsField, Offset: MaxFieldLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSyntax, MaxFieldLength)}
+		return nil, syntaxErrorf(AuthResultsField, "", MaxFieldLength, "longer than %d bytes", MaxFieldLength)
 	}
 	bad := func(off int, format string, args ...any) (*AuthResults, error) {
-		return nil, &SyntaxError{Field: AuthResultsField, Tag: "i", Offset: off, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
+		return nil, syntaxErrorf(AuthResultsField, "i", off, format, args...)
 	}
 	i := skipWS(value, 0)
 	if !strings.HasPrefix(value[i:], "i") {

@@ -375,7 +375,7 @@ func (v *Verifier) key(ctx context.Context, keys *keyCache, field string, alg dk
 	name, err := dnsname.Normalize(selector + "._domainkey." + domain)
 	if err != nil {
 		// d= and s= are each well formed but together too long.
-		return nil, &SyntaxError{Field: field, Tag: "s", Offset: -1, Err: fmt.Errorf("%w: key record name: %w", ErrSyntax, err)}
+		return nil, syntaxErrorf(field, "s", -1, "key record name: %w", err)
 	}
 	k, pub, status, err := keys.get(ctx, v.resolver(), name)
 	if err != nil {
