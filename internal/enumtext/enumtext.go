@@ -67,13 +67,7 @@ func Marshal[T Integer](v T, names []string, what string) ([]byte, error) {
 // leaves *p alone and returns an error naming what, b and the valid
 // names.
 func Unmarshal[T Integer](p *T, b []byte, names []string, what string) error {
-	for i, n := range names {
-		if n != "" && n == string(b) {
-			*p = T(i)
-			return nil
-		}
-	}
-	return &Error{What: what, Text: strconv.Quote(string(b)), Names: names}
+	return unmarshal(p, b, names, what, false)
 }
 
 // UnmarshalFold is Unmarshal for a name that may be written in any case,
@@ -81,8 +75,13 @@ func Unmarshal[T Integer](p *T, b []byte, names []string, what string) error {
 // fold: protocol names are ASCII, and Unicode folding would let the Kelvin
 // sign stand for "k".
 func UnmarshalFold[T Integer](p *T, b []byte, names []string, what string) error {
+	return unmarshal(p, b, names, what, true)
+}
+
+// unmarshal is Unmarshal, and with fold UnmarshalFold.
+func unmarshal[T Integer](p *T, b []byte, names []string, what string, fold bool) error {
 	for i, n := range names {
-		if n != "" && equalFoldASCII(n, b) {
+		if n != "" && (n == string(b) || fold && equalFoldASCII(n, b)) {
 			*p = T(i)
 			return nil
 		}
