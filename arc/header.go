@@ -300,15 +300,11 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 			}
 			m.BodyHash = b
 		case "c":
-			hc, bc, err := dkim.ParseCanonicalization(t.Value)
+			hc, bc, err := dkimbridge.ParseCanonicalization(t.Value)
 			if err != nil {
-				var se *dkim.SyntaxError
-				if errors.As(err, &se) {
-					err = se.Err // the reason alone: this error names the field and tag
-				}
 				return nil, syntaxErrorf(MessageSigField, "c", t.Offset, "%w", err)
 			}
-			m.HeaderCanonicalization, m.BodyCanonicalization = hc, bc
+			m.HeaderCanonicalization, m.BodyCanonicalization = dkim.Canonicalization(hc), dkim.Canonicalization(bc)
 		case "h":
 			m.Headers = dkimbridge.SplitColonList(t.Value)
 			for _, n := range m.Headers {

@@ -34,6 +34,10 @@ func init() {
 		return hashHeaders(h, scratch, in, names, sigField, Canonicalization(c))
 	}
 	dkimbridge.StripSignatureValue = stripSignatureValue
+	dkimbridge.ParseCanonicalization = func(c string) (string, string, error) {
+		h, b, err := parseCanonicalization(c)
+		return string(h), string(b), err
+	}
 	dkimbridge.FetchKey = func(ctx context.Context, r dkimbridge.TXTResolver, name string) (any, crypto.PublicKey, int, error) {
 		k, pub, st, err := fetchKey(ctx, r, name)
 		return k, pub, int(st), err

@@ -70,6 +70,10 @@ var (
 	// StripSignatureValue returns a raw field with the value of its b= tag
 	// removed, everything else untouched.
 	StripSignatureValue func(raw string) (string, error)
+	// ParseCanonicalization reads a c= value as dkim.ParseCanonicalization
+	// does, with the bare reason as the error (the caller's own syntax
+	// error names the field and tag).
+	ParseCanonicalization func(c string) (header, body string, err error)
 	// FetchKey fetches and parses the key record at name; status is the
 	// dkim.Status to report when err is not nil.
 	FetchKey func(ctx context.Context, r TXTResolver, name string) (key any, pub crypto.PublicKey, status int, err error)
