@@ -81,6 +81,10 @@ func TestErrorPrefixOnce(t *testing.T) {
 		if !strings.HasPrefix(msg, want) || strings.Count(msg, "arc:") != 1 || len(msg) == len(want) {
 			t.Errorf("%s: %q, want %q once, at the start, and a reason", c.name, msg, want)
 		}
+		// A reason found by dkim's parsers is said in arc's words alone.
+		if strings.Contains(msg, "dkim:") {
+			t.Errorf("%s: %q names another package", c.name, msg)
+		}
 	}
 }
 
