@@ -319,8 +319,7 @@ func (s *Signer) Close() error {
 			return s.err
 		}
 		sig.Signature = sigBytes
-		var buf [1024]byte
-		f.rest(2, base64String(buf[:0], sigBytes), breakAny)
+		f.signatureValue(sigBytes)
 		b.WriteString("\r\n")
 		j.sig, j.field = sig, b.String()
 	}

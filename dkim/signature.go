@@ -427,14 +427,19 @@ func (s *Signature) sizeHint() int {
 func (s *Signature) write(b *strings.Builder, fold, withB bool) {
 	f := s.writeTags(b, fold)
 	if withB {
-		var buf [1024]byte
-		f.rest(2, base64String(buf[:0], s.Signature), breakAny)
+		f.signatureValue(s.Signature)
 	}
 }
 
+// signatureValue writes the base64 of sig as the value of the b= tag that
+// writeTags ended with.
+func (f *folder) signatureValue(sig []byte) {
+	var buf [1024]byte
+	f.rest(len("b="), base64String(buf[:0], sig), breakAny)
+}
+
 // writeTags appends the tags up to "b=", without the b= value, and
-// returns the folder, ready to write the value with rest(2, value,
-// breakAny).
+// returns the folder, ready to write the value with signatureValue.
 func (s *Signature) writeTags(b *strings.Builder, fold bool) folder {
 	f := folder{b: b, fold: fold, col: len(FieldName) + 1}
 	var num [20]byte

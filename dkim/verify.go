@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"net"
 	"strings"
 	"sync"
@@ -199,26 +200,24 @@ func putState(st *verifyState) {
 		st.strip = nil
 	}
 	// Drop the references to the message and its results.
-	clear(st.fields[:cap(st.fields)])
-	st.fields = st.fields[:0]
-	if cap(st.fields) > maxPooledFields {
-		st.fields = nil
-	}
-	clear(st.jobs[:cap(st.jobs)])
-	st.jobs = st.jobs[:0]
-	if cap(st.jobs) > maxPooledJobs {
-		st.jobs = nil
-	}
-	clear(st.bodies[:cap(st.bodies)])
-	st.bodies = st.bodies[:0]
+	st.fields = recycle(st.fields, maxPooledFields)
+	st.jobs = recycle(st.jobs, maxPooledJobs)
+	st.bodies = recycle(st.bodies, math.MaxInt)
 	st.body0 = bodyHash{}
 	st.sink = bodySink{}
-	clear(st.keys[:cap(st.keys)])
-	st.keys = st.keys[:0]
-	if cap(st.keys) > maxPooledJobs {
-		st.keys = nil
-	}
+	st.keys = recycle(st.keys, maxPooledJobs)
 	statePool.Put(st)
+}
+
+// recycle returns s emptied for reuse, with every element up to its
+// capacity cleared so that the pool holds no reference to the message;
+// nil when its capacity is over limit.
+func recycle[S ~[]E, E any](s S, limit int) S {
+	clear(s[:cap(s)])
+	if cap(s) > limit {
+		return nil
+	}
+	return s[:0]
 }
 
 // Verify reads the message from r and returns one Result per
