@@ -109,20 +109,10 @@ func (k *check) prefetchTreeWalk(ctx context.Context, domain string) (wait func(
 	return wg.Wait
 }
 
-// treeWalkNames are the names the RFC 9989 tree walk asks for domain
-// (dmarc's walkNames): the domain itself, then, if it has more than 8
-// labels, its last 7, then one label fewer each time down to the
-// top-level domain.
+// treeWalkNames are the names the RFC 9989 tree walk asks for domain:
+// dmarc's own list (dnsname.TreeWalk), the domain itself first.
 func treeWalkNames(domain string) []string {
-	names := []string{domain}
-	for n := min(dnsname.CountLabels(domain)-1, dmarc.MaxTreeWalk-1); n >= 1; n-- {
-		i := len(domain)
-		for range n {
-			i = strings.LastIndexByte(domain[:i], '.')
-		}
-		names = append(names, domain[i+1:])
-	}
-	return names
+	return dnsname.TreeWalk(domain, dmarc.MaxTreeWalk)
 }
 
 // dmarcUnusable reports a DMARC record that receivers recognise (it starts
