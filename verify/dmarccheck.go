@@ -499,9 +499,11 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 			tagInvalid(d, "receivers")
 		}
 	}
-	// The values of the other mode's tags, as its receivers read them.
+	// The values of the other mode's tags, as its receivers read them. o
+	// is also what the pct and t differences below ask of that reading.
 	oc := dmarc.Checker{Mode: other}
-	if o, err := oc.Parse(txt); err != nil {
+	o, err := oc.Parse(txt)
+	if err != nil {
 		var pe *dmarc.SyntaxError
 		if errors.As(err, &pe) {
 			invalid[strings.ToLower(pe.Tag)] = true
@@ -529,12 +531,12 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 			sev, msg, fix := finding.Info, fmt.Sprintf("the DMARC record at %s: %s", where, f.Message), ""
 			switch {
 			case f.Subject == "pct" && rec.Mode == dmarc.RFC7489 && rec.Percent < 100 && rec.Policy != dmarc.None,
-				f.Subject == "pct" && rec.Mode == dmarc.RFC9989 && pctBelow100(txt):
+				f.Subject == "pct" && rec.Mode == dmarc.RFC9989 && o != nil && o.Percent < 100 && o.Policy != dmarc.None:
 				sev = finding.Warning
 				msg += ": they apply the policy to all failing mail, not to a share of it"
 				fix = edit + "to test a stricter policy with receivers of both kinds, add t=y (RFC 9989) next to pct=0 (RFC 7489): both apply the next weaker policy."
 			case f.Subject == "t" && rec.Mode == dmarc.RFC9989 && rec.Testing,
-				f.Subject == "t" && rec.Mode == dmarc.RFC7489 && testingOn(txt):
+				f.Subject == "t" && rec.Mode == dmarc.RFC7489 && o != nil && o.Testing:
 				sev = finding.Warning
 				msg += ": they apply the policy in full, not one step weaker"
 				fix = edit + "for RFC 7489 receivers, add pct=0 next to t=y: it asks them for the same weaker policy."
@@ -552,20 +554,6 @@ func foreignTo(m dmarc.Mode, tag string) bool {
 		return tag == "np" || tag == "psd" || tag == "t"
 	}
 	return tag == "pct" || tag == "rf" || tag == "ri"
-}
-
-// pctBelow100 reports whether txt, read as RFC 7489 receivers do, has a
-// pct below 100.
-func pctBelow100(txt string) bool {
-	c := dmarc.Checker{Mode: dmarc.RFC7489}
-	r, err := c.Parse(txt)
-	return err == nil && r.Percent < 100 && r.Policy != dmarc.None
-}
-
-// testingOn reports whether txt, read as RFC 9989 receivers do, has t=y.
-func testingOn(txt string) bool {
-	r, err := dmarc.Parse(txt) // RFC 9989
-	return err == nil && r.Testing
 }
 
 func modeName(m dmarc.Mode) string {
