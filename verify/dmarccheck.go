@@ -253,9 +253,9 @@ func (k *check) dmarcDiagnose(p published, where string) {
 	if !dmarc.IsRecord(fixed) || perr != nil {
 		// Not one of the usual mistakes, or more is wrong: say what the
 		// parser says.
-		_, err := dc.Parse(p.txt)
-		if perr != nil {
-			err = perr
+		err := perr
+		if err == nil {
+			_, err = dc.Parse(p.txt)
 		}
 		k.add(finding.CodeDMARCInvalid, sev,
 			fmt.Sprintf("the TXT record %q at %s looks like a DMARC record but is not one (%v), %s", shorten(p.txt), p.name, err, consequence),
