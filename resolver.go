@@ -117,12 +117,7 @@ func errContext(ctx context.Context, name, server string) error {
 		// has not fired yet.
 		err = context.DeadlineExceeded
 	}
-	return &net.DNSError{
-		Err:         err.Error(),
-		Name:        name,
-		Server:      server,
-		IsTimeout:   errors.Is(err, context.DeadlineExceeded),
-		IsTemporary: true,
-		UnwrapErr:   err,
-	}
+	de := dnserr.Temporary(name, err)
+	de.Server = server
+	return de
 }

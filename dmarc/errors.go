@@ -1,7 +1,6 @@
 package dmarc
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -113,8 +112,7 @@ func trimPrefix(err error) string {
 func lookupError(name string, err error) error {
 	var de *net.DNSError
 	if !errors.As(err, &de) {
-		err = &net.DNSError{Err: err.Error(), Name: name, IsTemporary: true,
-			IsTimeout: errors.Is(err, context.DeadlineExceeded), UnwrapErr: err}
+		err = dnserr.Temporary(name, err)
 	}
 	return fmt.Errorf("dmarc: %w", err)
 }

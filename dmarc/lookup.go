@@ -295,17 +295,7 @@ func (w *walker) try(ctx context.Context, domain, name string, how Discovery) (d
 // the domain itself, then, if it has more than 8 labels, its last 7
 // labels, then one label fewer each time down to the top-level domain.
 func walkNames(domain string) []string {
-	names := make([]string, 0, MaxTreeWalk)
-	names = append(names, domain)
-	labels := dnsname.CountLabels(domain)
-	n := labels - 1
-	if n > MaxTreeWalk-1 {
-		n = MaxTreeWalk - 1
-	}
-	for ; n >= 1; n-- {
-		names = append(names, lastLabels(domain, n))
-	}
-	return names
+	return dnsname.TreeWalk(domain, MaxTreeWalk)
 }
 
 // lastLabels returns the last n labels of domain.

@@ -53,11 +53,15 @@ func (v *Verifier) VerifyAll(ctx context.Context, sets []records.Set, emit func(
 	)
 	// The Sets of each zone still to finish, and the clients of those
 	// finished, so that the cache lets go of a zone's names once its last
-	// Set is done (run.release).
+	// Set is done (run.release). zone[i] is the zone of sets[i], worked
+	// out once (zoneOf normalizes names).
 	zones := &zoneCount{left: make(map[string]int), done: make(map[string][]*client)}
+	var zone []string
 	if rn.cache {
+		zone = make([]string, len(sets))
 		for i := range sets {
-			zones.left[zoneOf(&sets[i])]++
+			zone[i] = zoneOf(&sets[i])
+			zones.left[zone[i]]++
 		}
 	}
 	next := make(chan int)
@@ -67,7 +71,7 @@ func (v *Verifier) VerifyAll(ctx context.Context, sets []records.Set, emit func(
 				c := rn.client()
 				rep, err := v.verify(ctx, c, &sets[i])
 				if rn.cache {
-					zones.finish(rn, zoneOf(&sets[i]), c)
+					zones.finish(rn, zone[i], c)
 				}
 				if ctx.Err() != nil {
 					continue

@@ -109,20 +109,10 @@ func (k *check) prefetchTreeWalk(ctx context.Context, domain string) (wait func(
 	return wg.Wait
 }
 
-// treeWalkNames are the names the RFC 9989 tree walk asks for domain
-// (dmarc's walkNames): the domain itself, then, if it has more than 8
-// labels, its last 7, then one label fewer each time down to the
-// top-level domain.
+// treeWalkNames are the names the RFC 9989 tree walk asks for domain:
+// dmarc's own list (dnsname.TreeWalk), the domain itself first.
 func treeWalkNames(domain string) []string {
-	names := []string{domain}
-	for n := min(dnsname.CountLabels(domain)-1, dmarc.MaxTreeWalk-1); n >= 1; n-- {
-		i := len(domain)
-		for range n {
-			i = strings.LastIndexByte(domain[:i], '.')
-		}
-		names = append(names, domain[i+1:])
-	}
-	return names
+	return dnsname.TreeWalk(domain, dmarc.MaxTreeWalk)
 }
 
 // dmarcUnusable reports a DMARC record that receivers recognise (it starts
@@ -263,9 +253,9 @@ func (k *check) dmarcDiagnose(p published, where string) {
 	if !dmarc.IsRecord(fixed) || perr != nil {
 		// Not one of the usual mistakes, or more is wrong: say what the
 		// parser says.
-		_, err := dc.Parse(p.txt)
-		if perr != nil {
-			err = perr
+		err := perr
+		if err == nil {
+			_, err = dc.Parse(p.txt)
 		}
 		k.add(finding.CodeDMARCInvalid, sev,
 			fmt.Sprintf("the TXT record %q at %s looks like a DMARC record but is not one (%v), %s", shorten(p.txt), p.name, err, consequence),
@@ -509,9 +499,11 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 			tagInvalid(d, "receivers")
 		}
 	}
-	// The values of the other mode's tags, as its receivers read them.
+	// The values of the other mode's tags, as its receivers read them. o
+	// is also what the pct and t differences below ask of that reading.
 	oc := dmarc.Checker{Mode: other}
-	if o, err := oc.Parse(txt); err != nil {
+	o, err := oc.Parse(txt)
+	if err != nil {
 		var pe *dmarc.SyntaxError
 		if errors.As(err, &pe) {
 			invalid[strings.ToLower(pe.Tag)] = true
@@ -539,12 +531,12 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 			sev, msg, fix := finding.Info, fmt.Sprintf("the DMARC record at %s: %s", where, f.Message), ""
 			switch {
 			case f.Subject == "pct" && rec.Mode == dmarc.RFC7489 && rec.Percent < 100 && rec.Policy != dmarc.None,
-				f.Subject == "pct" && rec.Mode == dmarc.RFC9989 && pctBelow100(txt):
+				f.Subject == "pct" && rec.Mode == dmarc.RFC9989 && o != nil && o.Percent < 100 && o.Policy != dmarc.None:
 				sev = finding.Warning
 				msg += ": they apply the policy to all failing mail, not to a share of it"
 				fix = edit + "to test a stricter policy with receivers of both kinds, add t=y (RFC 9989) next to pct=0 (RFC 7489): both apply the next weaker policy."
 			case f.Subject == "t" && rec.Mode == dmarc.RFC9989 && rec.Testing,
-				f.Subject == "t" && rec.Mode == dmarc.RFC7489 && testingOn(txt):
+				f.Subject == "t" && rec.Mode == dmarc.RFC7489 && o != nil && o.Testing:
 				sev = finding.Warning
 				msg += ": they apply the policy in full, not one step weaker"
 				fix = edit + "for RFC 7489 receivers, add pct=0 next to t=y: it asks them for the same weaker policy."
@@ -562,20 +554,6 @@ func foreignTo(m dmarc.Mode, tag string) bool {
 		return tag == "np" || tag == "psd" || tag == "t"
 	}
 	return tag == "pct" || tag == "rf" || tag == "ri"
-}
-
-// pctBelow100 reports whether txt, read as RFC 7489 receivers do, has a
-// pct below 100.
-func pctBelow100(txt string) bool {
-	c := dmarc.Checker{Mode: dmarc.RFC7489}
-	r, err := c.Parse(txt)
-	return err == nil && r.Percent < 100 && r.Policy != dmarc.None
-}
-
-// testingOn reports whether txt, read as RFC 9989 receivers do, has t=y.
-func testingOn(txt string) bool {
-	r, err := dmarc.Parse(txt) // RFC 9989
-	return err == nil && r.Testing
 }
 
 func modeName(m dmarc.Mode) string {

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/netip"
 	"slices"
@@ -181,8 +180,7 @@ func lookup[T any](ctx context.Context, c *client, key cacheKey, f func(context.
 			select {
 			case <-e.done:
 			case <-ctx.Done():
-				return zero, &net.DNSError{Err: ctx.Err().Error(), Name: key.name, IsTemporary: true,
-					IsTimeout: errors.Is(ctx.Err(), context.DeadlineExceeded), UnwrapErr: ctx.Err()}
+				return zero, dnserr.Temporary(key.name, ctx.Err())
 			}
 		}
 		if e.retry && ctx.Err() == nil {

@@ -46,6 +46,17 @@ func IsTemporary(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
+// Temporary returns err, a failure other than "not found" of the query
+// for name (a resolver's plain error, a done context's), in the shape
+// net.Resolver gives one: a temporary *net.DNSError, a timeout when err is
+// context.DeadlineExceeded, with err reachable through errors.Is and
+// errors.As. The root package, dmarc and verify all wrap such failures
+// with it.
+func Temporary(name string, err error) *net.DNSError {
+	return &net.DNSError{Err: err.Error(), Name: name, IsTemporary: true,
+		IsTimeout: errors.Is(err, context.DeadlineExceeded), UnwrapErr: err}
+}
+
 // RcodeName returns the mnemonic of a response code as a message carries
 // it (the header's four bits, extended by the EDNS OPT record), for error
 // messages: "SERVFAIL", "BADVERS", or "RCODE<n>" for a code without a name.

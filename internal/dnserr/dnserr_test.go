@@ -55,3 +55,18 @@ func TestRcodeName(t *testing.T) {
 		}
 	}
 }
+
+func TestTemporary(t *testing.T) {
+	for _, err := range []error{context.DeadlineExceeded, context.Canceled, errors.New("connection refused")} {
+		de := Temporary("x.example", err)
+		if de.Name != "x.example" || de.Err != err.Error() || !de.IsTemporary || de.IsNotFound {
+			t.Errorf("Temporary(%v) = %+v", err, de)
+		}
+		if de.IsTimeout != (err == context.DeadlineExceeded) {
+			t.Errorf("Temporary(%v).IsTimeout = %v", err, de.IsTimeout)
+		}
+		if !errors.Is(de, err) || !IsTemporary(de) {
+			t.Errorf("Temporary(%v): errors.Is %v, IsTemporary %v", err, errors.Is(de, err), IsTemporary(de))
+		}
+	}
+}

@@ -190,6 +190,25 @@ func CountLabels(name string) int {
 	return strings.Count(name, ".") + 1
 }
 
+// TreeWalk returns the names the RFC 9989 DNS tree walk (section 4.10.1)
+// queries for a canonical name, at most max of them: the name itself,
+// then, if it has more than max labels, its last max-1 labels, then one
+// label fewer each time down to the top-level domain. dmarc's policy
+// discovery walks them, and verify prefetches them; both ask this one
+// list so that they cannot drift apart.
+func TreeWalk(name string, max int) []string {
+	names := make([]string, 0, max)
+	names = append(names, name)
+	for n := min(CountLabels(name)-1, max-1); n >= 1; n-- {
+		i := len(name)
+		for range n {
+			i = strings.LastIndexByte(name[:i], '.')
+		}
+		names = append(names, name[i+1:])
+	}
+	return names
+}
+
 // Relative returns name relative to zone ("cio1" for "cio1.example.com" in
 // "example.com", "@" for the apex) and whether name lies in zone at all.
 func Relative(name, zone string) (string, bool) {

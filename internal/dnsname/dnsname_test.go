@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -192,4 +193,21 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize(%q) = %q breaks the canonical form", s, n)
 		}
 	})
+}
+
+func TestTreeWalk(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want []string
+	}{
+		{"com", []string{"com"}},
+		{"news.example.com", []string{"news.example.com", "example.com", "com"}},
+		{"a.b.c.d.e.f.g.h.i.j.example.com", []string{"a.b.c.d.e.f.g.h.i.j.example.com",
+			"f.g.h.i.j.example.com", "g.h.i.j.example.com", "h.i.j.example.com", "i.j.example.com",
+			"j.example.com", "example.com", "com"}},
+	} {
+		if got := TreeWalk(tc.name, 8); !slices.Equal(got, tc.want) {
+			t.Errorf("TreeWalk(%q, 8) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
 }
