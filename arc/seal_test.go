@@ -194,15 +194,17 @@ func TestSealOptions(t *testing.T) {
 	key := ed25519Key(t, res, "arc", "example.org", 3)
 	good := arc.Sealer{Domain: "example.org", Selector: "arc", Key: key, AuthServID: "mx.example.org", Verifier: arc.Verifier{Resolver: res}}
 	for name, mod := range map[string]func(*arc.Sealer){
-		"no domain":     func(s *arc.Sealer) { s.Domain = "" },
-		"bad domain":    func(s *arc.Sealer) { s.Domain = "a..b" },
-		"no selector":   func(s *arc.Sealer) { s.Selector = "" },
-		"bad selector":  func(s *arc.Sealer) { s.Selector = "a;b" },
-		"no key":        func(s *arc.Sealer) { s.Key = nil },
-		"no authserv":   func(s *arc.Sealer) { s.AuthServID = "" },
-		"bad authserv":  func(s *arc.Sealer) { s.AuthServID = "a b" },
-		"seal in h=":    func(s *arc.Sealer) { s.Headers = []string{"from", "arc-seal"} },
-		"bad name in h": func(s *arc.Sealer) { s.Headers = []string{"fr:om"} },
+		"no domain":               func(s *arc.Sealer) { s.Domain = "" },
+		"bad domain":              func(s *arc.Sealer) { s.Domain = "a..b" },
+		"no selector":             func(s *arc.Sealer) { s.Selector = "" },
+		"bad selector":            func(s *arc.Sealer) { s.Selector = "a;b" },
+		"empty label in selector": func(s *arc.Sealer) { s.Selector = "a..b" },
+		"selector label over 63":  func(s *arc.Sealer) { s.Selector = strings.Repeat("s", 64) },
+		"no key":                  func(s *arc.Sealer) { s.Key = nil },
+		"no authserv":             func(s *arc.Sealer) { s.AuthServID = "" },
+		"bad authserv":            func(s *arc.Sealer) { s.AuthServID = "a b" },
+		"seal in h=":              func(s *arc.Sealer) { s.Headers = []string{"from", "arc-seal"} },
+		"bad name in h":           func(s *arc.Sealer) { s.Headers = []string{"fr:om"} },
 	} {
 		s := good
 		mod(&s)
