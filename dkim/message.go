@@ -177,16 +177,36 @@ func selectFields(fields []field, names []string, fn func(field)) {
 		selectFieldsIndexed(fields, names, fn)
 		return
 	}
+	// Names are compared in full only where their keys agree: most pairs
+	// differ in length or in one of the bytes the key holds.
+	var nk [selectDirectMax]uint64
 	for i, name := range names {
+		nk[i] = nameKey(name)
+	}
+	var fkBuf [selectKeyedFields]uint64
+	fk := fkBuf[:0]
+	if len(fields) <= len(fkBuf) {
+		for _, f := range fields {
+			fk = append(fk, nameKey(f.name))
+		}
+	}
+	for i, name := range names {
+		k := nk[i]
 		// Earlier occurrences of the same name used up fields from the bottom.
 		skip := 0
-		for _, prev := range names[:i] {
-			if strings.EqualFold(prev, name) {
+		for p, prev := range names[:i] {
+			if nk[p] == k && sameFieldName(prev, name) {
 				skip++
 			}
 		}
 		for j := len(fields) - 1; j >= 0; j-- {
-			if !strings.EqualFold(fields[j].name, name) {
+			var kj uint64
+			if len(fk) > 0 {
+				kj = fk[j]
+			} else {
+				kj = nameKey(fields[j].name)
+			}
+			if kj != k || !sameFieldName(fields[j].name, name) {
 				continue
 			}
 			if skip == 0 {
@@ -196,6 +216,60 @@ func selectFields(fields []field, names []string, fn func(field)) {
 			skip--
 		}
 	}
+}
+
+// selectKeyedFields is the most header fields whose keys selectFields
+// computes once, on the stack; it computes those of longer headers as it
+// goes.
+const selectKeyedFields = 32
+
+// nameKey is a fingerprint of a header field name: its length and three
+// of its bytes, with the ASCII case bit set. Names that sameFieldName
+// finds equal have the same key, so names whose keys differ need no
+// comparison.
+func nameKey(s string) uint64 {
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	return uint64(n)<<24 | uint64(s[0]|0x20)<<16 | uint64(s[n/2]|0x20)<<8 | uint64(s[n-1]|0x20)
+}
+
+// sameFieldName reports whether two header field names are equal,
+// ignoring the case of ASCII letters. Field names are ASCII (RFC 5322
+// section 3.6.8) and DKIM compares them without regard to case; a byte
+// outside ASCII matches only itself, where Unicode case folding (as in
+// strings.EqualFold) would let "\u212a" (the Kelvin sign) stand for k and
+// "\u017f" (the long s) for s.
+func sameFieldName(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range len(a) {
+		if x, y := a[i], b[i]; x != y {
+			if l := x | 0x20; l != y|0x20 || l < 'a' || l > 'z' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// lowerFieldName is s with its ASCII capitals made small: the form of a
+// field name under which sameFieldName names are equal.
+func lowerFieldName(s string) string {
+	for i := range len(s) {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] |= 0x20
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 // selectDirectMax is the longest h= list selectFields matches by direct
@@ -209,12 +283,12 @@ const selectDirectMax = 64
 func selectFieldsIndexed(fields []field, names []string, fn func(field)) {
 	byName := make(map[string][]int, len(fields))
 	for j := len(fields) - 1; j >= 0; j-- {
-		n := strings.ToLower(fields[j].name)
+		n := lowerFieldName(fields[j].name)
 		byName[n] = append(byName[n], j)
 	}
 	used := make(map[string]int, len(byName))
 	for _, name := range names {
-		n := strings.ToLower(name)
+		n := lowerFieldName(name)
 		idx, ok := byName[n]
 		if !ok {
 			continue

@@ -11,16 +11,17 @@ import (
 // name, skip as many fields of that name, from the bottom, as the names
 // before it used, and take the next one.
 func selectFieldsSlow(fields []field, names []string) []string {
+	equalFold := func(a, b string) bool { return lowerASCII(a) == lowerASCII(b) }
 	var out []string
 	for i, name := range names {
 		skip := 0
 		for _, prev := range names[:i] {
-			if strings.EqualFold(prev, name) {
+			if equalFold(prev, name) {
 				skip++
 			}
 		}
 		for j := len(fields) - 1; j >= 0; j-- {
-			if !strings.EqualFold(fields[j].name, name) {
+			if !equalFold(fields[j].name, name) {
 				continue
 			}
 			if skip == 0 {
@@ -39,7 +40,11 @@ func selectFieldsSlow(fields []field, names []string) []string {
 // names in other cases, and names with no field.
 func TestSelectFields(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	pool := []string{"From", "from", "FROM", "To", "Subject", "subject", "Date", "Received", "X-A", "x-a", "Missing"}
+	// Names that differ only where nameKey does not look (Xa-bY, xc-by),
+	// and names outside ASCII that Unicode case folding, but not DKIM,
+	// matches with ASCII names (the Kelvin sign and k, the long s and S).
+	pool := []string{"From", "from", "FROM", "To", "Subject", "subject", "Date", "Received", "X-A", "x-a",
+		"Xa-bY", "xc-by", "k", "\u212a", "S", "\u017f", "Missing"}
 	for iter := range 500 {
 		var fields []field
 		for j := range rng.IntN(30) {
@@ -60,6 +65,82 @@ func TestSelectFields(t *testing.T) {
 		selectFieldsIndexed(fields, names, func(f field) { gotIndexed = append(gotIndexed, f.raw) })
 		if !slices.Equal(got, want) || !slices.Equal(gotIndexed, want) {
 			t.Fatalf("fields %v\nnames %v\nselectFields %q\nindexed %q\nwant %q", fields, names, got, gotIndexed, want)
+		}
+	}
+}
+
+// chooseHeadersSlow is chooseHeaders read literally: each default name as
+// often as a field of that name occurs, ignoring case, and once more when
+// it is over-signed.
+func chooseHeadersSlow(fields []field) []string {
+	var h []string
+	for _, name := range defaultSignedHeaders {
+		n := 0
+		for _, f := range fields {
+			if lowerASCII(f.name) == lowerASCII(name) {
+				n++
+			}
+		}
+		if slices.Contains(oversignedHeaders, name) {
+			n++
+		}
+		for range n {
+			h = append(h, name)
+		}
+	}
+	return h
+}
+
+// TestChooseHeaders checks the h= list the signer picks against the
+// literal reading, on random headers of default names in other cases,
+// names that are not signed, and names outside ASCII.
+func TestChooseHeaders(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pool := []string{"From", "FROM", "to", "To", "cc", "Subject", "SUBJECT", "Received", "X-Mailer",
+		"List-Id", "list-unsubscribe-post", "List-Unsubscribe", "Feedback-ID", "References", "Sender",
+		"Fr0m", "Xrom", "Frxm", "\u212aeywords", "Content-Transfer-Encoding", "content-type"}
+	for range 500 {
+		var fields []field
+		for range rng.IntN(40) {
+			fields = append(fields, field{name: pool[rng.IntN(len(pool))]})
+		}
+		if got, want := chooseHeaders(fields), chooseHeadersSlow(fields); !slices.Equal(got, want) {
+			t.Fatalf("fields %v\nchooseHeaders %q\nwant %q", fields, got, want)
+		}
+	}
+}
+
+// lowerASCII lowers the ASCII capitals of s and nothing else: header
+// field names are compared so (RFC 5322 section 3.6.8, RFC 6376 section
+// 3.5).
+func lowerASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// TestSameFieldName checks the comparison of header field names over
+// every pair of a set of names: ASCII letters match in either case, any
+// other byte only itself (no Unicode case folding: the Kelvin sign is not
+// k), and names that match have the same nameKey.
+func TestSameFieldName(t *testing.T) {
+	names := []string{"", "a", "A", "k", "K", "\u212a", "s", "S", "\u017f", "From", "fROM", "FroM", "Fro",
+		"Xa-bY", "xc-by", "X-A", "x-a", "x-b", "Message-ID", "MESSAGE-id", "@", "`", "[", "{", "\u00c4", "\u00e4"}
+	for _, a := range names {
+		for _, b := range names {
+			want := lowerASCII(a) == lowerASCII(b)
+			if got := sameFieldName(a, b); got != want {
+				t.Errorf("sameFieldName(%q, %q) = %v; want %v", a, b, got, want)
+			}
+			if want && nameKey(a) != nameKey(b) {
+				t.Errorf("%q and %q are the same name, but their keys %#x and %#x differ", a, b, nameKey(a), nameKey(b))
+			}
+			if lowerFieldName(a) != lowerASCII(a) {
+				t.Errorf("lowerFieldName(%q) = %q; want %q", a, lowerFieldName(a), lowerASCII(a))
+			}
 		}
 	}
 }

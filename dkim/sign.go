@@ -20,7 +20,7 @@ import (
 
 // DefaultSignedHeaders are the header fields Sign signs when
 // SignOptions.Headers is nil, each as many times as it occurs.
-var defaultSignedHeaders = []string{
+var defaultSignedHeaders = [...]string{
 	"From", "Reply-To", "Subject", "Date", "To", "Cc", "Message-ID",
 	"In-Reply-To", "References", "MIME-Version", "Content-Type",
 	"Content-Transfer-Encoding", "Sender", "List-Id", "List-Help",
@@ -43,7 +43,7 @@ var oversignedHeaders = []string{
 // Date, To, Cc, Message-ID, MIME-Version, Content-Type,
 // Content-Transfer-Encoding, List-Unsubscribe, List-Unsubscribe-Post) once
 // more, which stops anyone adding one after signing.
-func DefaultSignedHeaders() []string { return append([]string(nil), defaultSignedHeaders...) }
+func DefaultSignedHeaders() []string { return append([]string(nil), defaultSignedHeaders[:]...) }
 
 // SignOptions describes one signature. Domain, Selector and Key are
 // required; the zero value of every other field is a sensible default.
@@ -198,7 +198,7 @@ func newSignJob(o SignOptions) (*signJob, error) {
 			if !validFieldName(h) {
 				return bad("header field name %q", h)
 			}
-			from = from || strings.EqualFold(h, "From")
+			from = from || sameFieldName(h, "From")
 		}
 		if !from {
 			return bad("Headers must include From")
@@ -251,7 +251,7 @@ func (s *Signer) Close() error {
 	}
 	hasFrom := false
 	for _, f := range fields {
-		hasFrom = hasFrom || strings.EqualFold(f.name, "From")
+		hasFrom = hasFrom || sameFieldName(f.name, "From")
 	}
 	if !hasFrom {
 		s.err = errors.New("dkim: message has no From header field")
@@ -346,34 +346,47 @@ func unfold(raw string) string {
 
 // chooseHeaders picks h= from the default set for this message.
 func chooseHeaders(fields []field) []string {
-	// Each name as often as it appears, once more when over-signed.
-	count := func(name string) int {
-		n := 0
-		for _, f := range fields {
-			if strings.EqualFold(f.name, name) {
-				n++
-			}
-		}
-		for _, o := range oversignedHeaders {
-			if o == name {
-				n++
+	// One pass over the fields counts each default name's; a field
+	// matches one default name at most, since they differ ignoring case.
+	var counts [len(defaultSignedHeaders)]int
+	for _, f := range fields {
+		k := nameKey(f.name)
+		for d, name := range defaultSignedHeaders {
+			if defaultKeys[d] == k && sameFieldName(f.name, name) {
+				counts[d]++
 				break
 			}
 		}
-		return n
 	}
-	// Count first, so that the list is allocated once.
+	// Each name as often as it appears, once more when over-signed.
 	total := 0
-	for _, name := range defaultSignedHeaders {
-		total += count(name)
+	for d := range counts {
+		counts[d] += oversigned[d]
+		total += counts[d]
 	}
 	h := make([]string, 0, total)
-	for _, name := range defaultSignedHeaders {
-		for range count(name) {
+	for d, name := range defaultSignedHeaders {
+		for range counts[d] {
 			h = append(h, name)
 		}
 	}
 	return h
+}
+
+// defaultKeys are the nameKey of each defaultSignedHeaders, and
+// oversigned is 1 for those in oversignedHeaders, 0 for the others.
+var defaultKeys, oversigned = defaultTables()
+
+func defaultTables() (keys [len(defaultSignedHeaders)]uint64, over [len(defaultSignedHeaders)]int) {
+	for d, name := range defaultSignedHeaders {
+		keys[d] = nameKey(name)
+		for _, o := range oversignedHeaders {
+			if o == name {
+				over[d] = 1
+			}
+		}
+	}
+	return keys, over
 }
 
 // hashHeaders writes the canonical signed header fields and the

@@ -259,7 +259,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	// The jobs, the bodies and the first body's hash are the pooled
 	// state's: a message with one signature allocates none of them.
 	for _, f := range fields {
-		if !strings.EqualFold(f.name, FieldName) {
+		if !sameFieldName(f.name, FieldName) {
 			continue
 		}
 		st.jobs = append(st.jobs, verifyJob{raw: f.raw})
@@ -440,7 +440,7 @@ func (v *Verifier) precheck(sig *Signature, now time.Time) error {
 	}
 	from := false
 	for _, h := range sig.Headers {
-		from = from || strings.EqualFold(h, "From")
+		from = from || sameFieldName(h, "From")
 	}
 	if !from {
 		return ErrFromNotSigned
