@@ -341,3 +341,26 @@ func TestAppendParse(t *testing.T) {
 		t.Errorf("%v allocations with room in the list; want 0", n)
 	}
 }
+
+// TestIsValue checks the word-at-a-time value test against the byte
+// table, with each byte value at each position of strings of 1 to 24
+// bytes that are otherwise visible ASCII or white space.
+func TestIsValue(t *testing.T) {
+	for n := 1; n <= 24; n++ {
+		for pos := range n {
+			for c := range 256 {
+				b := []byte(strings.Repeat("aZ9+/= \t", 3)[:n])
+				b[pos] = byte(c)
+				want := true
+				for _, x := range b {
+					if (x < 0x21 || x > 0x7e) && x != ' ' && x != '\t' && x != '\r' && x != '\n' {
+						want = false
+					}
+				}
+				if got := isValue(string(b)); got != want {
+					t.Fatalf("isValue(%q) = %v; want %v", b, got, want)
+				}
+			}
+		}
+	}
+}
