@@ -470,7 +470,16 @@ func (s *Signature) writeTags(b *strings.Builder, fold bool) folder {
 	if s.QueryMethods != nil {
 		f.tag("q", strings.Join(s.QueryMethods, ":"), breakNone)
 	}
-	f.tag("h", strings.Join(s.Headers, ":"), breakColon)
+	// h= joined on the stack: strings.Join allocated for every signature.
+	var hbuf [512]byte
+	hl := hbuf[:0]
+	for i, h := range s.Headers {
+		if i > 0 {
+			hl = append(hl, ':')
+		}
+		hl = append(hl, h...)
+	}
+	f.tag("h", bytesString(hl), breakColon)
 	if s.CopiedHeaders != nil {
 		parts := make([]string, len(s.CopiedHeaders))
 		for i, c := range s.CopiedHeaders {
