@@ -46,6 +46,8 @@ func TestParseErrors(t *testing.T) {
 		{"v=1; p-x=y", ErrBadName, 5, "p-x"},
 		{"v=a\x01b", ErrBadValue, 3, "v"},
 		{"p=\"quoted\";x=\x80", ErrBadValue, 13, "x"},
+		{"v=1; b=abc\x7fdef", ErrBadValue, 10, "b"}, // DEL is not visible
+		{"v=1; b=abcdefgh~ijklmnopq\x7f", ErrBadValue, 25, "b"},
 		{"v=1; p=a; v=2", ErrDuplicateTag, 10, "v"},
 	}
 	for _, tt := range tests {
@@ -53,6 +55,19 @@ func TestParseErrors(t *testing.T) {
 		var se *SyntaxError
 		if !errors.Is(err, tt.err) || !errors.As(err, &se) || se.Offset != tt.offset || se.Tag != tt.tag {
 			t.Errorf("Parse(%q) = %v, want %v at %d (tag %q)", tt.in, err, tt.err, tt.offset, tt.tag)
+		}
+	}
+}
+
+// TestSyntaxErrorText: the message names the tag, when there is one, the
+// offset and the problem.
+func TestSyntaxErrorText(t *testing.T) {
+	for in, want := range map[string]string{
+		"v=1; p-x=y": `tag "p-x" at offset 5: invalid tag name`,
+		"v=1;;p=x":   `offset 4: empty tag`,
+	} {
+		if _, err := Parse(in); err == nil || err.Error() != want {
+			t.Errorf("Parse(%q): %v; want %s", in, err, want)
 		}
 	}
 }
