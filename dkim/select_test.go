@@ -144,3 +144,32 @@ func TestSameFieldName(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitColonList holds the one-pass split of h= (and q=) to its
+// reading: split at each colon, remove folding white space wherever it
+// is in a name, drop names left empty; on random lists of letters,
+// colons, white space, line ends and control bytes.
+func TestSplitColonList(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	alphabet := []byte("aB-:: \t\r\n\x01\x7f")
+	for range 20000 {
+		b := make([]byte, rng.IntN(20))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		var want []string
+		for _, part := range strings.Split(string(b), ":") {
+			if p := strings.Map(func(r rune) rune {
+				if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+					return -1
+				}
+				return r
+			}, part); p != "" {
+				want = append(want, p)
+			}
+		}
+		if got := splitColonList(string(b)); !slices.Equal(got, want) {
+			t.Fatalf("splitColonList(%q) = %q; want %q", b, got, want)
+		}
+	}
+}
