@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/domainauth/domainauth/internal/dkimbridge"
 )
 
 // selectFieldsSlow is RFC 6376 section 5.4.2 read literally: for the i-th
@@ -132,8 +134,8 @@ func TestSameFieldName(t *testing.T) {
 	for _, a := range names {
 		for _, b := range names {
 			want := lowerASCII(a) == lowerASCII(b)
-			if got := sameFieldName(a, b); got != want {
-				t.Errorf("sameFieldName(%q, %q) = %v; want %v", a, b, got, want)
+			if got := dkimbridge.SameFieldName(a, b); got != want {
+				t.Errorf("dkimbridge.SameFieldName(%q, %q) = %v; want %v", a, b, got, want)
 			}
 			if want && nameKey(a) != nameKey(b) {
 				t.Errorf("%q and %q are the same name, but their keys %#x and %#x differ", a, b, nameKey(a), nameKey(b))

@@ -199,7 +199,7 @@ func newSignJob(o SignOptions) (*signJob, error) {
 			if !validFieldName(h) {
 				return bad("header field name %q", h)
 			}
-			from = from || sameFieldName(h, "From")
+			from = from || dkimbridge.SameFieldName(h, "From")
 		}
 		if !from {
 			return bad("Headers must include From")
@@ -252,7 +252,7 @@ func (s *Signer) Close() error {
 	}
 	hasFrom := false
 	for _, f := range fields {
-		hasFrom = hasFrom || sameFieldName(f.name, "From")
+		hasFrom = hasFrom || dkimbridge.SameFieldName(f.name, "From")
 	}
 	if !hasFrom {
 		s.err = errors.New("dkim: message has no From header field")
@@ -382,7 +382,7 @@ func chooseHeaders(fields []field) []string {
 	for _, f := range fields {
 		k := nameKey(f.name)
 		for d, name := range defaultSignedHeaders {
-			if defaultKeys[d] == k && sameFieldName(f.name, name) {
+			if defaultKeys[d] == k && dkimbridge.SameFieldName(f.name, name) {
 				counts[d]++
 				break
 			}

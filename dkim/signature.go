@@ -9,6 +9,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
 
@@ -82,7 +83,7 @@ const MaxSignatureLength = 64 << 10
 // On error the returned Signature, when not nil, holds the tags read so
 // far (d= and s= for a report); the error is a *SyntaxError.
 func ParseSignature(value string) (*Signature, error) {
-	if len(value) >= len(FieldName)+1 && sameFieldName(value[:len(FieldName)], FieldName) {
+	if len(value) >= len(FieldName)+1 && dkimbridge.SameFieldName(value[:len(FieldName)], FieldName) {
 		if rest := strings.TrimLeft(value[len(FieldName):], " \t"); strings.HasPrefix(rest, ":") {
 			value = rest[1:]
 		}

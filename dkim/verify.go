@@ -260,7 +260,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	// The jobs, the bodies and the first body's hash are the pooled
 	// state's: a message with one signature allocates none of them.
 	for _, f := range fields {
-		if !sameFieldName(f.name, FieldName) {
+		if !dkimbridge.SameFieldName(f.name, FieldName) {
 			continue
 		}
 		st.jobs = append(st.jobs, verifyJob{raw: f.raw})
@@ -444,7 +444,7 @@ func (v *Verifier) precheck(sig *Signature, now time.Time) error {
 	}
 	from := false
 	for _, h := range sig.Headers {
-		from = from || sameFieldName(h, "From")
+		from = from || dkimbridge.SameFieldName(h, "From")
 	}
 	if !from {
 		return ErrFromNotSigned
