@@ -271,7 +271,11 @@ func queryTXT(ctx context.Context, q querier, name string) ([]string, time.Durat
 	}
 	txts := make([]string, 0, len(c.Records))
 	for _, rr := range c.Records {
-		txts = append(txts, dnstxt.Join(rr.(*dns.TXT).Txt))
+		// The querier is the caller's: a record whose header says TXT
+		// need not be a *dns.TXT (an RFC 3597 one), and is then none.
+		if t, ok := rr.(*dns.TXT); ok {
+			txts = append(txts, dnstxt.Join(t.Txt))
+		}
 	}
 	if len(txts) == 0 {
 		return notFound() // NODATA

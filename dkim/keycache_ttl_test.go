@@ -291,3 +291,53 @@ func (l chainQuerier) Query(ctx context.Context, name string, qtype uint16) (*dn
 	m.Answer = append([]dns.RR{stray}, chain...)
 	return m, nil
 }
+
+// TestKeyCacheOddRecords: a Querier is the caller's, and its answer may
+// hold what no message from the wire does: a record whose header says TXT
+// but is not a *dns.TXT (an RFC 3597 record, as a hand-built answer may
+// carry), or a nil record. Neither is a TXT record to read, and neither
+// may panic the verification: the key is not found, as before dnschain.
+func TestKeyCacheOddRecords(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		odd  func(owner string) dns.RR
+	}{
+		{"RFC 3597 record of type TXT", func(owner string) dns.RR {
+			return &dns.RFC3597{Hdr: dns.RR_Header{Name: owner, Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 300}, Rdata: "0161"}
+		}},
+		{"nil record", func(string) dns.RR { return nil }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, msg, _, now := ttlFixture(t, 300)
+			v := dkim.Verifier{Resolver: oddQuerier{f, tt.odd}, KeyCache: &dkim.KeyCache{Now: func() time.Time { return *now }}}
+			var r dkim.Result
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Fatalf("Verify panicked: %v", p)
+					}
+				}()
+				r = verifyOne(t, &v, msg)
+			}()
+			if r.Status != dkim.PermError || !errors.Is(r.Err, dkim.ErrNoKey) {
+				t.Errorf("%v, %v; want PermError: no key", r.Status, r.Err)
+			}
+		})
+	}
+}
+
+// oddQuerier answers every query with odd's record at the name asked for
+// in place of the zone's answer.
+type oddQuerier struct {
+	*domainauth.FakeResolver
+	odd func(owner string) dns.RR
+}
+
+func (o oddQuerier) Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
+	m, err := o.FakeResolver.Query(ctx, name, qtype)
+	if err != nil {
+		return m, err
+	}
+	m.Answer = []dns.RR{o.odd(dns.Fqdn(name))}
+	return m, nil
+}

@@ -72,6 +72,9 @@ func Follow(m *dns.Msg, name string, qtype uint16) Chain {
 		}
 	}
 	for _, rr := range m.Answer {
+		if rr == nil {
+			continue // only a hand-built answer has one; not a record
+		}
 		if h := rr.Header(); h.Rrtype == qtype && strings.EqualFold(dns.Fqdn(h.Name), c.End) {
 			c.Records = append(c.Records, rr)
 			c.TTL = min(c.TTL, h.Ttl)

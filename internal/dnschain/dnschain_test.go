@@ -59,6 +59,8 @@ func TestFollow(t *testing.T) {
 			qname: "a.test.", qtype: dns.TypeTXT, end: "b.test.", ttl: 60, hops: 1},
 		{name: "CNAME question", answer: []dns.RR{cname("a.test.", "b.test.", 60), cname("b.test.", "c.test.", 10)},
 			qname: "a.test.", qtype: dns.TypeCNAME, end: "a.test.", ttl: 60},
+		{name: "nil record, as only a hand-built answer has", answer: []dns.RR{nil, cname("a.test.", "b.test.", 60), nil, txt("b.test.", "b", 90)},
+			qname: "a.test.", qtype: dns.TypeTXT, texts: []string{"b"}, end: "b.test.", ttl: 60, hops: 1},
 		{name: "empty answer", qname: "a.test.", qtype: dns.TypeTXT, end: "a.test.", ttl: math.MaxUint32},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
