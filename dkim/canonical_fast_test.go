@@ -121,6 +121,11 @@ var boundaryBodies = []string{
 	strings.Repeat("lorem  ipsum\n", 90) + strings.Repeat("\n", 900),
 	strings.Repeat("lorem  ipsum\r\n", 90) + strings.Repeat("\r\n", 700) + "x\r\n",
 	strings.Repeat("lorem  ipsum\r\n", 90) + strings.Repeat(" \t ", 400) + "\rend\r\n",
+	// Edited text, then a long span that needs no change, then edited
+	// text again: on avx2-sha the bulk edits hand the span to the scan
+	// that hashes as it goes, and take over again after it.
+	strings.Repeat("lorem  ipsum \r\n", 60) + strings.Repeat("The quick brown fox jumps over the lazy dog.\r\n", 120) +
+		strings.Repeat("lorem  ipsum \r\n", 60) + strings.Repeat("x", 3000) + " \r\ny  z\r\n",
 }
 
 // eachKernel runs f once with each code path (avx512-sha, avx512, avx2,
