@@ -57,6 +57,13 @@ const (
 // otherwise pay for a kernel start every few bytes.
 const compactSkip = 16
 
+// compacts reports whether a compact kernel canonicalizes relaxed text
+// here: one that writes the output (haveCompact), or one that also
+// hashes it, into the digest (haveFused).
+func (b *bodyCanonicalizer) compacts() bool {
+	return haveCompact || haveFused && b.digest != nil
+}
+
 // compactBackoff reports whether to try the compact kernel on this span.
 func (b *bodyCanonicalizer) compactBackoff() bool {
 	if b.skip > 0 {
@@ -91,12 +98,11 @@ var spBytes = []byte(" ")
 // is handled here when it is common (a line end, a run of whitespace)
 // and by slowWrite, one byte at a time, otherwise. In relaxed mode, text
 // that needs changes every few dozen bytes goes to the compact kernel
-// where the CPU has one (compactRelaxed), which makes the changes itself,
-// and to relaxedSpans elsewhere. Where the hash is a bodyDigest, long
-// spans that need no change are hashed as the scan passes them
-// (hashSpan), the compact kernel hashes as it goes (compactHashed), and
-// relaxedSpans hashes its output a block at a time between its edits,
-// and hands long spans that need no change back to hashSpan.
+// where there is one (compactRelaxed, compactHashed), which makes the
+// changes itself, and to relaxedSpans elsewhere. Where the hash is a
+// bodyDigest, long spans that need no change are hashed as the scan
+// passes them (hashSpan), and the compact kernel hashes as it goes
+// (compactHashed).
 // The state between spans is the one slowWrite keeps, so all paths can
 // take turns at any byte.
 func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
@@ -152,7 +158,7 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 				continue
 			}
 		}
-		if b.relaxed && !haveCompact && len(p) >= spansMin && b.compactBackoff() {
+		if b.relaxed && !b.compacts() && len(p) >= spansMin && b.compactBackoff() {
 			// Text that needs changes every line or so: in bulk.
 			ks := b.relaxedSpans(p)
 			p = p[ks:]
@@ -170,7 +176,7 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 			if k == 0 {
 				k = scanRelaxed(p)
 			}
-			if k < compactMin && haveCompact && b.limit < 0 && len(p) >= compactMin && b.compactBackoff() {
+			if k < compactMin && b.compacts() && b.limit < 0 && len(p) >= compactMin && b.compactBackoff() {
 				if b.digest != nil {
 					k = b.compactHashed(p)
 				} else {

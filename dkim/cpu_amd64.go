@@ -11,18 +11,18 @@ func xgetbv0() (eax uint32)
 
 // features says which kernels of scan_amd64.s a CPU can run.
 type features struct {
-	avx2     bool // candidateAVX2, lfAVX2, masksAVX2
-	sha      bool // shaBlocks: the SHA extensions, with SSSE3 and SSE4.1 as AVX (VEX) instructions
-	hashScan bool // candidateHashAVX2: avx2 and sha
-	avx512   bool // compactAVX512, which needs avx2 too (its path also uses the scans)
-	fused    bool // compactHashAVX512, candidateHashAVX512: avx512 and sha
+	avx2    bool // candidateAVX2, lfAVX2, masksAVX2
+	sha     bool // shaBlocks: the SHA extensions, with SSSE3 and SSE4.1 as AVX (VEX) instructions
+	avx2SHA bool // candidateHashAVX2, compactHashAVX2: avx2 and sha
+	avx512  bool // compactAVX512, which needs avx2 too (its path also uses the scans)
+	fused   bool // compactHashAVX512, candidateHashAVX512: avx512 and sha
 }
 
 // What the CPU has, read once (see cpuFeatures).
 var (
 	cpu                                  = cpuFeatures()
 	cpuAVX2, cpuAVX512, cpuFused, cpuSHA = cpu.avx2, cpu.avx512, cpu.fused, cpu.sha
-	cpuHashScan                          = cpu.hashScan
+	cpuAVX2SHA                           = cpu.avx2SHA
 )
 
 // cpuPaths returns the set of code paths the CPU can run.
@@ -35,7 +35,7 @@ func cpuPath() int { return choosePath("", cpuPaths()) }
 // path p (see choosePath).
 func pathsFor(f features) uint {
 	paths := uint(1) << pathGeneric
-	for p, ok := range [...]bool{pathScan: f.avx2, pathHashScan: f.hashScan, pathCompact: f.avx512, pathFused: f.fused} {
+	for p, ok := range [...]bool{pathScan: f.avx2, pathHashScan: f.avx2SHA, pathCompact: f.avx512, pathFused: f.fused} {
 		if ok {
 			paths |= 1 << p
 		}
@@ -93,7 +93,7 @@ func decodeFeatures(maxLeaf, ecx1, ebx7, ecx7, xcr0 uint32) (f features) {
 	f.avx2 = ebx7&avx2Bit != 0
 	f.sha = ecx1&ssse3 != 0 && ecx1&sse41 != 0 && ebx7&shaExt != 0
 	const leaf7 = avx512f | bmi1 | bmi2 | avx512b
-	f.hashScan = f.avx2 && f.sha
+	f.avx2SHA = f.avx2 && f.sha
 	f.avx512 = f.avx2 && xcr0&zmmSaved == zmmSaved && ecx1&popcnt != 0 && ebx7&leaf7 == leaf7 && ecx7&vbmi2 != 0
 	f.fused = f.avx512 && f.sha
 	return f

@@ -18,7 +18,7 @@ func TestDecodeFeatures(t *testing.T) {
 	ecx7 := bit(6)
 	// XCR0: x87 0, SSE 1, AVX 2, opmask 5, ZMM_Hi256 6, Hi16_ZMM 7.
 	xcr0 := bit(0) | bit(1) | bit(2) | bit(5) | bit(6) | bit(7)
-	type want struct{ avx2, avx512, fused, sha, hashScan bool }
+	type want struct{ avx2, avx512, fused, sha, avx2SHA bool }
 	all, noFused, noAVX512, none := want{true, true, true, true, true}, want{true, true, false, false, false}, want{true, false, false, true, true}, want{}
 	noAVX2 := want{sha: true}
 	tests := []struct {
@@ -49,8 +49,8 @@ func TestDecodeFeatures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		f := decodeFeatures(tt.maxLeaf, tt.ecx1, tt.ebx7, tt.ecx7, tt.x)
-		if got := (want{f.avx2, f.avx512, f.fused, f.sha, f.hashScan}); got != tt.want {
-			t.Errorf("%s: avx2, avx512, fused, sha, hashScan = %v; want %v", tt.name, got, tt.want)
+		if got := (want{f.avx2, f.avx512, f.fused, f.sha, f.avx2SHA}); got != tt.want {
+			t.Errorf("%s: avx2, avx512, fused, sha, avx2SHA = %v; want %v", tt.name, got, tt.want)
 		}
 	}
 }
@@ -100,7 +100,9 @@ func init() {
 	both := append(append([]cpuBit(nil), kernelNeeds["compactAVX512"]...), kernelNeeds["shaBlocks"]...)
 	kernelNeeds["compactHashAVX512"] = both
 	kernelNeeds["candidateHashAVX512"] = both
-	kernelNeeds["candidateHashAVX2"] = append(append([]cpuBit(nil), kernelNeeds["candidateAVX2"]...), kernelNeeds["shaBlocks"]...)
+	avx2SHA := append(append([]cpuBit(nil), kernelNeeds["candidateAVX2"]...), kernelNeeds["shaBlocks"]...)
+	kernelNeeds["candidateHashAVX2"] = avx2SHA
+	kernelNeeds["compactHashAVX2"] = avx2SHA
 }
 
 // kernelsRun lists the kernels that run on path p of CPU f: those of the
@@ -116,10 +118,11 @@ func kernelsRun(p int, f features) []string {
 	if h.compact {
 		k = append(k, "compactAVX512")
 	}
-	if h.fused {
+	switch {
+	case h.fused && h.compact:
 		k = append(k, "compactHashAVX512", "candidateHashAVX512")
-	} else if h.digest {
-		k = append(k, "candidateHashAVX2")
+	case h.fused:
+		k = append(k, "compactHashAVX2", "candidateHashAVX2")
 	}
 	if f.sha {
 		k = append(k, "shaBlocks")

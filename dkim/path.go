@@ -34,9 +34,9 @@ const CodePathEnv = "DOMAINAUTH_DKIM_PATH"
 const (
 	pathGeneric  = iota // plain Go: the word scans and crypto/sha256
 	pathScan            // vector scans for the spans that need no change (haveScan)
-	pathHashScan        // and those scans hash as they go, into bodyDigest (haveDigest)
-	pathCompact         // vector scans, and a kernel that canonicalizes the spans that need changes (haveCompact)
-	pathFused           // all of the above, and that kernel hashes as it goes too (haveFused)
+	pathHashScan        // and they hash as they go, into bodyDigest (haveDigest), and so does a kernel that canonicalizes the spans that need changes (haveFused)
+	pathCompact         // vector scans, and a kernel that canonicalizes the spans that need changes, crypto/sha256 (haveCompact)
+	pathFused           // all of the above
 )
 
 // pathNames are the names of CodePathEnv and CodePath, by path.
@@ -49,11 +49,13 @@ type hooks struct{ scan, digest, compact, fused bool }
 
 // pathHooks are the hooks of each path. pathCompact hashes with
 // crypto/sha256, so that it does not need the SHA extensions: the paths
-// form no strict ladder.
+// form no strict ladder. pathHashScan has no compact kernel that writes
+// without hashing: where the hash is not the bodyDigest, relaxedSpans
+// canonicalizes in its place.
 var pathHooks = [...]hooks{
 	pathGeneric:  {},
 	pathScan:     {scan: true},
-	pathHashScan: {scan: true, digest: true},
+	pathHashScan: {scan: true, digest: true, fused: true},
 	pathCompact:  {scan: true, compact: true},
 	pathFused:    {scan: true, digest: true, compact: true, fused: true},
 }
@@ -78,15 +80,11 @@ func choosePath(env string, paths uint) int {
 // (see CodePathEnv): "avx512-sha", "avx512", "avx2-sha", "avx2" or
 // "generic".
 func CodePath() string {
-	switch {
-	case haveFused:
-		return pathNames[pathFused]
-	case haveCompact:
-		return pathNames[pathCompact]
-	case haveDigest:
-		return pathNames[pathHashScan]
-	case haveScan:
-		return pathNames[pathScan]
+	in := hooks{haveScan, haveDigest, haveCompact, haveFused}
+	for p, h := range pathHooks {
+		if h == in {
+			return pathNames[p]
+		}
 	}
 	return pathNames[pathGeneric]
 }

@@ -32,10 +32,11 @@ var haveDigest = pathHooks[startPath].digest
 // slower path. Tests turn it off to check the other paths.
 var haveCompact = pathHooks[startPath].compact
 
-// haveFused reports whether the compact kernel hashes as it goes too
-// (compactHashSpan), into the bodyDigest of haveDigest: the CPU has the
-// AVX-512 kernels and the SHA extensions, and CodePathEnv asks for no
-// slower path. Tests turn it off to check the other paths.
+// haveFused reports whether a compact kernel that hashes as it goes
+// (compactHashSpan) canonicalizes the spans that need changes, into the
+// bodyDigest of haveDigest: the CPU has the SHA extensions with AVX2 or
+// with the AVX-512 kernels, and CodePathEnv asks for a path that uses
+// them. Tests turn it off to check the other paths.
 var haveFused = pathHooks[startPath].fused
 
 // scanCandidates is nextCandidate's vector scan (candidateAVX2).
@@ -61,23 +62,28 @@ func compactSpan(dst []byte, o int, src []byte) (nsrc, ndst int) {
 	return compactGeneric(dst, o, src)
 }
 
-// compactHashSpan is compactRelaxedHashed's kernel (compactHashAVX512).
+// compactHashSpan is compactRelaxedHashed's kernel: compactHashAVX512
+// on the path with the AVX-512 kernels (haveCompact), compactHashAVX2 on
+// the others (avx2-sha), each where the CPU has it, the Go reference
+// elsewhere.
 func compactHashSpan(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int) {
-	if cpuFused {
+	switch {
+	case haveCompact && cpuFused:
 		return compactHashAVX512(h, dst, o, hp, src)
+	case cpuAVX2SHA:
+		return compactHashAVX2(h, dst, o, hp, src)
 	}
 	return compactHashGeneric(h, dst, o, hp, src)
 }
 
-// hashScan is hashSpan's kernel: candidateHashAVX512 on the path whose
-// compact kernel hashes too (haveFused), candidateHashAVX2 on the others
-// (avx2-sha, or a test that turns haveDigest on), each where the CPU has
-// it, the Go reference elsewhere.
+// hashScan is hashSpan's kernel: candidateHashAVX512 on the path with
+// the AVX-512 kernels (haveCompact), candidateHashAVX2 on the others
+// (avx2-sha), each where the CPU has it, the Go reference elsewhere.
 func hashScan(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int) {
 	switch {
-	case haveFused && cpuFused:
+	case haveCompact && cpuFused:
 		return candidateHashAVX512(h, p, i, hp)
-	case cpuHashScan:
+	case cpuAVX2SHA:
 		return candidateHashAVX2(h, p, i, hp)
 	}
 	return candidateHashGeneric(h, p, i, hp)
@@ -152,6 +158,12 @@ func candidateHashAVX512(h *[8]uint32, p []byte, i, hp int) (j int, found bool, 
 //
 //go:noescape
 func candidateHashAVX2(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int)
+
+// compactHashAVX2 is compactHashAVX512 with AVX2 and the SHA extensions:
+// see compactHashGeneric. See scan_amd64.s.
+//
+//go:noescape
+func compactHashAVX2(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
 
 // shaBlocks hashes the whole 64-byte blocks of p into the SHA-256 state h
 // with the SHA extensions. See scan_amd64.s.

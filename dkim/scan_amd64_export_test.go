@@ -22,7 +22,7 @@ func Kernels() []Kernel {
 	return []Kernel{
 		kernel(pathFused, cpuAVX2, !cpuFused),
 		kernel(pathCompact, cpuAVX2, !cpuAVX512),
-		kernel(pathHashScan, cpuAVX2, !cpuHashScan),
+		kernel(pathHashScan, cpuAVX2, !cpuAVX2SHA),
 		kernel(pathScan, cpuAVX2, false),
 		kernel(pathGeneric, true, false),
 	}

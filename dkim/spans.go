@@ -9,15 +9,6 @@ const spansMin = 256
 // at a time (a multiple of 64).
 const spansChunk = 2048
 
-// hashAhead is how far behind the end of the output relaxedSpans hashes
-// the buffer, a block at a time, when the hash is the bodyDigest: the
-// SHA-256 rounds of a block are a chain of dependent instructions that
-// leaves most of the core idle, and the edits that follow fill it, where
-// hashing the whole buffer when it is full would leave the core idle
-// for the length of it. The lag keeps the block's loads clear of the
-// stores that wrote it.
-const hashAhead = 256
-
 // relaxedSpans canonicalizes (relaxed) as much of p as it can in bulk and
 // returns how much of p it consumed; p[0] is content and nothing is
 // pending (no white space, no line end held back). It computes where the
@@ -32,10 +23,6 @@ const hashAhead = 256
 //
 // Every line end it emits is followed by content in p, and every space
 // too, so the state after it is the one Write has after content.
-//
-// Where the hash is the bodyDigest, it hashes its output as it goes (see
-// hashAhead), and stops before a chunk of masks of fusedMin bytes or
-// more without a candidate, for Write to hand that span to hashSpan.
 func (b *bodyCanonicalizer) relaxedSpans(p []byte) int {
 	s := 0   // p[s:cur] is not emitted yet and needs no change
 	cur := 1 // p[0] is content, and the masks need p[base-1]
@@ -43,12 +30,6 @@ func (b *bodyCanonicalizer) relaxedSpans(p []byte) int {
 	base, n := cur, 0 // the masks are for p[base:base+n]
 	chunk := 512      // growing: input that stops it early wastes less
 	for {
-		if d := b.digest; d != nil && b.n-b.h >= hashAhead+64 {
-			// A block of the output, hashed now: its rounds run while
-			// the edits that follow are made (see hashAhead).
-			d.blocks(b.buf[b.h : b.h+64])
-			b.h += 64
-		}
 		var j int // the next candidate
 		if haveScan {
 			off := cur - base
@@ -61,11 +42,6 @@ func (b *bodyCanonicalizer) relaxedSpans(p []byte) int {
 						return b.spansEnd(p, s, cur)
 					}
 					scanMasks(p, base, masks[:n/64])
-					if b.digest != nil && n >= fusedMin && noCandidates(masks[:n/64]) {
-						// A long span that needs no change: it goes to
-						// the hash as the scan passes it (hashSpan).
-						return b.spansEnd(p, s, base)
-					}
 					off = 0
 				}
 				if m := masks[off>>6] >> (off & 63); m != 0 {
@@ -108,15 +84,6 @@ func (b *bodyCanonicalizer) relaxedSpans(p []byte) int {
 			return b.spansEnd(p, s, j)
 		}
 	}
-}
-
-// noCandidates reports whether masks (from scanMasks) are all zero.
-func noCandidates(masks []uint64) bool {
-	var or uint64
-	for _, m := range masks {
-		or |= m
-	}
-	return or == 0
 }
 
 // spansEdit handles the candidate p[j] for relaxedSpans, with p[s:j] the
