@@ -7,10 +7,9 @@ package dkim
 //   - "avx512-sha": the AVX-512 (VBMI2) kernels canonicalize inside our
 //     own SHA-256 loop, which uses the SHA extensions (amd64);
 //   - "avx512": the AVX-512 kernel canonicalizes, crypto/sha256 hashes;
-//   - "avx2-sha": AVX2 scans find the spans that need no change inside
-//     our own SHA-256 loop, which uses the SHA extensions; the edited
-//     text between them is canonicalized in Go (amd64 without AVX-512:
-//     AMD Zen 2 to 4, Intel Ice Lake client and later);
+//   - "avx2-sha": AVX2 kernels canonicalize inside our own SHA-256
+//     loop, which uses the SHA extensions (amd64 without AVX-512: AMD
+//     Zen 2 and 3, Intel Ice Lake client and later);
 //   - "avx2": AVX2 scans find the spans that need no change,
 //     crypto/sha256 hashes;
 //   - "generic": plain Go, eight bytes at a time, and crypto/sha256: what
