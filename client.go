@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/domainauth/domainauth/internal/dnschain"
 )
 
 // Defaults of a zero StubResolver.
@@ -155,8 +157,9 @@ func (r *StubResolver) Query(ctx context.Context, name string, qtype uint16) (*d
 	// Finish a chain the server did not: ask for its last name ourselves.
 	seen := map[string]bool{strings.ToLower(dns.Fqdn(name)): true}
 	for hops := 0; ; hops++ {
-		rrs, end, loop := chainAnswers(m, name, qtype)
-		if loop {
+		c := dnschain.Follow(m, name, qtype)
+		rrs, end := c.Records, c.End
+		if c.Loop {
 			return nil, errCNAMEChain(name, r.serverName(), "loops")
 		}
 		if len(rrs) > 0 || seen[end] {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/internal/dnschain"
 	"github.com/domainauth/domainauth/internal/dnstxt"
 )
 
@@ -40,50 +41,11 @@ func lookupRR(ctx context.Context, q queryFunc, server, name string, qtype uint1
 	default:
 		return nil, errRcode(name, server, m.Rcode)
 	}
-	rrs, _, _ := chainAnswers(m, name, qtype)
+	rrs := dnschain.Follow(m, name, qtype).Records
 	if len(rrs) == 0 {
 		return nil, errNotFound(name, server)
 	}
 	return rrs, nil
-}
-
-// chainAnswers follows the CNAME chain in m from name and returns the
-// records of qtype owned by its last name, and that name (canonical, with a
-// trailing dot). loop reports a chain that does not end: its last name
-// still has a CNAME after as many hops as m holds CNAME owners.
-func chainAnswers(m *dns.Msg, name string, qtype uint16) (rrs []dns.RR, end string, loop bool) {
-	cur := strings.ToLower(dns.Fqdn(name))
-	if qtype != dns.TypeCNAME {
-		// One map, so that a long chain costs time in proportion to its
-		// length (a hostile answer may hold thousands of CNAMEs); the
-		// first CNAME of an owner counts, as a resolver takes it.
-		var cnames map[string]string
-		for _, rr := range m.Answer {
-			if c, ok := rr.(*dns.CNAME); ok {
-				if cnames == nil {
-					cnames = make(map[string]string)
-				}
-				owner := strings.ToLower(dns.Fqdn(c.Hdr.Name))
-				if _, dup := cnames[owner]; !dup {
-					cnames[owner] = strings.ToLower(dns.Fqdn(c.Target))
-				}
-			}
-		}
-		for range len(cnames) {
-			next, ok := cnames[cur]
-			if !ok {
-				break
-			}
-			cur = next
-		}
-		_, loop = cnames[cur]
-	}
-	for _, rr := range m.Answer {
-		if rr.Header().Rrtype == qtype && strings.EqualFold(rr.Header().Name, cur) {
-			rrs = append(rrs, rr)
-		}
-	}
-	return rrs, cur, loop
 }
 
 func lookupTXT(ctx context.Context, q queryFunc, server, name string) ([]string, error) {
@@ -195,7 +157,8 @@ func lookupCNAME(ctx context.Context, q queryFunc, server, host string) (string,
 		if err != nil {
 			return "", err
 		}
-		rrs, canonical, _ := chainAnswers(m, host, t)
+		c := dnschain.Follow(m, host, t)
+		rrs, canonical := c.Records, c.End
 		if canonical != strings.ToLower(dns.Fqdn(host)) {
 			// A CNAME chain: its end is the answer even when the target
 			// has no address (a dangling CNAME is still a CNAME).

@@ -216,6 +216,14 @@ func TestVerifyStructure(t *testing.T) {
 	if r.Status != arc.Fail || !errors.Is(r.Err, arc.ErrSyntax) {
 		t.Errorf("cv=bogus: %v %v", r.Status, r.Err)
 	}
+	// Field names match ignoring ASCII case only: a set whose names are
+	// written with the long s (U+017F) for s, which Unicode case folding
+	// takes for the three ARC fields, is no ARC set.
+	lookalike := strings.NewReplacer("ARC-Seal:", "ARC-\u017feal:", "ARC-Message-Signature:", "ARC-Me\u017f\u017fage-Signature:",
+		"ARC-Authentication-Results:", "ARC-Authentication-Re\u017fults:").Replace(arcSet(1))
+	if r := verifyStatus(t, v, lookalike+plainMessage); r.Status != arc.None || len(r.Sets) != 0 {
+		t.Errorf("look-alike field names: %v %v, %d sets; want none", r.Status, r.Err, len(r.Sets))
+	}
 	// The set is complete but the key is missing: the AMS cannot verify.
 	r = verifyStatus(t, v, arcSet(1)+plainMessage)
 	if r.Status != arc.Fail || !errors.Is(r.Err, arc.ErrMessageSignature) || len(r.Sets) != 1 || r.Sealer() != "example.org" {

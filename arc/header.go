@@ -311,7 +311,7 @@ func ParseMessageSignature(value string) (*MessageSignature, error) {
 				if !dkimbridge.ValidFieldName(n) {
 					return nil, bad("invalid header field name %q", n)
 				}
-				if strings.EqualFold(n, SealField) {
+				if dkimbridge.SameFieldName(n, SealField) {
 					// The seal signs the AMS, so an AMS signing a seal
 					// is circular; RFC 8617 section 4.1.2 keeps ARC
 					// fields out of h= altogether.

@@ -138,7 +138,7 @@ func (s *Sealer) check() (dkim.Algorithm, error) {
 		return bad("authserv-id %q", s.AuthServID)
 	}
 	for _, h := range s.Headers {
-		if !dkimbridge.ValidFieldName(h) || strings.EqualFold(h, SealField) {
+		if !dkimbridge.ValidFieldName(h) || dkimbridge.SameFieldName(h, SealField) {
 			return bad("header field name %q in Headers", h)
 		}
 	}
@@ -328,7 +328,7 @@ func defaultHeaders(fields []dkimbridge.Field) []string {
 	var out []string
 	for _, name := range dkim.DefaultSignedHeaders() {
 		for _, f := range fields {
-			if strings.EqualFold(f.Name, name) {
+			if dkimbridge.SameFieldName(f.Name, name) {
 				out = append(out, strings.ToLower(name))
 			}
 		}
@@ -343,7 +343,7 @@ func collectResults(fields []dkimbridge.Field, id string) string {
 	var results []string
 	found := false
 	for _, f := range fields {
-		if !strings.EqualFold(f.Name, "Authentication-Results") {
+		if !dkimbridge.SameFieldName(f.Name, "Authentication-Results") {
 			continue
 		}
 		v := dkimbridge.FieldValue(f.Raw)

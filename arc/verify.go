@@ -10,7 +10,6 @@ import (
 	"hash"
 	"io"
 	"net"
-	"strings"
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/internal/dkimbridge"
@@ -184,11 +183,11 @@ func (v *Verifier) newChain(fields []dkimbridge.Field) *chain {
 	for _, f := range fields {
 		kind := -1
 		switch {
-		case strings.EqualFold(f.Name, AuthResultsField):
+		case dkimbridge.SameFieldName(f.Name, AuthResultsField):
 			kind = 0
-		case strings.EqualFold(f.Name, MessageSigField):
+		case dkimbridge.SameFieldName(f.Name, MessageSigField):
 			kind = 1
-		case strings.EqualFold(f.Name, SealField):
+		case dkimbridge.SameFieldName(f.Name, SealField):
 			kind = 2
 		default:
 			continue

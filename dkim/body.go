@@ -74,13 +74,19 @@ func (b *bodyCanonicalizer) compactBackoff() bool {
 }
 
 func newBodyCanonicalizer(w io.Writer, c Canonicalization, limit int64) *bodyCanonicalizer {
-	b := &bodyCanonicalizer{w: w, relaxed: c == Relaxed, limit: limit}
+	b := new(bodyCanonicalizer)
+	b.reset(w, c, limit)
+	return b
+}
+
+// reset makes b a new canonicalizer that writes to w.
+func (b *bodyCanonicalizer) reset(w io.Writer, c Canonicalization, limit int64) {
+	*b = bodyCanonicalizer{w: w, relaxed: c == Relaxed, limit: limit}
 	b.buf = b.small[:]
 	if d, ok := w.(*bodyDigest); ok && haveDigest && b.relaxed && limit < 0 {
 		b.digest = d
 		b.n = d.takePartial(b.buf)
 	}
-	return b
 }
 
 var crlf = []byte("\r\n")

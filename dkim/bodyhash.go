@@ -36,6 +36,13 @@ func newBodyHash() hash.Hash {
 	return sha256.New()
 }
 
+// bodyHashFits reports whether h, made by newBodyHash before, is what
+// newBodyHash makes now (tests switch the code path).
+func bodyHashFits(h hash.Hash) bool {
+	_, ours := h.(*bodyDigest)
+	return ours == haveFused
+}
+
 func (d *bodyDigest) Reset() {
 	d.h = sha256Init
 	d.nx = 0

@@ -118,22 +118,27 @@ func relaxedHeader(dst []byte, f string) []byte {
 }
 
 // relaxedValue appends v unfolded, with whitespace runs reduced to one
-// space and none at either end.
+// space and none at either end. It copies the runs between white space
+// whole (b= and bh= are long ones).
 func relaxedValue(dst []byte, v string) []byte {
-	space := false
-	started := false
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if isWSPorEOL(c) {
-			space = true
-			continue
+	i := 0
+	for i < len(v) && isWSPorEOL(v[i]) {
+		i++
+	}
+	for i < len(v) {
+		j := i
+		for j < len(v) && (v[j] > ' ' || !isWSPorEOL(v[j])) {
+			j++
 		}
-		if space && started {
+		dst = append(dst, v[i:j]...)
+		k := j
+		for k < len(v) && isWSPorEOL(v[k]) {
+			k++
+		}
+		if k > j && k < len(v) {
 			dst = append(dst, ' ')
 		}
-		space = false
-		started = true
-		dst = append(dst, c)
+		i = k
 	}
 	return dst
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"crypto"
 	"net"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/miekg/dns"
 
+	"github.com/domainauth/domainauth/internal/dnschain"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnstxt"
 )
@@ -262,33 +262,19 @@ func queryTXT(ctx context.Context, q querier, name string) ([]string, time.Durat
 	default:
 		return nil, 0, &net.DNSError{Err: "server answered " + dnserr.RcodeName(m.Rcode), Name: name, IsTemporary: true}
 	}
-	cur := dns.Fqdn(name)
-	ttl := uint32(1<<32 - 1)
-	for hop := 0; ; hop++ {
-		next := ""
-		for _, rr := range m.Answer {
-			if c, ok := rr.(*dns.CNAME); ok && strings.EqualFold(dns.Fqdn(c.Hdr.Name), cur) {
-				next, ttl = dns.Fqdn(c.Target), min(ttl, c.Hdr.Ttl)
-				break
-			}
-		}
-		if next == "" {
-			break
-		}
-		if hop == maxKeyChain {
-			return nil, 0, &net.DNSError{Err: "CNAME chain too long", Name: name, IsTemporary: true}
-		}
-		cur = next
+	c := dnschain.Follow(m, name, dns.TypeTXT)
+	switch {
+	case c.Loop:
+		return nil, 0, &net.DNSError{Err: "CNAME chain loops", Name: name, IsTemporary: true}
+	case c.Hops > maxKeyChain:
+		return nil, 0, &net.DNSError{Err: "CNAME chain too long", Name: name, IsTemporary: true}
 	}
-	var txts []string
-	for _, rr := range m.Answer {
-		if t, ok := rr.(*dns.TXT); ok && strings.EqualFold(dns.Fqdn(t.Hdr.Name), cur) {
-			txts = append(txts, dnstxt.Join(t.Txt))
-			ttl = min(ttl, t.Hdr.Ttl)
-		}
+	txts := make([]string, 0, len(c.Records))
+	for _, rr := range c.Records {
+		txts = append(txts, dnstxt.Join(rr.(*dns.TXT).Txt))
 	}
 	if len(txts) == 0 {
 		return notFound() // NODATA
 	}
-	return txts, time.Duration(ttl) * time.Second, nil
+	return txts, time.Duration(c.TTL) * time.Second, nil
 }

@@ -234,6 +234,33 @@ func TestKeyCacheCNAMEChain(t *testing.T) {
 	}
 }
 
+// TestKeyCacheCNAMELoop: a CNAME loop in the answer (the key's name to
+// another and back) is a temporary failure that names the loop, and is
+// not kept.
+func TestKeyCacheCNAMELoop(t *testing.T) {
+	f, msg, _, now := ttlFixture(t, 300)
+	v := dkim.Verifier{Resolver: loopQuerier{f}, KeyCache: &dkim.KeyCache{Now: func() time.Time { return *now }}}
+	r := verifyOne(t, &v, msg)
+	if r.Status != dkim.TempError || !errors.Is(r.Err, dkim.ErrKeyUnavailable) || !strings.Contains(r.Err.Error(), "loops") || v.KeyCache.Len() != 0 {
+		t.Fatalf("loop: %v, %v, Len %d; want TempError naming the loop, not kept", r.Status, r.Err, v.KeyCache.Len())
+	}
+}
+
+// loopQuerier answers every TXT query with the key's records behind a
+// CNAME loop: the name to loop.example.org and back.
+type loopQuerier struct{ *domainauth.FakeResolver }
+
+func (l loopQuerier) Query(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
+	m, err := l.FakeResolver.Query(ctx, name, qtype)
+	if err != nil {
+		return m, err
+	}
+	m.Answer = append(m.Answer,
+		&dns.CNAME{Hdr: dns.RR_Header{Name: dns.Fqdn(name), Rrtype: dns.TypeCNAME, Class: dns.ClassINET, Ttl: 300}, Target: "loop.example.org."},
+		&dns.CNAME{Hdr: dns.RR_Header{Name: "loop.example.org.", Rrtype: dns.TypeCNAME, Class: dns.ClassINET, Ttl: 300}, Target: dns.Fqdn(name)})
+	return m, nil
+}
+
 // chainQuerier answers every TXT query with a CNAME chain of hops
 // CNAMEs that ends in the key.
 type chainQuerier struct {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/domainauth/domainauth/internal/dkimbridge"
 )
 
 // Default limits on the header section a Signer or Verifier reads.
@@ -195,7 +197,7 @@ func selectFields(fields []field, names []string, fn func(field)) {
 		// Earlier occurrences of the same name used up fields from the bottom.
 		skip := 0
 		for p, prev := range names[:i] {
-			if nk[p] == k && sameFieldName(prev, name) {
+			if nk[p] == k && dkimbridge.SameFieldName(prev, name) {
 				skip++
 			}
 		}
@@ -206,7 +208,7 @@ func selectFields(fields []field, names []string, fn func(field)) {
 			} else {
 				kj = nameKey(fields[j].name)
 			}
-			if kj != k || !sameFieldName(fields[j].name, name) {
+			if kj != k || !dkimbridge.SameFieldName(fields[j].name, name) {
 				continue
 			}
 			if skip == 0 {
@@ -224,7 +226,7 @@ func selectFields(fields []field, names []string, fn func(field)) {
 const selectKeyedFields = 32
 
 // nameKey is a fingerprint of a header field name: its length and three
-// of its bytes, with the ASCII case bit set. Names that sameFieldName
+// of its bytes, with the ASCII case bit set. Names that dkimbridge.SameFieldName
 // finds equal have the same key, so names whose keys differ need no
 // comparison.
 func nameKey(s string) uint64 {
@@ -235,28 +237,8 @@ func nameKey(s string) uint64 {
 	return uint64(n)<<24 | uint64(s[0]|0x20)<<16 | uint64(s[n/2]|0x20)<<8 | uint64(s[n-1]|0x20)
 }
 
-// sameFieldName reports whether two header field names are equal,
-// ignoring the case of ASCII letters. Field names are ASCII (RFC 5322
-// section 3.6.8) and DKIM compares them without regard to case; a byte
-// outside ASCII matches only itself, where Unicode case folding (as in
-// strings.EqualFold) would let "\u212a" (the Kelvin sign) stand for k and
-// "\u017f" (the long s) for s.
-func sameFieldName(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range len(a) {
-		if x, y := a[i], b[i]; x != y {
-			if l := x | 0x20; l != y|0x20 || l < 'a' || l > 'z' {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // lowerFieldName is s with its ASCII capitals made small: the form of a
-// field name under which sameFieldName names are equal.
+// field name under which dkimbridge.SameFieldName names are equal.
 func lowerFieldName(s string) string {
 	for i := range len(s) {
 		if 'A' <= s[i] && s[i] <= 'Z' {

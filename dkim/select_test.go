@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/domainauth/domainauth/internal/dkimbridge"
 )
 
 // selectFieldsSlow is RFC 6376 section 5.4.2 read literally: for the i-th
@@ -132,8 +134,8 @@ func TestSameFieldName(t *testing.T) {
 	for _, a := range names {
 		for _, b := range names {
 			want := lowerASCII(a) == lowerASCII(b)
-			if got := sameFieldName(a, b); got != want {
-				t.Errorf("sameFieldName(%q, %q) = %v; want %v", a, b, got, want)
+			if got := dkimbridge.SameFieldName(a, b); got != want {
+				t.Errorf("dkimbridge.SameFieldName(%q, %q) = %v; want %v", a, b, got, want)
 			}
 			if want && nameKey(a) != nameKey(b) {
 				t.Errorf("%q and %q are the same name, but their keys %#x and %#x differ", a, b, nameKey(a), nameKey(b))
@@ -141,6 +143,35 @@ func TestSameFieldName(t *testing.T) {
 			if lowerFieldName(a) != lowerASCII(a) {
 				t.Errorf("lowerFieldName(%q) = %q; want %q", a, lowerFieldName(a), lowerASCII(a))
 			}
+		}
+	}
+}
+
+// TestSplitColonList holds the one-pass split of h= (and q=) to its
+// reading: split at each colon, remove folding white space wherever it
+// is in a name, drop names left empty; on random lists of letters,
+// colons, white space, line ends and control bytes.
+func TestSplitColonList(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	alphabet := []byte("aB-:: \t\r\n\x01\x7f")
+	for range 20000 {
+		b := make([]byte, rng.IntN(20))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		var want []string
+		for _, part := range strings.Split(string(b), ":") {
+			if p := strings.Map(func(r rune) rune {
+				if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+					return -1
+				}
+				return r
+			}, part); p != "" {
+				want = append(want, p)
+			}
+		}
+		if got := splitColonList(string(b)); !slices.Equal(got, want) {
+			t.Fatalf("splitColonList(%q) = %q; want %q", b, got, want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/tagvalue"
 )
 
@@ -82,7 +83,7 @@ const MaxSignatureLength = 64 << 10
 // On error the returned Signature, when not nil, holds the tags read so
 // far (d= and s= for a report); the error is a *SyntaxError.
 func ParseSignature(value string) (*Signature, error) {
-	if len(value) >= len(FieldName)+1 && sameFieldName(value[:len(FieldName)], FieldName) {
+	if len(value) >= len(FieldName)+1 && dkimbridge.SameFieldName(value[:len(FieldName)], FieldName) {
 		if rest := strings.TrimLeft(value[len(FieldName):], " \t"); strings.HasPrefix(rest, ":") {
 			value = rest[1:]
 		}
@@ -470,7 +471,16 @@ func (s *Signature) writeTags(b *strings.Builder, fold bool) folder {
 	if s.QueryMethods != nil {
 		f.tag("q", strings.Join(s.QueryMethods, ":"), breakNone)
 	}
-	f.tag("h", strings.Join(s.Headers, ":"), breakColon)
+	// h= joined on the stack: strings.Join allocated for every signature.
+	var hbuf [512]byte
+	hl := hbuf[:0]
+	for i, h := range s.Headers {
+		if i > 0 {
+			hl = append(hl, ':')
+		}
+		hl = append(hl, h...)
+	}
+	f.tag("h", bytesString(hl), breakColon)
 	if s.CopiedHeaders != nil {
 		parts := make([]string, len(s.CopiedHeaders))
 		for i, c := range s.CopiedHeaders {

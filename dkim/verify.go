@@ -166,13 +166,14 @@ type verifyState struct {
 	sum     [sha256.Size]byte
 	digest  [sha256.Size]byte
 
-	fields []field     // the header fields of the message
-	jobs   []verifyJob // one per DKIM-Signature
-	bodies []*bodyHash // the body hashes the jobs share
-	body0  bodyHash    // the first of bodies
-	bodyH  hash.Hash   // body0's hash, reset for each message
-	sink   bodySink    // the io.Writer streamBody hands to the reader
-	keys   keyCache    // the keys of this message
+	fields []field            // the header fields of the message
+	jobs   []verifyJob        // one per DKIM-Signature
+	bodies []*bodyHash        // the body hashes the jobs share
+	body0  bodyHash           // the first of bodies
+	bodyH  hash.Hash          // body0's hash, reset for each message
+	canon0 *bodyCanonicalizer // body0's canonicalizer, likewise
+	sink   bodySink           // the io.Writer streamBody hands to the reader
+	keys   keyCache           // the keys of this message
 }
 
 // Bounds on what putState keeps of a verification's slices.
@@ -259,7 +260,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	// The jobs, the bodies and the first body's hash are the pooled
 	// state's: a message with one signature allocates none of them.
 	for _, f := range fields {
-		if !sameFieldName(f.name, FieldName) {
+		if !dkimbridge.SameFieldName(f.name, FieldName) {
 			continue
 		}
 		st.jobs = append(st.jobs, verifyJob{raw: f.raw})
@@ -336,17 +337,20 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 // newBody returns a body hash for canonicalization c and l= limit,
 // added to st.bodies: the first one of a verification is st's own.
 func (st *verifyState) newBody(c Canonicalization, limit int64) *bodyHash {
-	var b *bodyHash
 	if len(st.bodies) == 0 {
-		if st.bodyH == nil {
+		if st.bodyH == nil || !bodyHashFits(st.bodyH) {
 			st.bodyH = newBodyHash()
 		}
 		st.bodyH.Reset()
-		st.body0 = bodyHash{canon: c, h: st.bodyH}
-		b = &st.body0
-	} else {
-		b = &bodyHash{canon: c, h: newBodyHash()}
+		if st.canon0 == nil {
+			st.canon0 = new(bodyCanonicalizer)
+		}
+		st.canon0.reset(st.bodyH, c, limit)
+		st.body0 = bodyHash{canon: c, h: st.bodyH, c: st.canon0}
+		st.bodies = append(st.bodies, &st.body0)
+		return &st.body0
 	}
+	b := &bodyHash{canon: c, h: newBodyHash()}
 	b.c = newBodyCanonicalizer(b.h, c, limit)
 	st.bodies = append(st.bodies, b)
 	return b
@@ -440,7 +444,7 @@ func (v *Verifier) precheck(sig *Signature, now time.Time) error {
 	}
 	from := false
 	for _, h := range sig.Headers {
-		from = from || sameFieldName(h, "From")
+		from = from || dkimbridge.SameFieldName(h, "From")
 	}
 	if !from {
 		return ErrFromNotSigned

@@ -285,7 +285,7 @@ func (h *headerCapture) fromFields() []string {
 	}
 	var out []string
 	for _, f := range fields {
-		if strings.EqualFold(f.Name, "From") {
+		if dkimbridge.SameFieldName(f.Name, "From") {
 			_, v, _ := strings.Cut(f.Raw, ":")
 			out = append(out, v)
 		}

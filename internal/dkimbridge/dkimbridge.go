@@ -106,3 +106,23 @@ func TrimEOL(s string) string {
 	s = strings.TrimSuffix(s, "\n")
 	return strings.TrimSuffix(s, "\r")
 }
+
+// SameFieldName reports whether two header field names are equal,
+// ignoring the case of ASCII letters. Field names are ASCII (RFC 5322
+// section 3.6.8) and DKIM compares them without regard to case; a byte
+// outside ASCII matches only itself, where Unicode case folding (as in
+// strings.EqualFold) would let "\u212a" (the Kelvin sign) stand for k and
+// "\u017f" (the long s) for s.
+func SameFieldName(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range len(a) {
+		if x, y := a[i], b[i]; x != y {
+			if l := x | 0x20; l != y|0x20 || l < 'a' || l > 'z' {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -11,6 +11,7 @@
 package tagvalue
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -165,17 +166,24 @@ func (sc *Scanner) Next() bool {
 	}
 	for i++; i < len(s) && isSpace(s[i]); i++ {
 	}
-	vstart, vend := i, i
-	for ; i < len(s); i++ {
-		if c := s[i]; c > ' ' && c < 0x7f {
-			if c == ';' {
-				break
-			}
-			vend = i + 1
-		} else if !isSpace(c) {
-			return sc.next()
-		}
+	// The value runs to the next ';': every byte of it visible ASCII or
+	// white space, without surrounding white space. The test takes one
+	// table look-up per byte and no branch.
+	vstart := i
+	end := strings.IndexByte(s[i:], ';')
+	if end < 0 {
+		end = len(s)
+	} else {
+		end += i
 	}
+	if !isValue(s[i:end]) {
+		return sc.next()
+	}
+	vend := end
+	for vend > vstart && isSpace(s[vend-1]) {
+		vend--
+	}
+	i = end
 	sc.n++
 	sc.tag = Tag{Name: s[start:nameEnd], Value: s[vstart:vend], Offset: start}
 	sc.pos = i + 1
@@ -183,6 +191,40 @@ func (sc *Scanner) Next() bool {
 }
 
 // nameChar holds the characters of a tag name after the first.
+// isValue reports whether every byte of v is visible ASCII or white
+// space. It takes eight bytes at a time, looking at them one by one only
+// in a word that has a byte outside 0x21-0x7e (white space, mostly).
+func isValue(v string) bool {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	var bad byte
+	for len(v) >= 8 {
+		x := binary.LittleEndian.Uint64([]byte(v[:8]))
+		// The top bit of a byte is set in the first term when it is
+		// below 0x21, in the second when it is 0x7f or above.
+		if ((x-0x21*lsb)&^x|(x+lsb)|x)&msb != 0 {
+			for _, c := range []byte(v[:8]) {
+				bad |= notValue[c]
+			}
+		}
+		v = v[8:]
+	}
+	for _, c := range []byte(v) {
+		bad |= notValue[c]
+	}
+	return bad == 0
+}
+
+// notValue is 1 for the bytes that may not appear in a tag value: those
+// that are neither visible ASCII nor white space.
+var notValue = func() (t [256]byte) {
+	for c := range t {
+		if (c < 0x21 || c > 0x7e) && !isSpace(byte(c)) {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
 var nameChar = func() (t [256]bool) {
 	for c := range t {
 		t[c] = isAlpha(byte(c)) || c >= '0' && c <= '9' || c == '_'

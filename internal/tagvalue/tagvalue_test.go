@@ -46,6 +46,8 @@ func TestParseErrors(t *testing.T) {
 		{"v=1; p-x=y", ErrBadName, 5, "p-x"},
 		{"v=a\x01b", ErrBadValue, 3, "v"},
 		{"p=\"quoted\";x=\x80", ErrBadValue, 13, "x"},
+		{"v=1; b=abc\x7fdef", ErrBadValue, 10, "b"}, // DEL is not visible
+		{"v=1; b=abcdefgh~ijklmnopq\x7f", ErrBadValue, 25, "b"},
 		{"v=1; p=a; v=2", ErrDuplicateTag, 10, "v"},
 	}
 	for _, tt := range tests {
@@ -53,6 +55,19 @@ func TestParseErrors(t *testing.T) {
 		var se *SyntaxError
 		if !errors.Is(err, tt.err) || !errors.As(err, &se) || se.Offset != tt.offset || se.Tag != tt.tag {
 			t.Errorf("Parse(%q) = %v, want %v at %d (tag %q)", tt.in, err, tt.err, tt.offset, tt.tag)
+		}
+	}
+}
+
+// TestSyntaxErrorText: the message names the tag, when there is one, the
+// offset and the problem.
+func TestSyntaxErrorText(t *testing.T) {
+	for in, want := range map[string]string{
+		"v=1; p-x=y": `tag "p-x" at offset 5: invalid tag name`,
+		"v=1;;p=x":   `offset 4: empty tag`,
+	} {
+		if _, err := Parse(in); err == nil || err.Error() != want {
+			t.Errorf("Parse(%q): %v; want %s", in, err, want)
 		}
 	}
 }
@@ -339,5 +354,28 @@ func TestAppendParse(t *testing.T) {
 	var buf [8]Tag
 	if n := testing.AllocsPerRun(100, func() { AppendParse(buf[:0], s) }); n != 0 {
 		t.Errorf("%v allocations with room in the list; want 0", n)
+	}
+}
+
+// TestIsValue checks the word-at-a-time value test against the byte
+// table, with each byte value at each position of strings of 1 to 24
+// bytes that are otherwise visible ASCII or white space.
+func TestIsValue(t *testing.T) {
+	for n := 1; n <= 24; n++ {
+		for pos := range n {
+			for c := range 256 {
+				b := []byte(strings.Repeat("aZ9+/= \t", 3)[:n])
+				b[pos] = byte(c)
+				want := true
+				for _, x := range b {
+					if (x < 0x21 || x > 0x7e) && x != ' ' && x != '\t' && x != '\r' && x != '\n' {
+						want = false
+					}
+				}
+				if got := isValue(string(b)); got != want {
+					t.Fatalf("isValue(%q) = %v; want %v", b, got, want)
+				}
+			}
+		}
 	}
 }
