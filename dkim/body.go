@@ -31,8 +31,8 @@ type bodyCanonicalizer struct {
 	// tried, after it stopped early (compactBackoff).
 	skip int
 
-	// digest is the hash when the fused kernels hash into it (relaxed,
-	// no limit, haveFused). It is then kept at a block boundary: buf[h:n]
+	// digest is the hash when the kernels hash into it (relaxed,
+	// no limit, haveDigest). It is then kept at a block boundary: buf[h:n]
 	// is what is not yet hashed (less than a block after a flush) and
 	// buf[:h] was hashed in place.
 	digest *bodyDigest
@@ -57,6 +57,13 @@ const (
 // otherwise pay for a kernel start every few bytes.
 const compactSkip = 16
 
+// compacts reports whether a compact kernel canonicalizes relaxed text
+// here: one that writes the output (haveCompact), or one that also
+// hashes it, into the digest (haveFused).
+func (b *bodyCanonicalizer) compacts() bool {
+	return haveCompact || haveFused && b.digest != nil
+}
+
 // compactBackoff reports whether to try the compact kernel on this span.
 func (b *bodyCanonicalizer) compactBackoff() bool {
 	if b.skip > 0 {
@@ -76,7 +83,7 @@ func newBodyCanonicalizer(w io.Writer, c Canonicalization, limit int64) *bodyCan
 func (b *bodyCanonicalizer) reset(w io.Writer, c Canonicalization, limit int64) {
 	*b = bodyCanonicalizer{w: w, relaxed: c == Relaxed, limit: limit}
 	b.buf = b.small[:]
-	if d, ok := w.(*bodyDigest); ok && haveFused && b.relaxed && limit < 0 {
+	if d, ok := w.(*bodyDigest); ok && haveDigest && b.relaxed && limit < 0 {
 		b.digest = d
 		b.n = d.takePartial(b.buf)
 	}
@@ -97,9 +104,11 @@ var spBytes = []byte(" ")
 // is handled here when it is common (a line end, a run of whitespace)
 // and by slowWrite, one byte at a time, otherwise. In relaxed mode, text
 // that needs changes every few dozen bytes goes to the compact kernel
-// where the CPU has one (compactRelaxed), which makes the changes itself.
-// Where the hash is a bodyDigest, both hash as they go (hashSpan,
-// compactHashed).
+// where there is one (compactRelaxed, compactHashed), which makes the
+// changes itself, and to relaxedSpans elsewhere. Where the hash is a
+// bodyDigest, long spans that need no change are hashed as the scan
+// passes them (hashSpan), and the compact kernel hashes as it goes
+// (compactHashed).
 // The state between spans is the one slowWrite keeps, so all paths can
 // take turns at any byte.
 func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
@@ -145,14 +154,24 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 			b.wsp = false
 		}
 		var k int
-		if b.relaxed && !haveCompact && len(p) >= spansMin && b.compactBackoff() {
+		if b.digest != nil && len(p) >= fusedMin {
+			// A long span that needs no change goes to the hash as the
+			// scan passes it. (scanRelaxed stops up to two bytes short of
+			// the end of p[:compactMin] when a space or a CR there needs
+			// the bytes after it.)
+			if k = scanRelaxed(p[:compactMin]); k >= compactMin-2 {
+				p = p[b.hashSpan(p, k):]
+				continue
+			}
+		}
+		if b.relaxed && !b.compacts() && len(p) >= spansMin && b.compactBackoff() {
 			// Text that needs changes every line or so: in bulk.
-			k = b.relaxedSpans(p)
-			p = p[k:]
-			if k < spansMin {
+			ks := b.relaxedSpans(p)
+			p = p[ks:]
+			if ks < spansMin {
 				b.skip = compactSkip // it did not pay here: leave it for a while
 			}
-			if k > 0 {
+			if ks > 0 {
 				continue
 			}
 		}
@@ -160,16 +179,10 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 			// A long span that needs no change goes to the hash as it is,
 			// without a copy. Text that needs changes every line or so
 			// goes through the compact kernel where there is one.
-			if b.digest != nil && len(p) >= fusedMin {
-				// A long span goes to the hash as the scan passes it.
-				if k = scanRelaxed(p[:compactMin]); k == compactMin {
-					p = p[b.hashSpan(p, k):]
-					continue
-				}
-			} else {
+			if k == 0 {
 				k = scanRelaxed(p)
 			}
-			if k < compactMin && haveCompact && b.limit < 0 && len(p) >= compactMin && b.compactBackoff() {
+			if k < compactMin && b.compacts() && b.limit < 0 && len(p) >= compactMin && b.compactBackoff() {
 				if b.digest != nil {
 					k = b.compactHashed(p)
 				} else {

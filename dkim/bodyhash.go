@@ -26,9 +26,9 @@ type bodyDigest struct {
 var sha256Init = [8]uint32{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19}
 
 // newBodyHash returns the SHA-256 hash for a body: a bodyDigest where the
-// fused kernels run, crypto/sha256 elsewhere.
+// kernels hash as they go (haveDigest), crypto/sha256 elsewhere.
 func newBodyHash() hash.Hash {
-	if haveFused {
+	if haveDigest {
 		d := new(bodyDigest)
 		d.Reset()
 		return d

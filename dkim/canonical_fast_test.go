@@ -121,6 +121,11 @@ var boundaryBodies = []string{
 	strings.Repeat("lorem  ipsum\n", 90) + strings.Repeat("\n", 900),
 	strings.Repeat("lorem  ipsum\r\n", 90) + strings.Repeat("\r\n", 700) + "x\r\n",
 	strings.Repeat("lorem  ipsum\r\n", 90) + strings.Repeat(" \t ", 400) + "\rend\r\n",
+	// Edited text, then a long span that needs no change, then edited
+	// text again, then a long line: the compact kernels, the scans and
+	// the byte-wise paths take turns.
+	strings.Repeat("lorem  ipsum \r\n", 60) + strings.Repeat("The quick brown fox jumps over the lazy dog.\r\n", 120) +
+		strings.Repeat("lorem  ipsum \r\n", 60) + strings.Repeat("x", 3000) + " \r\ny  z\r\n",
 }
 
 // eachKernel runs f once with each code path (avx512-sha, avx512, avx2,

@@ -11,38 +11,43 @@ func xgetbv0() (eax uint32)
 
 // features says which kernels of scan_amd64.s a CPU can run.
 type features struct {
-	avx2   bool // candidateAVX2, lfAVX2
-	sha    bool // shaBlocks: the SHA extensions, with SSSE3 and SSE4.1 as AVX (VEX) instructions
-	avx512 bool // compactAVX512, which needs avx2 too (its path also uses the scans)
-	fused  bool // compactHashAVX512, candidateHashAVX512: avx512 and sha
+	avx2    bool // candidateAVX2, lfAVX2, masksAVX2
+	sha     bool // shaBlocks: the SHA extensions, with SSSE3 and SSE4.1 as AVX (VEX) instructions
+	avx2SHA bool // candidateHashAVX2, compactHashAVX2: avx2 and sha
+	avx512  bool // compactAVX512, which needs avx2 too (its path also uses the scans)
+	fused   bool // compactHashAVX512, candidateHashAVX512: avx512 and sha
 }
 
 // What the CPU has, read once (see cpuFeatures).
 var (
 	cpu                                  = cpuFeatures()
 	cpuAVX2, cpuAVX512, cpuFused, cpuSHA = cpu.avx2, cpu.avx512, cpu.fused, cpu.sha
+	cpuAVX2SHA                           = cpu.avx2SHA
 )
 
-// cpuPath returns the fastest code path the CPU has.
-func cpuPath() int { return pathFor(cpu) }
+// cpuPaths returns the set of code paths the CPU can run.
+func cpuPaths() uint { return pathsFor(cpu) }
 
-// pathFor returns the fastest code path a CPU with f can run.
-func pathFor(f features) int {
-	switch {
-	case f.fused:
-		return pathFused
-	case f.avx512:
-		return pathCompact
-	case f.avx2:
-		return pathScan
+// cpuPath returns the fastest code path the CPU has.
+func cpuPath() int { return choosePath("", cpuPaths()) }
+
+// pathsFor returns the set of code paths a CPU with f can run, bit p for
+// path p (see choosePath).
+func pathsFor(f features) uint {
+	paths := uint(1) << pathGeneric
+	for p, ok := range [...]bool{pathScan: f.avx2, pathHashScan: f.avx2SHA, pathCompact: f.avx512, pathFused: f.fused} {
+		if ok {
+			paths |= 1 << p
+		}
 	}
-	return pathGeneric
+	return paths
 }
 
 // cpuFeatures reads CPUID and XCR0 for the levels of assembly: the AVX2
 // scans; the SHA-256 block function (the SHA extensions); the AVX-512
 // kernel (AVX-512 F, BW and VBMI2 for VPCOMPRESSB, BMI1, BMI2 and POPCNT,
-// with the ZMM registers saved), on top of the scans; and both, for the
+// with the ZMM registers saved), on top of the scans; and the SHA
+// extensions with the AVX2 scan or with the AVX-512 kernels, for the
 // kernels that hash as they go.
 func cpuFeatures() features {
 	maxLeaf, _, _, _ := cpuid(0, 0)
@@ -88,6 +93,7 @@ func decodeFeatures(maxLeaf, ecx1, ebx7, ecx7, xcr0 uint32) (f features) {
 	f.avx2 = ebx7&avx2Bit != 0
 	f.sha = ecx1&ssse3 != 0 && ecx1&sse41 != 0 && ebx7&shaExt != 0
 	const leaf7 = avx512f | bmi1 | bmi2 | avx512b
+	f.avx2SHA = f.avx2 && f.sha
 	f.avx512 = f.avx2 && xcr0&zmmSaved == zmmSaved && ecx1&popcnt != 0 && ebx7&leaf7 == leaf7 && ecx7&vbmi2 != 0
 	f.fused = f.avx512 && f.sha
 	return f

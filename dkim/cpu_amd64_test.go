@@ -18,8 +18,8 @@ func TestDecodeFeatures(t *testing.T) {
 	ecx7 := bit(6)
 	// XCR0: x87 0, SSE 1, AVX 2, opmask 5, ZMM_Hi256 6, Hi16_ZMM 7.
 	xcr0 := bit(0) | bit(1) | bit(2) | bit(5) | bit(6) | bit(7)
-	type want struct{ avx2, avx512, fused, sha bool }
-	all, noFused, noAVX512, none := want{true, true, true, true}, want{true, true, false, false}, want{true, false, false, true}, want{}
+	type want struct{ avx2, avx512, fused, sha, avx2SHA bool }
+	all, noFused, noAVX512, none := want{true, true, true, true, true}, want{true, true, false, false, false}, want{true, false, false, true, true}, want{}
 	noAVX2 := want{sha: true}
 	tests := []struct {
 		name                         string
@@ -49,8 +49,8 @@ func TestDecodeFeatures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		f := decodeFeatures(tt.maxLeaf, tt.ecx1, tt.ebx7, tt.ecx7, tt.x)
-		if got := (want{f.avx2, f.avx512, f.fused, f.sha}); got != tt.want {
-			t.Errorf("%s: avx2, avx512, fused, sha = %v; want %v", tt.name, got, tt.want)
+		if got := (want{f.avx2, f.avx512, f.fused, f.sha, f.avx2SHA}); got != tt.want {
+			t.Errorf("%s: avx2, avx512, fused, sha, avx2SHA = %v; want %v", tt.name, got, tt.want)
 		}
 	}
 }
@@ -90,6 +90,7 @@ var (
 var kernelNeeds = map[string][]cpuBit{
 	"candidateAVX2": {bitOSXSAVE, bitAVX, bitAVX2, bitXSSE, bitXAVX},
 	"lfAVX2":        {bitOSXSAVE, bitAVX, bitAVX2, bitXSSE, bitXAVX},
+	"masksAVX2":     {bitOSXSAVE, bitAVX, bitAVX2, bitXSSE, bitXAVX},
 	"compactAVX512": {bitOSXSAVE, bitAVX, bitPOPCNT, bitBMI1, bitBMI2, bitAVX512F, bitAVX512BW, bitVBMI2,
 		bitXSSE, bitXAVX, bitXOpmask, bitXZMMHi, bitXHi16},
 	"shaBlocks": {bitOSXSAVE, bitAVX, bitSSSE3, bitSSE41, bitSHA, bitXSSE, bitXAVX},
@@ -99,20 +100,29 @@ func init() {
 	both := append(append([]cpuBit(nil), kernelNeeds["compactAVX512"]...), kernelNeeds["shaBlocks"]...)
 	kernelNeeds["compactHashAVX512"] = both
 	kernelNeeds["candidateHashAVX512"] = both
+	avx2SHA := append(append([]cpuBit(nil), kernelNeeds["candidateAVX2"]...), kernelNeeds["shaBlocks"]...)
+	kernelNeeds["candidateHashAVX2"] = avx2SHA
+	kernelNeeds["compactHashAVX2"] = avx2SHA
 }
 
 // kernelsRun lists the kernels that run on path p of CPU f: those of the
 // path, and shaBlocks wherever bodyDigest hashes with it (hashBlocks).
+// It says it from the hooks of the path, not from its number: the paths
+// form no strict ladder (avx512 has no SHA-256 of its own).
 func kernelsRun(p int, f features) []string {
 	var k []string
-	if p >= pathScan {
-		k = append(k, "candidateAVX2", "lfAVX2")
+	h := pathHooks[p]
+	if h.scan {
+		k = append(k, "candidateAVX2", "lfAVX2", "masksAVX2")
 	}
-	if p >= pathCompact {
+	if h.compact {
 		k = append(k, "compactAVX512")
 	}
-	if p >= pathFused {
+	switch {
+	case h.fused && h.compact:
 		k = append(k, "compactHashAVX512", "candidateHashAVX512")
+	case h.fused:
+		k = append(k, "compactHashAVX2", "candidateHashAVX2")
 	}
 	if f.sha {
 		k = append(k, "shaBlocks")
@@ -143,18 +153,19 @@ func TestPathNeverLacksFeatures(t *testing.T) {
 		}
 		f := decodeFeatures(maxLeaf, regs[0], regs[1], regs[2], regs[3])
 		for _, env := range envs {
-			for _, k := range kernelsRun(choosePath(env, pathFor(f)), f) {
+			p := choosePath(env, pathsFor(f))
+			for _, k := range kernelsRun(p, f) {
 				seen[k] = true
 				for _, b := range kernelNeeds[k] {
 					if maxLeaf < 7 || regs[b.reg]&(1<<b.pos) == 0 {
 						t.Fatalf("max leaf %d, registers %#x, %s=%q: path %s runs %s without %s",
-							maxLeaf, regs, CodePathEnv, env, pathNames[choosePath(env, pathFor(f))], k, b.name)
+							maxLeaf, regs, CodePathEnv, env, pathNames[p], k, b.name)
 					}
 				}
 			}
 		}
-		if combo == 1<<(len(all)+1)-1 && pathFor(f) != pathFused {
-			t.Fatalf("every bit present: path %s, want %s", pathNames[pathFor(f)], pathNames[pathFused])
+		if fastest := choosePath("", pathsFor(f)); combo == 1<<(len(all)+1)-1 && fastest != pathFused {
+			t.Fatalf("every bit present: path %s, want %s", pathNames[fastest], pathNames[pathFused])
 		}
 	}
 	if len(seen) != len(kernelNeeds) {

@@ -78,6 +78,15 @@ func HeaderDigest(msg string, i int) ([]byte, *Signature, error) {
 	return nil, nil, io.EOF
 }
 
+// usePath turns on the hooks of path p (pathHooks) and returns what
+// restores the ones in use before.
+func usePath(p int) (restore func()) {
+	saved := [4]bool{haveScan, haveDigest, haveCompact, haveFused}
+	h := pathHooks[p]
+	haveScan, haveDigest, haveCompact, haveFused = h.scan, h.digest, h.compact, h.fused
+	return func() { haveScan, haveDigest, haveCompact, haveFused = saved[0], saved[1], saved[2], saved[3] }
+}
+
 // A Kernel is one of the code paths of the body canonicalizer.
 type Kernel struct {
 	Name string

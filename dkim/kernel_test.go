@@ -199,9 +199,7 @@ func checkSpans(t *testing.T, p []byte) {
 	if len(p) == 0 || !isContent(p[0]) {
 		return
 	}
-	saved := [3]bool{haveScan, haveCompact, haveFused}
-	defer func() { haveScan, haveCompact, haveFused = saved[0], saved[1], saved[2] }()
-	haveCompact, haveFused = false, false
+	defer usePath(pathGeneric)()
 	scans := []bool{false}
 	if canScan() {
 		scans = append(scans, true)
@@ -281,9 +279,7 @@ func checkCompactReference(t *testing.T, p []byte) {
 	ns, nd = takeBack(p, ns, out, 0, nd)
 	var want bytes.Buffer
 	b := newBodyCanonicalizer(&want, Relaxed, -1)
-	saved := [3]bool{haveScan, haveCompact, haveFused}
-	haveScan, haveCompact, haveFused = false, false, false
-	defer func() { haveScan, haveCompact, haveFused = saved[0], saved[1], saved[2] }()
+	defer usePath(pathGeneric)()
 	b.Write(p[:ns])
 	b.Close()
 	// p[:ns] ends with content: its canonical form is the output and the

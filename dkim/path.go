@@ -7,54 +7,83 @@ package dkim
 //   - "avx512-sha": the AVX-512 (VBMI2) kernels canonicalize inside our
 //     own SHA-256 loop, which uses the SHA extensions (amd64);
 //   - "avx512": the AVX-512 kernel canonicalizes, crypto/sha256 hashes;
-//   - "avx2": AVX2 scans find the spans that need no change;
+//   - "avx2-sha": AVX2 kernels canonicalize inside our own SHA-256
+//     loop, which uses the SHA extensions (amd64 without AVX-512: AMD
+//     Zen 2 and 3, Intel Ice Lake client and later);
+//   - "avx2": AVX2 scans find the spans that need no change,
+//     crypto/sha256 hashes;
 //   - "generic": plain Go, eight bytes at a time, and crypto/sha256: what
 //     every other architecture and the purego build tag run.
 //
 // Unset, empty or "auto" means the fastest path the CPU has; so does a
 // value not in this list. A path the CPU cannot run is lowered to the
-// fastest it can run below it. [CodePath] says which path is in use. All
-// paths give the same bytes and the same hashes; the variable is for
-// measuring and testing the paths other CPUs take, on one machine:
+// fastest it can run below it (avx512 does not need the SHA extensions:
+// on a CPU with AVX-512 but without them, avx2-sha is lowered to avx2).
+// [CodePath] says which path is in use. All paths give the same bytes and
+// the same hashes; the variable is for measuring and testing the paths
+// other CPUs take, on one machine:
 //
 //	DOMAINAUTH_DKIM_PATH=avx2 go test ./dkim
 const CodePathEnv = "DOMAINAUTH_DKIM_PATH"
 
-// The code paths, slowest first; each needs what the ones before it need.
-// They are named by role; pathNames (the one place in the portable code
-// that names instruction sets) says what each is on amd64, and the
-// kernels are in scan_amd64.s.
+// The code paths, slowest first. They are named by role; pathNames (the
+// one place in the portable code that names instruction sets) says what
+// each is on amd64, and the kernels are in scan_amd64.s. pathHooks says
+// which hooks each turns on.
 const (
-	pathGeneric = iota // plain Go: the word scans and crypto/sha256
-	pathScan           // vector scans for the spans that need no change (haveScan)
-	pathCompact        // and a kernel that canonicalizes spans that do (haveCompact)
-	pathFused          // and those kernels hash as they go, into bodyDigest (haveFused)
+	pathGeneric  = iota // plain Go: the word scans and crypto/sha256
+	pathScan            // vector scans for the spans that need no change (haveScan)
+	pathHashScan        // and they hash as they go, into bodyDigest (haveDigest), and so does a kernel that canonicalizes the spans that need changes (haveFused)
+	pathCompact         // vector scans, and a kernel that canonicalizes the spans that need changes, crypto/sha256 (haveCompact)
+	pathFused           // all of the above
 )
 
 // pathNames are the names of CodePathEnv and CodePath, by path.
-var pathNames = [...]string{pathGeneric: "generic", pathScan: "avx2", pathCompact: "avx512", pathFused: "avx512-sha"}
+var pathNames = [...]string{pathGeneric: "generic", pathScan: "avx2", pathHashScan: "avx2-sha", pathCompact: "avx512", pathFused: "avx512-sha"}
+
+// hooks are the switches of the portable code that a path turns on: the
+// variables haveScan, haveDigest, haveCompact and haveFused (see
+// scan_amd64.go).
+type hooks struct{ scan, digest, compact, fused bool }
+
+// pathHooks are the hooks of each path. pathCompact hashes with
+// crypto/sha256, so that it does not need the SHA extensions: the paths
+// form no strict ladder. pathHashScan has no compact kernel that writes
+// without hashing: where the hash is not the bodyDigest, relaxedSpans
+// canonicalizes in its place.
+var pathHooks = [...]hooks{
+	pathGeneric:  {},
+	pathScan:     {scan: true},
+	pathHashScan: {scan: true, digest: true, fused: true},
+	pathCompact:  {scan: true, compact: true},
+	pathFused:    {scan: true, digest: true, compact: true, fused: true},
+}
 
 // choosePath returns the path to run given the value of CodePathEnv and
-// the fastest path the CPU has: the one asked for, lowered to cpu.
-func choosePath(env string, cpu int) int {
-	for p, name := range pathNames {
+// the set of paths the CPU can run (bit p for path p): the one asked for,
+// or the fastest the CPU can run below it; the fastest the CPU can run
+// when none is asked for. The generic path is always there.
+func choosePath(env string, paths uint) int {
+	p := len(pathNames) - 1
+	for q, name := range pathNames {
 		if env == name {
-			return min(p, cpu)
+			p = q
 		}
 	}
-	return cpu
+	for ; p > pathGeneric && paths&(1<<p) == 0; p-- {
+	}
+	return p
 }
 
 // CodePath returns the name of the body canonicalizer's code path in use
-// (see CodePathEnv): "avx512-sha", "avx512", "avx2" or "generic".
+// (see CodePathEnv): "avx512-sha", "avx512", "avx2-sha", "avx2" or
+// "generic".
 func CodePath() string {
-	switch {
-	case haveFused:
-		return pathNames[pathFused]
-	case haveCompact:
-		return pathNames[pathCompact]
-	case haveScan:
-		return pathNames[pathScan]
+	in := hooks{haveScan, haveDigest, haveCompact, haveFused}
+	for p, h := range pathHooks {
+		if h == in {
+			return pathNames[p]
+		}
 	}
 	return pathNames[pathGeneric]
 }

@@ -6,7 +6,7 @@ import "os"
 
 // startPath is the path chosen at start-up, from the CPU and CodePathEnv.
 // Only the assembly build reads it: elsewhere there is one path.
-var startPath = choosePath(os.Getenv(CodePathEnv), cpuPath())
+var startPath = choosePath(os.Getenv(CodePathEnv), cpuPaths())
 
 // The hooks that the portable code (scan.go, body.go, fused.go,
 // bodyhash.go) calls, here with the kernels of scan_amd64.s; the paths
@@ -17,19 +17,27 @@ var startPath = choosePath(os.Getenv(CodePathEnv), cpuPath())
 // haveScan reports whether the vector scans run (scanCandidates, scanLF:
 // AVX2 here): the CPU has them and CodePathEnv does not ask for the
 // generic path. Tests turn it off to check the other paths.
-var haveScan = startPath >= pathScan
+var haveScan = pathHooks[startPath].scan
+
+// haveDigest reports whether the body hash is our own SHA-256
+// (bodyDigest) with the SHA extensions, so that the scan can hash the
+// spans that need no change in the same loop as it finds them (hashSpan,
+// with hashScan): the CPU has them and CodePathEnv asks for a path that
+// uses them (avx2-sha, avx512-sha). Tests turn it off to check the other
+// paths.
+var haveDigest = pathHooks[startPath].digest
 
 // haveCompact reports whether compactSpan runs (AVX-512 VBMI2 here): the
 // CPU has what it uses (see cpuFeatures) and CodePathEnv asks for no
 // slower path. Tests turn it off to check the other paths.
-var haveCompact = startPath >= pathCompact
+var haveCompact = pathHooks[startPath].compact
 
-// haveFused reports whether the body hash is our own SHA-256 (bodyDigest)
-// with the SHA extensions, so that the kernels can hash in the same loop
-// as they canonicalize (compactHashSpan, hashScan): the CPU has
-// them and CodePathEnv asks for no slower path. Tests turn it off to
-// check the other paths.
-var haveFused = startPath >= pathFused
+// haveFused reports whether a compact kernel that hashes as it goes
+// (compactHashSpan) canonicalizes the spans that need changes, into the
+// bodyDigest of haveDigest: the CPU has the SHA extensions with AVX2 or
+// with the AVX-512 kernels, and CodePathEnv asks for a path that uses
+// them. Tests turn it off to check the other paths.
+var haveFused = pathHooks[startPath].fused
 
 // scanCandidates is nextCandidate's vector scan (candidateAVX2).
 func scanCandidates(p []byte, i int) (j int, found bool) { return candidateAVX2(p, i) }
@@ -54,25 +62,36 @@ func compactSpan(dst []byte, o int, src []byte) (nsrc, ndst int) {
 	return compactGeneric(dst, o, src)
 }
 
-// compactHashSpan is compactRelaxedHashed's kernel (compactHashAVX512).
+// compactHashSpan is compactRelaxedHashed's kernel: compactHashAVX512
+// on the path with the AVX-512 kernels (haveCompact), compactHashAVX2 on
+// the others (avx2-sha), each where the CPU has it, the Go reference
+// elsewhere.
 func compactHashSpan(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int) {
-	if cpuFused {
+	switch {
+	case haveCompact && cpuFused:
 		return compactHashAVX512(h, dst, o, hp, src)
+	case cpuAVX2SHA:
+		return compactHashAVX2(h, dst, o, hp, src)
 	}
 	return compactHashGeneric(h, dst, o, hp, src)
 }
 
-// hashScan is hashSpan's kernel (candidateHashAVX512).
+// hashScan is hashSpan's kernel: candidateHashAVX512 on the path with
+// the AVX-512 kernels (haveCompact), candidateHashAVX2 on the others
+// (avx2-sha), each where the CPU has it, the Go reference elsewhere.
 func hashScan(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int) {
-	if cpuFused {
+	switch {
+	case haveCompact && cpuFused:
 		return candidateHashAVX512(h, p, i, hp)
+	case cpuAVX2SHA:
+		return candidateHashAVX2(h, p, i, hp)
 	}
 	return candidateHashGeneric(h, p, i, hp)
 }
 
 // hashBlocks is bodyDigest's block function: shaBlocks where the CPU has
 // the SHA extensions, the Go reference elsewhere. bodyDigest is the body
-// hash only with haveFused, but tests use it on any CPU, and one without
+// hash only with haveDigest, but tests use it on any CPU, and one without
 // the extensions would die of SIGILL in shaBlocks.
 func hashBlocks(h *[8]uint32, p []byte) {
 	if cpuSHA {
@@ -131,6 +150,20 @@ func compactHashAVX512(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, n
 //
 //go:noescape
 func candidateHashAVX512(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int)
+
+// candidateHashAVX2 is candidateAVX2 64 bytes at a time (two blocks of
+// 32), which also hashes the blocks of p it has passed, from p[hp], into
+// h with the SHA extensions, as candidateHashAVX512 does: see
+// candidateHashGeneric. It returns how far it hashed. See scan_amd64.s.
+//
+//go:noescape
+func candidateHashAVX2(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int)
+
+// compactHashAVX2 is compactHashAVX512 with AVX2 and the SHA extensions:
+// see compactHashGeneric. See scan_amd64.s.
+//
+//go:noescape
+func compactHashAVX2(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
 
 // shaBlocks hashes the whole 64-byte blocks of p into the SHA-256 state h
 // with the SHA extensions. See scan_amd64.s.

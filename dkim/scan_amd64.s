@@ -517,6 +517,837 @@ hret:
 	VZEROUPPER
 	RET
 
+// The constants of candidateHashAVX2, a whole register each: 32 spaces,
+// 32 CRs, 32 LFs.
+DATA cand32<>+0(SB)/8, $0x2020202020202020
+DATA cand32<>+8(SB)/8, $0x2020202020202020
+DATA cand32<>+16(SB)/8, $0x2020202020202020
+DATA cand32<>+24(SB)/8, $0x2020202020202020
+DATA cand32<>+32(SB)/8, $0x0d0d0d0d0d0d0d0d
+DATA cand32<>+40(SB)/8, $0x0d0d0d0d0d0d0d0d
+DATA cand32<>+48(SB)/8, $0x0d0d0d0d0d0d0d0d
+DATA cand32<>+56(SB)/8, $0x0d0d0d0d0d0d0d0d
+DATA cand32<>+64(SB)/8, $0x0a0a0a0a0a0a0a0a
+DATA cand32<>+72(SB)/8, $0x0a0a0a0a0a0a0a0a
+DATA cand32<>+80(SB)/8, $0x0a0a0a0a0a0a0a0a
+DATA cand32<>+88(SB)/8, $0x0a0a0a0a0a0a0a0a
+GLOBL cand32<>(SB), RODATA|NOPTR, $96
+
+// CAND32 sets R to the 32-bit candidate mask of the 32 bytes at OFF(SI),
+// the bits of candidateAVX2, in Y11-Y15 alone: the SHA-256 rounds hold
+// X0-X10, and AVX2 has sixteen registers, so the constants are read from
+// memory (cand32<>) and each register is reused as soon as it is free:
+//
+//	Y11 p[j]; Y12 p[j+1]; Y13 ctl1 = p[j+1] <= 0x20; Y14 lf1;
+//	Y12 cr0; Y14 cr0 & lf1; Y12 p[j+2], then ctl2;
+//	Y14 okCR = cr0 & lf1 &^ ctl2;
+//	Y12 lf0; Y15 p[j-1], then crm1; Y12 okLF = lf0 & crm1 &^ ctl1;
+//	Y14 ok = okCR | okLF;
+//	Y12 ctl0; Y15 sp0; Y12 ctl0 &^ sp0 &^ ok; Y15 sp0 & ctl1;
+//	R   the bytes of Y12 | Y15.
+#define CAND32(OFF, R) \
+	VMOVDQU OFF(SI), Y11; \
+	VMOVDQU OFF+1(SI), Y12; \
+	VPMINUB cand32<>+0(SB), Y12, Y13; \
+	VPCMPEQB Y13, Y12, Y13; \
+	VPCMPEQB cand32<>+64(SB), Y12, Y14; \
+	VPCMPEQB cand32<>+32(SB), Y11, Y12; \
+	VPAND Y12, Y14, Y14; \
+	VMOVDQU OFF+2(SI), Y12; \
+	VPMINUB cand32<>+0(SB), Y12, Y15; \
+	VPCMPEQB Y15, Y12, Y12; \
+	VPANDN Y14, Y12, Y14; \
+	VPCMPEQB cand32<>+64(SB), Y11, Y12; \
+	VMOVDQU OFF-1(SI), Y15; \
+	VPCMPEQB cand32<>+32(SB), Y15, Y15; \
+	VPAND Y15, Y12, Y12; \
+	VPANDN Y12, Y13, Y12; \
+	VPOR Y12, Y14, Y14; \
+	VPMINUB cand32<>+0(SB), Y11, Y12; \
+	VPCMPEQB Y12, Y11, Y12; \
+	VPCMPEQB cand32<>+0(SB), Y11, Y15; \
+	VPANDN Y12, Y15, Y12; \
+	VPANDN Y12, Y14, Y12; \
+	VPAND Y13, Y15, Y15; \
+	VPOR Y15, Y12, Y12; \
+	VPMOVMSKB Y12, R
+
+// func candidateHashAVX2(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int)
+//
+// candidateHashAVX512 for CPUs with AVX2 and the SHA extensions but no
+// AVX-512: candidateAVX2 64 bytes at a time (two blocks of 32 into one
+// 64-bit mask), while hashing p from p[hp] into h in the same loop, a
+// block of 64 bytes once the scan has passed it. It stops at the first
+// candidate (found) or where fewer than 66 bytes are left, and returns
+// how far it hashed (nhash). See candidateHashGeneric.
+//
+// The scan of a block does not wait for the rounds of the block before,
+// a chain of dependent SHA256RNDS2 that leaves most of the core idle, so
+// the out-of-order core runs the two together: on an AMD EPYC (Zen 3)
+// the loop runs as fast as shaBlocks alone. The scan uses Y11-Y15
+// (CAND32), the rounds X0-X10; nothing lives in the upper halves across
+// iterations, so each scan ends with VZEROUPPER. It must: the SHA
+// instructions are legacy SSE encoded, and with the upper halves left
+// dirty the same loop ran a hundred times slower there (8 to 12 MB/s,
+// against 1.5 GB/s), as SSE after 256-bit AVX without VZEROUPPER is
+// slow on Intel CPUs too (Intel's optimization manual, on mixing AVX
+// and SSE code).
+// Registers: SI the next block to scan, DX the last place a block may
+// start, R14 the next block to hash, DI p, CX and R8 the masks.
+TEXT ·candidateHashAVX2(SB), NOSPLIT, $0-72
+	MOVQ p_base+8(FP), DI
+	MOVQ p_len+16(FP), DX
+	LEAQ -66(DI)(DX*1), DX  // blocks start at or before len(p)-66
+	MOVQ i+32(FP), SI
+	ADDQ DI, SI
+	MOVQ hp+40(FP), R14
+	ADDQ DI, R14
+	MOVQ h+0(FP), BX
+	SHALOAD(BX)
+
+aloop:
+	CMPQ SI, DX
+	JHI  astop
+	CAND32(0, CX)
+	CAND32(32, R8)
+	VZEROUPPER
+	SHLQ $32, R8
+	ORQ  R8, CX
+	JNZ  ahit
+	ADDQ $64, SI
+	LEAQ 64(R14), BX
+	CMPQ BX, SI
+	JHI  aloop
+	SHABLOCK(R14)
+	ADDQ $64, R14
+	JMP  aloop
+
+ahit:
+	BSFQ CX, CX
+	ADDQ CX, SI
+	MOVB $1, found+56(FP)
+	JMP  aret
+
+astop:
+	MOVB $0, found+56(FP)
+
+aret:
+	MOVQ h+0(FP), BX
+	SHASTORE(BX)
+	SUBQ DI, SI
+	MOVQ SI, j+48(FP)
+	SUBQ DI, R14
+	MOVQ R14, nhash+64(FP)
+	VZEROUPPER
+	RET
+
+// The table of compactHashAVX2, 16 bytes for each byte mask k of the
+// bytes of a group of eight to keep: at 0, the PSHUFB pattern that moves
+// the bytes k keeps to the front, in order (0x80, which zeroes, after
+// them); at 8, how many bytes k keeps.
+DATA packtab<>+0(SB)/8, $0x8080808080808080
+DATA packtab<>+8(SB)/8, $0
+DATA packtab<>+16(SB)/8, $0x8080808080808000
+DATA packtab<>+24(SB)/8, $1
+DATA packtab<>+32(SB)/8, $0x8080808080808001
+DATA packtab<>+40(SB)/8, $1
+DATA packtab<>+48(SB)/8, $0x8080808080800100
+DATA packtab<>+56(SB)/8, $2
+DATA packtab<>+64(SB)/8, $0x8080808080808002
+DATA packtab<>+72(SB)/8, $1
+DATA packtab<>+80(SB)/8, $0x8080808080800200
+DATA packtab<>+88(SB)/8, $2
+DATA packtab<>+96(SB)/8, $0x8080808080800201
+DATA packtab<>+104(SB)/8, $2
+DATA packtab<>+112(SB)/8, $0x8080808080020100
+DATA packtab<>+120(SB)/8, $3
+DATA packtab<>+128(SB)/8, $0x8080808080808003
+DATA packtab<>+136(SB)/8, $1
+DATA packtab<>+144(SB)/8, $0x8080808080800300
+DATA packtab<>+152(SB)/8, $2
+DATA packtab<>+160(SB)/8, $0x8080808080800301
+DATA packtab<>+168(SB)/8, $2
+DATA packtab<>+176(SB)/8, $0x8080808080030100
+DATA packtab<>+184(SB)/8, $3
+DATA packtab<>+192(SB)/8, $0x8080808080800302
+DATA packtab<>+200(SB)/8, $2
+DATA packtab<>+208(SB)/8, $0x8080808080030200
+DATA packtab<>+216(SB)/8, $3
+DATA packtab<>+224(SB)/8, $0x8080808080030201
+DATA packtab<>+232(SB)/8, $3
+DATA packtab<>+240(SB)/8, $0x8080808003020100
+DATA packtab<>+248(SB)/8, $4
+DATA packtab<>+256(SB)/8, $0x8080808080808004
+DATA packtab<>+264(SB)/8, $1
+DATA packtab<>+272(SB)/8, $0x8080808080800400
+DATA packtab<>+280(SB)/8, $2
+DATA packtab<>+288(SB)/8, $0x8080808080800401
+DATA packtab<>+296(SB)/8, $2
+DATA packtab<>+304(SB)/8, $0x8080808080040100
+DATA packtab<>+312(SB)/8, $3
+DATA packtab<>+320(SB)/8, $0x8080808080800402
+DATA packtab<>+328(SB)/8, $2
+DATA packtab<>+336(SB)/8, $0x8080808080040200
+DATA packtab<>+344(SB)/8, $3
+DATA packtab<>+352(SB)/8, $0x8080808080040201
+DATA packtab<>+360(SB)/8, $3
+DATA packtab<>+368(SB)/8, $0x8080808004020100
+DATA packtab<>+376(SB)/8, $4
+DATA packtab<>+384(SB)/8, $0x8080808080800403
+DATA packtab<>+392(SB)/8, $2
+DATA packtab<>+400(SB)/8, $0x8080808080040300
+DATA packtab<>+408(SB)/8, $3
+DATA packtab<>+416(SB)/8, $0x8080808080040301
+DATA packtab<>+424(SB)/8, $3
+DATA packtab<>+432(SB)/8, $0x8080808004030100
+DATA packtab<>+440(SB)/8, $4
+DATA packtab<>+448(SB)/8, $0x8080808080040302
+DATA packtab<>+456(SB)/8, $3
+DATA packtab<>+464(SB)/8, $0x8080808004030200
+DATA packtab<>+472(SB)/8, $4
+DATA packtab<>+480(SB)/8, $0x8080808004030201
+DATA packtab<>+488(SB)/8, $4
+DATA packtab<>+496(SB)/8, $0x8080800403020100
+DATA packtab<>+504(SB)/8, $5
+DATA packtab<>+512(SB)/8, $0x8080808080808005
+DATA packtab<>+520(SB)/8, $1
+DATA packtab<>+528(SB)/8, $0x8080808080800500
+DATA packtab<>+536(SB)/8, $2
+DATA packtab<>+544(SB)/8, $0x8080808080800501
+DATA packtab<>+552(SB)/8, $2
+DATA packtab<>+560(SB)/8, $0x8080808080050100
+DATA packtab<>+568(SB)/8, $3
+DATA packtab<>+576(SB)/8, $0x8080808080800502
+DATA packtab<>+584(SB)/8, $2
+DATA packtab<>+592(SB)/8, $0x8080808080050200
+DATA packtab<>+600(SB)/8, $3
+DATA packtab<>+608(SB)/8, $0x8080808080050201
+DATA packtab<>+616(SB)/8, $3
+DATA packtab<>+624(SB)/8, $0x8080808005020100
+DATA packtab<>+632(SB)/8, $4
+DATA packtab<>+640(SB)/8, $0x8080808080800503
+DATA packtab<>+648(SB)/8, $2
+DATA packtab<>+656(SB)/8, $0x8080808080050300
+DATA packtab<>+664(SB)/8, $3
+DATA packtab<>+672(SB)/8, $0x8080808080050301
+DATA packtab<>+680(SB)/8, $3
+DATA packtab<>+688(SB)/8, $0x8080808005030100
+DATA packtab<>+696(SB)/8, $4
+DATA packtab<>+704(SB)/8, $0x8080808080050302
+DATA packtab<>+712(SB)/8, $3
+DATA packtab<>+720(SB)/8, $0x8080808005030200
+DATA packtab<>+728(SB)/8, $4
+DATA packtab<>+736(SB)/8, $0x8080808005030201
+DATA packtab<>+744(SB)/8, $4
+DATA packtab<>+752(SB)/8, $0x8080800503020100
+DATA packtab<>+760(SB)/8, $5
+DATA packtab<>+768(SB)/8, $0x8080808080800504
+DATA packtab<>+776(SB)/8, $2
+DATA packtab<>+784(SB)/8, $0x8080808080050400
+DATA packtab<>+792(SB)/8, $3
+DATA packtab<>+800(SB)/8, $0x8080808080050401
+DATA packtab<>+808(SB)/8, $3
+DATA packtab<>+816(SB)/8, $0x8080808005040100
+DATA packtab<>+824(SB)/8, $4
+DATA packtab<>+832(SB)/8, $0x8080808080050402
+DATA packtab<>+840(SB)/8, $3
+DATA packtab<>+848(SB)/8, $0x8080808005040200
+DATA packtab<>+856(SB)/8, $4
+DATA packtab<>+864(SB)/8, $0x8080808005040201
+DATA packtab<>+872(SB)/8, $4
+DATA packtab<>+880(SB)/8, $0x8080800504020100
+DATA packtab<>+888(SB)/8, $5
+DATA packtab<>+896(SB)/8, $0x8080808080050403
+DATA packtab<>+904(SB)/8, $3
+DATA packtab<>+912(SB)/8, $0x8080808005040300
+DATA packtab<>+920(SB)/8, $4
+DATA packtab<>+928(SB)/8, $0x8080808005040301
+DATA packtab<>+936(SB)/8, $4
+DATA packtab<>+944(SB)/8, $0x8080800504030100
+DATA packtab<>+952(SB)/8, $5
+DATA packtab<>+960(SB)/8, $0x8080808005040302
+DATA packtab<>+968(SB)/8, $4
+DATA packtab<>+976(SB)/8, $0x8080800504030200
+DATA packtab<>+984(SB)/8, $5
+DATA packtab<>+992(SB)/8, $0x8080800504030201
+DATA packtab<>+1000(SB)/8, $5
+DATA packtab<>+1008(SB)/8, $0x8080050403020100
+DATA packtab<>+1016(SB)/8, $6
+DATA packtab<>+1024(SB)/8, $0x8080808080808006
+DATA packtab<>+1032(SB)/8, $1
+DATA packtab<>+1040(SB)/8, $0x8080808080800600
+DATA packtab<>+1048(SB)/8, $2
+DATA packtab<>+1056(SB)/8, $0x8080808080800601
+DATA packtab<>+1064(SB)/8, $2
+DATA packtab<>+1072(SB)/8, $0x8080808080060100
+DATA packtab<>+1080(SB)/8, $3
+DATA packtab<>+1088(SB)/8, $0x8080808080800602
+DATA packtab<>+1096(SB)/8, $2
+DATA packtab<>+1104(SB)/8, $0x8080808080060200
+DATA packtab<>+1112(SB)/8, $3
+DATA packtab<>+1120(SB)/8, $0x8080808080060201
+DATA packtab<>+1128(SB)/8, $3
+DATA packtab<>+1136(SB)/8, $0x8080808006020100
+DATA packtab<>+1144(SB)/8, $4
+DATA packtab<>+1152(SB)/8, $0x8080808080800603
+DATA packtab<>+1160(SB)/8, $2
+DATA packtab<>+1168(SB)/8, $0x8080808080060300
+DATA packtab<>+1176(SB)/8, $3
+DATA packtab<>+1184(SB)/8, $0x8080808080060301
+DATA packtab<>+1192(SB)/8, $3
+DATA packtab<>+1200(SB)/8, $0x8080808006030100
+DATA packtab<>+1208(SB)/8, $4
+DATA packtab<>+1216(SB)/8, $0x8080808080060302
+DATA packtab<>+1224(SB)/8, $3
+DATA packtab<>+1232(SB)/8, $0x8080808006030200
+DATA packtab<>+1240(SB)/8, $4
+DATA packtab<>+1248(SB)/8, $0x8080808006030201
+DATA packtab<>+1256(SB)/8, $4
+DATA packtab<>+1264(SB)/8, $0x8080800603020100
+DATA packtab<>+1272(SB)/8, $5
+DATA packtab<>+1280(SB)/8, $0x8080808080800604
+DATA packtab<>+1288(SB)/8, $2
+DATA packtab<>+1296(SB)/8, $0x8080808080060400
+DATA packtab<>+1304(SB)/8, $3
+DATA packtab<>+1312(SB)/8, $0x8080808080060401
+DATA packtab<>+1320(SB)/8, $3
+DATA packtab<>+1328(SB)/8, $0x8080808006040100
+DATA packtab<>+1336(SB)/8, $4
+DATA packtab<>+1344(SB)/8, $0x8080808080060402
+DATA packtab<>+1352(SB)/8, $3
+DATA packtab<>+1360(SB)/8, $0x8080808006040200
+DATA packtab<>+1368(SB)/8, $4
+DATA packtab<>+1376(SB)/8, $0x8080808006040201
+DATA packtab<>+1384(SB)/8, $4
+DATA packtab<>+1392(SB)/8, $0x8080800604020100
+DATA packtab<>+1400(SB)/8, $5
+DATA packtab<>+1408(SB)/8, $0x8080808080060403
+DATA packtab<>+1416(SB)/8, $3
+DATA packtab<>+1424(SB)/8, $0x8080808006040300
+DATA packtab<>+1432(SB)/8, $4
+DATA packtab<>+1440(SB)/8, $0x8080808006040301
+DATA packtab<>+1448(SB)/8, $4
+DATA packtab<>+1456(SB)/8, $0x8080800604030100
+DATA packtab<>+1464(SB)/8, $5
+DATA packtab<>+1472(SB)/8, $0x8080808006040302
+DATA packtab<>+1480(SB)/8, $4
+DATA packtab<>+1488(SB)/8, $0x8080800604030200
+DATA packtab<>+1496(SB)/8, $5
+DATA packtab<>+1504(SB)/8, $0x8080800604030201
+DATA packtab<>+1512(SB)/8, $5
+DATA packtab<>+1520(SB)/8, $0x8080060403020100
+DATA packtab<>+1528(SB)/8, $6
+DATA packtab<>+1536(SB)/8, $0x8080808080800605
+DATA packtab<>+1544(SB)/8, $2
+DATA packtab<>+1552(SB)/8, $0x8080808080060500
+DATA packtab<>+1560(SB)/8, $3
+DATA packtab<>+1568(SB)/8, $0x8080808080060501
+DATA packtab<>+1576(SB)/8, $3
+DATA packtab<>+1584(SB)/8, $0x8080808006050100
+DATA packtab<>+1592(SB)/8, $4
+DATA packtab<>+1600(SB)/8, $0x8080808080060502
+DATA packtab<>+1608(SB)/8, $3
+DATA packtab<>+1616(SB)/8, $0x8080808006050200
+DATA packtab<>+1624(SB)/8, $4
+DATA packtab<>+1632(SB)/8, $0x8080808006050201
+DATA packtab<>+1640(SB)/8, $4
+DATA packtab<>+1648(SB)/8, $0x8080800605020100
+DATA packtab<>+1656(SB)/8, $5
+DATA packtab<>+1664(SB)/8, $0x8080808080060503
+DATA packtab<>+1672(SB)/8, $3
+DATA packtab<>+1680(SB)/8, $0x8080808006050300
+DATA packtab<>+1688(SB)/8, $4
+DATA packtab<>+1696(SB)/8, $0x8080808006050301
+DATA packtab<>+1704(SB)/8, $4
+DATA packtab<>+1712(SB)/8, $0x8080800605030100
+DATA packtab<>+1720(SB)/8, $5
+DATA packtab<>+1728(SB)/8, $0x8080808006050302
+DATA packtab<>+1736(SB)/8, $4
+DATA packtab<>+1744(SB)/8, $0x8080800605030200
+DATA packtab<>+1752(SB)/8, $5
+DATA packtab<>+1760(SB)/8, $0x8080800605030201
+DATA packtab<>+1768(SB)/8, $5
+DATA packtab<>+1776(SB)/8, $0x8080060503020100
+DATA packtab<>+1784(SB)/8, $6
+DATA packtab<>+1792(SB)/8, $0x8080808080060504
+DATA packtab<>+1800(SB)/8, $3
+DATA packtab<>+1808(SB)/8, $0x8080808006050400
+DATA packtab<>+1816(SB)/8, $4
+DATA packtab<>+1824(SB)/8, $0x8080808006050401
+DATA packtab<>+1832(SB)/8, $4
+DATA packtab<>+1840(SB)/8, $0x8080800605040100
+DATA packtab<>+1848(SB)/8, $5
+DATA packtab<>+1856(SB)/8, $0x8080808006050402
+DATA packtab<>+1864(SB)/8, $4
+DATA packtab<>+1872(SB)/8, $0x8080800605040200
+DATA packtab<>+1880(SB)/8, $5
+DATA packtab<>+1888(SB)/8, $0x8080800605040201
+DATA packtab<>+1896(SB)/8, $5
+DATA packtab<>+1904(SB)/8, $0x8080060504020100
+DATA packtab<>+1912(SB)/8, $6
+DATA packtab<>+1920(SB)/8, $0x8080808006050403
+DATA packtab<>+1928(SB)/8, $4
+DATA packtab<>+1936(SB)/8, $0x8080800605040300
+DATA packtab<>+1944(SB)/8, $5
+DATA packtab<>+1952(SB)/8, $0x8080800605040301
+DATA packtab<>+1960(SB)/8, $5
+DATA packtab<>+1968(SB)/8, $0x8080060504030100
+DATA packtab<>+1976(SB)/8, $6
+DATA packtab<>+1984(SB)/8, $0x8080800605040302
+DATA packtab<>+1992(SB)/8, $5
+DATA packtab<>+2000(SB)/8, $0x8080060504030200
+DATA packtab<>+2008(SB)/8, $6
+DATA packtab<>+2016(SB)/8, $0x8080060504030201
+DATA packtab<>+2024(SB)/8, $6
+DATA packtab<>+2032(SB)/8, $0x8006050403020100
+DATA packtab<>+2040(SB)/8, $7
+DATA packtab<>+2048(SB)/8, $0x8080808080808007
+DATA packtab<>+2056(SB)/8, $1
+DATA packtab<>+2064(SB)/8, $0x8080808080800700
+DATA packtab<>+2072(SB)/8, $2
+DATA packtab<>+2080(SB)/8, $0x8080808080800701
+DATA packtab<>+2088(SB)/8, $2
+DATA packtab<>+2096(SB)/8, $0x8080808080070100
+DATA packtab<>+2104(SB)/8, $3
+DATA packtab<>+2112(SB)/8, $0x8080808080800702
+DATA packtab<>+2120(SB)/8, $2
+DATA packtab<>+2128(SB)/8, $0x8080808080070200
+DATA packtab<>+2136(SB)/8, $3
+DATA packtab<>+2144(SB)/8, $0x8080808080070201
+DATA packtab<>+2152(SB)/8, $3
+DATA packtab<>+2160(SB)/8, $0x8080808007020100
+DATA packtab<>+2168(SB)/8, $4
+DATA packtab<>+2176(SB)/8, $0x8080808080800703
+DATA packtab<>+2184(SB)/8, $2
+DATA packtab<>+2192(SB)/8, $0x8080808080070300
+DATA packtab<>+2200(SB)/8, $3
+DATA packtab<>+2208(SB)/8, $0x8080808080070301
+DATA packtab<>+2216(SB)/8, $3
+DATA packtab<>+2224(SB)/8, $0x8080808007030100
+DATA packtab<>+2232(SB)/8, $4
+DATA packtab<>+2240(SB)/8, $0x8080808080070302
+DATA packtab<>+2248(SB)/8, $3
+DATA packtab<>+2256(SB)/8, $0x8080808007030200
+DATA packtab<>+2264(SB)/8, $4
+DATA packtab<>+2272(SB)/8, $0x8080808007030201
+DATA packtab<>+2280(SB)/8, $4
+DATA packtab<>+2288(SB)/8, $0x8080800703020100
+DATA packtab<>+2296(SB)/8, $5
+DATA packtab<>+2304(SB)/8, $0x8080808080800704
+DATA packtab<>+2312(SB)/8, $2
+DATA packtab<>+2320(SB)/8, $0x8080808080070400
+DATA packtab<>+2328(SB)/8, $3
+DATA packtab<>+2336(SB)/8, $0x8080808080070401
+DATA packtab<>+2344(SB)/8, $3
+DATA packtab<>+2352(SB)/8, $0x8080808007040100
+DATA packtab<>+2360(SB)/8, $4
+DATA packtab<>+2368(SB)/8, $0x8080808080070402
+DATA packtab<>+2376(SB)/8, $3
+DATA packtab<>+2384(SB)/8, $0x8080808007040200
+DATA packtab<>+2392(SB)/8, $4
+DATA packtab<>+2400(SB)/8, $0x8080808007040201
+DATA packtab<>+2408(SB)/8, $4
+DATA packtab<>+2416(SB)/8, $0x8080800704020100
+DATA packtab<>+2424(SB)/8, $5
+DATA packtab<>+2432(SB)/8, $0x8080808080070403
+DATA packtab<>+2440(SB)/8, $3
+DATA packtab<>+2448(SB)/8, $0x8080808007040300
+DATA packtab<>+2456(SB)/8, $4
+DATA packtab<>+2464(SB)/8, $0x8080808007040301
+DATA packtab<>+2472(SB)/8, $4
+DATA packtab<>+2480(SB)/8, $0x8080800704030100
+DATA packtab<>+2488(SB)/8, $5
+DATA packtab<>+2496(SB)/8, $0x8080808007040302
+DATA packtab<>+2504(SB)/8, $4
+DATA packtab<>+2512(SB)/8, $0x8080800704030200
+DATA packtab<>+2520(SB)/8, $5
+DATA packtab<>+2528(SB)/8, $0x8080800704030201
+DATA packtab<>+2536(SB)/8, $5
+DATA packtab<>+2544(SB)/8, $0x8080070403020100
+DATA packtab<>+2552(SB)/8, $6
+DATA packtab<>+2560(SB)/8, $0x8080808080800705
+DATA packtab<>+2568(SB)/8, $2
+DATA packtab<>+2576(SB)/8, $0x8080808080070500
+DATA packtab<>+2584(SB)/8, $3
+DATA packtab<>+2592(SB)/8, $0x8080808080070501
+DATA packtab<>+2600(SB)/8, $3
+DATA packtab<>+2608(SB)/8, $0x8080808007050100
+DATA packtab<>+2616(SB)/8, $4
+DATA packtab<>+2624(SB)/8, $0x8080808080070502
+DATA packtab<>+2632(SB)/8, $3
+DATA packtab<>+2640(SB)/8, $0x8080808007050200
+DATA packtab<>+2648(SB)/8, $4
+DATA packtab<>+2656(SB)/8, $0x8080808007050201
+DATA packtab<>+2664(SB)/8, $4
+DATA packtab<>+2672(SB)/8, $0x8080800705020100
+DATA packtab<>+2680(SB)/8, $5
+DATA packtab<>+2688(SB)/8, $0x8080808080070503
+DATA packtab<>+2696(SB)/8, $3
+DATA packtab<>+2704(SB)/8, $0x8080808007050300
+DATA packtab<>+2712(SB)/8, $4
+DATA packtab<>+2720(SB)/8, $0x8080808007050301
+DATA packtab<>+2728(SB)/8, $4
+DATA packtab<>+2736(SB)/8, $0x8080800705030100
+DATA packtab<>+2744(SB)/8, $5
+DATA packtab<>+2752(SB)/8, $0x8080808007050302
+DATA packtab<>+2760(SB)/8, $4
+DATA packtab<>+2768(SB)/8, $0x8080800705030200
+DATA packtab<>+2776(SB)/8, $5
+DATA packtab<>+2784(SB)/8, $0x8080800705030201
+DATA packtab<>+2792(SB)/8, $5
+DATA packtab<>+2800(SB)/8, $0x8080070503020100
+DATA packtab<>+2808(SB)/8, $6
+DATA packtab<>+2816(SB)/8, $0x8080808080070504
+DATA packtab<>+2824(SB)/8, $3
+DATA packtab<>+2832(SB)/8, $0x8080808007050400
+DATA packtab<>+2840(SB)/8, $4
+DATA packtab<>+2848(SB)/8, $0x8080808007050401
+DATA packtab<>+2856(SB)/8, $4
+DATA packtab<>+2864(SB)/8, $0x8080800705040100
+DATA packtab<>+2872(SB)/8, $5
+DATA packtab<>+2880(SB)/8, $0x8080808007050402
+DATA packtab<>+2888(SB)/8, $4
+DATA packtab<>+2896(SB)/8, $0x8080800705040200
+DATA packtab<>+2904(SB)/8, $5
+DATA packtab<>+2912(SB)/8, $0x8080800705040201
+DATA packtab<>+2920(SB)/8, $5
+DATA packtab<>+2928(SB)/8, $0x8080070504020100
+DATA packtab<>+2936(SB)/8, $6
+DATA packtab<>+2944(SB)/8, $0x8080808007050403
+DATA packtab<>+2952(SB)/8, $4
+DATA packtab<>+2960(SB)/8, $0x8080800705040300
+DATA packtab<>+2968(SB)/8, $5
+DATA packtab<>+2976(SB)/8, $0x8080800705040301
+DATA packtab<>+2984(SB)/8, $5
+DATA packtab<>+2992(SB)/8, $0x8080070504030100
+DATA packtab<>+3000(SB)/8, $6
+DATA packtab<>+3008(SB)/8, $0x8080800705040302
+DATA packtab<>+3016(SB)/8, $5
+DATA packtab<>+3024(SB)/8, $0x8080070504030200
+DATA packtab<>+3032(SB)/8, $6
+DATA packtab<>+3040(SB)/8, $0x8080070504030201
+DATA packtab<>+3048(SB)/8, $6
+DATA packtab<>+3056(SB)/8, $0x8007050403020100
+DATA packtab<>+3064(SB)/8, $7
+DATA packtab<>+3072(SB)/8, $0x8080808080800706
+DATA packtab<>+3080(SB)/8, $2
+DATA packtab<>+3088(SB)/8, $0x8080808080070600
+DATA packtab<>+3096(SB)/8, $3
+DATA packtab<>+3104(SB)/8, $0x8080808080070601
+DATA packtab<>+3112(SB)/8, $3
+DATA packtab<>+3120(SB)/8, $0x8080808007060100
+DATA packtab<>+3128(SB)/8, $4
+DATA packtab<>+3136(SB)/8, $0x8080808080070602
+DATA packtab<>+3144(SB)/8, $3
+DATA packtab<>+3152(SB)/8, $0x8080808007060200
+DATA packtab<>+3160(SB)/8, $4
+DATA packtab<>+3168(SB)/8, $0x8080808007060201
+DATA packtab<>+3176(SB)/8, $4
+DATA packtab<>+3184(SB)/8, $0x8080800706020100
+DATA packtab<>+3192(SB)/8, $5
+DATA packtab<>+3200(SB)/8, $0x8080808080070603
+DATA packtab<>+3208(SB)/8, $3
+DATA packtab<>+3216(SB)/8, $0x8080808007060300
+DATA packtab<>+3224(SB)/8, $4
+DATA packtab<>+3232(SB)/8, $0x8080808007060301
+DATA packtab<>+3240(SB)/8, $4
+DATA packtab<>+3248(SB)/8, $0x8080800706030100
+DATA packtab<>+3256(SB)/8, $5
+DATA packtab<>+3264(SB)/8, $0x8080808007060302
+DATA packtab<>+3272(SB)/8, $4
+DATA packtab<>+3280(SB)/8, $0x8080800706030200
+DATA packtab<>+3288(SB)/8, $5
+DATA packtab<>+3296(SB)/8, $0x8080800706030201
+DATA packtab<>+3304(SB)/8, $5
+DATA packtab<>+3312(SB)/8, $0x8080070603020100
+DATA packtab<>+3320(SB)/8, $6
+DATA packtab<>+3328(SB)/8, $0x8080808080070604
+DATA packtab<>+3336(SB)/8, $3
+DATA packtab<>+3344(SB)/8, $0x8080808007060400
+DATA packtab<>+3352(SB)/8, $4
+DATA packtab<>+3360(SB)/8, $0x8080808007060401
+DATA packtab<>+3368(SB)/8, $4
+DATA packtab<>+3376(SB)/8, $0x8080800706040100
+DATA packtab<>+3384(SB)/8, $5
+DATA packtab<>+3392(SB)/8, $0x8080808007060402
+DATA packtab<>+3400(SB)/8, $4
+DATA packtab<>+3408(SB)/8, $0x8080800706040200
+DATA packtab<>+3416(SB)/8, $5
+DATA packtab<>+3424(SB)/8, $0x8080800706040201
+DATA packtab<>+3432(SB)/8, $5
+DATA packtab<>+3440(SB)/8, $0x8080070604020100
+DATA packtab<>+3448(SB)/8, $6
+DATA packtab<>+3456(SB)/8, $0x8080808007060403
+DATA packtab<>+3464(SB)/8, $4
+DATA packtab<>+3472(SB)/8, $0x8080800706040300
+DATA packtab<>+3480(SB)/8, $5
+DATA packtab<>+3488(SB)/8, $0x8080800706040301
+DATA packtab<>+3496(SB)/8, $5
+DATA packtab<>+3504(SB)/8, $0x8080070604030100
+DATA packtab<>+3512(SB)/8, $6
+DATA packtab<>+3520(SB)/8, $0x8080800706040302
+DATA packtab<>+3528(SB)/8, $5
+DATA packtab<>+3536(SB)/8, $0x8080070604030200
+DATA packtab<>+3544(SB)/8, $6
+DATA packtab<>+3552(SB)/8, $0x8080070604030201
+DATA packtab<>+3560(SB)/8, $6
+DATA packtab<>+3568(SB)/8, $0x8007060403020100
+DATA packtab<>+3576(SB)/8, $7
+DATA packtab<>+3584(SB)/8, $0x8080808080070605
+DATA packtab<>+3592(SB)/8, $3
+DATA packtab<>+3600(SB)/8, $0x8080808007060500
+DATA packtab<>+3608(SB)/8, $4
+DATA packtab<>+3616(SB)/8, $0x8080808007060501
+DATA packtab<>+3624(SB)/8, $4
+DATA packtab<>+3632(SB)/8, $0x8080800706050100
+DATA packtab<>+3640(SB)/8, $5
+DATA packtab<>+3648(SB)/8, $0x8080808007060502
+DATA packtab<>+3656(SB)/8, $4
+DATA packtab<>+3664(SB)/8, $0x8080800706050200
+DATA packtab<>+3672(SB)/8, $5
+DATA packtab<>+3680(SB)/8, $0x8080800706050201
+DATA packtab<>+3688(SB)/8, $5
+DATA packtab<>+3696(SB)/8, $0x8080070605020100
+DATA packtab<>+3704(SB)/8, $6
+DATA packtab<>+3712(SB)/8, $0x8080808007060503
+DATA packtab<>+3720(SB)/8, $4
+DATA packtab<>+3728(SB)/8, $0x8080800706050300
+DATA packtab<>+3736(SB)/8, $5
+DATA packtab<>+3744(SB)/8, $0x8080800706050301
+DATA packtab<>+3752(SB)/8, $5
+DATA packtab<>+3760(SB)/8, $0x8080070605030100
+DATA packtab<>+3768(SB)/8, $6
+DATA packtab<>+3776(SB)/8, $0x8080800706050302
+DATA packtab<>+3784(SB)/8, $5
+DATA packtab<>+3792(SB)/8, $0x8080070605030200
+DATA packtab<>+3800(SB)/8, $6
+DATA packtab<>+3808(SB)/8, $0x8080070605030201
+DATA packtab<>+3816(SB)/8, $6
+DATA packtab<>+3824(SB)/8, $0x8007060503020100
+DATA packtab<>+3832(SB)/8, $7
+DATA packtab<>+3840(SB)/8, $0x8080808007060504
+DATA packtab<>+3848(SB)/8, $4
+DATA packtab<>+3856(SB)/8, $0x8080800706050400
+DATA packtab<>+3864(SB)/8, $5
+DATA packtab<>+3872(SB)/8, $0x8080800706050401
+DATA packtab<>+3880(SB)/8, $5
+DATA packtab<>+3888(SB)/8, $0x8080070605040100
+DATA packtab<>+3896(SB)/8, $6
+DATA packtab<>+3904(SB)/8, $0x8080800706050402
+DATA packtab<>+3912(SB)/8, $5
+DATA packtab<>+3920(SB)/8, $0x8080070605040200
+DATA packtab<>+3928(SB)/8, $6
+DATA packtab<>+3936(SB)/8, $0x8080070605040201
+DATA packtab<>+3944(SB)/8, $6
+DATA packtab<>+3952(SB)/8, $0x8007060504020100
+DATA packtab<>+3960(SB)/8, $7
+DATA packtab<>+3968(SB)/8, $0x8080800706050403
+DATA packtab<>+3976(SB)/8, $5
+DATA packtab<>+3984(SB)/8, $0x8080070605040300
+DATA packtab<>+3992(SB)/8, $6
+DATA packtab<>+4000(SB)/8, $0x8080070605040301
+DATA packtab<>+4008(SB)/8, $6
+DATA packtab<>+4016(SB)/8, $0x8007060504030100
+DATA packtab<>+4024(SB)/8, $7
+DATA packtab<>+4032(SB)/8, $0x8080070605040302
+DATA packtab<>+4040(SB)/8, $6
+DATA packtab<>+4048(SB)/8, $0x8007060504030200
+DATA packtab<>+4056(SB)/8, $7
+DATA packtab<>+4064(SB)/8, $0x8007060504030201
+DATA packtab<>+4072(SB)/8, $7
+DATA packtab<>+4080(SB)/8, $0x0706050403020100
+DATA packtab<>+4088(SB)/8, $8
+GLOBL packtab<>(SB), RODATA|NOPTR, $4096
+
+// Tabs and their difference from a space (0x09 ^ 0x20), a whole register
+// each, for compactHashAVX2.
+DATA tab32<>+0(SB)/8, $0x0909090909090909
+DATA tab32<>+8(SB)/8, $0x0909090909090909
+DATA tab32<>+16(SB)/8, $0x0909090909090909
+DATA tab32<>+24(SB)/8, $0x0909090909090909
+DATA tab32<>+32(SB)/8, $0x2929292929292929
+DATA tab32<>+40(SB)/8, $0x2929292929292929
+DATA tab32<>+48(SB)/8, $0x2929292929292929
+DATA tab32<>+56(SB)/8, $0x2929292929292929
+GLOBL tab32<>(SB), RODATA|NOPTR, $64
+
+// CCLASS classifies the 32 bytes at H(SI), as KCLASSIFY does (see
+// compactAVX512), in Y11-Y15 alone with the constants in memory: it sets
+// RDROP to the bytes to drop, RSTOP to the bare CRs, RBARE to the bare
+// LFs, and stores the bytes, tabs made spaces, at H(SP).
+//
+//	Y11 p[j]; Y12 p[j+1]; Y13 ws1 | cr1 | lf1; Y12 lf1;
+//	Y14 cr0, then stop = cr0 &^ lf1;
+//	Y14 ws0; Y12 tab0; Y13 drop = ws0 & (ws1 | cr1 | lf1);
+//	Y12 the bytes with tabs made spaces (p[j] ^ 0x29 where tab0);
+//	Y13 lf0; Y14 p[j-1], then crm1; Y13 bareLF = lf0 &^ crm1.
+#define CCLASS(H, RDROP, RSTOP, RBARE) \
+	VMOVDQU H(SI), Y11; \
+	VMOVDQU H+1(SI), Y12; \
+	VPCMPEQB cand32<>+0(SB), Y12, Y13; \
+	VPCMPEQB tab32<>+0(SB), Y12, Y14; \
+	VPOR Y14, Y13, Y13; \
+	VPCMPEQB cand32<>+32(SB), Y12, Y14; \
+	VPOR Y14, Y13, Y13; \
+	VPCMPEQB cand32<>+64(SB), Y12, Y12; \
+	VPOR Y12, Y13, Y13; \
+	VPCMPEQB cand32<>+32(SB), Y11, Y14; \
+	VPANDN Y14, Y12, Y14; \
+	VPMOVMSKB Y14, RSTOP; \
+	VPCMPEQB cand32<>+0(SB), Y11, Y14; \
+	VPCMPEQB tab32<>+0(SB), Y11, Y12; \
+	VPOR Y12, Y14, Y14; \
+	VPAND Y14, Y13, Y13; \
+	VPMOVMSKB Y13, RDROP; \
+	VPAND tab32<>+32(SB), Y12, Y12; \
+	VPXOR Y12, Y11, Y12; \
+	VMOVDQU Y12, H(SP); \
+	VPCMPEQB cand32<>+64(SB), Y11, Y13; \
+	VMOVDQU H-1(SI), Y14; \
+	VPCMPEQB cand32<>+32(SB), Y14, Y14; \
+	VPANDN Y13, Y14, Y13; \
+	VPMOVMSKB Y13, RBARE
+
+// func compactHashAVX2(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
+//
+// compactHashAVX512 for CPUs with AVX2 and the SHA extensions but no
+// AVX-512 (reference: compactHashGeneric): relaxed canonicalization of
+// src[1:] into dst from dst[o], 64 bytes at a time, hashing the output
+// from dst[hp] into h in the same loop, a block once the output is final
+// HASHLAG bytes past it. A block is classified 32 bytes at a time into
+// 64-bit masks (CCLASS) and packed eight bytes at a time: the mask of the
+// eight to keep picks a PSHUFB pattern from packtab<>, the eight bytes
+// are stored and DI moves on by as many as were kept. A group with a
+// bare LF is written byte by byte, with a CR before each bare LF. At a
+// bare CR the masks are cut there, and it returns after packing.
+//
+// As in candidateHashAVX2, the SHA rounds are legacy SSE: VZEROUPPER
+// after the classification, and the packing uses X11 and X12 (VEX, 128
+// bits). Registers: SI the next block of src, DI the next byte of dst,
+// R14 the next block to hash, DX how far the output is final, R11
+// packtab<>; R10 keep, R12 bare LFs, R13 the group's offset, CX, BX, R8,
+// R9 scratch. The stack: the block, tabs made spaces, at 0(SP); the last
+// place a block may be stored at 64(SP), may start at 72(SP); where the
+// block ends (64, or at its bare CR) at 80(SP).
+TEXT ·compactHashAVX2(SB), NOSPLIT, $88-96
+	MOVQ dst_base+8(FP), DI
+	MOVQ dst_len+16(FP), R8
+	LEAQ -192(DI)(R8*1), R8
+	MOVQ R8, 64(SP)
+	MOVQ src_base+48(FP), SI
+	MOVQ src_len+56(FP), R9
+	LEAQ -65(SI)(R9*1), R9
+	MOVQ R9, 72(SP)
+	INCQ SI
+	ADDQ o+32(FP), DI
+	MOVQ hp+40(FP), R14
+	ADDQ dst_base+8(FP), R14 // the next block to hash
+	MOVQ DI, DX              // the output is final up to here
+	MOVQ h+0(FP), BX
+	SHALOAD(BX)
+	LEAQ packtab<>(SB), R11
+
+cloop:
+	CMPQ SI, 72(SP)
+	JHI  cdone
+	CMPQ DI, 64(SP)
+	JHI  cdone
+	CCLASS(0, R10, R13, R12)
+	CCLASS(32, BX, CX, R8)
+	VZEROUPPER
+	SHLQ $32, BX
+	ORQ  BX, R10
+	NOTQ R10                 // keep
+	SHLQ $32, R8
+	ORQ  R8, R12             // bare LFs
+	SHLQ $32, CX
+	ORQ  CX, R13             // bare CRs
+	MOVQ $64, R9
+	TESTQ R13, R13
+	JZ   cend
+	BSFQ R13, R9             // the block ends at its first bare CR
+	MOVQ R9, CX
+	MOVQ $1, BX
+	SHLQ CL, BX
+	DECQ BX
+	ANDQ BX, R10
+	ANDQ BX, R12
+
+cend:
+	MOVQ R9, 80(SP)
+	XORL R13, R13
+
+cgroup:
+	MOVBQZX R10B, CX
+	TESTB $0xff, R12B
+	JNZ  cslow
+	SHLQ $4, CX
+	VMOVQ (R11)(CX*1), X11
+	VMOVQ (SP)(R13*1), X12
+	VPSHUFB X11, X12, X12
+	VMOVQ X12, (DI)
+	MOVBQZX 8(R11)(CX*1), CX
+	ADDQ CX, DI
+
+cnext:
+	SHRQ $8, R10
+	SHRQ $8, R12
+	ADDQ $8, R13
+	CMPQ R13, $64
+	JNE  cgroup
+	MOVQ 80(SP), R9
+	ADDQ R9, SI
+	CMPQ R9, $64
+	JNE  cdone               // stopped at a bare CR
+	CMPB -1(SI), $0x20       // the block ended with content:
+	CMOVQHI DI, DX           // all output so far is final
+	LEAQ HASHLAG(R14), BX
+	CMPQ BX, DX
+	JHI  cloop
+	SHABLOCK(R14)
+	ADDQ $64, R14
+	JMP  cloop
+
+cslow:
+	// CX the bytes of the group to keep, R9 its bare LFs, R8 its bytes.
+	MOVBQZX R12B, R9
+	LEAQ (SP)(R13*1), R8
+
+cbyte:
+	TESTQ CX, CX
+	JZ   cnext
+	TESTL $1, CX
+	JZ   cskip
+	TESTL $1, R9
+	JZ   ccopy
+	MOVB $0x0d, (DI)
+	INCQ DI
+
+ccopy:
+	MOVB (R8), BX
+	MOVB BX, (DI)
+	INCQ DI
+
+cskip:
+	INCQ R8
+	SHRL $1, CX
+	SHRL $1, R9
+	JMP  cbyte
+
+cdone:
+	MOVQ h+0(FP), BX
+	SHASTORE(BX)
+	MOVQ src_base+48(FP), BX
+	SUBQ BX, SI
+	MOVQ SI, nsrc+72(FP)
+	MOVQ dst_base+8(FP), BX
+	SUBQ BX, DI
+	MOVQ DI, ndst+80(FP)
+	SUBQ BX, R14
+	MOVQ R14, nhash+88(FP)
+	VZEROUPPER
+	RET
+
 // func lfAVX2(p []byte, i int) (j int, found bool)
 //
 // For simple canonicalization: the first LF from p[i] (i >= 1) that has

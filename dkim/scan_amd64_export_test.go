@@ -9,22 +9,21 @@ package dkim
 // it is nil for the paths this CPU cannot run. An AVX-512 path on a CPU
 // with AVX2 but not AVX-512 runs the Go references of the AVX-512 kernels
 // (Ref is set), so that the rest of it, the plumbing of fused.go above
-// all, is tested on this CPU too.
+// all, is tested on this CPU too; likewise a path that hashes as it goes
+// on a CPU without the SHA extensions.
 func Kernels() []Kernel {
-	use := func(ok, avx2, avx512, fused bool) func() func() {
-		if !ok {
-			return nil
+	kernel := func(p int, ok, ref bool) Kernel {
+		k := Kernel{Name: pathNames[p], Ref: ref}
+		if ok {
+			k.Use = func() func() { return usePath(p) }
 		}
-		return func() func() {
-			saved := [3]bool{haveScan, haveCompact, haveFused}
-			haveScan, haveCompact, haveFused = avx2, avx512, fused
-			return func() { haveScan, haveCompact, haveFused = saved[0], saved[1], saved[2] }
-		}
+		return k
 	}
 	return []Kernel{
-		{"avx512-sha", use(cpuAVX2, true, true, true), !cpuFused},
-		{"avx512", use(cpuAVX2, true, true, false), !cpuAVX512},
-		{"avx2", use(cpuAVX2, true, false, false), false},
-		{"generic", use(true, false, false, false), false},
+		kernel(pathFused, cpuAVX2, !cpuFused),
+		kernel(pathCompact, cpuAVX2, !cpuAVX512),
+		kernel(pathHashScan, cpuAVX2, !cpuAVX2SHA),
+		kernel(pathScan, cpuAVX2, false),
+		kernel(pathGeneric, true, false),
 	}
 }

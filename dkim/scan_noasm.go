@@ -10,9 +10,13 @@ package dkim
 // architecture.
 var (
 	haveScan    = false
+	haveDigest  = false
 	haveCompact = false
 	haveFused   = false
 )
+
+// cpuPaths returns the only path there is without assembly.
+func cpuPaths() uint { return 1 << pathGeneric }
 
 // cpuPath returns the only path there is without assembly.
 func cpuPath() int { return pathGeneric }

@@ -8,17 +8,8 @@ package dkim
 // every canonicalization test holds the references to the RFC here too
 // (Ref is set: they are no paths to measure).
 func Kernels() []Kernel {
-	use := func(scan, compact, fused bool) func() func() {
-		return func() func() {
-			saved := [3]bool{haveScan, haveCompact, haveFused}
-			haveScan, haveCompact, haveFused = scan, compact, fused
-			return func() { haveScan, haveCompact, haveFused = saved[0], saved[1], saved[2] }
-		}
+	kernel := func(p int) Kernel {
+		return Kernel{Name: pathNames[p], Use: func() func() { return usePath(p) }, Ref: p != pathGeneric}
 	}
-	return []Kernel{
-		{"avx512-sha", use(true, true, true), true},
-		{"avx512", use(true, true, false), true},
-		{"avx2", use(true, false, false), true},
-		{"generic", use(false, false, false), false},
-	}
+	return []Kernel{kernel(pathFused), kernel(pathCompact), kernel(pathHashScan), kernel(pathScan), kernel(pathGeneric)}
 }
