@@ -40,7 +40,7 @@ func newBodyHash() hash.Hash {
 // newBodyHash makes now (tests switch the code path).
 func bodyHashFits(h hash.Hash) bool {
 	_, ours := h.(*bodyDigest)
-	return ours == haveFused
+	return ours == haveDigest
 }
 
 func (d *bodyDigest) Reset() {
