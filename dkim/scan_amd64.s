@@ -11,6 +11,38 @@ DATA scanconst<>+1(SB)/1, $0x0d
 DATA scanconst<>+2(SB)/1, $0x0a
 GLOBL scanconst<>(SB), RODATA|NOPTR, $3
 
+// CANDMASK sets AX to the 32-bit candidate mask of the 32 bytes at
+// OFF(DI), by the rule candidateAVX2 states below (it reads OFF-1(DI) to
+// OFF+33(DI)); Y10-Y12 hold space, CR and LF, Y0-Y9 and Y13 are scratch.
+// candidateAVX2 and masksAVX2 use it; CAND32 is the same rule in fewer
+// registers, for the loop that hashes too.
+#define CANDMASK(OFF) \
+	VMOVDQU OFF-1(DI), Y0; \
+	VMOVDQU OFF(DI), Y1; \
+	VMOVDQU OFF+1(DI), Y2; \
+	VMOVDQU OFF+2(DI), Y3; \
+	VPMINUB Y10, Y1, Y4; \
+	VPCMPEQB Y4, Y1, Y4; \
+	VPMINUB Y10, Y2, Y5; \
+	VPCMPEQB Y5, Y2, Y5; \
+	VPMINUB Y10, Y3, Y6; \
+	VPCMPEQB Y6, Y3, Y6; \
+	VPCMPEQB Y10, Y1, Y7; \
+	VPCMPEQB Y11, Y1, Y8; \
+	VPCMPEQB Y12, Y2, Y9; \
+	VPAND    Y9, Y8, Y8; \
+	VPANDN   Y8, Y6, Y8; \
+	VPCMPEQB Y12, Y1, Y9; \
+	VPCMPEQB Y11, Y0, Y13; \
+	VPAND    Y13, Y9, Y9; \
+	VPANDN   Y9, Y5, Y9; \
+	VPOR     Y9, Y8, Y8; \
+	VPANDN   Y4, Y7, Y13; \
+	VPANDN   Y13, Y8, Y13; \
+	VPAND    Y5, Y7, Y7; \
+	VPOR     Y7, Y13, Y13; \
+	VPMOVMSKB Y13, AX
+
 // func candidateAVX2(p []byte, i int) (j int, found bool)
 //
 // Looks at p 32 bytes at a time from p[i] (i >= 1), for as long as the
@@ -37,31 +69,7 @@ loop:
 	CMPQ CX, DX
 	JGT  stop
 	LEAQ (SI)(CX*1), DI
-	VMOVDQU -1(DI), Y0     // p[j-1:]
-	VMOVDQU (DI), Y1       // p[j:]
-	VMOVDQU 1(DI), Y2      // p[j+1:]
-	VMOVDQU 2(DI), Y3      // p[j+2:]
-	VPMINUB Y10, Y1, Y4
-	VPCMPEQB Y4, Y1, Y4    // ctl0
-	VPMINUB Y10, Y2, Y5
-	VPCMPEQB Y5, Y2, Y5    // ctl1
-	VPMINUB Y10, Y3, Y6
-	VPCMPEQB Y6, Y3, Y6    // ctl2
-	VPCMPEQB Y10, Y1, Y7   // sp0
-	VPCMPEQB Y11, Y1, Y8   // p[j] is CR
-	VPCMPEQB Y12, Y2, Y9   // p[j+1] is LF
-	VPAND    Y9, Y8, Y8
-	VPANDN   Y8, Y6, Y8    // okCR = Y8 &^ ctl2
-	VPCMPEQB Y12, Y1, Y9   // p[j] is LF
-	VPCMPEQB Y11, Y0, Y13  // p[j-1] is CR
-	VPAND    Y13, Y9, Y9
-	VPANDN   Y9, Y5, Y9    // okLF = Y9 &^ ctl1
-	VPOR     Y9, Y8, Y8    // ok
-	VPANDN   Y4, Y7, Y13   // ctl0 &^ sp0
-	VPANDN   Y13, Y8, Y13  //  &^ ok
-	VPAND    Y5, Y7, Y7    // sp0 & ctl1
-	VPOR     Y7, Y13, Y13
-	VPMOVMSKB Y13, AX
+	CANDMASK(0)
 	TESTL AX, AX
 	JNZ  hit
 	ADDQ $32, CX
@@ -146,6 +154,20 @@ GLOBL shaflip<>(SB), RODATA|NOPTR, $16
 	VPALIGNR $8, X1, X2, X2; \
 	VMOVDQU X7, (R); \
 	VMOVDQU X2, 16(R)
+
+// HASHSCANRET returns from a scan that hashes as it goes, func(h
+// *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int), with
+// found already stored: it writes the state back to h and returns j and
+// nhash from SI and R14, the next block to scan and to hash, less p (DI).
+#define HASHSCANRET \
+	MOVQ h+0(FP), BX; \
+	SHASTORE(BX); \
+	SUBQ DI, SI; \
+	MOVQ SI, j+48(FP); \
+	SUBQ DI, R14; \
+	MOVQ R14, nhash+64(FP); \
+	VZEROUPPER; \
+	RET
 
 // SHAROUNDS runs four rounds on the message words in M, with the
 // constants at offset K.
@@ -508,14 +530,7 @@ hstop:
 	MOVB     $0, found+56(FP)
 
 hret:
-	MOVQ h+0(FP), BX
-	SHASTORE(BX)
-	SUBQ DI, SI
-	MOVQ SI, j+48(FP)
-	SUBQ DI, R14
-	MOVQ R14, nhash+64(FP)
-	VZEROUPPER
-	RET
+	HASHSCANRET
 
 // The constants of candidateHashAVX2, a whole register each: 32 spaces,
 // 32 CRs, 32 LFs.
@@ -632,14 +647,7 @@ astop:
 	MOVB $0, found+56(FP)
 
 aret:
-	MOVQ h+0(FP), BX
-	SHASTORE(BX)
-	SUBQ DI, SI
-	MOVQ SI, j+48(FP)
-	SUBQ DI, R14
-	MOVQ R14, nhash+64(FP)
-	VZEROUPPER
-	RET
+	HASHSCANRET
 
 // The table of compactHashAVX2, 16 bytes for each byte mask k of the
 // bytes of a group of eight to keep: at 0, the PSHUFB pattern that moves
@@ -1391,36 +1399,6 @@ lfhit:
 
 lfstop:
 	SCANRET(0)
-
-// CANDMASK sets AX to the 32-bit candidate mask of the 32 bytes at (DI),
-// as candidateAVX2 computes it (reads -1(DI) to 33(DI)); Y10-Y12 hold
-// space, CR and LF.
-#define CANDMASK(OFF) \
-	VMOVDQU OFF-1(DI), Y0; \
-	VMOVDQU OFF(DI), Y1; \
-	VMOVDQU OFF+1(DI), Y2; \
-	VMOVDQU OFF+2(DI), Y3; \
-	VPMINUB Y10, Y1, Y4; \
-	VPCMPEQB Y4, Y1, Y4; \
-	VPMINUB Y10, Y2, Y5; \
-	VPCMPEQB Y5, Y2, Y5; \
-	VPMINUB Y10, Y3, Y6; \
-	VPCMPEQB Y6, Y3, Y6; \
-	VPCMPEQB Y10, Y1, Y7; \
-	VPCMPEQB Y11, Y1, Y8; \
-	VPCMPEQB Y12, Y2, Y9; \
-	VPAND    Y9, Y8, Y8; \
-	VPANDN   Y8, Y6, Y8; \
-	VPCMPEQB Y12, Y1, Y9; \
-	VPCMPEQB Y11, Y0, Y13; \
-	VPAND    Y13, Y9, Y9; \
-	VPANDN   Y9, Y5, Y9; \
-	VPOR     Y9, Y8, Y8; \
-	VPANDN   Y4, Y7, Y13; \
-	VPANDN   Y13, Y8, Y13; \
-	VPAND    Y5, Y7, Y7; \
-	VPOR     Y7, Y13, Y13; \
-	VPMOVMSKB Y13, AX
 
 // func masksAVX2(p []byte, i int, masks []uint64)
 //
