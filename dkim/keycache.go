@@ -245,6 +245,9 @@ func queryTXT(ctx context.Context, q querier, name string) ([]string, time.Durat
 	if err != nil {
 		return nil, 0, err
 	}
+	if m == nil { // the querier is the caller's
+		return nil, 0, &net.DNSError{Err: "no response", Name: name, IsTemporary: true}
+	}
 	notFound := func() ([]string, time.Duration, error) {
 		ttl := time.Duration(-1)
 		for _, rr := range m.Ns {
@@ -271,9 +274,7 @@ func queryTXT(ctx context.Context, q querier, name string) ([]string, time.Durat
 	}
 	txts := make([]string, 0, len(c.Records))
 	for _, rr := range c.Records {
-		// The querier is the caller's: a record whose header says TXT
-		// need not be a *dns.TXT (an RFC 3597 one), and is then none.
-		if t, ok := rr.(*dns.TXT); ok {
+		if t, ok := rr.(*dns.TXT); ok { // as Follow returns them
 			txts = append(txts, dnstxt.Join(t.Txt))
 		}
 	}

@@ -326,6 +326,30 @@ func TestKeyCacheOddRecords(t *testing.T) {
 	}
 }
 
+// TestKeyCacheNilAnswer: a Querier that returns neither an answer nor an
+// error is a temporary failure, not a panic, and nothing is kept.
+func TestKeyCacheNilAnswer(t *testing.T) {
+	f, msg, _, now := ttlFixture(t, 300)
+	v := dkim.Verifier{Resolver: nilQuerier{f}, KeyCache: &dkim.KeyCache{Now: func() time.Time { return *now }}}
+	var r dkim.Result
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("Verify panicked: %v", p)
+			}
+		}()
+		r = verifyOne(t, &v, msg)
+	}()
+	if r.Status != dkim.TempError || !errors.Is(r.Err, dkim.ErrKeyUnavailable) || v.KeyCache.Len() != 0 {
+		t.Errorf("%v, %v, Len %d; want TempError, not kept", r.Status, r.Err, v.KeyCache.Len())
+	}
+}
+
+// nilQuerier returns a nil message and no error for every query.
+type nilQuerier struct{ *domainauth.FakeResolver }
+
+func (nilQuerier) Query(context.Context, string, uint16) (*dns.Msg, error) { return nil, nil }
+
 // oddQuerier answers every query with odd's record at the name asked for
 // in place of the zone's answer.
 type oddQuerier struct {

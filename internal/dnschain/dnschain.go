@@ -16,7 +16,8 @@ import (
 // Chain is what Follow found in an answer.
 type Chain struct {
 	// Records are the records of the type asked for that the chain's
-	// last name owns, in the order of the answer.
+	// last name owns, in the order of the answer, each of the Go type
+	// miekg/dns has for it (never *dns.RFC3597 for a type it knows).
 	Records []dns.RR
 	// End is the chain's last name, fully qualified and in lower case:
 	// the name asked for when it has no CNAME.
@@ -73,9 +74,16 @@ func Follow(m *dns.Msg, name string, qtype uint16) Chain {
 	}
 	for _, rr := range m.Answer {
 		if rr == nil {
-			continue // only a hand-built answer has one; not a record
+			continue // only a hand-built answer has one
 		}
-		if h := rr.Header(); h.Rrtype == qtype && strings.EqualFold(dns.Fqdn(h.Name), c.End) {
+		h := rr.Header()
+		if _, opaque := rr.(*dns.RFC3597); opaque && dns.TypeToRR[h.Rrtype] != nil {
+			// A type miekg/dns knows, kept as opaque data: only a
+			// hand-built answer has one, and it is not a record of that
+			// type to read.
+			continue
+		}
+		if h.Rrtype == qtype && strings.EqualFold(dns.Fqdn(h.Name), c.End) {
 			c.Records = append(c.Records, rr)
 			c.TTL = min(c.TTL, h.Ttl)
 		}

@@ -61,6 +61,9 @@ func TestFollow(t *testing.T) {
 			qname: "a.test.", qtype: dns.TypeCNAME, end: "a.test.", ttl: 60},
 		{name: "nil record, as only a hand-built answer has", answer: []dns.RR{nil, cname("a.test.", "b.test.", 60), nil, txt("b.test.", "b", 90)},
 			qname: "a.test.", qtype: dns.TypeTXT, texts: []string{"b"}, end: "b.test.", ttl: 60, hops: 1},
+		{name: "opaque record of a known type, as only a hand-built answer has", answer: []dns.RR{
+			&dns.RFC3597{Hdr: dns.RR_Header{Name: "a.test.", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 5}, Rdata: "0161"}, txt("a.test.", "real", 90)},
+			qname: "a.test.", qtype: dns.TypeTXT, texts: []string{"real"}, end: "a.test.", ttl: 90},
 		{name: "empty answer", qname: "a.test.", qtype: dns.TypeTXT, end: "a.test.", ttl: math.MaxUint32},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,5 +115,17 @@ func BenchmarkFollowLong(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Follow(m, "c0.example.", dns.TypeTXT)
+	}
+}
+
+// TestFollowUnknownType: a record of a type miekg/dns does not know is
+// opaque data (RFC 3597) however it arrived, and is the answer to a
+// question for that type.
+func TestFollowUnknownType(t *testing.T) {
+	const typ = 65280 // private use
+	rr := &dns.RFC3597{Hdr: dns.RR_Header{Name: "b.test.", Rrtype: typ, Class: dns.ClassINET, Ttl: 40}, Rdata: "00"}
+	c := Follow(&dns.Msg{Answer: []dns.RR{cname("a.test.", "b.test.", 60), rr}}, "a.test.", typ)
+	if len(c.Records) != 1 || c.Records[0] != dns.RR(rr) || c.TTL != 40 {
+		t.Errorf("Follow for type %d = %v, TTL %d; want the opaque record, TTL 40", typ, c.Records, c.TTL)
 	}
 }
