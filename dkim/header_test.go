@@ -54,12 +54,19 @@ func TestRelaxedValue(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	alphabet := []byte(" \t\r\n\x00\x01\x1f!azAZ;=\x7f\x80\xff")
 	for range 20000 {
-		b := make([]byte, rng.IntN(24))
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
+		b := randomBytes(rng, alphabet, rng.IntN(24))
 		if got, want := string(relaxedValue([]byte("x:"), string(b))), "x:"+relaxedValueBytewise(string(b)); got != want {
 			t.Fatalf("relaxedValue(%q) = %q; want %q", b, got, want)
 		}
 	}
+}
+
+// randomBytes returns n bytes drawn from alphabet (a byte listed twice is
+// drawn twice as often).
+func randomBytes(rng *rand.Rand, alphabet []byte, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return b
 }

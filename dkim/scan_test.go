@@ -63,9 +63,7 @@ func testScans(t *testing.T) {
 		for k := range p[:cap(p)] {
 			p[:cap(p)][k] = 'x'
 		}
-		for k := range p {
-			p[k] = alphabet[rng.IntN(len(alphabet))]
-		}
+		copy(p, randomBytes(rng, alphabet, size))
 		if n%3 == 0 && size >= 2 {
 			copy(p[size-2:], "\r\n")
 		}

@@ -155,10 +155,7 @@ func TestSplitColonList(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	alphabet := []byte("aB-:: \t\r\n\x01\x7f")
 	for range 20000 {
-		b := make([]byte, rng.IntN(20))
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
+		b := randomBytes(rng, alphabet, rng.IntN(20))
 		var want []string
 		for _, part := range strings.Split(string(b), ":") {
 			if p := strings.Map(func(r rune) rune {
