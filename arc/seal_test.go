@@ -187,6 +187,11 @@ func TestOldestPass(t *testing.T) {
 	if _, err := s.SealResults(context.Background(), strings.NewReader(two), "mx.a.example; none"); !errors.Is(err, arc.ErrChainFull) {
 		t.Errorf("sealing a third set with MaxSets 2: %v, want ErrChainFull", err)
 	}
+	// The second set is within the limit of 2.
+	one := hop(t, hops[0], authorMessage, nil)
+	if _, err := s.SealResults(context.Background(), strings.NewReader(one), "mx.a.example; none"); err != nil {
+		t.Errorf("sealing a second set with MaxSets 2: %v", err)
+	}
 }
 
 func TestSealOptions(t *testing.T) {
