@@ -404,8 +404,7 @@ func (b *bodyCanonicalizer) Close() error {
 		b.content(crBytes)
 	}
 	if !b.relaxed || b.any {
-		b.crlfs = 0
-		b.emit(crlf)
+		b.emit(crlf) // the line ends held back are trailing: dropped
 	}
 	b.flush()
 	if d := b.digest; d != nil {

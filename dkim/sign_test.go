@@ -259,6 +259,10 @@ func TestSignOptionsErrors(t *testing.T) {
 			t.Errorf("NewSigner(%+v) = %v, want ErrSignOptions", o, err)
 		}
 	}
+	// No options is no signature: an error, not a Signer that signs nothing.
+	if _, err := dkim.NewSigner(); !errors.Is(err, dkim.ErrSignOptions) {
+		t.Errorf("NewSigner() = %v, want ErrSignOptions", err)
+	}
 	if small != nil {
 		if _, err := dkim.NewSigner(dkim.SignOptions{Domain: "example.com", Selector: "s", Key: small}); err == nil {
 			t.Error("NewSigner accepted a 512-bit RSA key")
