@@ -310,15 +310,7 @@ func TestKeyCacheOddRecords(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f, msg, _, now := ttlFixture(t, 300)
 			v := dkim.Verifier{Resolver: oddQuerier{f, tt.odd}, KeyCache: &dkim.KeyCache{Now: func() time.Time { return *now }}}
-			var r dkim.Result
-			func() {
-				defer func() {
-					if p := recover(); p != nil {
-						t.Fatalf("Verify panicked: %v", p)
-					}
-				}()
-				r = verifyOne(t, &v, msg)
-			}()
+			r := verifyNoPanic(t, &v, msg)
 			if r.Status != dkim.PermError || !errors.Is(r.Err, dkim.ErrNoKey) {
 				t.Errorf("%v, %v; want PermError: no key", r.Status, r.Err)
 			}
@@ -331,18 +323,21 @@ func TestKeyCacheOddRecords(t *testing.T) {
 func TestKeyCacheNilAnswer(t *testing.T) {
 	f, msg, _, now := ttlFixture(t, 300)
 	v := dkim.Verifier{Resolver: nilQuerier{f}, KeyCache: &dkim.KeyCache{Now: func() time.Time { return *now }}}
-	var r dkim.Result
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				t.Fatalf("Verify panicked: %v", p)
-			}
-		}()
-		r = verifyOne(t, &v, msg)
-	}()
+	r := verifyNoPanic(t, &v, msg)
 	if r.Status != dkim.TempError || !errors.Is(r.Err, dkim.ErrKeyUnavailable) || v.KeyCache.Len() != 0 {
 		t.Errorf("%v, %v, Len %d; want TempError, not kept", r.Status, r.Err, v.KeyCache.Len())
 	}
+}
+
+// verifyNoPanic is verifyOne, failing the test if Verify panics.
+func verifyNoPanic(t *testing.T, v *dkim.Verifier, msg string) (r dkim.Result) {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Fatalf("Verify panicked: %v", p)
+		}
+	}()
+	return verifyOne(t, v, msg)
 }
 
 // nilQuerier returns a nil message and no error for every query.

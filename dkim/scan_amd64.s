@@ -155,6 +155,32 @@ GLOBL shaflip<>(SB), RODATA|NOPTR, $16
 	VMOVDQU X7, (R); \
 	VMOVDQU X2, 16(R)
 
+// HASHSCANSETUP starts a scan that hashes as it goes (the arguments of
+// HASHSCANRET): DI p, SI the first block to scan (p[i]), R14 the first
+// to hash (p[hp]), DX the last place a block may start (len(p)-66, the
+// block and the two bytes after it within p), the state loaded from h.
+#define HASHSCANSETUP \
+	MOVQ p_base+8(FP), DI; \
+	MOVQ p_len+16(FP), DX; \
+	LEAQ -66(DI)(DX*1), DX; \
+	MOVQ i+32(FP), SI; \
+	ADDQ DI, SI; \
+	MOVQ hp+40(FP), R14; \
+	ADDQ DI, R14; \
+	MOVQ h+0(FP), BX; \
+	SHALOAD(BX)
+
+// HASHSCANNEXT moves SI to the next block to scan, hashes the block at
+// R14 if the scan has passed all of it, and goes on at LOOP.
+#define HASHSCANNEXT(LOOP) \
+	ADDQ $64, SI; \
+	LEAQ 64(R14), BX; \
+	CMPQ BX, SI; \
+	JHI  LOOP; \
+	SHABLOCK(R14); \
+	ADDQ $64, R14; \
+	JMP  LOOP
+
 // HASHSCANRET returns from a scan that hashes as it goes, func(h
 // *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int), with
 // found already stored: it writes the state back to h and returns j and
@@ -472,15 +498,7 @@ hdone:
 // candidate (found) or where fewer than 66 bytes are left, and returns
 // how far it hashed (nhash).
 TEXT ·candidateHashAVX512(SB), NOSPLIT, $0-72
-	MOVQ p_base+8(FP), DI
-	MOVQ p_len+16(FP), DX
-	LEAQ -66(DI)(DX*1), DX  // blocks start at or before len(p)-66
-	MOVQ i+32(FP), SI
-	ADDQ DI, SI
-	MOVQ hp+40(FP), R14
-	ADDQ DI, R14
-	MOVQ h+0(FP), BX
-	SHALOAD(BX)
+	HASHSCANSETUP
 	VPBROADCASTB compactconst<>+0(SB), Z26
 	VPBROADCASTB compactconst<>+2(SB), Z28
 	VPBROADCASTB compactconst<>+3(SB), Z29
@@ -511,13 +529,7 @@ hloop:
 	KORQ     K4, K1, K1
 	KORTESTQ K1, K1
 	JNZ      hhit
-	ADDQ     $64, SI
-	LEAQ     64(R14), BX
-	CMPQ     BX, SI
-	JHI      hloop
-	SHABLOCK(R14)
-	ADDQ     $64, R14
-	JMP      hloop
+	HASHSCANNEXT(hloop)
 
 hhit:
 	KMOVQ    K1, BX
@@ -610,15 +622,7 @@ GLOBL cand32<>(SB), RODATA|NOPTR, $96
 // Registers: SI the next block to scan, DX the last place a block may
 // start, R14 the next block to hash, DI p, CX and R8 the masks.
 TEXT ·candidateHashAVX2(SB), NOSPLIT, $0-72
-	MOVQ p_base+8(FP), DI
-	MOVQ p_len+16(FP), DX
-	LEAQ -66(DI)(DX*1), DX  // blocks start at or before len(p)-66
-	MOVQ i+32(FP), SI
-	ADDQ DI, SI
-	MOVQ hp+40(FP), R14
-	ADDQ DI, R14
-	MOVQ h+0(FP), BX
-	SHALOAD(BX)
+	HASHSCANSETUP
 
 aloop:
 	CMPQ SI, DX
@@ -629,13 +633,7 @@ aloop:
 	SHLQ $32, R8
 	ORQ  R8, CX
 	JNZ  ahit
-	ADDQ $64, SI
-	LEAQ 64(R14), BX
-	CMPQ BX, SI
-	JHI  aloop
-	SHABLOCK(R14)
-	ADDQ $64, R14
-	JMP  aloop
+	HASHSCANNEXT(aloop)
 
 ahit:
 	BSFQ CX, CX
