@@ -91,6 +91,7 @@ var kernelNeeds = map[string][]cpuBit{
 	"candidateAVX2": {bitOSXSAVE, bitAVX, bitAVX2, bitXSSE, bitXAVX},
 	"lfAVX2":        {bitOSXSAVE, bitAVX, bitAVX2, bitXSSE, bitXAVX},
 	"masksAVX2":     {bitOSXSAVE, bitAVX, bitAVX2, bitXSSE, bitXAVX},
+	"compactAVX2":   {bitOSXSAVE, bitAVX, bitAVX2, bitXSSE, bitXAVX},
 	"compactAVX512": {bitOSXSAVE, bitAVX, bitPOPCNT, bitBMI1, bitBMI2, bitAVX512F, bitAVX512BW, bitVBMI2,
 		bitXSSE, bitXAVX, bitXOpmask, bitXZMMHi, bitXHi16},
 	"shaBlocks": {bitOSXSAVE, bitAVX, bitSSSE3, bitSSE41, bitSHA, bitXSSE, bitXAVX},
@@ -115,11 +116,14 @@ func kernelsRun(p int, f features) []string {
 	if h.scan {
 		k = append(k, "candidateAVX2", "lfAVX2", "masksAVX2")
 	}
-	if h.compact {
+	switch {
+	case h.compact && h.wide:
 		k = append(k, "compactAVX512")
+	case h.compact:
+		k = append(k, "compactAVX2")
 	}
 	switch {
-	case h.fused && h.compact:
+	case h.fused && h.wide:
 		k = append(k, "compactHashAVX512", "candidateHashAVX512")
 	case h.fused:
 		k = append(k, "compactHashAVX2", "candidateHashAVX2")

@@ -81,10 +81,12 @@ func HeaderDigest(msg string, i int) ([]byte, *Signature, error) {
 // usePath turns on the hooks of path p (pathHooks) and returns what
 // restores the ones in use before.
 func usePath(p int) (restore func()) {
-	saved := [4]bool{haveScan, haveDigest, haveCompact, haveFused}
+	saved := hooks{haveScan, haveDigest, haveCompact, haveFused, haveWide}
 	h := pathHooks[p]
-	haveScan, haveDigest, haveCompact, haveFused = h.scan, h.digest, h.compact, h.fused
-	return func() { haveScan, haveDigest, haveCompact, haveFused = saved[0], saved[1], saved[2], saved[3] }
+	haveScan, haveDigest, haveCompact, haveFused, haveWide = h.scan, h.digest, h.compact, h.fused, h.wide
+	return func() {
+		haveScan, haveDigest, haveCompact, haveFused, haveWide = saved.scan, saved.digest, saved.compact, saved.fused, saved.wide
+	}
 }
 
 // A Kernel is one of the code paths of the body canonicalizer.
@@ -126,8 +128,8 @@ func EachKernelB(b *testing.B, f func(b *testing.B)) {
 	}
 }
 
-// CompactRelaxed exposes the AVX-512 kernel's wrapper: it reports
-// ok=false where the CPU has none.
+// CompactRelaxed exposes the compact kernel's wrapper: it reports
+// ok=false where the path in use has none.
 func CompactRelaxed(out, p []byte) (consumed, filled int, ok bool) {
 	if !haveCompact {
 		return 0, 0, false

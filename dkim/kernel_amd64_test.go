@@ -27,6 +27,7 @@ func asmKernels() []asmKernel {
 		{name: "lfAVX2", missing: avx2, lf: lfAVX2},
 		{name: "masksAVX2", missing: avx2, masks: masksAVX2},
 		{name: "compactAVX512", missing: avx512, compact: compactAVX512},
+		{name: "compactAVX2", missing: avx2, compact: compactAVX2},
 		{name: "compactHashAVX512", missing: fused, compactHash: compactHashAVX512},
 		{name: "candidateHashAVX512", missing: fused, candidateHash: candidateHashAVX512},
 		{name: "candidateHashAVX2", missing: avx2SHA, candidateHash: candidateHashAVX2},

@@ -10,8 +10,8 @@ package dkim
 //   - "avx2-sha": AVX2 kernels canonicalize inside our own SHA-256
 //     loop, which uses the SHA extensions (amd64 without AVX-512: AMD
 //     Zen 2 and 3, Intel Ice Lake client and later);
-//   - "avx2": AVX2 scans find the spans that need no change,
-//     crypto/sha256 hashes;
+//   - "avx2": AVX2 scans find the spans that need no change, an AVX2
+//     kernel canonicalizes the others, crypto/sha256 hashes;
 //   - "generic": plain Go, eight bytes at a time, and crypto/sha256: what
 //     every other architecture and the purego build tag run.
 //
@@ -39,31 +39,31 @@ const CodePathEnv = "DOMAINAUTH_DKIM_PATH"
 // which hooks each turns on.
 const (
 	pathGeneric  = iota // plain Go: the word scans and crypto/sha256
-	pathScan            // vector scans for the spans that need no change (haveScan)
+	pathScan            // vector scans for the spans that need no change (haveScan), and a kernel that canonicalizes the spans that need changes (haveCompact), crypto/sha256
 	pathHashScan        // and they hash as they go, into bodyDigest (haveDigest), and so does a kernel that canonicalizes the spans that need changes (haveFused)
-	pathCompact         // vector scans, and a kernel that canonicalizes the spans that need changes, crypto/sha256 (haveCompact)
-	pathFused           // all of the above
+	pathCompact         // pathScan with the wider kernels (haveWide)
+	pathFused           // pathHashScan with the wider kernels
 )
 
 // pathNames are the names of CodePathEnv and CodePath, by path.
 var pathNames = [...]string{pathGeneric: "generic", pathScan: "avx2", pathHashScan: "avx2-sha", pathCompact: "avx512", pathFused: "avx512-sha"}
 
 // hooks are the switches of the portable code that a path turns on: the
-// variables haveScan, haveDigest, haveCompact and haveFused (see
-// scan_amd64.go).
-type hooks struct{ scan, digest, compact, fused bool }
+// variables haveScan, haveDigest, haveCompact, haveFused and haveWide
+// (see scan_amd64.go).
+type hooks struct{ scan, digest, compact, fused, wide bool }
 
 // pathHooks are the hooks of each path. pathCompact hashes with
 // crypto/sha256, so that it does not need the SHA extensions: the paths
-// form no strict ladder. pathHashScan has no compact kernel that writes
-// without hashing: where the hash is not the bodyDigest, relaxedSpans
-// canonicalizes in its place.
+// form no strict ladder. The paths with the SHA extensions have a compact
+// kernel that writes without hashing too, for output that is not the
+// bodyDigest (a body length limit, or another hash).
 var pathHooks = [...]hooks{
 	pathGeneric:  {},
-	pathScan:     {scan: true},
-	pathHashScan: {scan: true, digest: true, fused: true},
-	pathCompact:  {scan: true, compact: true},
-	pathFused:    {scan: true, digest: true, compact: true, fused: true},
+	pathScan:     {scan: true, compact: true},
+	pathHashScan: {scan: true, digest: true, compact: true, fused: true},
+	pathCompact:  {scan: true, compact: true, wide: true},
+	pathFused:    {scan: true, digest: true, compact: true, fused: true, wide: true},
 }
 
 // choosePath returns the path to run given the value of CodePathEnv and
@@ -86,7 +86,7 @@ func choosePath(env string, paths uint) int {
 // (see CodePathEnv): "avx512-sha", "avx512", "avx2-sha", "avx2" or
 // "generic".
 func CodePath() string {
-	in := hooks{haveScan, haveDigest, haveCompact, haveFused}
+	in := hooks{haveScan, haveDigest, haveCompact, haveFused, haveWide}
 	for p, h := range pathHooks {
 		if h == in {
 			return pathNames[p]

@@ -27,9 +27,10 @@ var haveScan = pathHooks[startPath].scan
 // paths.
 var haveDigest = pathHooks[startPath].digest
 
-// haveCompact reports whether compactSpan runs (AVX-512 VBMI2 here): the
-// CPU has what it uses (see cpuFeatures) and CodePathEnv asks for no
-// slower path. Tests turn it off to check the other paths.
+// haveCompact reports whether compactSpan runs (AVX2 or AVX-512 VBMI2
+// here, see haveWide): the CPU has what it uses (see cpuFeatures) and
+// CodePathEnv asks for no slower path. Tests turn it off to check the
+// other paths.
 var haveCompact = pathHooks[startPath].compact
 
 // haveFused reports whether a compact kernel that hashes as it goes
@@ -38,6 +39,12 @@ var haveCompact = pathHooks[startPath].compact
 // with the AVX-512 kernels, and CodePathEnv asks for a path that uses
 // them. Tests turn it off to check the other paths.
 var haveFused = pathHooks[startPath].fused
+
+// haveWide reports whether the compact kernels and the scans that hash
+// are the AVX-512 ones (compactAVX512, compactHashAVX512,
+// candidateHashAVX512) rather than the AVX2 ones: CodePathEnv asks for
+// an avx512 path and the CPU has it.
+var haveWide = pathHooks[startPath].wide
 
 // scanCandidates is nextCandidate's vector scan (candidateAVX2).
 func scanCandidates(p []byte, i int) (j int, found bool) { return candidateAVX2(p, i) }
@@ -49,26 +56,30 @@ func scanMasks(p []byte, i int, masks []uint64) { masksAVX2(p, i, masks) }
 // scanLF is nextLF's vector scan (lfAVX2).
 func scanLF(p []byte, i int) (j int, found bool) { return lfAVX2(p, i) }
 
-// compactSpan is compactRelaxed's kernel (compactAVX512). The AVX-512
+// compactSpan is compactRelaxed's kernel: compactAVX512 on the paths
+// with the AVX-512 kernels (haveWide), compactAVX2 on the others. The
 // hooks fall back to the Go references where the CPU lacks the
-// instructions: haveCompact and haveFused are never set there but by
-// tests (see Kernels), which so run the plumbing of those paths on any
-// amd64 CPU. They are called once per span of hundreds of bytes or
-// more, so the test costs nothing measurable.
+// instructions: they are never set there but by tests (see Kernels),
+// which so run the plumbing of those paths on any amd64 CPU. They are
+// called once per span of hundreds of bytes or more, so the test costs
+// nothing measurable.
 func compactSpan(dst []byte, o int, src []byte) (nsrc, ndst int) {
-	if cpuAVX512 {
+	switch {
+	case haveWide && cpuAVX512:
 		return compactAVX512(dst, o, src)
+	case !haveWide && cpuAVX2:
+		return compactAVX2(dst, o, src)
 	}
 	return compactGeneric(dst, o, src)
 }
 
 // compactHashSpan is compactRelaxedHashed's kernel: compactHashAVX512
-// on the path with the AVX-512 kernels (haveCompact), compactHashAVX2 on
+// on the path with the AVX-512 kernels (haveWide), compactHashAVX2 on
 // the others (avx2-sha), each where the CPU has it, the Go reference
 // elsewhere.
 func compactHashSpan(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int) {
 	switch {
-	case haveCompact && cpuFused:
+	case haveWide && cpuFused:
 		return compactHashAVX512(h, dst, o, hp, src)
 	case cpuAVX2SHA:
 		return compactHashAVX2(h, dst, o, hp, src)
@@ -77,11 +88,11 @@ func compactHashSpan(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, nds
 }
 
 // hashScan is hashSpan's kernel: candidateHashAVX512 on the path with
-// the AVX-512 kernels (haveCompact), candidateHashAVX2 on the others
+// the AVX-512 kernels (haveWide), candidateHashAVX2 on the others
 // (avx2-sha), each where the CPU has it, the Go reference elsewhere.
 func hashScan(h *[8]uint32, p []byte, i, hp int) (j int, found bool, nhash int) {
 	switch {
-	case haveCompact && cpuFused:
+	case haveWide && cpuFused:
 		return candidateHashAVX512(h, p, i, hp)
 	case cpuAVX2SHA:
 		return candidateHashAVX2(h, p, i, hp)
@@ -170,3 +181,9 @@ func compactHashAVX2(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, nds
 //
 //go:noescape
 func shaBlocks(h *[8]uint32, p []byte)
+
+// compactAVX2 is compactAVX512 with AVX2: see compactGeneric. See
+// scan_amd64.s.
+//
+//go:noescape
+func compactAVX2(dst []byte, o int, src []byte) (nsrc, ndst int)

@@ -1214,6 +1214,86 @@ GLOBL tab32<>(SB), RODATA|NOPTR, $64
 	VPANDN Y13, Y14, Y13; \
 	VPMOVMSKB Y13, RBARE
 
+// CEND is where compactHashAVX2 and compactAVX2 keep on their stack where
+// the block ends (64, or at its bare CR).
+#define CEND 80
+
+// CPACK is one block of compactHashAVX2 and compactAVX2 (see them):
+// the masks of the block at SI (CCLASS), cut at its first bare CR, then
+// its bytes packed eight at a time to DI; the groups with a bare LF go to
+// cslow (CSLOW), which comes back to cnext. It moves SI past the block
+// and jumps to cdone if the block stopped at a bare CR.
+#define CPACK \
+	CCLASS(0, R10, R13, R12); \
+	CCLASS(32, BX, CX, R8); \
+	VZEROUPPER; \
+	SHLQ $32, BX; \
+	ORQ  BX, R10; \
+	NOTQ R10; \
+	SHLQ $32, R8; \
+	ORQ  R8, R12; \
+	SHLQ $32, CX; \
+	ORQ  CX, R13; \
+	MOVQ $64, R9; \
+	TESTQ R13, R13; \
+	JZ   cend; \
+	BSFQ R13, R9; \
+	MOVQ R9, CX; \
+	MOVQ $1, BX; \
+	SHLQ CL, BX; \
+	DECQ BX; \
+	ANDQ BX, R10; \
+	ANDQ BX, R12; \
+cend: \
+	MOVQ R9, CEND(SP); \
+	XORL R13, R13; \
+cgroup: \
+	MOVBQZX R10B, CX; \
+	TESTB $0xff, R12B; \
+	JNZ  cslow; \
+	SHLQ $4, CX; \
+	VMOVQ (R11)(CX*1), X11; \
+	VMOVQ (SP)(R13*1), X12; \
+	VPSHUFB X11, X12, X12; \
+	VMOVQ X12, (DI); \
+	MOVBQZX 8(R11)(CX*1), CX; \
+	ADDQ CX, DI; \
+cnext: \
+	SHRQ $8, R10; \
+	SHRQ $8, R12; \
+	ADDQ $8, R13; \
+	CMPQ R13, $64; \
+	JNE  cgroup; \
+	MOVQ CEND(SP), R9; \
+	ADDQ R9, SI; \
+	CMPQ R9, $64; \
+	JNE  cdone
+
+// CSLOW writes the group of CPACK that has a bare LF byte by byte, with a
+// CR before each bare LF, and goes back to cnext.
+#define CSLOW \
+cslow: \
+	MOVBQZX R12B, R9; \
+	LEAQ (SP)(R13*1), R8; \
+cbyte: \
+	TESTQ CX, CX; \
+	JZ   cnext; \
+	TESTL $1, CX; \
+	JZ   cskip; \
+	TESTL $1, R9; \
+	JZ   ccopy; \
+	MOVB $0x0d, (DI); \
+	INCQ DI; \
+ccopy: \
+	MOVB (R8), BX; \
+	MOVB BX, (DI); \
+	INCQ DI; \
+cskip: \
+	INCQ R8; \
+	SHRL $1, CX; \
+	SHRL $1, R9; \
+	JMP  cbyte
+
 // func compactHashAVX2(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
 //
 // compactHashAVX512 for CPUs with AVX2 and the SHA extensions but no
@@ -1258,53 +1338,7 @@ cloop:
 	JHI  cdone
 	CMPQ DI, 64(SP)
 	JHI  cdone
-	CCLASS(0, R10, R13, R12)
-	CCLASS(32, BX, CX, R8)
-	VZEROUPPER
-	SHLQ $32, BX
-	ORQ  BX, R10
-	NOTQ R10                 // keep
-	SHLQ $32, R8
-	ORQ  R8, R12             // bare LFs
-	SHLQ $32, CX
-	ORQ  CX, R13             // bare CRs
-	MOVQ $64, R9
-	TESTQ R13, R13
-	JZ   cend
-	BSFQ R13, R9             // the block ends at its first bare CR
-	MOVQ R9, CX
-	MOVQ $1, BX
-	SHLQ CL, BX
-	DECQ BX
-	ANDQ BX, R10
-	ANDQ BX, R12
-
-cend:
-	MOVQ R9, 80(SP)
-	XORL R13, R13
-
-cgroup:
-	MOVBQZX R10B, CX
-	TESTB $0xff, R12B
-	JNZ  cslow
-	SHLQ $4, CX
-	VMOVQ (R11)(CX*1), X11
-	VMOVQ (SP)(R13*1), X12
-	VPSHUFB X11, X12, X12
-	VMOVQ X12, (DI)
-	MOVBQZX 8(R11)(CX*1), CX
-	ADDQ CX, DI
-
-cnext:
-	SHRQ $8, R10
-	SHRQ $8, R12
-	ADDQ $8, R13
-	CMPQ R13, $64
-	JNE  cgroup
-	MOVQ 80(SP), R9
-	ADDQ R9, SI
-	CMPQ R9, $64
-	JNE  cdone               // stopped at a bare CR
+	CPACK
 	CMPB -1(SI), $0x20       // the block ended with content:
 	CMOVQHI DI, DX           // all output so far is final
 	LEAQ HASHLAG(R14), BX
@@ -1314,31 +1348,7 @@ cnext:
 	ADDQ $64, R14
 	JMP  cloop
 
-cslow:
-	// CX the bytes of the group to keep, R9 its bare LFs, R8 its bytes.
-	MOVBQZX R12B, R9
-	LEAQ (SP)(R13*1), R8
-
-cbyte:
-	TESTQ CX, CX
-	JZ   cnext
-	TESTL $1, CX
-	JZ   cskip
-	TESTL $1, R9
-	JZ   ccopy
-	MOVB $0x0d, (DI)
-	INCQ DI
-
-ccopy:
-	MOVB (R8), BX
-	MOVB BX, (DI)
-	INCQ DI
-
-cskip:
-	INCQ R8
-	SHRL $1, CX
-	SHRL $1, R9
-	JMP  cbyte
+	CSLOW
 
 cdone:
 	MOVQ h+0(FP), BX
@@ -1351,6 +1361,44 @@ cdone:
 	MOVQ DI, ndst+80(FP)
 	SUBQ BX, R14
 	MOVQ R14, nhash+88(FP)
+	VZEROUPPER
+	RET
+
+// func compactAVX2(dst []byte, o int, src []byte) (nsrc, ndst int)
+//
+// compactAVX512 with AVX2 (reference: compactGeneric): compactHashAVX2
+// without the hash, for the avx2 path and for the output that is not
+// the body digest on the avx2-sha path. Registers and stack as in
+// compactHashAVX2, without R14 and DX.
+TEXT ·compactAVX2(SB), NOSPLIT, $88-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), R8
+	LEAQ -192(DI)(R8*1), R8
+	MOVQ R8, 64(SP)
+	MOVQ src_base+32(FP), SI
+	MOVQ src_len+40(FP), R9
+	LEAQ -65(SI)(R9*1), R9
+	MOVQ R9, 72(SP)
+	INCQ SI
+	ADDQ o+24(FP), DI
+	LEAQ packtab<>(SB), R11
+
+cloop:
+	CMPQ SI, 72(SP)
+	JHI  cdone
+	CMPQ DI, 64(SP)
+	JHI  cdone
+	CPACK
+	JMP  cloop
+	CSLOW
+
+cdone:
+	MOVQ src_base+32(FP), BX
+	SUBQ BX, SI
+	MOVQ SI, nsrc+56(FP)
+	MOVQ dst_base+0(FP), BX
+	SUBQ BX, DI
+	MOVQ DI, ndst+64(FP)
 	VZEROUPPER
 	RET
 

@@ -60,13 +60,14 @@ func testScanGuardPageBefore(t *testing.T) {
 	}
 }
 
-// TestCompactRelaxedGuardPage runs the AVX-512 kernel with its input and
-// its output each ending at a page that may not be touched: the kernel
-// loads a byte before and after each block and stores whole blocks, and
-// must keep all of that within the slices.
+// TestCompactRelaxedGuardPage runs the compact kernel of the path in use
+// (compactAVX2 or compactAVX512) with its input and its output each
+// ending at a page that may not be touched: the kernel loads a byte
+// before and after each block and stores whole blocks, and must keep all
+// of that within the slices.
 func TestCompactRelaxedGuardPage(t *testing.T) {
 	if !haveCompact {
-		t.Skip("no AVX-512 kernel on this CPU")
+		t.Skip("no compact kernel on this path")
 	}
 	page := syscall.Getpagesize()
 	src, dst := guardedPage(t), guardedPage(t)

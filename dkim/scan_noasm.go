@@ -13,6 +13,7 @@ var (
 	haveDigest  = false
 	haveCompact = false
 	haveFused   = false
+	haveWide    = false
 )
 
 // cpuPaths returns the only path there is without assembly.
