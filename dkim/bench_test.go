@@ -322,13 +322,63 @@ func BenchmarkFloorRatio(b *testing.B) {
 						ratios = append(ratios, float64(tc)/float64(tf))
 						cs, fs = append(cs, float64(tc)), append(fs, float64(tf))
 					}
-					b.ReportMetric(median(ratios), "x-floor")
-					b.ReportMetric(median(cs), "case-ns")
-					b.ReportMetric(median(fs), "floor-ns")
+					reportPaired(b, ratios, cs, fs)
 				})
 			}
 		}
 	}
+}
+
+// pairedRatios runs run and floor in alternating pairs, as
+// BenchmarkFloorRatio does, and reports the median ratio and times.
+func pairedRatios(b *testing.B, run, floor func()) {
+	run()
+	floor()
+	var ratios, cs, fs []float64
+	for i := 0; b.Loop(); i++ {
+		first, second := run, floor
+		if i%2 == 1 {
+			first, second = floor, run
+		}
+		t0 := time.Now()
+		first()
+		t1 := time.Now()
+		second()
+		t2 := time.Now()
+		tc, tf := t1.Sub(t0), t2.Sub(t1)
+		if i%2 == 1 {
+			tc, tf = tf, tc
+		}
+		ratios = append(ratios, float64(tc)/float64(tf))
+		cs, fs = append(cs, float64(tc)), append(fs, float64(tf))
+	}
+	reportPaired(b, ratios, cs, fs)
+}
+
+func reportPaired(b *testing.B, ratios, cs, fs []float64) {
+	b.ReportMetric(median(ratios), "x-floor")
+	b.ReportMetric(median(cs), "case-ns")
+	b.ReportMetric(median(fs), "floor-ns")
+}
+
+// BenchmarkBodyHashRatio is BenchmarkBodyHash in pairs with SHA-256 alone
+// over the same bytes (see BenchmarkFloorRatio): the cost of
+// canonicalization on each path this CPU can run, as a ratio that the
+// load of other processes moves little.
+func BenchmarkBodyHashRatio(b *testing.B) {
+	edited, clean := benchMessage(1<<20), cleanBody(1<<20)
+	lfOnly := bytes.ReplaceAll(edited, []byte("\r\n"), []byte("\n"))
+	bodies := []struct {
+		name string
+		body []byte
+	}{{"relaxed", edited}, {"relaxed-clean", clean}, {"relaxed-lf", lfOnly}}
+	dkim.EachKernelB(b, func(b *testing.B) {
+		for _, x := range bodies {
+			b.Run(x.name, func(b *testing.B) {
+				pairedRatios(b, func() { dkim.SumBody(dkim.Relaxed, x.body) }, func() { sha256.Sum256(x.body) })
+			})
+		}
+	})
 }
 
 func median(xs []float64) float64 {

@@ -1269,30 +1269,41 @@ cnext: \
 	CMPQ R9, $64; \
 	JNE  cdone
 
-// CSLOW writes the group of CPACK that has a bare LF byte by byte, with a
-// CR before each bare LF, and goes back to cnext.
+// CSLOW writes the group of CPACK that has a bare LF: for each bare LF,
+// the kept bytes before it not yet written, packed as CPACK packs, then a
+// CR; the rest of the group (from the last bare LF on) is left in the low
+// byte of R10 with no bare LF in R12, and cgroup packs it.
+//
+//	X12 the group; BX what is kept and not yet written; R9 the bare
+//	LFs left; CX the next bare LF; R8 the bits below it, then the
+//	bytes to write.
 #define CSLOW \
 cslow: \
+	MOVQ CX, BX; \
 	MOVBQZX R12B, R9; \
-	LEAQ (SP)(R13*1), R8; \
-cbyte: \
-	TESTQ CX, CX; \
-	JZ   cnext; \
-	TESTL $1, CX; \
-	JZ   cskip; \
-	TESTL $1, R9; \
-	JZ   ccopy; \
+	VMOVQ (SP)(R13*1), X12; \
+cbare: \
+	BSFQ R9, CX; \
+	MOVQ $1, R8; \
+	SHLQ CL, R8; \
+	DECQ R8; \
+	ANDQ BX, R8; \
+	SHLQ $4, R8; \
+	VMOVQ (R11)(R8*1), X11; \
+	VPSHUFB X11, X12, X11; \
+	VMOVQ X11, (DI); \
+	MOVBQZX 8(R11)(R8*1), R8; \
+	ADDQ R8, DI; \
 	MOVB $0x0d, (DI); \
 	INCQ DI; \
-ccopy: \
-	MOVB (R8), BX; \
-	MOVB BX, (DI); \
-	INCQ DI; \
-cskip: \
-	INCQ R8; \
-	SHRL $1, CX; \
-	SHRL $1, R9; \
-	JMP  cbyte
+	SHRQ CL, BX; \
+	SHLQ CL, BX; \
+	LEAQ -1(R9), R8; \
+	ANDQ R8, R9; \
+	JNZ  cbare; \
+	MOVB BL, R10B; \
+	ANDQ $-256, R12; \
+	JMP  cgroup
 
 // func compactHashAVX2(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
 //
@@ -1304,8 +1315,9 @@ cskip: \
 // 64-bit masks (CCLASS) and packed eight bytes at a time: the mask of the
 // eight to keep picks a PSHUFB pattern from packtab<>, the eight bytes
 // are stored and DI moves on by as many as were kept. A group with a
-// bare LF is written byte by byte, with a CR before each bare LF. At a
-// bare CR the masks are cut there, and it returns after packing.
+// bare LF is packed in pieces, each ending before a bare LF, with a CR
+// after each (CSLOW). At a bare CR the masks are cut there, and it
+// returns after packing.
 //
 // As in candidateHashAVX2, the SHA rounds are legacy SSE: VZEROUPPER
 // after the classification, and the packing uses X11 and X12 (VEX, 128
