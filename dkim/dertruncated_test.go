@@ -43,6 +43,15 @@ func TestKeyDERLengthForms(t *testing.T) {
 		{"indefinite length", pad([]byte{0x30, 0x80}, 10), dkim.ErrKeyData},
 		{"4 length bytes", pad([]byte{0x30, 0x84, 0x7f, 0xff, 0xff, 0xff}, 10), dkim.ErrKeyData},
 		{"not a SEQUENCE", pad([]byte{0x31, 0x82, 0x01, 0x22}, 10), dkim.ErrKeyData},
+		// At the boundary: exactly the announced content is there (bad
+		// data, not a cut-off key), or one byte of it is missing. The
+		// long form is read big-endian, eight bits per length byte.
+		{"2 length bytes, all content there", pad([]byte{0x30, 0x82, 0x01, 0x00}, 0x100), dkim.ErrKeyData},
+		{"2 length bytes, one byte short", pad([]byte{0x30, 0x82, 0x01, 0x00}, 0xff), dkim.ErrKeyTruncated},
+		{"3 length bytes, all content there", pad([]byte{0x30, 0x83, 0x00, 0x01, 0x02}, 0x102), dkim.ErrKeyData},
+		{"3 length bytes, one byte short", pad([]byte{0x30, 0x83, 0x00, 0x01, 0x02}, 0x101), dkim.ErrKeyTruncated},
+		{"short form, all content there", pad([]byte{0x30, 0x10}, 0x10), dkim.ErrKeyData},
+		{"short form, one byte short", pad([]byte{0x30, 0x10}, 0x0f), dkim.ErrKeyTruncated},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

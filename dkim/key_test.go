@@ -321,3 +321,37 @@ func TestParseKeyNotesHex(t *testing.T) {
 		}
 	}
 }
+
+// errReader is a source of randomness that fails at once.
+type errReader struct{}
+
+var errNoEntropy = errors.New("no entropy")
+
+func (errReader) Read([]byte) (int, error) { return 0, errNoEntropy }
+
+// TestGenerateKeyBounds: the sizes at both ends of what GenerateKey
+// makes are accepted (it goes on to generate, and here meets a source of
+// randomness that fails) and the sizes just past them are refused with
+// ErrKeySize, without generating anything.
+//
+// crypto/rsa ignores the reader since Go 1.26 unless
+// GODEBUG=cryptocustomrand=1, which the test sets so that it does not
+// generate a 4096-bit key.
+func TestGenerateKeyBounds(t *testing.T) {
+	t.Setenv("GODEBUG", "cryptocustomrand=1")
+	for _, c := range []struct {
+		bits int
+		want error
+	}{
+		{dkim.MinGenerateRSABits - 8, dkim.ErrKeySize},
+		{dkim.MinGenerateRSABits, errNoEntropy},
+		{dkim.MaxGenerateRSABits, errNoEntropy},
+		{dkim.MaxGenerateRSABits + 8, dkim.ErrKeySize},
+		{dkim.MinGenerateRSABits + 4, dkim.ErrKeySize}, // not a multiple of 8
+	} {
+		_, _, err := dkim.GenerateKey(dkim.KeyRSA, c.bits, errReader{})
+		if !errors.Is(err, c.want) {
+			t.Errorf("GenerateKey(rsa, %d): %v, want %v", c.bits, err, c.want)
+		}
+	}
+}

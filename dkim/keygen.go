@@ -35,8 +35,9 @@ var ErrKeySize = errors.New("dkim: unsupported RSA key size")
 // production).
 //
 // Ed25519 keys are reproducible from a fixed reader (its first 32 bytes are
-// the seed); RSA keys are not, since crypto/rsa does not promise to use
-// rand deterministically.
+// the seed); RSA keys are not: since Go 1.26 crypto/rsa ignores rand and
+// always draws from a secure source (unless GODEBUG=cryptocustomrand=1),
+// and even then does not promise to use it deterministically.
 func GenerateKey(kt KeyType, bits int, rand io.Reader) (crypto.Signer, *Key, error) {
 	if rand == nil {
 		return nil, nil, errors.New("dkim: GenerateKey needs a source of randomness")
