@@ -180,11 +180,9 @@ func selectFields(fields []field, names []string, fn func(field)) {
 		return
 	}
 	// Names are compared in full only where their keys agree: most pairs
-	// differ in length or in one of the bytes the key holds.
-	var nk [selectDirectMax]uint64
-	for i, name := range names {
-		nk[i] = nameKey(name)
-	}
+	// differ in length or in one of the bytes the key holds. A field once
+	// used is marked in used, so that the next name of the same kind goes
+	// on to the one above it.
 	var fkBuf [selectKeyedFields]uint64
 	fk := fkBuf[:0]
 	if len(fields) <= len(fkBuf) {
@@ -192,15 +190,13 @@ func selectFields(fields []field, names []string, fn func(field)) {
 			fk = append(fk, nameKey(f.name))
 		}
 	}
-	for i, name := range names {
-		k := nk[i]
-		// Earlier occurrences of the same name used up fields from the bottom.
-		skip := 0
-		for p, prev := range names[:i] {
-			if nk[p] == k && dkimbridge.SameFieldName(prev, name) {
-				skip++
-			}
-		}
+	var usedBuf [selectKeyedFields / 64]uint64
+	used := usedBuf[:]
+	if n := (len(fields) + 63) / 64; n > len(used) {
+		used = make([]uint64, n)
+	}
+	for _, name := range names {
+		k := nameKey(name)
 		for j := len(fields) - 1; j >= 0; j-- {
 			var kj uint64
 			if len(fk) > 0 {
@@ -208,22 +204,20 @@ func selectFields(fields []field, names []string, fn func(field)) {
 			} else {
 				kj = nameKey(fields[j].name)
 			}
-			if kj != k || !dkimbridge.SameFieldName(fields[j].name, name) {
+			if kj != k || used[j/64]&(1<<(j%64)) != 0 || !dkimbridge.SameFieldName(fields[j].name, name) {
 				continue
 			}
-			if skip == 0 {
-				fn(fields[j])
-				break
-			}
-			skip--
+			used[j/64] |= 1 << (j % 64)
+			fn(fields[j])
+			break
 		}
 	}
 }
 
 // selectKeyedFields is the most header fields whose keys selectFields
-// computes once, on the stack; it computes those of longer headers as it
-// goes.
-const selectKeyedFields = 32
+// computes once, and whose use it marks, on the stack; it computes the
+// keys of longer headers as it goes and allocates their marks.
+const selectKeyedFields = 64
 
 // nameKey is a fingerprint of a header field name: its length and three
 // of its bytes, with the ASCII case bit set. Names that dkimbridge.SameFieldName

@@ -303,13 +303,11 @@ func (s *Signer) Close() error {
 		// The field is formatted once: up to "b=" for the header hash,
 		// then, in the same buffer, the b= value and the line end for
 		// HeaderFields.
-		var b strings.Builder
-		b.Grow(sig.sizeHint() + signatureSize(o.Key)*4/3 + 32)
-		b.WriteString(FieldName)
-		b.WriteString(":")
-		f := sig.writeTags(&b, true)
+		buf := make([]byte, 0, sig.sizeHint()+signatureSize(o.Key)*4/3+32)
+		buf = append(buf, FieldName+":"...)
+		buf, f := sig.writeTags(buf, true)
 		st.hh.Reset()
-		st.scratch = hashHeaders(st.hh, st.scratch[:0], fields, sig.Headers, b.String(), o.HeaderCanonicalization)
+		st.scratch = hashHeaders(st.hh, st.scratch[:0], fields, sig.Headers, bytesString(buf), o.HeaderCanonicalization)
 		digest := st.hh.Sum(st.digest[:0])
 		var sigBytes []byte
 		if j.alg == Ed25519SHA256 {
@@ -322,9 +320,9 @@ func (s *Signer) Close() error {
 			return s.err
 		}
 		sig.Signature = sigBytes
-		f.signatureValue(sigBytes)
-		b.WriteString("\r\n")
-		j.sig, j.field = sig, b.String()
+		buf = f.signatureValue(buf, sigBytes)
+		// The buffer is not written again: the field can share it.
+		j.sig, j.field = sig, bytesString(append(buf, '\r', '\n'))
 	}
 	return nil
 }
@@ -421,13 +419,15 @@ func defaultTables() (keys [len(defaultSignedHeaders)]uint64, over [len(defaultS
 
 // hashHeaders writes the canonical signed header fields and the
 // DKIM-Signature field sigField (with an empty b= and no final line end)
-// to h, using scratch as the buffer; it returns scratch for reuse.
+// to h, using scratch as the buffer; it returns scratch for reuse. The
+// fields are canonicalized one after the other into scratch and hashed
+// with one Write.
 func hashHeaders(h hash.Hash, scratch []byte, fields []field, names []string, sigField string, c Canonicalization) []byte {
+	scratch = scratch[:0]
 	selectFields(fields, names, func(f field) {
-		scratch = CanonicalizeHeader(scratch[:0], f.raw, c)
-		h.Write(scratch)
+		scratch = CanonicalizeHeader(scratch, f.raw, c)
 	})
-	scratch = CanonicalizeHeader(scratch[:0], sigField, c)
+	scratch = CanonicalizeHeader(scratch, sigField, c)
 	h.Write(scratch[:len(scratch)-2]) // without the CRLF CanonicalizeHeader added
 	return scratch
 }

@@ -297,28 +297,23 @@ func parseDigits(v string, max int) (int64, error) {
 // String returns the signature's tag list on one line, in the order Sign
 // writes it; ParseSignature(s.String()) gives back s.
 func (s *Signature) String() string {
-	var b strings.Builder
-	b.Grow(s.sizeHint())
-	s.write(&b, false, true)
-	return b.String()
+	return bytesString(s.appendTags(make([]byte, 0, s.sizeHint()), false, true))
 }
 
 // HeaderField returns the complete header field, "DKIM-Signature: "
 // followed by the tags folded at 78 columns and a final CRLF, ready to be
 // prepended to the message.
 func (s *Signature) HeaderField() string {
-	var b strings.Builder
-	b.Grow(s.sizeHint())
-	b.WriteString(FieldName)
-	b.WriteString(":")
-	s.write(&b, true, true)
-	b.WriteString("\r\n")
-	return b.String()
+	b := append(make([]byte, 0, s.sizeHint()), FieldName+":"...)
+	b = s.appendTags(b, true, true)
+	return bytesString(append(b, '\r', '\n'))
 }
 
-// folder writes tags separated by "; ", folding lines at 78 columns.
+// folder appends tags separated by "; " to a slice, folding lines at 78
+// columns. The slice is passed in and returned rather than kept in the
+// folder or a strings.Builder: its many short appends then store no
+// pointer through a pointer, and cost no write barrier.
 type folder struct {
-	b    *strings.Builder
 	fold bool
 	col  int
 	n    int
@@ -334,64 +329,63 @@ const (
 	breakAny          // anywhere (base64 in b=)
 )
 
-// tag writes name=value; when fold is on, a value that does not fit on the
+// tag appends name=value to b and returns it; when fold is on, a value that does not fit on the
 // line is broken where mode allows. For breakAny the decision to start a
 // new line before the tag ignores the value, so that the same tag with an
 // empty value (what the signer hashes) folds at the same place, and the
 // value can be written afterwards with rest.
-func (f *folder) tag(name, value string, mode int) {
+func (f *folder) tag(b []byte, name, value string, mode int) []byte {
 	if f.n > 0 {
-		f.b.WriteByte(';')
+		b = append(b, ';')
 		f.col++
 	}
 	f.n++
 	tok := len(name) + 1
 	if !f.fold {
 		if f.n > 1 {
-			f.b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		f.b.WriteString(name)
-		f.b.WriteByte('=')
-		f.b.WriteString(value)
-		return
+		b = append(b, name...)
+		b = append(b, '=')
+		return append(b, value...)
 	}
 	first := 0
 	if mode != breakAny {
 		first = f.piece(value, mode)
 	}
 	if f.col+1+tok+first > foldWidth && f.col > 8 {
-		f.b.WriteString("\r\n\t")
+		b = append(b, "\r\n\t"...)
 		f.col = 8
 	} else {
-		f.b.WriteByte(' ')
+		b = append(b, ' ')
 		f.col++
 	}
-	f.b.WriteString(name)
-	f.b.WriteByte('=')
+	b = append(b, name...)
+	b = append(b, '=')
 	f.col += tok
-	f.rest(tok, value, mode)
+	return f.rest(b, tok, value, mode)
 }
 
-// rest writes the value of the tag just begun, whose name and "=" take
+// rest appends to b the value of the tag just begun, whose name and "=" take
 // tok columns.
-func (f *folder) rest(tok int, value string, mode int) {
+func (f *folder) rest(b []byte, tok int, value string, mode int) []byte {
 	if !f.fold {
-		f.b.WriteString(value)
-		return
+		return append(b, value...)
 	}
 	for value != "" {
 		n := f.piece(value, mode)
 		if n == 0 || f.col+n > foldWidth && f.col > 8+tok {
-			f.b.WriteString("\r\n\t")
+			b = append(b, "\r\n\t"...)
 			f.col = 8
 			if n = f.piece(value, mode); n == 0 {
 				n = len(value)
 			}
 		}
-		f.b.WriteString(value[:n])
+		b = append(b, value[:n]...)
 		f.col += n
 		value = value[n:]
 	}
+	return b
 }
 
 // piece returns how much of v may go on the line before a break.
@@ -402,8 +396,12 @@ func (f *folder) piece(v string, mode int) int {
 		if mode == breakBar {
 			sep = '|'
 		}
-		if i := strings.IndexByte(v, sep); i >= 0 {
-			return i + 1
+		// The pieces are header field names, short: a loop beats the
+		// call of strings.IndexByte.
+		for i := 0; i < len(v); i++ {
+			if v[i] == sep {
+				return i + 1
+			}
 		}
 		return len(v)
 	case breakAny:
@@ -423,29 +421,31 @@ func (s *Signature) sizeHint() int {
 	return n + n/16 // folding
 }
 
-// write appends the tags. With withB unset the b= value is left empty,
-// which is what the signer hashes.
-func (s *Signature) write(b *strings.Builder, fold, withB bool) {
-	f := s.writeTags(b, fold)
+// appendTags appends the tags to b. With withB unset the b= value is left
+// empty, which is what the signer hashes.
+func (s *Signature) appendTags(b []byte, fold, withB bool) []byte {
+	b, f := s.writeTags(b, fold)
 	if withB {
-		f.signatureValue(s.Signature)
+		b = f.signatureValue(b, s.Signature)
 	}
+	return b
 }
 
 // signatureValue writes the base64 of sig as the value of the b= tag that
 // writeTags ended with.
-func (f *folder) signatureValue(sig []byte) {
+func (f *folder) signatureValue(b, sig []byte) []byte {
 	var buf [1024]byte
-	f.rest(len("b="), base64String(buf[:0], sig), breakAny)
+	return f.rest(b, len("b="), base64String(buf[:0], sig), breakAny)
 }
 
-// writeTags appends the tags up to "b=", without the b= value, and
-// returns the folder, ready to write the value with signatureValue.
-func (s *Signature) writeTags(b *strings.Builder, fold bool) folder {
-	f := folder{b: b, fold: fold, col: len(FieldName) + 1}
+// writeTags appends the tags up to "b=", without the b= value, to b and
+// returns it with the folder, ready to write the value with
+// signatureValue.
+func (s *Signature) writeTags(b []byte, fold bool) ([]byte, folder) {
+	f := folder{fold: fold, col: len(FieldName) + 1}
 	var num [20]byte
-	f.tag("v", strconv.Itoa(max(s.Version, 1)), breakNone)
-	f.tag("a", string(s.Algorithm), breakNone)
+	b = f.tag(b, "v", bytesString(strconv.AppendInt(num[:0], int64(max(s.Version, 1)), 10)), breakNone)
+	b = f.tag(b, "a", string(s.Algorithm), breakNone)
 	hc, bc := s.HeaderCanonicalization, s.BodyCanonicalization
 	if hc == "" {
 		hc = Simple
@@ -453,23 +453,23 @@ func (s *Signature) writeTags(b *strings.Builder, fold bool) folder {
 	if bc == "" {
 		bc = Simple
 	}
-	f.tag("c", canonPair(hc, bc), breakNone)
-	f.tag("d", s.Domain, breakNone)
-	f.tag("s", s.Selector, breakNone)
+	b = f.tag(b, "c", canonPair(hc, bc), breakNone)
+	b = f.tag(b, "d", s.Domain, breakNone)
+	b = f.tag(b, "s", s.Selector, breakNone)
 	if !s.Timestamp.IsZero() {
-		f.tag("t", bytesString(strconv.AppendInt(num[:0], s.Timestamp.Unix(), 10)), breakNone)
+		b = f.tag(b, "t", bytesString(strconv.AppendInt(num[:0], s.Timestamp.Unix(), 10)), breakNone)
 	}
 	if !s.Expiration.IsZero() {
-		f.tag("x", bytesString(strconv.AppendInt(num[:0], s.Expiration.Unix(), 10)), breakNone)
+		b = f.tag(b, "x", bytesString(strconv.AppendInt(num[:0], s.Expiration.Unix(), 10)), breakNone)
 	}
 	if s.BodyLength != nil {
-		f.tag("l", bytesString(strconv.AppendInt(num[:0], *s.BodyLength, 10)), breakNone)
+		b = f.tag(b, "l", bytesString(strconv.AppendInt(num[:0], *s.BodyLength, 10)), breakNone)
 	}
 	if s.Identity != "" {
-		f.tag("i", encodeQP(s.Identity, false), breakNone)
+		b = f.tag(b, "i", encodeQP(s.Identity, false), breakNone)
 	}
 	if s.QueryMethods != nil {
-		f.tag("q", strings.Join(s.QueryMethods, ":"), breakNone)
+		b = f.tag(b, "q", strings.Join(s.QueryMethods, ":"), breakNone)
 	}
 	// h= joined on the stack: strings.Join allocated for every signature.
 	var hbuf [512]byte
@@ -480,18 +480,18 @@ func (s *Signature) writeTags(b *strings.Builder, fold bool) folder {
 		}
 		hl = append(hl, h...)
 	}
-	f.tag("h", bytesString(hl), breakColon)
+	b = f.tag(b, "h", bytesString(hl), breakColon)
 	if s.CopiedHeaders != nil {
 		parts := make([]string, len(s.CopiedHeaders))
 		for i, c := range s.CopiedHeaders {
 			parts[i] = encodeQP(c, true)
 		}
-		f.tag("z", strings.Join(parts, "|"), breakBar)
+		b = f.tag(b, "z", strings.Join(parts, "|"), breakBar)
 	}
 	var bh [64]byte
-	f.tag("bh", base64String(bh[:0], s.BodyHash), breakNone)
-	f.tag("b", "", breakAny)
-	return f
+	b = f.tag(b, "bh", base64String(bh[:0], s.BodyHash), breakNone)
+	b = f.tag(b, "b", "", breakAny)
+	return b, f
 }
 
 // canonPair returns c=, without allocating for the four pairs there are.
