@@ -33,14 +33,19 @@ type headerParser struct {
 	maxBytes, maxFields int
 	buf                 []byte
 	done                bool
+	sized               bool // buf has been given the capacity for the header
 }
 
 // write appends p to the header and reports how many bytes of p belong to
 // it; once the blank line that ends the header has been seen, done is set
 // and the rest of p is body.
 func (h *headerParser) write(p []byte) (int, error) {
-	if h.buf == nil && len(p) > 0 {
-		h.buf = make([]byte, 0, headerCap(p, h.maxBytes))
+	if !h.sized && len(p) > 0 {
+		// buf may hold a pooled buffer, to use if large enough.
+		h.sized = true
+		if n := headerCap(p, h.maxBytes); cap(h.buf) < n {
+			h.buf = make([]byte, 0, n)
+		}
 	}
 	used := 0
 	for used < len(p) && !h.done {
@@ -148,6 +153,7 @@ func readHeaderInto(r *bufio.Reader, maxBytes, maxFields int, dst []field) ([]fi
 	r.Peek(1)
 	if p, _ := r.Peek(r.Buffered()); len(p) > 0 {
 		h.buf = make([]byte, 0, headerCap(p, maxBytes))
+		h.sized = true
 	}
 	for !h.done {
 		line, err := r.ReadSlice('\n')
