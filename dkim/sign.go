@@ -475,11 +475,12 @@ func unfold(raw string) string {
 }
 
 // signatureAndHeaders is a signature that Close makes and room for its
-// h= names, in one allocation: the default set comes to fewer than
-// len(names) for most messages.
+// h= names, in one allocation: the default set comes to no more than
+// len(names) for most messages (19 for a message with the seven usual
+// fields).
 type signatureAndHeaders struct {
 	sig   Signature
-	names [20]string
+	names [32]string
 }
 
 // chooseHeaders picks h= from the default set for this message.

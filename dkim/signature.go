@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,7 +94,7 @@ func ParseSignature(value string) (*Signature, error) {
 	}
 	// The tags of an ordinary signature fit in tags, on the stack.
 	var tags [16]tagvalue.Tag
-	list, err := tagvalue.AppendParse(tags[:0], value)
+	list, err := appendTagList(tags[:0], value)
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
@@ -101,7 +102,16 @@ func ParseSignature(value string) (*Signature, error) {
 		}
 		return nil, &SyntaxError{In: inSignature, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, err)}
 	}
-	s := &Signature{HeaderCanonicalization: Simple, BodyCanonicalization: Simple}
+	// The Signature, room for the h= names and for the decoded b= and bh=
+	// in one allocation.
+	n := 0
+	for _, t := range list {
+		if t.Name == "b" || t.Name == "bh" {
+			n += base64.StdEncoding.DecodedLen(len(t.Value))
+		}
+	}
+	s, names, decoded := newSignature(n)
+	*s = Signature{HeaderCanonicalization: Simple, BodyCanonicalization: Simple}
 	bad := func(t tagvalue.Tag, format string, args ...any) (*Signature, error) {
 		return s, &SyntaxError{In: inSignature, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSignatureSyntax}, args...)...)}
 	}
@@ -114,7 +124,6 @@ func ParseSignature(value string) (*Signature, error) {
 			s.Selector = stripFWS(t.Value)
 		}
 	}
-	var decoded []byte // b= and bh=, decoded
 	seen := 0
 	const (
 		hasV = 1 << iota
@@ -143,21 +152,9 @@ func ParseSignature(value string) (*Signature, error) {
 			}
 			s.Algorithm = Algorithm(strings.ToLower(v))
 		case "b", "bh":
-			if decoded == nil {
-				// One allocation for both values.
-				n := base64.StdEncoding.DecodedLen(len(v))
-				other := "bh"
-				if t.Name == "bh" {
-					other = "b"
-				}
-				if o, ok := tagOf(list, other); ok {
-					n += base64.StdEncoding.DecodedLen(len(o.Value))
-				}
-				decoded = make([]byte, 0, n)
-			}
 			start := len(decoded)
 			var err error
-			decoded, _, err = appendBase64FWS(decoded, v)
+			decoded, err = appendBase64Value(decoded, v)
 			if err != nil {
 				return bad(t, "invalid base64: %v", err)
 			}
@@ -187,8 +184,13 @@ func ParseSignature(value string) (*Signature, error) {
 			}
 		case "h":
 			seen |= hasH
-			s.Headers = splitColonList(v)
+			var ok bool
+			if s.Headers, ok = appendFieldNames(names, v); !ok {
+				// Folded names, or invalid: the general reading.
+				s.Headers = splitColonList(v)
+			}
 			if len(s.Headers) == 0 {
+				s.Headers = nil
 				return bad(t, "no header fields listed")
 			}
 			for _, name := range s.Headers {
@@ -247,6 +249,113 @@ func ParseSignature(value string) (*Signature, error) {
 		return bad(t, "x= is before t=")
 	}
 	return s, nil
+}
+
+// signatureAlloc is a Signature with room for its h= names and its
+// decoded b= and bh= values, so that ParseSignature allocates once; B is
+// a byte array, of the size for Ed25519 or for RSA keys up to 2048 bits
+// (with some white space in the values).
+type signatureAlloc[B any] struct {
+	sig   Signature
+	names [32]string
+	bytes B
+}
+
+// newSignature returns a zero Signature and, with room to append to,
+// the slices for its h= names and for n bytes of decoded values.
+func newSignature(n int) (*Signature, []string, []byte) {
+	switch {
+	case n <= 128:
+		a := new(signatureAlloc[[128]byte])
+		return &a.sig, a.names[:0], a.bytes[:0]
+	case n <= 320:
+		a := new(signatureAlloc[[320]byte])
+		return &a.sig, a.names[:0], a.bytes[:0]
+	}
+	a := new(signatureAlloc[struct{}])
+	return &a.sig, a.names[:0], make([]byte, 0, n)
+}
+
+// appendTagList is tagvalue.AppendParse for a DKIM-Signature, whose tags
+// are mostly of one letter: a tag of one letter is checked for a
+// duplicate against a bit set, one of more letters against the longer
+// names before it. The list and the error are those of AppendParse.
+func appendTagList(list []tagvalue.Tag, s string) ([]tagvalue.Tag, error) {
+	base := len(list)
+	var letters uint64 // bit c-'A' for each tag c= seen
+	var dup error
+	sc := tagvalue.NewScanner(s)
+	for sc.Next() {
+		t := sc.Tag()
+		if dup == nil {
+			if len(t.Name) == 1 {
+				bit := uint64(1) << (t.Name[0] - 'A')
+				if letters&bit != 0 {
+					dup = &tagvalue.SyntaxError{Tag: t.Name, Offset: t.Offset, Err: tagvalue.ErrDuplicateTag}
+				}
+				letters |= bit
+			} else {
+				for _, u := range list[base:] {
+					if len(u.Name) > 1 && u.Name == t.Name {
+						dup = &tagvalue.SyntaxError{Tag: t.Name, Offset: t.Offset, Err: tagvalue.ErrDuplicateTag}
+						break
+					}
+				}
+			}
+		}
+		list = append(list, t)
+	}
+	if err := sc.Err(); err != nil {
+		return list, err
+	}
+	return list, dup
+}
+
+// appendFieldNames appends the names of the h= value v to dst, as
+// splitColonList reads them, in one pass over v, when every name is a
+// valid field name with white space at most around it; otherwise it
+// reports false, and the caller reads v the general way.
+func appendFieldNames(dst []string, v string) ([]string, bool) {
+	i := 0
+	for {
+		for i < len(v) && isWSPorEOL(v[i]) {
+			i++
+		}
+		start := i
+		for i < len(v) && v[i] > ' ' && v[i] < 0x7f && v[i] != ':' {
+			i++
+		}
+		end := i
+		for i < len(v) && isWSPorEOL(v[i]) {
+			i++
+		}
+		if i < len(v) && v[i] != ':' {
+			return dst, false // white space inside a name, or a byte no name may hold
+		}
+		if end > start {
+			dst = append(dst, v[start:end])
+		}
+		if i == len(v) {
+			return dst, true
+		}
+		i++ // the colon
+	}
+}
+
+// appendBase64Value is appendBase64FWS for a tag value: one without white
+// space, as bh= mostly is, is decoded where it is, without a copy.
+func appendBase64Value(dst []byte, v string) ([]byte, error) {
+	if wordRun(v) < len(v) {
+		dst, _, err := appendBase64FWS(dst, v)
+		return dst, err
+	}
+	start := len(dst)
+	dst = slices.Grow(dst, base64.StdEncoding.DecodedLen(len(v)))
+	n, err := base64.StdEncoding.Decode(dst[start:cap(dst)], unsafe.Slice(unsafe.StringData(v), len(v)))
+	if err != nil {
+		return nil, err
+	}
+	return dst[:start+n], nil
 }
 
 func isAlnumToken(s string) bool {
