@@ -43,6 +43,12 @@ func (h *headerParser) write(p []byte) (int, error) {
 	if !h.sized && len(p) > 0 {
 		// buf may hold a pooled buffer, to use if large enough.
 		h.sized = true
+		if end, blank := headerEnd(p); end >= 0 && end <= h.maxBytes && len(h.buf) == 0 {
+			// The whole header is in p: one copy, no line by line.
+			h.buf = append(h.buf, p[:end]...)
+			h.done = true
+			return end + blank, nil
+		}
 		if n := headerCap(p, h.maxBytes); cap(h.buf) < n {
 			h.buf = make([]byte, 0, n)
 		}
@@ -80,6 +86,29 @@ func (h *headerParser) write(p []byte) (int, error) {
 		return used, fmt.Errorf("%w: more than %d bytes", ErrHeaderTooLarge, h.maxBytes)
 	}
 	return used, nil
+}
+
+// headerEnd returns the length of the header section at the start of p,
+// when p holds the empty line that ends it, and the length of that line
+// (1 for LF, 2 for CRLF); -1 and 0 when it does not, or when p starts
+// with CR or LF (an empty header, or a line that only a byte-wise
+// reading can judge).
+func headerEnd(p []byte) (end, blank int) {
+	if len(p) == 0 || p[0] == '\n' || p[0] == '\r' {
+		return -1, 0
+	}
+	crlf := bytes.Index(p, []byte("\n\r\n"))
+	lf := p
+	if crlf >= 0 {
+		lf = p[:crlf+1]
+	}
+	if i := bytes.Index(lf, []byte("\n\n")); i >= 0 {
+		return i + 1, 1
+	}
+	if crlf >= 0 {
+		return crlf + 1, 2
+	}
+	return -1, 0
 }
 
 // headerCap returns the size of the header section at the start of p, or
@@ -148,12 +177,15 @@ func readHeader(r *bufio.Reader, maxBytes, maxFields int) ([]field, error) {
 // readHeaderInto is readHeader appending the fields to dst[:0].
 func readHeaderInto(r *bufio.Reader, maxBytes, maxFields int, dst []field) ([]field, error) {
 	h := headerParser{maxBytes: maxBytes, maxFields: maxFields}
-	// Size the buffer once from what r has read already: the whole header
-	// of most messages.
+	// What r has read already, the whole header of most messages, goes in
+	// one write, which sizes the buffer; the rest line by line.
 	r.Peek(1)
 	if p, _ := r.Peek(r.Buffered()); len(p) > 0 {
-		h.buf = make([]byte, 0, headerCap(p, maxBytes))
-		h.sized = true
+		used, err := h.write(p)
+		if err != nil {
+			return nil, err
+		}
+		r.Discard(used)
 	}
 	for !h.done {
 		line, err := r.ReadSlice('\n')
