@@ -84,13 +84,32 @@ const MaxSignatureLength = 64 << 10
 // On error the returned Signature, when not nil, holds the tags read so
 // far (d= and s= for a report); the error is a *SyntaxError.
 func ParseSignature(value string) (*Signature, error) {
+	s, _, err := parseSignature(value)
+	return s, err
+}
+
+// parseSignature is ParseSignature that also returns where in value the
+// b= tag starts (its name), for Verify to strip its value without
+// another pass over the tags; -1 when value starts with the field name,
+// which ParseSignature skips.
+func parseSignature(value string) (*Signature, int, error) {
+	whole := len(value)
 	if len(value) >= len(FieldName)+1 && dkimbridge.SameFieldName(value[:len(FieldName)], FieldName) {
 		if rest := strings.TrimLeft(value[len(FieldName):], " \t"); strings.HasPrefix(rest, ":") {
 			value = rest[1:]
 		}
 	}
+	s, bAt, err := parseSignatureValue(value)
+	if len(value) != whole {
+		bAt = -1
+	}
+	return s, bAt, err
+}
+
+// parseSignatureValue is parseSignature after the field name.
+func parseSignatureValue(value string) (*Signature, int, error) {
 	if len(value) > MaxSignatureLength {
-		return nil, &SyntaxError{In: inSignature, Offset: MaxSignatureLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSignatureSyntax, MaxSignatureLength)}
+		return nil, -1, &SyntaxError{In: inSignature, Offset: MaxSignatureLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSignatureSyntax, MaxSignatureLength)}
 	}
 	// The tags of an ordinary signature fit in tags, on the stack.
 	var tags [16]tagvalue.Tag
@@ -98,9 +117,9 @@ func ParseSignature(value string) (*Signature, error) {
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &SyntaxError{In: inSignature, Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, se.Err)}
+			return nil, -1, &SyntaxError{In: inSignature, Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, se.Err)}
 		}
-		return nil, &SyntaxError{In: inSignature, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, err)}
+		return nil, -1, &SyntaxError{In: inSignature, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, err)}
 	}
 	// The Signature, room for the h= names and for the decoded b= and bh=
 	// in one allocation.
@@ -112,8 +131,8 @@ func ParseSignature(value string) (*Signature, error) {
 	}
 	s, names, decoded := newSignature(n)
 	*s = Signature{HeaderCanonicalization: Simple, BodyCanonicalization: Simple}
-	bad := func(t tagvalue.Tag, format string, args ...any) (*Signature, error) {
-		return s, &SyntaxError{In: inSignature, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSignatureSyntax}, args...)...)}
+	bad := func(t tagvalue.Tag, format string, args ...any) (*Signature, int, error) {
+		return s, -1, &SyntaxError{In: inSignature, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSignatureSyntax}, args...)...)}
 	}
 	// Identify the signer first, so even a broken signature can be reported.
 	for _, t := range list {
@@ -125,6 +144,7 @@ func ParseSignature(value string) (*Signature, error) {
 		}
 	}
 	seen := 0
+	bAt := -1
 	const (
 		hasV = 1 << iota
 		hasA
@@ -140,7 +160,7 @@ func ParseSignature(value string) (*Signature, error) {
 		case "v":
 			seen |= hasV
 			if stripFWS(v) != "1" {
-				return s, &SyntaxError{In: inSignature, Tag: "v", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrUnsupportedVersion, v)}
+				return s, -1, &SyntaxError{In: inSignature, Tag: "v", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrUnsupportedVersion, v)}
 			}
 			s.Version = 1
 		case "a":
@@ -161,6 +181,7 @@ func ParseSignature(value string) (*Signature, error) {
 			b := decoded[start:len(decoded):len(decoded)]
 			if t.Name == "b" {
 				seen |= hasB
+				bAt = t.Offset
 				s.Signature = b
 			} else {
 				seen |= hasBH
@@ -169,7 +190,7 @@ func ParseSignature(value string) (*Signature, error) {
 		case "c":
 			hc, bc, err := parseCanonicalization(v)
 			if err != nil {
-				return s, &SyntaxError{In: inSignature, Tag: "c", Offset: t.Offset, Err: err}
+				return s, -1, &SyntaxError{In: inSignature, Tag: "c", Offset: t.Offset, Err: err}
 			}
 			s.HeaderCanonicalization, s.BodyCanonicalization = hc, bc
 		case "d":
@@ -241,14 +262,14 @@ func ParseSignature(value string) (*Signature, error) {
 		name string
 	}{{hasV, "v"}, {hasA, "a"}, {hasB, "b"}, {hasBH, "bh"}, {hasD, "d"}, {hasH, "h"}, {hasS, "s"}} {
 		if seen&req.bit == 0 {
-			return s, &SyntaxError{In: inSignature, Tag: req.name, Offset: -1, Err: fmt.Errorf("%w: required tag %s= missing", ErrSignatureSyntax, req.name)}
+			return s, -1, &SyntaxError{In: inSignature, Tag: req.name, Offset: -1, Err: fmt.Errorf("%w: required tag %s= missing", ErrSignatureSyntax, req.name)}
 		}
 	}
 	if !s.Expiration.IsZero() && !s.Timestamp.IsZero() && s.Expiration.Before(s.Timestamp) {
 		t, _ := tagOf(list, "x")
 		return bad(t, "x= is before t=")
 	}
-	return s, nil
+	return s, bAt, nil
 }
 
 // signatureAlloc is a Signature with room for its h= names and its

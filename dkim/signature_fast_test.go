@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/domainauth/domainauth/internal/tagvalue"
@@ -123,6 +124,36 @@ func TestParseSignatureManyNames(t *testing.T) {
 			if !slices.Equal(got.Headers, hl) || !bytes.Equal(got.Signature, sig.Signature) || !bytes.Equal(got.BodyHash, sig.BodyHash) {
 				t.Fatalf("%d names, %d bytes: got h=%q b=%x bh=%x", tt.names, tt.sigBytes, got.Headers, got.Signature, got.BodyHash)
 			}
+		}
+	}
+}
+
+// TestStrippedAt holds appendStrippedAt, which strips b= where
+// parseSignature found it, to appendStripped, which looks for it again,
+// on fields whose b= comes first, last, folded, with white space around
+// its "=", empty, and in a value that repeats the field name (for which
+// parseSignature gives no position).
+func TestStrippedAt(t *testing.T) {
+	tail := "a=rsa-sha256; d=example.com; s=s; h=From; bh=YQ=="
+	for _, raw := range []string{
+		"DKIM-Signature: v=1; " + tail + "; b=YWJj",
+		"DKIM-Signature: b=YWJj; v=1; " + tail,
+		"DKIM-Signature: v=1; " + tail + ";\r\n\tb=YW\r\n\tJj ;",
+		"DKIM-Signature: v=1; " + tail + "; b \t= YWJj",
+		"DKIM-Signature: v=1; " + tail + "; b=",
+		"DKIM-Signature:v=1;" + tail + ";b=YWJj;x=9999999999",
+		"dkim-signature : v=1; " + tail + "; b=YWJj",
+		"DKIM-Signature:DKIM-Signature: v=1; " + tail + "; b=YWJj",
+		"DKIM-Signature:dkim-signature \t: v=1; " + tail + "; b=YWJj",
+	} {
+		_, bAt, err := parseSignature(raw[strings.IndexByte(raw, ':')+1:])
+		if err != nil {
+			t.Fatalf("%q: %v", raw, err)
+		}
+		got, err := appendStrippedAt(nil, raw, bAt)
+		want, wantErr := appendStripped(nil, raw)
+		if string(got) != string(want) || (err == nil) != (wantErr == nil) {
+			t.Errorf("%q (b= at %d): stripped %q, %v; want %q, %v", raw, bAt, got, err, want, wantErr)
 		}
 	}
 }
