@@ -121,6 +121,7 @@ type Signer struct {
 	job0    signJob
 	jobs0   [1]*signJob
 	bodies0 [1]*bodyHash
+	sig0    signatureAndHeaders // job0's Signature
 	// scratch holds the header buffer and the fields, from signScratch,
 	// between the first Write and Close.
 	scratch *signHeader
@@ -148,7 +149,16 @@ func NewSigner(opts ...SignOptions) (*Signer, error) {
 	if len(opts) == 0 {
 		return nil, fmt.Errorf("%w: no signature requested", ErrSignOptions)
 	}
-	s := &Signer{hdr: headerParser{maxBytes: DefaultMaxHeaderBytes, maxFields: DefaultMaxHeaderFields}}
+	s := new(Signer)
+	if err := s.init(opts); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// init sets up the zero Signer s for opts, which are not empty.
+func (s *Signer) init(opts []SignOptions) error {
+	s.hdr = headerParser{maxBytes: DefaultMaxHeaderBytes, maxFields: DefaultMaxHeaderFields}
 	s.jobs, s.bodies = s.jobs0[:0], s.bodies0[:0]
 	for i, o := range opts {
 		j := &s.job0
@@ -156,7 +166,7 @@ func NewSigner(opts ...SignOptions) (*Signer, error) {
 			j = new(signJob)
 		}
 		if err := j.init(o); err != nil {
-			return nil, fmt.Errorf("signature %d: %w", i+1, err)
+			return fmt.Errorf("signature %d: %w", i+1, err)
 		}
 		j.body = -1
 		for k, b := range s.bodies {
@@ -170,7 +180,7 @@ func NewSigner(opts ...SignOptions) (*Signer, error) {
 		}
 		s.jobs = append(s.jobs, j)
 	}
-	return s, nil
+	return nil
 }
 
 // init checks the options o and sets up j to sign with them.
@@ -340,7 +350,10 @@ func (s *Signer) Close() error {
 	for _, j := range s.jobs {
 		o := j.opts
 		j.sum = s.bodies[j.body].sum
-		sh := new(signatureAndHeaders)
+		sh := &s.sig0
+		if j != &s.job0 {
+			sh = new(signatureAndHeaders)
+		}
 		sig := &sh.sig
 		*sig = Signature{
 			Version:                1,
@@ -587,8 +600,17 @@ func (s *Signer) HeaderFields() string {
 // Sign reads a message from r and returns the DKIM-Signature header fields
 // to prepend, one per option. The message is streamed, not kept in memory.
 func Sign(r io.Reader, opts ...SignOptions) (string, error) {
-	s, err := NewSigner(opts...)
-	if err != nil {
+	if len(opts) == 0 {
+		return "", fmt.Errorf("%w: no signature requested", ErrSignOptions)
+	}
+	// Sign returns only the fields, which do not point into the Signer:
+	// the Signer can go back to signers for the next message.
+	s := signers.Get().(*Signer)
+	defer func() {
+		*s = Signer{}
+		signers.Put(s)
+	}()
+	if err := s.init(opts); err != nil {
 		return "", err
 	}
 	if _, err := io.Copy(s, r); err != nil {
@@ -599,6 +621,9 @@ func Sign(r io.Reader, opts ...SignOptions) (string, error) {
 	}
 	return s.HeaderFields(), nil
 }
+
+// signers holds the Signers of finished Sign calls, zeroed.
+var signers = sync.Pool{New: func() any { return new(Signer) }}
 
 // SignMessage reads a message from r and writes it to w with the
 // DKIM-Signature fields prepended. It holds the whole message in memory;
