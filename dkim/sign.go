@@ -116,8 +116,8 @@ type Signer struct {
 	err    error
 	closed bool
 
-	// The first signature's job and the backing of jobs and bodies for
-	// one signature: a Signer of one signature is one allocation.
+	// The first signature's job, its Signature and the backing of jobs
+	// and bodies: a Signer of one signature is one allocation.
 	job0    signJob
 	jobs0   [1]*signJob
 	bodies0 [1]*bodyHash
@@ -138,10 +138,9 @@ type signHeader struct {
 // Signer returns points into them (CopyHeaders copies).
 var signScratch = sync.Pool{New: func() any { return new(signHeader) }}
 
-// Bounds on what signScratch keeps.
-const (
-	maxPooledHeader = 16 << 10
-)
+// maxPooledHeader bounds the header buffer signScratch keeps: one huge
+// header does not make every later Signer hold its size.
+const maxPooledHeader = 16 << 10
 
 // NewSigner checks the options, one per signature, and returns a Signer.
 // Signatures with the same body canonicalization share one body hash.
