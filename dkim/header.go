@@ -2,6 +2,7 @@ package dkim
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 )
 
@@ -103,12 +104,12 @@ func relaxedHeader(dst []byte, f string) []byte {
 	for len(name) > 0 && isWSPorEOL(name[len(name)-1]) {
 		name = name[:len(name)-1]
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
+	n := len(dst)
+	dst = append(dst, name...)
+	for i := n; i < len(dst); i++ {
+		if c := dst[i]; c >= 'A' && c <= 'Z' {
+			dst[i] = c + 'a' - 'A'
 		}
-		dst = append(dst, c)
 	}
 	dst = append(dst, ':')
 	if colon < len(f) {
@@ -119,17 +120,14 @@ func relaxedHeader(dst []byte, f string) []byte {
 
 // relaxedValue appends v unfolded, with whitespace runs reduced to one
 // space and none at either end. It copies the runs between white space
-// whole (b= and bh= are long ones).
+// whole (b= and bh= are long ones), finding their ends with wordRun.
 func relaxedValue(dst []byte, v string) []byte {
 	i := 0
 	for i < len(v) && isWSPorEOL(v[i]) {
 		i++
 	}
 	for i < len(v) {
-		j := i
-		for j < len(v) && (v[j] > ' ' || !isWSPorEOL(v[j])) {
-			j++
-		}
+		j := i + wordRun(v[i:])
 		dst = append(dst, v[i:j]...)
 		k := j
 		for k < len(v) && isWSPorEOL(v[k]) {
@@ -141,6 +139,42 @@ func relaxedValue(dst []byte, v string) []byte {
 		i = k
 	}
 	return dst
+}
+
+// wordRun returns the length of the run of bytes at the start of s that
+// are not white space or line ends (isWSPorEOL). It tests eight bytes at
+// a time for one below 0x21, and only where it finds one looks at it
+// byte by byte: header values are runs of visible characters.
+func wordRun(s string) int {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for {
+		for ; i+8 <= len(s); i += 8 {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			// The top bit of a byte is set when it is below 0x21 (exact
+			// for the first such byte, which is all that is used).
+			if t := (x - 0x21*lsb) &^ x & msb; t != 0 {
+				i += bits.TrailingZeros64(t) / 8
+				break
+			}
+		}
+		for ; i < len(s) && s[i] > ' '; i++ {
+		}
+		if i == len(s) || isWSPorEOL(s[i]) {
+			return i
+		}
+		i++ // a control character: part of the run
+	}
+}
+
+// wordRunBytewise is wordRun one byte at a time, for the tests.
+func wordRunBytewise(s string) int {
+	i := 0
+	for i < len(s) && !isWSPorEOL(s[i]) {
+		i++
+	}
+	return i
 }
 
 func isWSPorEOL(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

@@ -2,6 +2,7 @@ package dkim
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -53,12 +54,62 @@ func relaxedValueBytewise(v string) string {
 func TestRelaxedValue(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	alphabet := []byte(" \t\r\n\x00\x01\x1f!azAZ;=\x7f\x80\xff")
-	for range 20000 {
-		b := randomBytes(rng, alphabet, rng.IntN(24))
+	for i := range 20000 {
+		n := rng.IntN(24)
+		if i%4 == 0 {
+			n = rng.IntN(100) // runs past wordRun's eight bytes at a time
+		}
+		b := randomBytes(rng, alphabet, n)
 		if got, want := string(relaxedValue([]byte("x:"), string(b))), "x:"+relaxedValueBytewise(string(b)); got != want {
 			t.Fatalf("relaxedValue(%q) = %q; want %q", b, got, want)
 		}
 	}
+}
+
+// TestWordRun holds wordRun, eight bytes at a time, to the byte-wise
+// reading: every byte value at every position of a run of up to 40 bytes
+// of text, and random strings of white space, control bytes, text and
+// bytes above 0x7f.
+func TestWordRun(t *testing.T) {
+	text := "abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+	for n := range len(text) + 1 {
+		for pos := range n {
+			for c := range 256 {
+				s := text[:pos] + string(rune(0)) + text[pos+1:n]
+				b := []byte(s)
+				b[pos] = byte(c)
+				s = string(b)
+				if got, want := wordRun(s), wordRunBytewise(s); got != want {
+					t.Fatalf("wordRun(%q) = %d; want %d", s, got, want)
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	alphabet := []byte(" 	\r\n\x00\x01\x1f\x20\x21!azAZ;=\x7f\x80\xa0\xff")
+	alphabet = append(alphabet, []byte(strings.Repeat("x", 40))...) // mostly long runs
+	for range 20000 {
+		s := string(randomBytes(rng, alphabet, rng.IntN(80)))
+		if got, want := wordRun(s), wordRunBytewise(s); got != want {
+			t.Fatalf("wordRun(%q) = %d; want %d", s, got, want)
+		}
+	}
+}
+
+// FuzzWordRun holds wordRun to the byte-wise reading on any input.
+func FuzzWordRun(f *testing.F) {
+	f.Add("bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=")
+	f.Add("abcdefg\x01hijklmnop\x1fqrstuvw\txyz")
+	f.Add("\x80\xa0\xff\xc0\x9f\x7f\x21\x20")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := wordRun(s), wordRunBytewise(s); got != want {
+			t.Fatalf("wordRun(%q) = %d; want %d", s, got, want)
+		}
+		if got, want := string(relaxedValue(nil, s)), relaxedValueBytewise(s); got != want {
+			t.Fatalf("relaxedValue(%q) = %q; want %q", s, got, want)
+		}
+	})
 }
 
 // randomBytes returns n bytes drawn from alphabet (a byte listed twice is

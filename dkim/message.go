@@ -33,14 +33,25 @@ type headerParser struct {
 	maxBytes, maxFields int
 	buf                 []byte
 	done                bool
+	sized               bool // buf has been given the capacity for the header
 }
 
 // write appends p to the header and reports how many bytes of p belong to
 // it; once the blank line that ends the header has been seen, done is set
 // and the rest of p is body.
 func (h *headerParser) write(p []byte) (int, error) {
-	if h.buf == nil && len(p) > 0 {
-		h.buf = make([]byte, 0, headerCap(p, h.maxBytes))
+	if !h.sized && len(p) > 0 {
+		// buf may hold a pooled buffer, to use if large enough.
+		h.sized = true
+		if end, blank := headerEnd(p); end >= 0 && end <= h.maxBytes && len(h.buf) == 0 {
+			// The whole header is in p: one copy, no line by line.
+			h.buf = append(h.buf, p[:end]...)
+			h.done = true
+			return end + blank, nil
+		}
+		if n := headerCap(p, h.maxBytes); cap(h.buf) < n {
+			h.buf = make([]byte, 0, n)
+		}
 	}
 	used := 0
 	for used < len(p) && !h.done {
@@ -75,6 +86,29 @@ func (h *headerParser) write(p []byte) (int, error) {
 		return used, fmt.Errorf("%w: more than %d bytes", ErrHeaderTooLarge, h.maxBytes)
 	}
 	return used, nil
+}
+
+// headerEnd returns the length of the header section at the start of p,
+// when p holds the empty line that ends it, and the length of that line
+// (1 for LF, 2 for CRLF); -1 and 0 when it does not, or when p starts
+// with CR or LF (an empty header, or a line that only a byte-wise
+// reading can judge).
+func headerEnd(p []byte) (end, blank int) {
+	if len(p) == 0 || p[0] == '\n' || p[0] == '\r' {
+		return -1, 0
+	}
+	crlf := bytes.Index(p, []byte("\n\r\n"))
+	lf := p
+	if crlf >= 0 {
+		lf = p[:crlf+1]
+	}
+	if i := bytes.Index(lf, []byte("\n\n")); i >= 0 {
+		return i + 1, 1
+	}
+	if crlf >= 0 {
+		return crlf + 1, 2
+	}
+	return -1, 0
 }
 
 // headerCap returns the size of the header section at the start of p, or
@@ -143,11 +177,15 @@ func readHeader(r *bufio.Reader, maxBytes, maxFields int) ([]field, error) {
 // readHeaderInto is readHeader appending the fields to dst[:0].
 func readHeaderInto(r *bufio.Reader, maxBytes, maxFields int, dst []field) ([]field, error) {
 	h := headerParser{maxBytes: maxBytes, maxFields: maxFields}
-	// Size the buffer once from what r has read already: the whole header
-	// of most messages.
+	// What r has read already, the whole header of most messages, goes in
+	// one write, which sizes the buffer; the rest line by line.
 	r.Peek(1)
 	if p, _ := r.Peek(r.Buffered()); len(p) > 0 {
-		h.buf = make([]byte, 0, headerCap(p, maxBytes))
+		used, err := h.write(p)
+		if err != nil {
+			return nil, err
+		}
+		r.Discard(used)
 	}
 	for !h.done {
 		line, err := r.ReadSlice('\n')
@@ -180,11 +218,9 @@ func selectFields(fields []field, names []string, fn func(field)) {
 		return
 	}
 	// Names are compared in full only where their keys agree: most pairs
-	// differ in length or in one of the bytes the key holds.
-	var nk [selectDirectMax]uint64
-	for i, name := range names {
-		nk[i] = nameKey(name)
-	}
+	// differ in length or in one of the bytes the key holds. A field once
+	// used is marked in used, so that the next name of the same kind goes
+	// on to the one above it.
 	var fkBuf [selectKeyedFields]uint64
 	fk := fkBuf[:0]
 	if len(fields) <= len(fkBuf) {
@@ -192,15 +228,13 @@ func selectFields(fields []field, names []string, fn func(field)) {
 			fk = append(fk, nameKey(f.name))
 		}
 	}
-	for i, name := range names {
-		k := nk[i]
-		// Earlier occurrences of the same name used up fields from the bottom.
-		skip := 0
-		for p, prev := range names[:i] {
-			if nk[p] == k && dkimbridge.SameFieldName(prev, name) {
-				skip++
-			}
-		}
+	var usedBuf [selectKeyedFields / 64]uint64
+	used := usedBuf[:]
+	if n := (len(fields) + 63) / 64; n > len(used) {
+		used = make([]uint64, n)
+	}
+	for _, name := range names {
+		k := nameKey(name)
 		for j := len(fields) - 1; j >= 0; j-- {
 			var kj uint64
 			if len(fk) > 0 {
@@ -208,22 +242,20 @@ func selectFields(fields []field, names []string, fn func(field)) {
 			} else {
 				kj = nameKey(fields[j].name)
 			}
-			if kj != k || !dkimbridge.SameFieldName(fields[j].name, name) {
+			if kj != k || used[j/64]&(1<<(j%64)) != 0 || !dkimbridge.SameFieldName(fields[j].name, name) {
 				continue
 			}
-			if skip == 0 {
-				fn(fields[j])
-				break
-			}
-			skip--
+			used[j/64] |= 1 << (j % 64)
+			fn(fields[j])
+			break
 		}
 	}
 }
 
 // selectKeyedFields is the most header fields whose keys selectFields
-// computes once, on the stack; it computes those of longer headers as it
-// goes.
-const selectKeyedFields = 32
+// computes once, and whose use it marks, on the stack; it computes the
+// keys of longer headers as it goes and allocates their marks.
+const selectKeyedFields = 64
 
 // nameKey is a fingerprint of a header field name: its length and three
 // of its bytes, with the ASCII case bit set. Names that dkimbridge.SameFieldName

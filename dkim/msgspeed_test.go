@@ -6,8 +6,10 @@ import (
 	"crypto"
 	"crypto/sha256"
 	"io"
+	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/domainauth/domainauth/dkim"
@@ -93,7 +95,12 @@ func TestHeaderFieldsBeforeClose(t *testing.T) {
 // per-message overhead at 4 KiB). Before the work on it: 32 (Ed25519) and
 // 33 (RSA), the field formatted twice and the hash state allocated per
 // message; then 16 and 17, until the body hash came from a pool and h=
-// was joined on the stack.
+// was joined on the stack; then 11 and 12, until the Signer held its
+// first signature's job, the header buffer came from a pool, the domain
+// and selector check was remembered and the Signature shared its
+// allocation with h=; then 4 and 5, until Sign reused its Signers and a
+// Signer held its first Signature. What is left: the field and the
+// signature Key.Sign returns (and RSA's big.Int work).
 func TestSignAllocs(t *testing.T) {
 	if testing.CoverMode() != "" || raceEnabled {
 		t.Skip("coverage and the race detector allocate")
@@ -104,7 +111,7 @@ func TestSignAllocs(t *testing.T) {
 		name string
 		key  crypto.Signer
 		max  float64
-	}{{"Ed25519", ek, 11}, {"RSA2048", rk, 12}} {
+	}{{"Ed25519", ek, 2}, {"RSA2048", rk, 3}} {
 		opts := dkim.SignOptions{Domain: "example.com", Selector: "sel", Key: tt.key}
 		var r bytes.Reader
 		got := testing.AllocsPerRun(50, func() {
@@ -164,6 +171,117 @@ func TestSignPooledBodies(t *testing.T) {
 	for i, sig := range kept {
 		if w := want(opts[i%2].BodyCanonicalization, keptBodies[i]); !bytes.Equal(sig.BodyHash, w) {
 			t.Errorf("signature %d: bh=%x after later signing; want %x", i, sig.BodyHash, w)
+		}
+	}
+}
+
+// TestSignPooledHeader: the header buffer a Signer takes from its pool
+// carries nothing from one message to the next, and what a Signer
+// returns (z= copies, h=, the fields) stays as it was after later
+// Signers reuse the buffer, over headers of growing and shrinking size.
+func TestSignPooledHeader(t *testing.T) {
+	_, ek := testKeys(t)
+	opts := dkim.SignOptions{Domain: "example.com", Selector: "s", Key: ek, CopyHeaders: true, NoTimestamp: true}
+	heads := []string{
+		"From: Joe <joe@example.com>\r\nSubject: first\r\n\r\n",
+		"From: Sue <sue@example.net>\r\nTo: a@example.org\r\nSubject: second, and\r\n longer\r\nCc: b@example.org\r\n\r\n",
+		"FROM: X <x@example.com>\r\n\r\n",
+		"From: Joe <joe@example.com>\r\nX-Long: " + strings.Repeat("y", 20000) + "\r\nSubject: big\r\n\r\n",
+		"From: Joe <joe@example.com>\nSubject: lf\n\n",
+	}
+	type kept struct {
+		sig    *dkim.Signature
+		field  string
+		copies []string
+		names  []string
+	}
+	var all []kept
+	for round := range 3 {
+		for _, head := range heads {
+			s, err := dkim.NewSigner(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Write([]byte(head + "Body.\r\n"))
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			// What a fresh Signer of the same message gives, with no
+			// buffer from the pool to reuse.
+			fresh, err := dkim.Sign(strings.NewReader(head+"Body.\r\n"), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.HeaderFields(); got != fresh {
+				t.Fatalf("round %d: %q\nsigned as %q\nwant %q", round, head, got, fresh)
+			}
+			sig := s.Signatures()[0]
+			all = append(all, kept{sig, s.HeaderFields(), slices.Clone(sig.CopiedHeaders), slices.Clone(sig.Headers)})
+		}
+	}
+	for i, k := range all {
+		if got := k.sig.HeaderField(); got != k.field {
+			t.Errorf("signature %d after later signing: %q; want %q", i, got, k.field)
+		}
+		if !slices.Equal(k.sig.CopiedHeaders, k.copies) || !slices.Equal(k.sig.Headers, k.names) {
+			t.Errorf("signature %d after later signing: z=%q h=%q; want z=%q h=%q", i, k.sig.CopiedHeaders, k.sig.Headers, k.copies, k.names)
+		}
+		if !strings.HasPrefix(k.copies[0], "From:") && !strings.HasPrefix(k.copies[0], "FROM:") {
+			t.Errorf("signature %d: z= starts %q", i, k.copies[0])
+		}
+	}
+}
+
+// TestSignPooledSigner: Sign, which reuses its Signers, gives what a new
+// Signer gives for each of a run of messages and options, also after a
+// Sign that failed on its options, on its reader or on the message.
+func TestSignPooledSigner(t *testing.T) {
+	rk, ek := testKeys(t)
+	now := func() time.Time { return time.Unix(1700000000, 0) }
+	ed := dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek, Now: now}
+	rsaSimple := dkim.SignOptions{Domain: "example.org", Selector: "rsa", Key: rk, Now: now,
+		HeaderCanonicalization: dkim.Simple, BodyCanonicalization: dkim.Simple, BodyLength: true}
+	msgA := "From: Joe <joe@example.com>\r\nSubject: a\r\n\r\nBody  a.\r\n"
+	msgB := "From: Sue <sue@example.net>\r\nTo: x@example.org\r\nSubject: b\r\n\r\nBody b, longer.\r\n\r\n"
+	fresh := func(msg string, opts ...dkim.SignOptions) string {
+		t.Helper()
+		s, err := dkim.NewSigner(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(s, msg)
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return s.HeaderFields()
+	}
+	for round := range 3 {
+		for _, c := range []struct {
+			msg  string
+			opts []dkim.SignOptions
+		}{
+			{msgA, []dkim.SignOptions{ed}},
+			{msgB, []dkim.SignOptions{rsaSimple}},
+			{msgB, []dkim.SignOptions{ed, rsaSimple}},
+			{msgA, []dkim.SignOptions{rsaSimple, ed}},
+		} {
+			got, err := dkim.Sign(strings.NewReader(c.msg), c.opts...)
+			if want := fresh(c.msg, c.opts...); err != nil || got != want {
+				t.Fatalf("round %d: Sign = %q, %v; want %q", round, got, err, want)
+			}
+		}
+		// Failures in between: bad options, a reader that fails, no From.
+		if _, err := dkim.Sign(strings.NewReader(msgA), ed, dkim.SignOptions{Domain: "example.com", Key: ek}); err == nil {
+			t.Fatal("Sign without a selector succeeded")
+		}
+		if _, err := dkim.Sign(io.MultiReader(strings.NewReader(msgB[:30]), iotest.ErrReader(io.ErrUnexpectedEOF)), ed); err == nil {
+			t.Fatal("Sign of a failing reader succeeded")
+		}
+		if _, err := dkim.Sign(strings.NewReader("Subject: no from\r\n\r\nx\r\n"), ed); err == nil {
+			t.Fatal("Sign of a message without From succeeded")
+		}
+		if _, err := dkim.Sign(strings.NewReader(msgA)); err == nil {
+			t.Fatal("Sign without options succeeded")
 		}
 	}
 }

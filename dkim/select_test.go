@@ -49,7 +49,11 @@ func TestSelectFields(t *testing.T) {
 		"Xa-bY", "xc-by", "k", "\u212a", "S", "\u017f", "Missing"}
 	for iter := range 500 {
 		var fields []field
-		for j := range rng.IntN(30) {
+		nf := rng.IntN(30)
+		if iter%7 == 0 {
+			nf = rng.IntN(3 * selectKeyedFields) // past the marks and keys on the stack
+		}
+		for j := range nf {
 			name := pool[rng.IntN(len(pool)-1)] // never "Missing"
 			fields = append(fields, field{name: name, raw: name + ": " + strings.Repeat("v", j) + "\r\n"})
 		}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/domainauth/domainauth/internal/dkimbridge"
@@ -114,7 +115,32 @@ type Signer struct {
 	hdr    headerParser
 	err    error
 	closed bool
+
+	// The first signature's job, its Signature and the backing of jobs
+	// and bodies: a Signer of one signature is one allocation.
+	job0    signJob
+	jobs0   [1]*signJob
+	bodies0 [1]*bodyHash
+	sig0    signatureAndHeaders // job0's Signature
+	// scratch holds the header buffer and the fields, from signScratch,
+	// between the first Write and Close.
+	scratch *signHeader
 }
+
+// signHeader is the header section of a Signer's message, kept in
+// signScratch between messages: the header buffer and its fields.
+type signHeader struct {
+	buf    []byte
+	fields []field
+}
+
+// signScratch holds the header buffers of closed Signers. Nothing a
+// Signer returns points into them (CopyHeaders copies).
+var signScratch = sync.Pool{New: func() any { return new(signHeader) }}
+
+// maxPooledHeader bounds the header buffer signScratch keeps: one huge
+// header does not make every later Signer hold its size.
+const maxPooledHeader = 16 << 10
 
 // NewSigner checks the options, one per signature, and returns a Signer.
 // Signatures with the same body canonicalization share one body hash.
@@ -122,11 +148,24 @@ func NewSigner(opts ...SignOptions) (*Signer, error) {
 	if len(opts) == 0 {
 		return nil, fmt.Errorf("%w: no signature requested", ErrSignOptions)
 	}
-	s := &Signer{hdr: headerParser{maxBytes: DefaultMaxHeaderBytes, maxFields: DefaultMaxHeaderFields}}
+	s := new(Signer)
+	if err := s.init(opts); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// init sets up the zero Signer s for opts, which are not empty.
+func (s *Signer) init(opts []SignOptions) error {
+	s.hdr = headerParser{maxBytes: DefaultMaxHeaderBytes, maxFields: DefaultMaxHeaderFields}
+	s.jobs, s.bodies = s.jobs0[:0], s.bodies0[:0]
 	for i, o := range opts {
-		j, err := newSignJob(o)
-		if err != nil {
-			return nil, fmt.Errorf("signature %d: %w", i+1, err)
+		j := &s.job0
+		if i > 0 {
+			j = new(signJob)
+		}
+		if err := j.init(o); err != nil {
+			return fmt.Errorf("signature %d: %w", i+1, err)
 		}
 		j.body = -1
 		for k, b := range s.bodies {
@@ -140,24 +179,19 @@ func NewSigner(opts ...SignOptions) (*Signer, error) {
 		}
 		s.jobs = append(s.jobs, j)
 	}
-	return s, nil
+	return nil
 }
 
-func newSignJob(o SignOptions) (*signJob, error) {
-	bad := func(format string, args ...any) (*signJob, error) {
-		return nil, fmt.Errorf("%w: "+format, append([]any{ErrSignOptions}, args...)...)
+// init checks the options o and sets up j to sign with them.
+func (j *signJob) init(o SignOptions) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrSignOptions}, args...)...)
 	}
-	d, err := dnsname.Normalize(o.Domain)
-	if err != nil || o.Domain == "" {
-		return bad("domain %q: %v", o.Domain, err)
+	d, err := checkSignName(o.Domain, o.Selector)
+	if err != nil {
+		return bad("%v", err)
 	}
 	o.Domain = d
-	if o.Selector == "" {
-		return bad("no selector")
-	}
-	if _, err := dnsname.Normalize(o.Selector + "._domainkey." + d); err != nil || strings.ContainsAny(o.Selector, " ;") {
-		return bad("selector %q: %v", o.Selector, err)
-	}
 	var alg Algorithm
 	switch k := o.Key.(type) {
 	case *rsa.PrivateKey:
@@ -211,8 +245,45 @@ func newSignJob(o SignOptions) (*signJob, error) {
 	if o.Rand == nil {
 		o.Rand = rand.Reader
 	}
-	return &signJob{opts: o, alg: alg}, nil
+	*j = signJob{opts: o, alg: alg}
+	return nil
 }
+
+// checkSignName checks the domain and selector of SignOptions and returns
+// the domain normalized. The last pair that passed is remembered: a
+// program signs with the same pair again and again, and the check of the
+// key record's name costs a concatenation and two passes over it.
+func checkSignName(domain, selector string) (string, error) {
+	if c := lastSignName.Load(); c != nil && c.domain == domain && c.selector == selector {
+		return c.normalized, nil
+	}
+	d, err := checkSignNameSlow(domain, selector)
+	if err == nil {
+		lastSignName.Store(&signName{domain, selector, d})
+	}
+	return d, err
+}
+
+// checkSignNameSlow is checkSignName without the memory.
+func checkSignNameSlow(domain, selector string) (string, error) {
+	d, err := dnsname.Normalize(domain)
+	if err != nil || domain == "" {
+		return "", fmt.Errorf("domain %q: %v", domain, err)
+	}
+	if selector == "" {
+		return "", errors.New("no selector")
+	}
+	if _, err := dnsname.Normalize(selector + "._domainkey." + d); err != nil || strings.ContainsAny(selector, " ;") {
+		return "", fmt.Errorf("selector %q: %v", selector, err)
+	}
+	return d, nil
+}
+
+// signName is a domain and selector that checkSignName accepted, and the
+// domain normalized.
+type signName struct{ domain, selector, normalized string }
+
+var lastSignName atomic.Pointer[signName]
 
 // Write feeds the next part of the message.
 func (s *Signer) Write(p []byte) (int, error) {
@@ -224,6 +295,10 @@ func (s *Signer) Write(p []byte) (int, error) {
 	}
 	n := len(p)
 	if !s.hdr.done {
+		if s.scratch == nil {
+			s.scratch = signScratch.Get().(*signHeader)
+			s.hdr.buf = s.scratch.buf[:0]
+		}
 		used, err := s.hdr.write(p)
 		if err != nil {
 			s.err = err
@@ -245,7 +320,11 @@ func (s *Signer) Close() error {
 		return s.err
 	}
 	s.closed = true
-	fields, err := s.hdr.fields()
+	defer s.recycleHeader()
+	fields, err := s.hdr.appendFields(s.scratchFields())
+	if s.scratch != nil && fields != nil {
+		s.scratch.fields = fields
+	}
 	if err != nil {
 		s.err = err
 		return err
@@ -270,7 +349,12 @@ func (s *Signer) Close() error {
 	for _, j := range s.jobs {
 		o := j.opts
 		j.sum = s.bodies[j.body].sum
-		sig := &Signature{
+		sh := &s.sig0
+		if j != &s.job0 {
+			sh = new(signatureAndHeaders)
+		}
+		sig := &sh.sig
+		*sig = Signature{
 			Version:                1,
 			Algorithm:              j.alg,
 			HeaderCanonicalization: o.HeaderCanonicalization,
@@ -282,7 +366,7 @@ func (s *Signer) Close() error {
 			Headers:                o.Headers,
 		}
 		if sig.Headers == nil {
-			sig.Headers = chooseHeaders(fields)
+			sig.Headers = appendChosenHeaders(sh.names[:0], fields)
 		}
 		if !o.NoTimestamp {
 			now := o.Now().Truncate(time.Second)
@@ -303,13 +387,11 @@ func (s *Signer) Close() error {
 		// The field is formatted once: up to "b=" for the header hash,
 		// then, in the same buffer, the b= value and the line end for
 		// HeaderFields.
-		var b strings.Builder
-		b.Grow(sig.sizeHint() + signatureSize(o.Key)*4/3 + 32)
-		b.WriteString(FieldName)
-		b.WriteString(":")
-		f := sig.writeTags(&b, true)
+		buf := make([]byte, 0, sig.sizeHint()+signatureSize(o.Key)*4/3+32)
+		buf = append(buf, FieldName+":"...)
+		buf, f := sig.writeTags(buf, true)
 		st.hh.Reset()
-		st.scratch = hashHeaders(st.hh, st.scratch[:0], fields, sig.Headers, b.String(), o.HeaderCanonicalization)
+		st.scratch = hashHeaders(st.hh, st.scratch[:0], fields, sig.Headers, bytesString(buf), o.HeaderCanonicalization)
 		digest := st.hh.Sum(st.digest[:0])
 		var sigBytes []byte
 		if j.alg == Ed25519SHA256 {
@@ -322,11 +404,37 @@ func (s *Signer) Close() error {
 			return s.err
 		}
 		sig.Signature = sigBytes
-		f.signatureValue(sigBytes)
-		b.WriteString("\r\n")
-		j.sig, j.field = sig, b.String()
+		buf = f.signatureValue(buf, sigBytes)
+		// The buffer is not written again: the field can share it.
+		j.sig, j.field = sig, bytesString(append(buf, '\r', '\n'))
 	}
 	return nil
+}
+
+// scratchFields returns the pooled fields slice for appendFields, nil
+// when the Signer has none.
+func (s *Signer) scratchFields() []field {
+	if s.scratch == nil {
+		return nil
+	}
+	return s.scratch.fields
+}
+
+// recycleHeader gives the header buffer and fields back to signScratch,
+// once Close is done with them.
+func (s *Signer) recycleHeader() {
+	sh := s.scratch
+	if sh == nil {
+		return
+	}
+	s.scratch = nil
+	sh.buf = s.hdr.buf[:0]
+	s.hdr.buf = nil
+	if cap(sh.buf) > maxPooledHeader {
+		sh.buf = nil
+	}
+	sh.fields = recycle(sh.fields, maxPooledFields)
+	signScratch.Put(sh)
 }
 
 // signBodies holds the body hashes of closed Signers, canonicalizer
@@ -368,14 +476,31 @@ func signatureSize(key crypto.Signer) int {
 	return 0
 }
 
-// unfold removes the line ends of a raw header field.
+// unfold removes the line ends of a raw header field. The result is a
+// copy: raw is in a Signer's header buffer, which the next Signer reuses.
 func unfold(raw string) string {
 	raw = dkimbridge.TrimEOL(raw)
+	if strings.IndexByte(raw, '\n') < 0 {
+		return strings.Clone(raw)
+	}
 	return strings.NewReplacer("\r\n", "", "\n", "").Replace(raw)
 }
 
+// signatureAndHeaders is a signature that Close makes and room for its
+// h= names, in one allocation: the default set comes to no more than
+// len(names) for most messages (19 for a message with the seven usual
+// fields).
+type signatureAndHeaders struct {
+	sig   Signature
+	names [32]string
+}
+
 // chooseHeaders picks h= from the default set for this message.
-func chooseHeaders(fields []field) []string {
+func chooseHeaders(fields []field) []string { return appendChosenHeaders(nil, fields) }
+
+// appendChosenHeaders is chooseHeaders appending to dst[:0], which it
+// uses when it has room.
+func appendChosenHeaders(dst []string, fields []field) []string {
 	// One pass over the fields counts each default name's; a field
 	// matches one default name at most, since they differ ignoring case.
 	var counts [len(defaultSignedHeaders)]int
@@ -394,7 +519,10 @@ func chooseHeaders(fields []field) []string {
 		counts[d] += oversigned[d]
 		total += counts[d]
 	}
-	h := make([]string, 0, total)
+	h := dst[:0]
+	if cap(h) < total {
+		h = make([]string, 0, total)
+	}
 	for d, name := range defaultSignedHeaders {
 		for range counts[d] {
 			h = append(h, name)
@@ -421,13 +549,15 @@ func defaultTables() (keys [len(defaultSignedHeaders)]uint64, over [len(defaultS
 
 // hashHeaders writes the canonical signed header fields and the
 // DKIM-Signature field sigField (with an empty b= and no final line end)
-// to h, using scratch as the buffer; it returns scratch for reuse.
+// to h, using scratch as the buffer; it returns scratch for reuse. The
+// fields are canonicalized one after the other into scratch and hashed
+// with one Write.
 func hashHeaders(h hash.Hash, scratch []byte, fields []field, names []string, sigField string, c Canonicalization) []byte {
+	scratch = scratch[:0]
 	selectFields(fields, names, func(f field) {
-		scratch = CanonicalizeHeader(scratch[:0], f.raw, c)
-		h.Write(scratch)
+		scratch = CanonicalizeHeader(scratch, f.raw, c)
 	})
-	scratch = CanonicalizeHeader(scratch[:0], sigField, c)
+	scratch = CanonicalizeHeader(scratch, sigField, c)
 	h.Write(scratch[:len(scratch)-2]) // without the CRLF CanonicalizeHeader added
 	return scratch
 }
@@ -469,8 +599,17 @@ func (s *Signer) HeaderFields() string {
 // Sign reads a message from r and returns the DKIM-Signature header fields
 // to prepend, one per option. The message is streamed, not kept in memory.
 func Sign(r io.Reader, opts ...SignOptions) (string, error) {
-	s, err := NewSigner(opts...)
-	if err != nil {
+	if len(opts) == 0 {
+		return "", fmt.Errorf("%w: no signature requested", ErrSignOptions)
+	}
+	// Sign returns only the fields, which do not point into the Signer:
+	// the Signer can go back to signers for the next message.
+	s := signers.Get().(*Signer)
+	defer func() {
+		*s = Signer{}
+		signers.Put(s)
+	}()
+	if err := s.init(opts); err != nil {
 		return "", err
 	}
 	if _, err := io.Copy(s, r); err != nil {
@@ -481,6 +620,9 @@ func Sign(r io.Reader, opts ...SignOptions) (string, error) {
 	}
 	return s.HeaderFields(), nil
 }
+
+// signers holds the Signers of finished Sign calls, zeroed.
+var signers = sync.Pool{New: func() any { return new(Signer) }}
 
 // SignMessage reads a message from r and writes it to w with the
 // DKIM-Signature fields prepended. It holds the whole message in memory;

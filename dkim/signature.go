@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,27 +84,55 @@ const MaxSignatureLength = 64 << 10
 // On error the returned Signature, when not nil, holds the tags read so
 // far (d= and s= for a report); the error is a *SyntaxError.
 func ParseSignature(value string) (*Signature, error) {
+	s, _, err := parseSignature(value)
+	return s, err
+}
+
+// parseSignature is ParseSignature that also returns where in value the
+// b= tag starts (its name), for Verify to strip its value without
+// another pass over the tags; -1 when value starts with the field name,
+// which ParseSignature skips.
+func parseSignature(value string) (*Signature, int, error) {
+	whole := len(value)
 	if len(value) >= len(FieldName)+1 && dkimbridge.SameFieldName(value[:len(FieldName)], FieldName) {
 		if rest := strings.TrimLeft(value[len(FieldName):], " \t"); strings.HasPrefix(rest, ":") {
 			value = rest[1:]
 		}
 	}
+	s, bAt, err := parseSignatureValue(value)
+	if len(value) != whole {
+		bAt = -1
+	}
+	return s, bAt, err
+}
+
+// parseSignatureValue is parseSignature after the field name.
+func parseSignatureValue(value string) (*Signature, int, error) {
 	if len(value) > MaxSignatureLength {
-		return nil, &SyntaxError{In: inSignature, Offset: MaxSignatureLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSignatureSyntax, MaxSignatureLength)}
+		return nil, -1, &SyntaxError{In: inSignature, Offset: MaxSignatureLength, Err: fmt.Errorf("%w: longer than %d bytes", ErrSignatureSyntax, MaxSignatureLength)}
 	}
 	// The tags of an ordinary signature fit in tags, on the stack.
 	var tags [16]tagvalue.Tag
-	list, err := tagvalue.AppendParse(tags[:0], value)
+	list, err := appendTagList(tags[:0], value)
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &SyntaxError{In: inSignature, Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, se.Err)}
+			return nil, -1, &SyntaxError{In: inSignature, Tag: se.Tag, Offset: se.Offset, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, se.Err)}
 		}
-		return nil, &SyntaxError{In: inSignature, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, err)}
+		return nil, -1, &SyntaxError{In: inSignature, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, err)}
 	}
-	s := &Signature{HeaderCanonicalization: Simple, BodyCanonicalization: Simple}
-	bad := func(t tagvalue.Tag, format string, args ...any) (*Signature, error) {
-		return s, &SyntaxError{In: inSignature, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSignatureSyntax}, args...)...)}
+	// The Signature, room for the h= names and for the decoded b= and bh=
+	// in one allocation.
+	n := 0
+	for _, t := range list {
+		if t.Name == "b" || t.Name == "bh" {
+			n += base64.StdEncoding.DecodedLen(len(t.Value))
+		}
+	}
+	s, names, decoded := newSignature(n)
+	*s = Signature{HeaderCanonicalization: Simple, BodyCanonicalization: Simple}
+	bad := func(t tagvalue.Tag, format string, args ...any) (*Signature, int, error) {
+		return s, -1, &SyntaxError{In: inSignature, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSignatureSyntax}, args...)...)}
 	}
 	// Identify the signer first, so even a broken signature can be reported.
 	for _, t := range list {
@@ -114,8 +143,8 @@ func ParseSignature(value string) (*Signature, error) {
 			s.Selector = stripFWS(t.Value)
 		}
 	}
-	var decoded []byte // b= and bh=, decoded
 	seen := 0
+	bAt := -1
 	const (
 		hasV = 1 << iota
 		hasA
@@ -131,7 +160,7 @@ func ParseSignature(value string) (*Signature, error) {
 		case "v":
 			seen |= hasV
 			if stripFWS(v) != "1" {
-				return s, &SyntaxError{In: inSignature, Tag: "v", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrUnsupportedVersion, v)}
+				return s, -1, &SyntaxError{In: inSignature, Tag: "v", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrUnsupportedVersion, v)}
 			}
 			s.Version = 1
 		case "a":
@@ -143,27 +172,16 @@ func ParseSignature(value string) (*Signature, error) {
 			}
 			s.Algorithm = Algorithm(strings.ToLower(v))
 		case "b", "bh":
-			if decoded == nil {
-				// One allocation for both values.
-				n := base64.StdEncoding.DecodedLen(len(v))
-				other := "bh"
-				if t.Name == "bh" {
-					other = "b"
-				}
-				if o, ok := tagOf(list, other); ok {
-					n += base64.StdEncoding.DecodedLen(len(o.Value))
-				}
-				decoded = make([]byte, 0, n)
-			}
 			start := len(decoded)
 			var err error
-			decoded, _, err = appendBase64FWS(decoded, v)
+			decoded, err = appendBase64Value(decoded, v)
 			if err != nil {
 				return bad(t, "invalid base64: %v", err)
 			}
 			b := decoded[start:len(decoded):len(decoded)]
 			if t.Name == "b" {
 				seen |= hasB
+				bAt = t.Offset
 				s.Signature = b
 			} else {
 				seen |= hasBH
@@ -172,7 +190,7 @@ func ParseSignature(value string) (*Signature, error) {
 		case "c":
 			hc, bc, err := parseCanonicalization(v)
 			if err != nil {
-				return s, &SyntaxError{In: inSignature, Tag: "c", Offset: t.Offset, Err: err}
+				return s, -1, &SyntaxError{In: inSignature, Tag: "c", Offset: t.Offset, Err: err}
 			}
 			s.HeaderCanonicalization, s.BodyCanonicalization = hc, bc
 		case "d":
@@ -187,8 +205,13 @@ func ParseSignature(value string) (*Signature, error) {
 			}
 		case "h":
 			seen |= hasH
-			s.Headers = splitColonList(v)
+			var ok bool
+			if s.Headers, ok = appendFieldNames(names, v); !ok {
+				// Folded names, or invalid: the general reading.
+				s.Headers = splitColonList(v)
+			}
 			if len(s.Headers) == 0 {
+				s.Headers = nil
 				return bad(t, "no header fields listed")
 			}
 			for _, name := range s.Headers {
@@ -239,14 +262,121 @@ func ParseSignature(value string) (*Signature, error) {
 		name string
 	}{{hasV, "v"}, {hasA, "a"}, {hasB, "b"}, {hasBH, "bh"}, {hasD, "d"}, {hasH, "h"}, {hasS, "s"}} {
 		if seen&req.bit == 0 {
-			return s, &SyntaxError{In: inSignature, Tag: req.name, Offset: -1, Err: fmt.Errorf("%w: required tag %s= missing", ErrSignatureSyntax, req.name)}
+			return s, -1, &SyntaxError{In: inSignature, Tag: req.name, Offset: -1, Err: fmt.Errorf("%w: required tag %s= missing", ErrSignatureSyntax, req.name)}
 		}
 	}
 	if !s.Expiration.IsZero() && !s.Timestamp.IsZero() && s.Expiration.Before(s.Timestamp) {
 		t, _ := tagOf(list, "x")
 		return bad(t, "x= is before t=")
 	}
-	return s, nil
+	return s, bAt, nil
+}
+
+// signatureAlloc is a Signature with room for its h= names and its
+// decoded b= and bh= values, so that ParseSignature allocates once; B is
+// a byte array, of the size for Ed25519 or for RSA keys up to 2048 bits
+// (with some white space in the values).
+type signatureAlloc[B any] struct {
+	sig   Signature
+	names [32]string
+	bytes B
+}
+
+// newSignature returns a zero Signature and, with room to append to,
+// the slices for its h= names and for n bytes of decoded values.
+func newSignature(n int) (*Signature, []string, []byte) {
+	switch {
+	case n <= 128:
+		a := new(signatureAlloc[[128]byte])
+		return &a.sig, a.names[:0], a.bytes[:0]
+	case n <= 320:
+		a := new(signatureAlloc[[320]byte])
+		return &a.sig, a.names[:0], a.bytes[:0]
+	}
+	a := new(signatureAlloc[struct{}])
+	return &a.sig, a.names[:0], make([]byte, 0, n)
+}
+
+// appendTagList is tagvalue.AppendParse for a DKIM-Signature, whose tags
+// are mostly of one letter: a tag of one letter is checked for a
+// duplicate against a bit set, one of more letters against the longer
+// names before it. The list and the error are those of AppendParse.
+func appendTagList(list []tagvalue.Tag, s string) ([]tagvalue.Tag, error) {
+	base := len(list)
+	var letters uint64 // bit c-'A' for each tag c= seen
+	var dup error
+	sc := tagvalue.NewScanner(s)
+	for sc.Next() {
+		t := sc.Tag()
+		if dup == nil {
+			if len(t.Name) == 1 {
+				bit := uint64(1) << (t.Name[0] - 'A')
+				if letters&bit != 0 {
+					dup = &tagvalue.SyntaxError{Tag: t.Name, Offset: t.Offset, Err: tagvalue.ErrDuplicateTag}
+				}
+				letters |= bit
+			} else {
+				for _, u := range list[base:] {
+					if len(u.Name) > 1 && u.Name == t.Name {
+						dup = &tagvalue.SyntaxError{Tag: t.Name, Offset: t.Offset, Err: tagvalue.ErrDuplicateTag}
+						break
+					}
+				}
+			}
+		}
+		list = append(list, t)
+	}
+	if err := sc.Err(); err != nil {
+		return list, err
+	}
+	return list, dup
+}
+
+// appendFieldNames appends the names of the h= value v to dst, as
+// splitColonList reads them, in one pass over v, when every name is a
+// valid field name with white space at most around it; otherwise it
+// reports false, and the caller reads v the general way.
+func appendFieldNames(dst []string, v string) ([]string, bool) {
+	i := 0
+	for {
+		for i < len(v) && isWSPorEOL(v[i]) {
+			i++
+		}
+		start := i
+		for i < len(v) && v[i] > ' ' && v[i] < 0x7f && v[i] != ':' {
+			i++
+		}
+		end := i
+		for i < len(v) && isWSPorEOL(v[i]) {
+			i++
+		}
+		if i < len(v) && v[i] != ':' {
+			return dst, false // white space inside a name, or a byte no name may hold
+		}
+		if end > start {
+			dst = append(dst, v[start:end])
+		}
+		if i == len(v) {
+			return dst, true
+		}
+		i++ // the colon
+	}
+}
+
+// appendBase64Value is appendBase64FWS for a tag value: one without white
+// space, as bh= mostly is, is decoded where it is, without a copy.
+func appendBase64Value(dst []byte, v string) ([]byte, error) {
+	if wordRun(v) < len(v) {
+		dst, _, err := appendBase64FWS(dst, v)
+		return dst, err
+	}
+	start := len(dst)
+	dst = slices.Grow(dst, base64.StdEncoding.DecodedLen(len(v)))
+	n, err := base64.StdEncoding.Decode(dst[start:cap(dst)], unsafe.Slice(unsafe.StringData(v), len(v)))
+	if err != nil {
+		return nil, err
+	}
+	return dst[:start+n], nil
 }
 
 func isAlnumToken(s string) bool {
@@ -297,28 +427,23 @@ func parseDigits(v string, max int) (int64, error) {
 // String returns the signature's tag list on one line, in the order Sign
 // writes it; ParseSignature(s.String()) gives back s.
 func (s *Signature) String() string {
-	var b strings.Builder
-	b.Grow(s.sizeHint())
-	s.write(&b, false, true)
-	return b.String()
+	return bytesString(s.appendTags(make([]byte, 0, s.sizeHint()), false, true))
 }
 
 // HeaderField returns the complete header field, "DKIM-Signature: "
 // followed by the tags folded at 78 columns and a final CRLF, ready to be
 // prepended to the message.
 func (s *Signature) HeaderField() string {
-	var b strings.Builder
-	b.Grow(s.sizeHint())
-	b.WriteString(FieldName)
-	b.WriteString(":")
-	s.write(&b, true, true)
-	b.WriteString("\r\n")
-	return b.String()
+	b := append(make([]byte, 0, s.sizeHint()), FieldName+":"...)
+	b = s.appendTags(b, true, true)
+	return bytesString(append(b, '\r', '\n'))
 }
 
-// folder writes tags separated by "; ", folding lines at 78 columns.
+// folder appends tags separated by "; " to a slice, folding lines at 78
+// columns. The slice is passed in and returned rather than kept in the
+// folder or a strings.Builder: its many short appends then store no
+// pointer through a pointer, and cost no write barrier.
 type folder struct {
-	b    *strings.Builder
 	fold bool
 	col  int
 	n    int
@@ -334,64 +459,63 @@ const (
 	breakAny          // anywhere (base64 in b=)
 )
 
-// tag writes name=value; when fold is on, a value that does not fit on the
+// tag appends name=value to b and returns it; when fold is on, a value that does not fit on the
 // line is broken where mode allows. For breakAny the decision to start a
 // new line before the tag ignores the value, so that the same tag with an
 // empty value (what the signer hashes) folds at the same place, and the
 // value can be written afterwards with rest.
-func (f *folder) tag(name, value string, mode int) {
+func (f *folder) tag(b []byte, name, value string, mode int) []byte {
 	if f.n > 0 {
-		f.b.WriteByte(';')
+		b = append(b, ';')
 		f.col++
 	}
 	f.n++
 	tok := len(name) + 1
 	if !f.fold {
 		if f.n > 1 {
-			f.b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		f.b.WriteString(name)
-		f.b.WriteByte('=')
-		f.b.WriteString(value)
-		return
+		b = append(b, name...)
+		b = append(b, '=')
+		return append(b, value...)
 	}
 	first := 0
 	if mode != breakAny {
 		first = f.piece(value, mode)
 	}
 	if f.col+1+tok+first > foldWidth && f.col > 8 {
-		f.b.WriteString("\r\n\t")
+		b = append(b, "\r\n\t"...)
 		f.col = 8
 	} else {
-		f.b.WriteByte(' ')
+		b = append(b, ' ')
 		f.col++
 	}
-	f.b.WriteString(name)
-	f.b.WriteByte('=')
+	b = append(b, name...)
+	b = append(b, '=')
 	f.col += tok
-	f.rest(tok, value, mode)
+	return f.rest(b, tok, value, mode)
 }
 
-// rest writes the value of the tag just begun, whose name and "=" take
+// rest appends to b the value of the tag just begun, whose name and "=" take
 // tok columns.
-func (f *folder) rest(tok int, value string, mode int) {
+func (f *folder) rest(b []byte, tok int, value string, mode int) []byte {
 	if !f.fold {
-		f.b.WriteString(value)
-		return
+		return append(b, value...)
 	}
 	for value != "" {
 		n := f.piece(value, mode)
 		if n == 0 || f.col+n > foldWidth && f.col > 8+tok {
-			f.b.WriteString("\r\n\t")
+			b = append(b, "\r\n\t"...)
 			f.col = 8
 			if n = f.piece(value, mode); n == 0 {
 				n = len(value)
 			}
 		}
-		f.b.WriteString(value[:n])
+		b = append(b, value[:n]...)
 		f.col += n
 		value = value[n:]
 	}
+	return b
 }
 
 // piece returns how much of v may go on the line before a break.
@@ -402,8 +526,12 @@ func (f *folder) piece(v string, mode int) int {
 		if mode == breakBar {
 			sep = '|'
 		}
-		if i := strings.IndexByte(v, sep); i >= 0 {
-			return i + 1
+		// The pieces are header field names, short: a loop beats the
+		// call of strings.IndexByte.
+		for i := 0; i < len(v); i++ {
+			if v[i] == sep {
+				return i + 1
+			}
 		}
 		return len(v)
 	case breakAny:
@@ -423,29 +551,31 @@ func (s *Signature) sizeHint() int {
 	return n + n/16 // folding
 }
 
-// write appends the tags. With withB unset the b= value is left empty,
-// which is what the signer hashes.
-func (s *Signature) write(b *strings.Builder, fold, withB bool) {
-	f := s.writeTags(b, fold)
+// appendTags appends the tags to b. With withB unset the b= value is left
+// empty, which is what the signer hashes.
+func (s *Signature) appendTags(b []byte, fold, withB bool) []byte {
+	b, f := s.writeTags(b, fold)
 	if withB {
-		f.signatureValue(s.Signature)
+		b = f.signatureValue(b, s.Signature)
 	}
+	return b
 }
 
 // signatureValue writes the base64 of sig as the value of the b= tag that
 // writeTags ended with.
-func (f *folder) signatureValue(sig []byte) {
+func (f *folder) signatureValue(b, sig []byte) []byte {
 	var buf [1024]byte
-	f.rest(len("b="), base64String(buf[:0], sig), breakAny)
+	return f.rest(b, len("b="), base64String(buf[:0], sig), breakAny)
 }
 
-// writeTags appends the tags up to "b=", without the b= value, and
-// returns the folder, ready to write the value with signatureValue.
-func (s *Signature) writeTags(b *strings.Builder, fold bool) folder {
-	f := folder{b: b, fold: fold, col: len(FieldName) + 1}
+// writeTags appends the tags up to "b=", without the b= value, to b and
+// returns it with the folder, ready to write the value with
+// signatureValue.
+func (s *Signature) writeTags(b []byte, fold bool) ([]byte, folder) {
+	f := folder{fold: fold, col: len(FieldName) + 1}
 	var num [20]byte
-	f.tag("v", strconv.Itoa(max(s.Version, 1)), breakNone)
-	f.tag("a", string(s.Algorithm), breakNone)
+	b = f.tag(b, "v", bytesString(strconv.AppendInt(num[:0], int64(max(s.Version, 1)), 10)), breakNone)
+	b = f.tag(b, "a", string(s.Algorithm), breakNone)
 	hc, bc := s.HeaderCanonicalization, s.BodyCanonicalization
 	if hc == "" {
 		hc = Simple
@@ -453,23 +583,23 @@ func (s *Signature) writeTags(b *strings.Builder, fold bool) folder {
 	if bc == "" {
 		bc = Simple
 	}
-	f.tag("c", canonPair(hc, bc), breakNone)
-	f.tag("d", s.Domain, breakNone)
-	f.tag("s", s.Selector, breakNone)
+	b = f.tag(b, "c", canonPair(hc, bc), breakNone)
+	b = f.tag(b, "d", s.Domain, breakNone)
+	b = f.tag(b, "s", s.Selector, breakNone)
 	if !s.Timestamp.IsZero() {
-		f.tag("t", bytesString(strconv.AppendInt(num[:0], s.Timestamp.Unix(), 10)), breakNone)
+		b = f.tag(b, "t", bytesString(strconv.AppendInt(num[:0], s.Timestamp.Unix(), 10)), breakNone)
 	}
 	if !s.Expiration.IsZero() {
-		f.tag("x", bytesString(strconv.AppendInt(num[:0], s.Expiration.Unix(), 10)), breakNone)
+		b = f.tag(b, "x", bytesString(strconv.AppendInt(num[:0], s.Expiration.Unix(), 10)), breakNone)
 	}
 	if s.BodyLength != nil {
-		f.tag("l", bytesString(strconv.AppendInt(num[:0], *s.BodyLength, 10)), breakNone)
+		b = f.tag(b, "l", bytesString(strconv.AppendInt(num[:0], *s.BodyLength, 10)), breakNone)
 	}
 	if s.Identity != "" {
-		f.tag("i", encodeQP(s.Identity, false), breakNone)
+		b = f.tag(b, "i", encodeQP(s.Identity, false), breakNone)
 	}
 	if s.QueryMethods != nil {
-		f.tag("q", strings.Join(s.QueryMethods, ":"), breakNone)
+		b = f.tag(b, "q", strings.Join(s.QueryMethods, ":"), breakNone)
 	}
 	// h= joined on the stack: strings.Join allocated for every signature.
 	var hbuf [512]byte
@@ -480,18 +610,18 @@ func (s *Signature) writeTags(b *strings.Builder, fold bool) folder {
 		}
 		hl = append(hl, h...)
 	}
-	f.tag("h", bytesString(hl), breakColon)
+	b = f.tag(b, "h", bytesString(hl), breakColon)
 	if s.CopiedHeaders != nil {
 		parts := make([]string, len(s.CopiedHeaders))
 		for i, c := range s.CopiedHeaders {
 			parts[i] = encodeQP(c, true)
 		}
-		f.tag("z", strings.Join(parts, "|"), breakBar)
+		b = f.tag(b, "z", strings.Join(parts, "|"), breakBar)
 	}
 	var bh [64]byte
-	f.tag("bh", base64String(bh[:0], s.BodyHash), breakNone)
-	f.tag("b", "", breakAny)
-	return f
+	b = f.tag(b, "bh", base64String(bh[:0], s.BodyHash), breakNone)
+	b = f.tag(b, "b", "", breakAny)
+	return b, f
 }
 
 // canonPair returns c=, without allocating for the four pairs there are.

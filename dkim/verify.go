@@ -145,6 +145,7 @@ func Verify(ctx context.Context, resolver TXTResolver, r io.Reader) ([]Result, e
 type verifyJob struct {
 	res    Result
 	raw    string // the raw field
+	bAt    int    // where its b= tag starts in the value, -1 if unknown
 	body   *bodyHash
 	lookup string           // key record name
 	pub    crypto.PublicKey // the key, decoded
@@ -265,8 +266,8 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 		}
 		st.jobs = append(st.jobs, verifyJob{raw: f.raw})
 		j := &st.jobs[len(st.jobs)-1]
-		sig, err := ParseSignature(dkimbridge.FieldValue(f.raw))
-		j.res.Signature = sig
+		sig, bAt, err := parseSignature(dkimbridge.FieldValue(f.raw))
+		j.res.Signature, j.bAt = sig, bAt
 		if len(st.jobs) > maxSigs {
 			j.finish(Neutral, fmt.Errorf("%w (limit %d)", ErrTooManySignatures, maxSigs))
 			continue
@@ -508,7 +509,7 @@ func (v *Verifier) check(j *verifyJob, fields []field, st *verifyState) {
 		return
 	}
 	var err error
-	st.strip, err = appendStripped(st.strip[:0], dkimbridge.TrimEOL(j.raw))
+	st.strip, err = appendStrippedAt(st.strip[:0], dkimbridge.TrimEOL(j.raw), j.bAt)
 	if err != nil {
 		j.finish(PermError, err)
 		return
@@ -557,6 +558,18 @@ func appendStripped(dst []byte, raw string) ([]byte, error) {
 		return dst, fmt.Errorf("%w: no b= tag", ErrSignatureSyntax)
 	}
 	start, end := signatureValueSpan(raw, colon, t)
+	return append(append(dst, raw[:start]...), raw[end:]...), nil
+}
+
+// appendStrippedAt is appendStripped for a field whose b= tag
+// parseSignature found at bAt in the value (after the colon): no second
+// pass over the tags. With bAt < 0 it is appendStripped.
+func appendStrippedAt(dst []byte, raw string, bAt int) ([]byte, error) {
+	if bAt < 0 {
+		return appendStripped(dst, raw)
+	}
+	colon := strings.IndexByte(raw, ':')
+	start, end := signatureValueSpan(raw, colon, tagvalue.Tag{Offset: bAt})
 	return append(append(dst, raw[:start]...), raw[end:]...), nil
 }
 

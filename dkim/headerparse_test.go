@@ -1,0 +1,103 @@
+package dkim
+
+import (
+	"bufio"
+	"bytes"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// headerLineWise feeds msg to a headerParser one line at a time, as
+// readHeader did before it took the whole header in one write: the
+// reading that takes no shortcut. It returns the header buffer, whether
+// the header ended and how many bytes of msg it took.
+func headerLineWise(msg []byte, maxBytes int) (buf []byte, done bool, used int, err error) {
+	h := headerParser{maxBytes: maxBytes, maxFields: DefaultMaxHeaderFields}
+	for len(msg) > 0 {
+		line := msg
+		if i := bytes.IndexByte(msg, '\n'); i >= 0 {
+			line = msg[:i+1]
+		}
+		msg = msg[len(line):]
+		n, err := h.write(line)
+		used += n
+		if err != nil {
+			return nil, false, used, err
+		}
+		if h.done {
+			break
+		}
+	}
+	return h.buf, h.done, used, nil
+}
+
+// checkHeaderWhole holds a headerParser given msg in one write (which
+// takes the whole header in one copy when it finds its end), and
+// readHeader over a small and a large buffer, to headerLineWise.
+func checkHeaderWhole(t *testing.T, msg []byte, maxBytes int) {
+	t.Helper()
+	want, wantDone, wantUsed, wantErr := headerLineWise(msg, maxBytes)
+	h := headerParser{maxBytes: maxBytes, maxFields: DefaultMaxHeaderFields}
+	used, err := h.write(msg)
+	if (err == nil) != (wantErr == nil) {
+		t.Fatalf("%q: write error %v; line-wise %v", msg, err, wantErr)
+	}
+	if err != nil {
+		return
+	}
+	if !bytes.Equal(h.buf, want) || h.done != wantDone || used != wantUsed {
+		t.Fatalf("%q: write took %q, done %v, used %d; line-wise %q, %v, %d", msg, h.buf, h.done, used, want, wantDone, wantUsed)
+	}
+	wantFields, _ := (&headerParser{buf: want, maxFields: DefaultMaxHeaderFields}).fields()
+	for _, size := range []int{16, 4096} {
+		br := bufio.NewReaderSize(bytes.NewReader(msg), size)
+		fields, err := readHeader(br, maxBytes, DefaultMaxHeaderFields)
+		if err != nil {
+			t.Fatalf("%q: readHeader(%d): %v", msg, size, err)
+		}
+		if !slices.Equal(fields, wantFields) {
+			t.Fatalf("%q: readHeader(%d) = %q; want %q", msg, size, fields, wantFields)
+		}
+		rest := new(strings.Builder)
+		br.WriteTo(rest)
+		if wantRest := string(msg[min(wantUsed, len(msg)):]); wantDone && rest.String() != wantRest {
+			t.Fatalf("%q: readHeader(%d) left %q; want %q", msg, size, rest, wantRest)
+		}
+	}
+}
+
+// TestHeaderWhole runs checkHeaderWhole on messages whose header ends
+// with LF and with CRLF (the first of either one), that start with an
+// empty line, whose header is the limit or a byte over it, and on random
+// ones of header characters and line ends.
+func TestHeaderWhole(t *testing.T) {
+	for _, m := range []string{
+		"A: b\r\n\r\nbody", "A: b\n\nbody", "A: b\r\n\nbody\r\n\r\n", "A: b\n\r\nbody\n\n",
+		"\r\nbody\n\nx", "\nbody\r\n\r\n", "\rA: b\r\n\r\n", "A: b\r\n c\r\n\r\n",
+		"A: b\r\r\n\r\n", "A: b\n\r\r\nc\n\n", "A: b", "A: b\r\n", "", "A: b\r\n\r",
+		"12345678\r\n\r\n", "123456789\r\n\r\n",
+	} {
+		checkHeaderWhole(t, []byte(m), 10)
+		checkHeaderWhole(t, []byte(m), DefaultMaxHeaderBytes)
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	alphabet := []byte("ab: \t\r\n\n\r")
+	for range 20000 {
+		checkHeaderWhole(t, randomBytes(rng, alphabet, rng.IntN(30)), DefaultMaxHeaderBytes)
+	}
+}
+
+// FuzzHeaderWhole runs checkHeaderWhole on any message.
+func FuzzHeaderWhole(f *testing.F) {
+	f.Add("From: a\r\nTo: b\r\n\r\nbody\r\n", 1000)
+	f.Add("\nA: b\n\n", 1000)
+	f.Add("A: b\n\r\nc\n\n", 5)
+	f.Fuzz(func(t *testing.T, msg string, maxBytes int) {
+		if maxBytes < 0 || maxBytes > 1<<16 {
+			return
+		}
+		checkHeaderWhole(t, []byte(msg), maxBytes)
+	})
+}
