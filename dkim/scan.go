@@ -90,35 +90,67 @@ func nextCandidate(p []byte, i int) int {
 // nextCandidateWords is nextCandidate eight bytes at a time, in plain Go:
 // it returns the index of the first byte from p[i] on that may need a
 // change, a byte below 0x21 that is not a space or a space followed by
-// one, or len(p) when there is none.
+// one, or len(p) when there is none. It passes over a CRLF from p[i] on
+// that is followed by a byte above 0x20, as the vector scan does: text
+// and base64 have one on every line, and nothing changes there.
 func nextCandidateWords(p []byte, i int) int {
-	n := len(p)
-	if i+24 <= n {
-		x0 := binary.LittleEndian.Uint64(p[i:])
-		c0 := ctlMask(x0)
-		for i+24 <= n {
-			q := p[i+8 : i+24]
-			x1 := binary.LittleEndian.Uint64(q)
-			x2 := binary.LittleEndian.Uint64(q[8:])
-			c1, c2 := ctlMask(x1), ctlMask(x2)
-			// Bit 5 (0x20) is set in a space and in no other byte
-			// below 0x21: ^x<<2 moves its complement to bit 7.
-			if m := c0 & (c0>>8 | c1<<56 | ^x0<<2); m != 0 {
-				return i + bits.TrailingZeros64(m)>>3
+	if i+24 <= len(p) {
+		q := p[i:]
+		x0 := binary.LittleEndian.Uint64(q)
+		n0 := nonCtl(x0)
+		for len(q) >= 24 {
+			x1 := binary.LittleEndian.Uint64(q[8:])
+			x2 := binary.LittleEndian.Uint64(q[16:])
+			n1, n2 := nonCtl(x1), nonCtl(x2)
+			// Bit 7 of each byte of r is clear for a candidate: a byte
+			// below 0x21 (n clear) that is not a space or is followed by
+			// another such byte. Bit 5 (0x20) is set in a space and in no
+			// other byte below 0x21: x<<2 moves it to bit 7.
+			r0 := n0 | (n0>>8|n1<<56)&(x0<<2)
+			r1 := n1 | (n1>>8|n2<<56)&(x1<<2)
+			if r0&r1&msb != msb {
+				k := 8 + bits.TrailingZeros64(^r1&msb)>>3
+				if m := ^r0 & msb; m != 0 {
+					k = bits.TrailingZeros64(m) >> 3
+				}
+				if !crlfContent(q, k) {
+					return len(p) - len(q) + k
+				}
+				// A CRLF followed by content: go on after it.
+				if q = q[k+2:]; len(q) < 24 {
+					break
+				}
+				x0 = binary.LittleEndian.Uint64(q)
+				n0 = nonCtl(x0)
+				continue
 			}
-			if m := c1 & (c1>>8 | c2<<56 | ^x1<<2); m != 0 {
-				return i + 8 + bits.TrailingZeros64(m)>>3
-			}
-			x0, c0 = x2, c2
-			i += 16
+			x0, n0 = x2, n2
+			q = q[16:]
 		}
+		i = len(p) - len(q)
 	}
-	for ; i < n; i++ {
-		if c := p[i]; c < ' ' || c == ' ' && (i+1 == n || p[i+1] <= ' ') {
+	for n := len(p); i < n; i++ {
+		c := p[i]
+		if c == '\r' && crlfContent(p, i) {
+			i++
+			continue
+		}
+		if c < ' ' || c == ' ' && (i+1 == n || p[i+1] <= ' ') {
 			return i
 		}
 	}
-	return n
+	return len(p)
+}
+
+// nonCtl sets bit 7 of each byte of x that is above 0x20, and clears it
+// in the others (whitespace, line ends, other controls); the other bits
+// are left as they come.
+func nonCtl(x uint64) uint64 { return (x|msb)-0x21*lsb | x }
+
+// crlfContent reports whether p[j] starts a CRLF followed by a byte above
+// 0x20 (content or another control byte, which passes unchanged).
+func crlfContent(p []byte, j int) bool {
+	return j+2 < len(p) && p[j] == '\r' && p[j+1] == '\n' && p[j+2] > ' '
 }
 
 // ctlMask sets bit 7 of each byte of x that is below 0x21 (whitespace,
