@@ -23,19 +23,16 @@ const wordsSlack = 24
 // edits there without leaving the loop:
 //
 //   - a run of white space before content becomes one space;
-//   - white space before a CRLF or a bare LF goes;
 //   - a CRLF followed by a byte above 0x20 stays, a bare LF followed by
-//     one becomes CRLF;
+//     one becomes CRLF, and white space before them goes;
 //   - another control byte passes as content.
 //
 // It stops before any other candidate (a bare CR, an empty line, white
 // space at a line start, a line end followed by a control byte), and when
 // src[i:] or dst[d:] gets shorter than wordsSlack. It returns where it
 // stopped in src and in dst; src[i:ni] went to dst[d:nd]. If src[i-1] is
-// content, so is src[ni-1], or it is the LF of a line end followed by
-// content at src[ni], or src[ni] starts a line end that white space
-// before it went from: the state after it is the one Write has after
-// content.
+// content, so is src[ni-1] or src[ni] (after white space or a line end
+// it wrote): the state after it is the one Write has after content.
 func relaxedWords(dst []byte, d int, src []byte, i int) (ni, nd int) {
 	for i <= len(src)-wordsSlack && d <= len(dst)-wordsSlack {
 		q := src[i : i+wordsSlack]
@@ -65,11 +62,12 @@ func relaxedWords(dst []byte, d int, src []byte, i int) (ni, nd int) {
 		d += k // dst[:d] is canonical up to src[j]
 		c, c1, c2 := src[j], src[j+1], src[j+2]
 		if c2 > ' ' {
-			// The commonest: two spaces before content (the first
-			// goes; the second is copied with the next step) and a CRLF
-			// before content (copied as it is).
+			// The commonest: two spaces before content (one goes) and
+			// a CRLF before content (copied as it is).
 			if c == ' ' && c1 == ' ' {
-				i = j + 1
+				dst[d] = ' '
+				d++
+				i = j + 2
 				continue
 			}
 			if c == '\r' && c1 == '\n' {
@@ -88,24 +86,24 @@ func relaxedWords(dst []byte, d int, src []byte, i int) (ni, nd int) {
 			if r+2 >= len(src) {
 				return j, d
 			}
-			if c2 := src[r]; isContent(c2) {
+			e0, e1, e2 := src[r], src[r+1], src[r+2]
+			switch {
+			case isContent(e0):
 				dst[d] = ' '
 				d++
 				i = r
 				continue
-			} else if c2 == '\n' || c2 == '\r' && src[r+1] == '\n' {
-				i = r // white space before a line end goes
-				continue
-			}
-			return j, d
-		case '\r':
-			if c1 != '\n' || c2 <= ' ' {
+			case e0 == '\n' && e1 > ' ':
+				i = r + 1 // white space before a bare LF goes
+			case e0 == '\r' && e1 == '\n' && e2 > ' ':
+				i = r + 2 // white space before a CRLF goes
+			default:
 				return j, d
 			}
-			dst[d] = '\r'
-			dst[d+1] = '\n'
+			binary.LittleEndian.PutUint16(dst[d:], '\n'<<8|'\r')
 			d += 2
-			i = j + 2
+		case '\r':
+			return j, d // a bare CR, or a CRLF not followed by content
 		case '\n':
 			// A bare LF: the CR of a CRLF would have been the candidate.
 			if c1 <= ' ' {
