@@ -166,7 +166,12 @@ func (b *bodyCanonicalizer) Write(p []byte) (int, error) {
 		}
 		if b.relaxed && !b.compacts() && len(p) >= spansMin && b.compactBackoff() {
 			// Text that needs changes every line or so: in bulk.
-			ks := b.relaxedSpans(p)
+			var ks int
+			if !haveScan && b.limit < 0 {
+				ks = b.wordSpans(p) // the generic path: one pass, into the buffer
+			} else {
+				ks = b.relaxedSpans(p)
+			}
 			p = p[ks:]
 			if ks < spansMin {
 				b.skip = compactSkip // it did not pay here: leave it for a while

@@ -206,22 +206,30 @@ func checkSpans(t *testing.T, p []byte) {
 	}
 	for _, scan := range scans {
 		haveScan = scan
-		var got bytes.Buffer
-		b := newBodyCanonicalizer(&got, Relaxed, -1)
-		k := b.relaxedSpans(p)
-		b.flush()
-		if k > 0 && !isContent(p[k-1]) && (k == len(p) || !isContent(p[k])) {
-			t.Fatalf("relaxedSpans (vector scan %v) on %q stopped at %d, between %q and no content", scan, p, k, p[k-1])
-		}
-		var want bytes.Buffer
-		r := newBodyCanonicalizer(&want, Relaxed, -1)
-		r.slowWrite(p[:k])
-		r.slowWrite([]byte("x"))
-		r.Close()
-		got.WriteString("x\r\n")
-		if got.String() != want.String() {
-			t.Fatalf("relaxedSpans (vector scan %v) on %q, consumed %d:\n got %q\nwant %q", scan, p, k, got.String(), want.String())
-		}
+		checkSpansWith(t, p, fmt.Sprintf("relaxedSpans (vector scan %v)", scan), (*bodyCanonicalizer).relaxedSpans)
+	}
+	haveScan = false
+	checkSpansWith(t, p, "wordSpans", (*bodyCanonicalizer).wordSpans)
+}
+
+// checkSpansWith is checkSpans for one of relaxedSpans and wordSpans.
+func checkSpansWith(t *testing.T, p []byte, name string, spans func(*bodyCanonicalizer, []byte) int) {
+	t.Helper()
+	var got bytes.Buffer
+	b := newBodyCanonicalizer(&got, Relaxed, -1)
+	k := spans(b, p)
+	b.flush()
+	if k > 0 && !isContent(p[k-1]) && (k == len(p) || !isContent(p[k])) {
+		t.Fatalf("%s on %q stopped at %d, between %q and no content", name, p, k, p[k-1])
+	}
+	var want bytes.Buffer
+	r := newBodyCanonicalizer(&want, Relaxed, -1)
+	r.slowWrite(p[:k])
+	r.slowWrite([]byte("x"))
+	r.Close()
+	got.WriteString("x\r\n")
+	if got.String() != want.String() {
+		t.Fatalf("%s on %q, consumed %d:\n got %q\nwant %q", name, p, k, got.String(), want.String())
 	}
 }
 

@@ -84,46 +84,155 @@ func nextCandidate(p []byte, i int) int {
 		}
 		i = resumeAt(p, i, j)
 	}
-	return nextCandidateWords(p, i)
+	// nextCandidateWords, written out: one call less.
+	j := nearCandidate(p, i)
+	if j < 0 {
+		j = ^j + farCandidate(p[^j:])
+	}
+	return j
 }
 
 // nextCandidateWords is nextCandidate eight bytes at a time, in plain Go:
 // it returns the index of the first byte from p[i] on that may need a
 // change, a byte below 0x21 that is not a space or a space followed by
-// one, or len(p) when there is none.
+// one, or len(p) when there is none. It passes over a CRLF from p[i] on
+// that is followed by a byte above 0x20, as the vector scan does: text
+// and base64 have one on every line, and nothing changes there.
+//
+// Its first 32 bytes it reads 16 at a time, and stops at the first
+// candidate it sees: in text with changes on every line the next one is
+// near. After that it reads 32 bytes at a time, as clean text and base64
+// go on, and passes over line ends without leaving the loop.
 func nextCandidateWords(p []byte, i int) int {
-	n := len(p)
-	if i+24 <= n {
-		x0 := binary.LittleEndian.Uint64(p[i:])
-		c0 := ctlMask(x0)
-		for i+24 <= n {
-			q := p[i+8 : i+24]
-			x1 := binary.LittleEndian.Uint64(q)
-			x2 := binary.LittleEndian.Uint64(q[8:])
-			c1, c2 := ctlMask(x1), ctlMask(x2)
-			// Bit 5 (0x20) is set in a space and in no other byte
-			// below 0x21: ^x<<2 moves its complement to bit 7.
-			if m := c0 & (c0>>8 | c1<<56 | ^x0<<2); m != 0 {
-				return i + bits.TrailingZeros64(m)>>3
+	j := nearCandidate(p, i)
+	if j < 0 {
+		j = ^j + farCandidate(p[^j:])
+	}
+	return j
+}
+
+// nearCandidate is nextCandidateWords for its first bytes, up to 128 16
+// at a time; if it found no candidate there and p has 40 bytes or more
+// from where it stopped, it returns that point complemented (negative),
+// for farCandidate to go on from.
+func nearCandidate(p []byte, i int) int {
+	if i+24 <= len(p) {
+		q := p[i:]
+		x0 := binary.LittleEndian.Uint64(q)
+		n0 := nonCtl(x0)
+		for near := 8; near > 0 && len(q) >= 24; near-- {
+			x1 := binary.LittleEndian.Uint64(q[8:])
+			x2 := binary.LittleEndian.Uint64(q[16:])
+			n1, n2 := nonCtl(x1), nonCtl(x2)
+			// Bit 7 of each byte of r is clear for a candidate: a byte
+			// below 0x21 (n clear) that is not a space or is followed by
+			// another such byte. Bit 5 (0x20) is set in a space and in no
+			// other byte below 0x21: x<<2 moves it to bit 7.
+			r0 := n0 | (n0>>8|n1<<56)&(x0<<2)
+			r1 := n1 | (n1>>8|n2<<56)&(x1<<2)
+			if r0&r1&msb != msb {
+				var k int
+				if m := ^r0 & msb; m != 0 {
+					k = bits.TrailingZeros64(m) >> 3
+				} else {
+					k = 8 + bits.TrailingZeros64(^r1&msb)>>3
+				}
+				if c := q[k : k+3]; c[0] != '\r' || c[1] != '\n' || c[2] <= ' ' {
+					return len(p) - len(q) + k
+				}
+				// A CRLF followed by content: go on after it.
+				if q = q[k+2:]; len(q) < 24 {
+					break
+				}
+				x0 = binary.LittleEndian.Uint64(q)
+				n0 = nonCtl(x0)
+				continue
 			}
-			if m := c1 & (c1>>8 | c2<<56 | ^x1<<2); m != 0 {
-				return i + 8 + bits.TrailingZeros64(m)>>3
-			}
-			x0, c0 = x2, c2
-			i += 16
+			x0, n0 = x2, n2
+			q = q[16:]
+		}
+		if len(q) >= 40 {
+			return ^(len(p) - len(q))
+		}
+		i = len(p) - len(q)
+	}
+	for n := len(p); i < n; i++ {
+		c := p[i]
+		if c == '\r' && crlfContent(p, i) {
+			i++ // a CRLF followed by content
+			continue
+		}
+		if c < ' ' || c == ' ' && (i+1 == n || p[i+1] <= ' ') {
+			return i
 		}
 	}
-	for ; i < n; i++ {
-		if c := p[i]; c < ' ' || c == ' ' && (i+1 == n || p[i+1] <= ' ') {
-			return i
+	return len(p)
+}
+
+// farCandidate is nextCandidateWords(q, 0) 32 bytes at a time, for
+// len(q) >= 40: text that needs no change goes on.
+func farCandidate(q []byte) int {
+	n := len(q)
+	x0 := binary.LittleEndian.Uint64(q)
+	n0 := nonCtl(x0)
+	for len(q) >= 40 {
+		x1 := binary.LittleEndian.Uint64(q[8:])
+		x2 := binary.LittleEndian.Uint64(q[16:])
+		x3 := binary.LittleEndian.Uint64(q[24:])
+		x4 := binary.LittleEndian.Uint64(q[32:])
+		n1, n2, n3, n4 := nonCtl(x1), nonCtl(x2), nonCtl(x3), nonCtl(x4)
+		r0 := n0 | (n0>>8|n1<<56)&(x0<<2)
+		r1 := n1 | (n1>>8|n2<<56)&(x1<<2)
+		r2 := n2 | (n2>>8|n3<<56)&(x2<<2)
+		r3 := n3 | (n3>>8|n4<<56)&(x3<<2)
+		if r0&r1&r2&r3&msb != msb {
+			// The candidates, one bit a byte. A CRLF followed by
+			// content goes, and the loop goes on; an LF after the
+			// block is marked as no control byte in n4 (n0 next).
+			m := gatherMSB(r0) | gatherMSB(r1)<<8 | gatherMSB(r2)<<16 | gatherMSB(r3)<<24
+			for m != 0 {
+				k := bits.TrailingZeros64(m)
+				if c := q[k : k+3]; c[0] != '\r' || c[1] != '\n' || c[2] <= ' ' {
+					return n - len(q) + k
+				}
+				m &^= 3 << k
+				n4 |= 2 << k >> 32 << 7
+			}
+		}
+		x0, n0 = x4, n4
+		q = q[32:]
+	}
+	i := 0
+	if q[0] == '\n' && n0&0x80 != 0 {
+		i = 1 // the LF of a CRLF that ended the last block
+	}
+	for ; i < len(q); i++ {
+		c := q[i]
+		if c == '\r' && crlfContent(q, i) {
+			i++ // a CRLF followed by content
+			continue
+		}
+		if c < ' ' || c == ' ' && (i+1 == len(q) || q[i+1] <= ' ') {
+			return n - len(q) + i
 		}
 	}
 	return n
 }
 
-// ctlMask sets bit 7 of each byte of x that is below 0x21 (whitespace,
-// line ends, other controls) and clears every other bit.
-func ctlMask(x uint64) uint64 { return ^(((x | msb) - 0x21*lsb) | x) & msb }
+// gatherMSB returns the complements of the top bits of the bytes of r, in
+// the order of the bytes: bit b set when bit 7 of byte b of r is clear.
+func gatherMSB(r uint64) uint64 { return (^r & msb >> 7) * 0x0102040810204080 >> 56 }
+
+// nonCtl sets bit 7 of each byte of x that is above 0x20, and clears it
+// in the others (whitespace, line ends, other controls); the other bits
+// are left as they come.
+func nonCtl(x uint64) uint64 { return (x | msb) - 0x21*lsb | x }
+
+// crlfContent reports whether p[j] starts a CRLF followed by a byte above
+// 0x20 (content or another control byte, which passes unchanged).
+func crlfContent(p []byte, j int) bool {
+	return j+2 < len(p) && p[j] == '\r' && p[j+1] == '\n' && p[j+2] > ' '
+}
 
 // scanSimple is scanRelaxed for simple canonicalization, where only line
 // ends matter: the span stops before a bare LF, before a CRLF not

@@ -52,12 +52,18 @@ func (b *bodyCanonicalizer) relaxedSpans(p []byte) int {
 			}
 		} else {
 			// Without the vector kernel the word scan finds each one.
-			if j = nextCandidateWords(p, cur); j == len(p) {
+			// (nextCandidateWords, written out: one call less.)
+			if j = nearCandidate(p, cur); j < 0 {
+				j = ^j + farCandidate(p[^j:])
+			}
+			if j == len(p) {
 				return b.spansEnd(p, s, j)
 			}
 		}
-		// The commonest edits, two spaces before content (one goes) and
-		// a space before a CRLF and content (it goes), straight into the
+		// The commonest edits, two spaces before content (one goes), a
+		// space before a CRLF and content (it goes) and a bare LF before
+		// content (it becomes CRLF: an LF found here has no CR before
+		// it, or the CR would have been found first), straight into the
 		// buffer when it has room.
 		if j+3 < len(p) && p[j] == ' ' && j-s < directMin && b.limit < 0 {
 			c1, c2 := p[j+1], p[j+2]
@@ -77,6 +83,16 @@ func (b *bodyCanonicalizer) relaxedSpans(p []byte) int {
 					s, cur = j+3, j+3
 					continue
 				}
+			}
+		}
+		if j+3 < len(p) && p[j] == '\n' && isContent(p[j+1]) && j-s < directMin && b.limit < 0 {
+			if o := b.n; o+j-s+2 <= len(b.buf) {
+				o += copy(b.buf[o:], p[s:j])
+				b.buf[o] = '\r'
+				b.buf[o+1] = '\n'
+				b.n = o + 2
+				s, cur = j+1, j+1
+				continue
 			}
 		}
 		var ok bool
