@@ -168,13 +168,4 @@ func wordRun(s string) int {
 	}
 }
 
-// wordRunBytewise is wordRun one byte at a time, for the tests.
-func wordRunBytewise(s string) int {
-	i := 0
-	for i < len(s) && !isWSPorEOL(s[i]) {
-		i++
-	}
-	return i
-}
-
 func isWSPorEOL(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

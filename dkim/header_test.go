@@ -121,3 +121,12 @@ func randomBytes(rng *rand.Rand, alphabet []byte, n int) []byte {
 	}
 	return b
 }
+
+// wordRunBytewise is wordRun one byte at a time, for the tests.
+func wordRunBytewise(s string) int {
+	i := 0
+	for i < len(s) && !isWSPorEOL(s[i]) {
+		i++
+	}
+	return i
+}

@@ -113,7 +113,7 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 	}
 	// The tags of an ordinary signature fit in tags, on the stack.
 	var tags [16]tagvalue.Tag
-	list, err := appendTagList(tags[:0], value)
+	list, err := tagvalue.AppendParse(tags[:0], value)
 	if err != nil {
 		var se *tagvalue.SyntaxError
 		if errors.As(err, &se) {
@@ -295,41 +295,6 @@ func newSignature(n int) (*Signature, []string, []byte) {
 	}
 	a := new(signatureAlloc[struct{}])
 	return &a.sig, a.names[:0], make([]byte, 0, n)
-}
-
-// appendTagList is tagvalue.AppendParse for a DKIM-Signature, whose tags
-// are mostly of one letter: a tag of one letter is checked for a
-// duplicate against a bit set, one of more letters against the longer
-// names before it. The list and the error are those of AppendParse.
-func appendTagList(list []tagvalue.Tag, s string) ([]tagvalue.Tag, error) {
-	base := len(list)
-	var letters uint64 // bit c-'A' for each tag c= seen
-	var dup error
-	sc := tagvalue.NewScanner(s)
-	for sc.Next() {
-		t := sc.Tag()
-		if dup == nil {
-			if len(t.Name) == 1 {
-				bit := uint64(1) << (t.Name[0] - 'A')
-				if letters&bit != 0 {
-					dup = &tagvalue.SyntaxError{Tag: t.Name, Offset: t.Offset, Err: tagvalue.ErrDuplicateTag}
-				}
-				letters |= bit
-			} else {
-				for _, u := range list[base:] {
-					if len(u.Name) > 1 && u.Name == t.Name {
-						dup = &tagvalue.SyntaxError{Tag: t.Name, Offset: t.Offset, Err: tagvalue.ErrDuplicateTag}
-						break
-					}
-				}
-			}
-		}
-		list = append(list, t)
-	}
-	if err := sc.Err(); err != nil {
-		return list, err
-	}
-	return list, dup
 }
 
 // appendFieldNames appends the names of the h= value v to dst, as

@@ -111,6 +111,7 @@ func scanAll(s string, slow bool) (List, error) {
 // that Next's one-pass path reads what the general path reads.
 func checkAgree(t *testing.T, s string) {
 	t.Helper()
+	checkDuplicates(t, s)
 	want, werr := Parse(s)
 	if errors.Is(werr, ErrDuplicateTag) {
 		werr = nil
@@ -377,5 +378,50 @@ func TestIsValue(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// checkDuplicates holds AppendParse's duplicate check (a bit set for the
+// names of one letter) to the plain one: every tag against every tag
+// before it, the first duplicate reported.
+func checkDuplicates(t *testing.T, s string) {
+	t.Helper()
+	got, err := AppendParse(nil, s)
+	sc := NewScanner(s)
+	var want List
+	var wantErr error
+	for sc.Next() {
+		tg := sc.Tag()
+		for _, u := range want {
+			if wantErr == nil && u.Name == tg.Name {
+				wantErr = &SyntaxError{Tag: tg.Name, Offset: tg.Offset, Err: ErrDuplicateTag}
+			}
+		}
+		want = append(want, tg)
+	}
+	if sc.Err() != nil {
+		wantErr = sc.Err()
+	}
+	if !cmp.Equal(got, want) || (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+		t.Fatalf("AppendParse(%q) = %v, %v; the pairwise check gives %v, %v", s, got, err, want, wantErr)
+	}
+	var se, we *SyntaxError
+	if errors.As(err, &se) && errors.As(wantErr, &we) && (se.Tag != we.Tag || se.Offset != we.Offset) {
+		t.Fatalf("AppendParse(%q) duplicate %q at %d; the pairwise check gives %q at %d", s, se.Tag, se.Offset, we.Tag, we.Offset)
+	}
+}
+
+// TestDuplicateBitSet: duplicates of one letter in either case (tag
+// names are case-sensitive), of longer names, of a one-letter name after
+// a longer one that starts with it, and names at both ends of the bit
+// set ('A', 'z', '_' inside a name), found as the pairwise check finds
+// them.
+func TestDuplicateBitSet(t *testing.T) {
+	for _, s := range []string{
+		"v=1; v=2", "a=1; A=2; a=3", "bh=1; b=2; bh=3", "bh=1; BH=2; Bh=3; bh=4",
+		"x_y=1; z=2; x_y=3", "z=1; zz=2; z=3", "A=1; z=2; Z=3; a=4; A=5", "z=1; y=2; z=3; y=4",
+		"v=1; a=rsa-sha256; d=example.com; s=sel; h=From:To; bh=abc=; b=xyz", "v=1;; v=2", "v=1; =2; v=3",
+	} {
+		checkDuplicates(t, s)
 	}
 }
