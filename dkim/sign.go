@@ -121,11 +121,17 @@ type Signer struct {
 	job0    signJob
 	jobs0   [1]*signJob
 	bodies0 [1]*bodyHash
-	sig0    signatureAndHeaders // job0's Signature
+	sig0    signedSignature // job0's Signature
 	// scratch holds the header buffer and the fields, from signScratch,
 	// between the first Write and Close.
 	scratch *signHeader
 }
+
+// signedSignature is a Signature that Close makes, with room for its h=
+// names in the same allocation (ParseSignature's layout, without room for
+// decoded values): the default set comes to no more than 32 names for
+// most messages (19 for one with the seven usual fields).
+type signedSignature = signatureAlloc[struct{}]
 
 // signHeader is the header section of a Signer's message, kept in
 // signScratch between messages: the header buffer and its fields.
@@ -351,7 +357,7 @@ func (s *Signer) Close() error {
 		j.sum = s.bodies[j.body].sum
 		sh := &s.sig0
 		if j != &s.job0 {
-			sh = new(signatureAndHeaders)
+			sh = new(signedSignature)
 		}
 		sig := &sh.sig
 		*sig = Signature{
@@ -484,15 +490,6 @@ func unfold(raw string) string {
 		return strings.Clone(raw)
 	}
 	return strings.NewReplacer("\r\n", "", "\n", "").Replace(raw)
-}
-
-// signatureAndHeaders is a signature that Close makes and room for its
-// h= names, in one allocation: the default set comes to no more than
-// len(names) for most messages (19 for a message with the seven usual
-// fields).
-type signatureAndHeaders struct {
-	sig   Signature
-	names [32]string
 }
 
 // chooseHeaders picks h= from the default set for this message.
