@@ -84,12 +84,7 @@ func nextCandidate(p []byte, i int) int {
 		}
 		i = resumeAt(p, i, j)
 	}
-	// nextCandidateWords, written out: one call less.
-	j := nearCandidate(p, i)
-	if j < 0 {
-		j = ^j + farCandidate(p[^j:])
-	}
-	return j
+	return nextCandidateWords(p, i)
 }
 
 // nextCandidateWords is nextCandidate eight bytes at a time, in plain Go:
@@ -103,19 +98,10 @@ func nextCandidate(p []byte, i int) int {
 // candidate it sees: in text with changes on every line the next one is
 // near. After that it reads 32 bytes at a time, as clean text and base64
 // go on, and passes over line ends without leaving the loop.
+//
+// The near loop is here, up to 128 bytes 16 at a time; where it found no
+// candidate and 40 bytes or more are left, farCandidate goes on.
 func nextCandidateWords(p []byte, i int) int {
-	j := nearCandidate(p, i)
-	if j < 0 {
-		j = ^j + farCandidate(p[^j:])
-	}
-	return j
-}
-
-// nearCandidate is nextCandidateWords for its first bytes, up to 128 16
-// at a time; if it found no candidate there and p has 40 bytes or more
-// from where it stopped, it returns that point complemented (negative),
-// for farCandidate to go on from.
-func nearCandidate(p []byte, i int) int {
 	if i+24 <= len(p) {
 		q := p[i:]
 		x0 := binary.LittleEndian.Uint64(q)
@@ -152,10 +138,16 @@ func nearCandidate(p []byte, i int) int {
 			q = q[16:]
 		}
 		if len(q) >= 40 {
-			return ^(len(p) - len(q))
+			return len(p) - len(q) + farCandidate(q)
 		}
 		i = len(p) - len(q)
 	}
+	return candidateBytes(p, i)
+}
+
+// candidateBytes is nextCandidateWords one byte at a time, for the ends
+// of p that the word loops leave.
+func candidateBytes(p []byte, i int) int {
 	for n := len(p); i < n; i++ {
 		c := p[i]
 		if c == '\r' && crlfContent(p, i) {
@@ -206,17 +198,7 @@ func farCandidate(q []byte) int {
 	if q[0] == '\n' && n0&0x80 != 0 {
 		i = 1 // the LF of a CRLF that ended the last block
 	}
-	for ; i < len(q); i++ {
-		c := q[i]
-		if c == '\r' && crlfContent(q, i) {
-			i++ // a CRLF followed by content
-			continue
-		}
-		if c < ' ' || c == ' ' && (i+1 == len(q) || q[i+1] <= ' ') {
-			return n - len(q) + i
-		}
-	}
-	return n
+	return n - len(q) + candidateBytes(q, i)
 }
 
 // gatherMSB returns the complements of the top bits of the bytes of r, in

@@ -33,7 +33,7 @@ func checkWords(t *testing.T, p []byte, i int) {
 		t.Fatalf("nextCandidateWords(%q, %d) = %d, want %d", p, i, got, want)
 	}
 	if len(p)-i >= 40 {
-		// The far loop from the start, as nearCandidate hands it on.
+		// The far loop from the start, as nextCandidateWords hands it on.
 		if got := i + farCandidate(p[i:]); got != want {
 			t.Fatalf("farCandidate(%q[%d:]) = %d, want %d", p, i, got, want)
 		}

@@ -52,11 +52,7 @@ func (b *bodyCanonicalizer) relaxedSpans(p []byte) int {
 			}
 		} else {
 			// Without the vector kernel the word scan finds each one.
-			// (nextCandidateWords, written out: one call less.)
-			if j = nearCandidate(p, cur); j < 0 {
-				j = ^j + farCandidate(p[^j:])
-			}
-			if j == len(p) {
+			if j = nextCandidateWords(p, cur); j == len(p) {
 				return b.spansEnd(p, s, j)
 			}
 		}

@@ -144,10 +144,7 @@ func (b *bodyCanonicalizer) wordSpans(p []byte) int {
 			// as line ends added to bare LFs): clean text or base64.
 			// The word scan goes on without copying, and a long span
 			// goes to the hash as it is.
-			j := nearCandidate(p, i)
-			if j < 0 {
-				j = ^j + farCandidate(p[^j:])
-			}
+			j := nextCandidateWords(p, i)
 			if j == len(p) {
 				return b.spansEnd(p, i, j)
 			}
