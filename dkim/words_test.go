@@ -184,12 +184,7 @@ func TestRelaxedWordsRandom(t *testing.T) {
 		rounds = 60
 	}
 	for range rounds {
-		p := kernelInput(rng, rng.IntN(700))
-		if rng.IntN(2) == 0 {
-			for k := 0; k+3 < len(p); k += 10 + rng.IntN(70) {
-				copy(p[k:], "\r\nx")
-			}
-		}
+		p := wordsInput(rng, rng.IntN(700))
 		for i := 0; i < len(p); i++ {
 			if (i == 0 || isContent(p[i-1])) && isContent(p[i]) {
 				checkRelaxedWords(t, p, i)
