@@ -48,14 +48,7 @@ func TestHeaderFieldsFormattedOnce(t *testing.T) {
 	}
 	check := func(opts ...dkim.SignOptions) {
 		t.Helper()
-		s, err := dkim.NewSigner(opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(s, msg)
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
+		s := closedSigner(t, msg, opts...)
 		var want strings.Builder
 		for _, sig := range s.Signatures() {
 			want.WriteString(sig.HeaderField())
@@ -245,15 +238,7 @@ func TestSignPooledSigner(t *testing.T) {
 	msgB := "From: Sue <sue@example.net>\r\nTo: x@example.org\r\nSubject: b\r\n\r\nBody b, longer.\r\n\r\n"
 	fresh := func(msg string, opts ...dkim.SignOptions) string {
 		t.Helper()
-		s, err := dkim.NewSigner(opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(s, msg)
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return s.HeaderFields()
+		return closedSigner(t, msg, opts...).HeaderFields()
 	}
 	for round := range 3 {
 		for _, c := range []struct {
@@ -341,4 +326,18 @@ func TestVerifyPooledState(t *testing.T) {
 	if got := summary(first); got != want {
 		t.Errorf("first Results after reuse: %s; want %s", got, want)
 	}
+}
+
+// closedSigner returns a new Signer for opts that has signed msg.
+func closedSigner(t *testing.T, msg string, opts ...dkim.SignOptions) *dkim.Signer {
+	t.Helper()
+	s, err := dkim.NewSigner(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(s, msg)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
