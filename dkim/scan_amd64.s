@@ -5,6 +5,18 @@
 // SCANRET returns j (in CX) and found from a scan: func(p []byte, i int) (j int, found bool).
 #define SCANRET(f) MOVQ CX, j+32(FP); MOVB $f, found+40(FP); VZEROUPPER; RET
 
+// COMPACTRET returns how far a compact kernel read src (SI) and wrote dst
+// (DI): func(dst []byte, o int, src []byte) (nsrc, ndst int).
+#define COMPACTRET \
+	MOVQ src_base+32(FP), BX; \
+	SUBQ BX, SI; \
+	MOVQ SI, nsrc+56(FP); \
+	MOVQ dst_base+0(FP), BX; \
+	SUBQ BX, DI; \
+	MOVQ DI, ndst+64(FP); \
+	VZEROUPPER; \
+	RET
+
 // One byte each, broadcast to a whole register: space, CR, LF.
 DATA scanconst<>+0(SB)/1, $0x20
 DATA scanconst<>+1(SB)/1, $0x0d
@@ -418,14 +430,7 @@ kblock:
 	KSLOW
 
 kdone:
-	MOVQ src_base+32(FP), BX
-	SUBQ BX, SI
-	MOVQ SI, nsrc+56(FP)
-	MOVQ dst_base+0(FP), BX
-	SUBQ BX, DI
-	MOVQ DI, ndst+64(FP)
-	VZEROUPPER
-	RET
+	COMPACTRET
 
 // func compactHashAVX512(h *[8]uint32, dst []byte, o, hp int, src []byte) (nsrc, ndst, nhash int)
 //
@@ -1405,14 +1410,7 @@ cloop:
 	CSLOW
 
 cdone:
-	MOVQ src_base+32(FP), BX
-	SUBQ BX, SI
-	MOVQ SI, nsrc+56(FP)
-	MOVQ dst_base+0(FP), BX
-	SUBQ BX, DI
-	MOVQ DI, ndst+64(FP)
-	VZEROUPPER
-	RET
+	COMPACTRET
 
 // func lfAVX2(p []byte, i int) (j int, found bool)
 //
