@@ -412,6 +412,7 @@ type folder struct {
 	fold bool
 	col  int
 	n    int
+	semi int // columns after the value of the current tag: 1 for ";", 0 after b=
 }
 
 const foldWidth = 78
@@ -444,9 +445,15 @@ func (f *folder) tag(b []byte, name, value string, mode int) []byte {
 		b = append(b, '=')
 		return append(b, value...)
 	}
+	// Every tag but the last, b=, is followed by the ";" that the next
+	// tag writes; it must fit on the line of the tag's last piece.
+	f.semi = 1
+	if name == "b" {
+		f.semi = 0
+	}
 	first := 0
 	if mode != breakAny {
-		first = f.piece(value, mode)
+		first = f.width(value, f.piece(value, mode))
 	}
 	if f.col+1+tok+first > foldWidth && f.col > 8 {
 		b = append(b, "\r\n\t"...)
@@ -469,7 +476,7 @@ func (f *folder) rest(b []byte, tok int, value string, mode int) []byte {
 	}
 	for value != "" {
 		n := f.piece(value, mode)
-		if n == 0 || f.col+n > foldWidth && f.col > 8+tok {
+		if n == 0 || f.col+f.width(value, n) > foldWidth && f.col > 8+tok {
 			b = append(b, "\r\n\t"...)
 			f.col = 8
 			if n = f.piece(value, mode); n == 0 {
@@ -481,6 +488,15 @@ func (f *folder) rest(b []byte, tok int, value string, mode int) []byte {
 		value = value[n:]
 	}
 	return b
+}
+
+// width returns the columns that the first n bytes of v take on the
+// line: n, and the ";" after the tag when they are the whole value.
+func (f *folder) width(v string, n int) int {
+	if n == len(v) {
+		return n + f.semi
+	}
+	return n
 }
 
 // piece returns how much of v may go on the line before a break.

@@ -1,6 +1,8 @@
 package dkim_test
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -120,5 +122,70 @@ func TestHeaderFieldFoldsCopiedHeadersAtBars(t *testing.T) {
 	back, err := dkim.ParseSignature(field)
 	if err != nil || strings.Join(back.CopiedHeaders, "\n") != strings.Join(copies, "\n") {
 		t.Errorf("ParseSignature(HeaderField()) = %v, %v; want z= %q", back, err, copies)
+	}
+}
+
+// TestHeaderFieldLineWidth: RFC 5322 section 2.1.1 says a line SHOULD be
+// at most 78 characters without its CRLF. HeaderField folds to keep every
+// line of the DKIM-Signature field within that, counting the ";" that
+// ends a tag, for every length of d= and s= (whose tags cannot be broken)
+// up to 60, with h= lists that put a colon or a semicolon at the edge.
+// A tab after a fold counts as 8 columns, as the folder counts it.
+func TestHeaderFieldLineWidth(t *testing.T) {
+	hlists := [][]string{
+		{"From", "To", "Subject", "Date", "Message-ID"},
+		{"From", "Reply-To", "Subject", "Date", "To", "Cc", "Content-Type", "Content-Transfer-Encoding", "MIME-Version", "Message-ID", "List-Unsubscribe"},
+	}
+	for dl := 1; dl <= 60; dl++ {
+		for sl := 1; sl <= 60; sl++ {
+			for hi, h := range hlists {
+				s := dkim.Signature{Version: 1, Algorithm: dkim.RSASHA256,
+					HeaderCanonicalization: dkim.Relaxed, BodyCanonicalization: dkim.Relaxed,
+					Domain: strings.Repeat("d", dl), Selector: strings.Repeat("s", sl), Headers: h,
+					Timestamp: time.Unix(1700000000, 0), BodyHash: make([]byte, 32), Signature: make([]byte, 256)}
+				field := s.HeaderField()
+				for i, line := range strings.Split(strings.TrimSuffix(field, "\r\n"), "\r\n") {
+					width := len(line)
+					if i > 0 {
+						width += 7 // the tab
+					}
+					if width > 78 {
+						t.Fatalf("d= %d s= %d h= list %d: line %d is %d columns: %q\n%s", dl, sl, hi, i, width, line, field)
+					}
+				}
+				back, err := dkim.ParseSignature(field)
+				if err != nil || back.Domain != s.Domain || back.Selector != s.Selector || strings.Join(back.Headers, ":") != strings.Join(h, ":") {
+					t.Fatalf("d= %d s= %d: ParseSignature(HeaderField()) = %+v, %v", dl, sl, back, err)
+				}
+			}
+		}
+	}
+}
+
+// TestSignFoldedVerifies: with simple header canonicalization the folds
+// of the DKIM-Signature field are hashed as they are, so what Sign hashes
+// (the field with an empty b=) must fold where the field it writes does.
+// Every d= length from 1 to 60 moves the folds across the field.
+func TestSignFoldedVerifies(t *testing.T) {
+	_, ek := testKeys(t)
+	erec, _ := dkim.NewKey(ek.Public())
+	entries := map[string]*dkim.Key{}
+	var domains []string
+	for dl := 1; dl <= 60; dl++ {
+		d := strings.Repeat("d", dl) + ".example"
+		domains = append(domains, d)
+		entries["ed._domainkey."+d] = erec
+	}
+	v := dkim.Verifier{Resolver: zoneFor(t, entries)}
+	for _, d := range domains {
+		var signed bytes.Buffer
+		opts := dkim.SignOptions{Domain: d, Selector: "ed", Key: ek, HeaderCanonicalization: dkim.Simple}
+		if err := dkim.SignMessage(&signed, strings.NewReader(testMessage), opts); err != nil {
+			t.Fatal(err)
+		}
+		results, err := v.Verify(context.Background(), bytes.NewReader(signed.Bytes()))
+		if err != nil || len(results) != 1 || results[0].Status != dkim.Pass {
+			t.Fatalf("d=%s: %v %+v", d, err, results)
+		}
 	}
 }
