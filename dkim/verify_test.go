@@ -195,3 +195,59 @@ func TestVerifyUnsignedAndHeaderOnly(t *testing.T) {
 		}
 	}
 }
+
+// cancellingResolver answers from res without looking at ctx, as a
+// resolver that ignores cancellation does, and cancels after its first
+// answer. It has only LookupTXT, so KeyCache takes its plain path.
+type cancellingResolver struct {
+	res    dkim.TXTResolver
+	cancel context.CancelFunc
+	calls  []string
+}
+
+func (c *cancellingResolver) LookupTXT(_ context.Context, name string) ([]string, error) {
+	c.calls = append(c.calls, name)
+	c.cancel()
+	return c.res.LookupTXT(context.Background(), name)
+}
+
+// TestVerifyNoLookupAfterCancel: once ctx has ended, Verify starts no
+// further key lookups, even when the resolver itself would answer: the
+// second signature's key is reported unavailable with the context's
+// error (a temporary failure), without a query.
+func TestVerifyNoLookupAfterCancel(t *testing.T) {
+	rk, ek := testKeys(t)
+	rrec, _ := dkim.NewKey(rk.Public())
+	erec, _ := dkim.NewKey(ek.Public())
+	zone := zoneFor(t, map[string]*dkim.Key{"r._domainkey.example.com": rrec, "e._domainkey.example.org": erec})
+	s, err := dkim.NewSigner(
+		dkim.SignOptions{Domain: "example.com", Selector: "r", Key: rk},
+		dkim.SignOptions{Domain: "example.org", Selector: "e", Key: ek},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Write([]byte(testMessage))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	signed := s.HeaderFields() + testMessage
+	for _, cache := range []*dkim.KeyCache{nil, {}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		r := &cancellingResolver{res: zone, cancel: cancel}
+		v := dkim.Verifier{Resolver: r, KeyCache: cache}
+		results, err := v.Verify(ctx, strings.NewReader(signed))
+		if err != nil || len(results) != 2 {
+			t.Fatalf("cache %v: %v %+v", cache != nil, err, results)
+		}
+		if results[0].Status != dkim.Pass {
+			t.Errorf("cache %v: first signature %v %v, want pass", cache != nil, results[0].Status, results[0].Err)
+		}
+		if results[1].Status != dkim.TempError || !errors.Is(results[1].Err, context.Canceled) || !errors.Is(results[1].Err, dkim.ErrKeyUnavailable) {
+			t.Errorf("cache %v: second signature %v %v, want temperror, key unavailable, cancelled", cache != nil, results[1].Status, results[1].Err)
+		}
+		if len(r.calls) != 1 {
+			t.Errorf("cache %v: lookups %q, want only the first", cache != nil, r.calls)
+		}
+	}
+}
