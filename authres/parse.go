@@ -114,7 +114,17 @@ func AuthServID(value string) (string, error) {
 	if _, err := p.cfws(); err != nil {
 		return "", err
 	}
-	return p.value(named("authserv-id"))
+	id, err := p.value(named("authserv-id"))
+	if err != nil {
+		return "", err
+	}
+	// What follows is CFWS (before a version or the ";"), the ";" or the
+	// end. Anything else means the id was cut short: an unquoted
+	// "mx.b\u00fccher.example" is no token, not the id "mx.b".
+	if !p.end() && !p.peek(';') && !p.peek('(') && !isWSP(p.s[p.i]) && p.s[p.i] != '\r' {
+		return "", p.errorf(p.i, "expected ';' or white space after authserv-id, found "+p.found())
+	}
+	return id, nil
 }
 
 type parser struct {
