@@ -17,7 +17,7 @@ func TestEqualFold(t *testing.T) {
 		{"@[", "`{", false}, // the bytes beside 'A'-'Z' and 'a'-'z' are not letters
 		{"a", "b", false},
 		{"ab", "a", false},
-		{"m\u212a", "mk", false},  // KELVIN SIGN is not "k"
+		{"m\u212a", "mk", false},   // KELVIN SIGN is not "k"
 		{"e\u017fp", "esp", false}, // LONG S is not "s"
 		{"b\u00fccher", "B\u00dcCHER", false},
 		{"b\u00fccher", "B\u00fcCHER", true},
