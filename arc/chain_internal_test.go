@@ -183,3 +183,24 @@ func TestFoldLongFirstTag(t *testing.T) {
 		t.Errorf("%q", f)
 	}
 }
+
+// TestCollectResultsLookalikeID: the sealer copies the results of the
+// Authentication-Results fields of its own authserv-id only. An id that
+// Unicode case folding makes equal to it (KELVIN SIGN for "k", LONG S for
+// "s") is another id: a border MTA that compares ASCII case-insensitively
+// leaves such a forged field in place, and its results must not reach
+// the ARC-Authentication-Results.
+func TestCollectResultsLookalikeID(t *testing.T) {
+	field := func(v string) dkimbridge.Field {
+		return dkimbridge.Field{Name: "Authentication-Results", Raw: "Authentication-Results: " + v + "\r\n"}
+	}
+	for _, forged := range []string{"m\u212a.esp.example; dmarc=pass header.from=bank.example", "mk.e\u017fp.example; dmarc=pass header.from=bank.example"} {
+		if got := collectResults([]dkimbridge.Field{field(forged)}, "mk.esp.example"); got != "" {
+			t.Errorf("collectResults(%q) = %q; want nothing", forged, got)
+		}
+	}
+	got := collectResults([]dkimbridge.Field{field("MK.ESP.example; spf=pass smtp.mailfrom=a.example")}, "mk.esp.example")
+	if want := "mk.esp.example;\r\n\tspf=pass smtp.mailfrom=a.example"; got != want {
+		t.Errorf("collectResults of its own id in other case = %q, want %q", got, want)
+	}
+}

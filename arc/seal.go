@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dkim"
+	"github.com/domainauth/domainauth/internal/ascii"
 	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
@@ -329,7 +330,7 @@ func defaultHeaders(fields []dkimbridge.Field) []string {
 	for _, name := range dkim.DefaultSignedHeaders() {
 		for _, f := range fields {
 			if dkimbridge.SameFieldName(f.Name, name) {
-				out = append(out, strings.ToLower(name))
+				out = append(out, ascii.Lower(name))
 			}
 		}
 	}
@@ -353,7 +354,7 @@ func collectResults(fields []dkimbridge.Field, id string) string {
 		}
 		found = true
 		for _, r := range splitResults(rest) {
-			if r = strings.TrimSpace(unfoldWS(r)); r != "" && !strings.EqualFold(r, "none") {
+			if r = strings.TrimSpace(unfoldWS(r)); r != "" && !ascii.EqualFold(r, "none") {
 				results = append(results, r)
 			}
 		}
@@ -375,7 +376,7 @@ func afterServID(v, id string) (string, bool) {
 		return "", false
 	}
 	head := strings.Fields(v[:semi])
-	if len(head) == 0 || !strings.EqualFold(head[0], id) {
+	if len(head) == 0 || !ascii.EqualFold(head[0], id) {
 		return "", false
 	}
 	return v[semi+1:], true

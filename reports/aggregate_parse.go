@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/domainauth/domainauth/dmarc"
+	"github.com/domainauth/domainauth/internal/ascii"
 )
 
 // AggregateReader reads a DMARC aggregate report one record at a time, so
@@ -134,7 +135,7 @@ func (a *AggregateReader) where() (line, col int, off int64) {
 // charsetReader accepts the encodings real reports declare: UTF-8 and its
 // subset US-ASCII; ISO-8859-1 is decoded. Other encodings are refused.
 func charsetReader(label string, in io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
+	switch ascii.Lower(label) {
 	case "utf-8", "utf8", "us-ascii", "ascii":
 		return in, nil
 	case "iso-8859-1", "latin1", "latin-1":
@@ -784,12 +785,12 @@ func (a *AggregateReader) enum(path, v string, allowed ...string) string {
 		}
 	}
 	for _, s := range allowed {
-		if strings.EqualFold(v, s) {
+		if ascii.EqualFold(v, s) {
 			a.warn(path, "%q read as %q", v, s)
 			return s
 		}
 	}
-	lv := strings.ToLower(v)
+	lv := ascii.Lower(v)
 	a.warn(path, "%q is not a value of the schema; kept as %q", v, lv)
 	return lv
 }

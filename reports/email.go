@@ -13,6 +13,8 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
+
+	"github.com/domainauth/domainauth/internal/ascii"
 )
 
 // EmailInfo describes the e-mail that carried a report.
@@ -72,7 +74,7 @@ func mediaType(v string) (string, map[string]string) {
 	}
 	mt, params, err := mime.ParseMediaType(v)
 	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(v, ";", 2)[0]))
+		mt = ascii.Lower(strings.TrimSpace(strings.SplitN(v, ";", 2)[0]))
 		if params == nil {
 			params = map[string]string{}
 		}
@@ -117,7 +119,7 @@ func (p *Parser) parseEmail(raw []byte, depth int) (*EmailInfo, []mimePart, erro
 	mt, params := mediaType(h.Get("Content-Type"))
 	info.ContentType = mt
 	if mt == "multipart/report" {
-		info.ReportType = strings.ToLower(params["report-type"])
+		info.ReportType = ascii.Lower(params["report-type"])
 	}
 	var parts []mimePart
 	count := 0
@@ -157,7 +159,7 @@ func (p *Parser) walkMIME(h textproto.MIMEHeader, r io.Reader, depth int, count 
 			}
 		}
 	}
-	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))
+	enc := ascii.Lower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return &SyntaxError{Offset: -1, Err: fmt.Errorf("%w: MIME part: %w", ErrMalformed, err)}

@@ -10,6 +10,8 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
+
+	"github.com/domainauth/domainauth/internal/ascii"
 )
 
 // FailureReport is a DMARC failure report (ruf): an ARF message (RFC 5965)
@@ -90,7 +92,7 @@ type Field struct {
 // and whether there is one.
 func (fr *FailureReport) Get(name string) (string, bool) {
 	for _, f := range fr.Fields {
-		if strings.EqualFold(f.Name, name) {
+		if ascii.EqualFold(f.Name, name) {
 			return f.Value, true
 		}
 	}
@@ -240,7 +242,7 @@ func readFields(b []byte) []Field {
 func (fr *FailureReport) fromFields(fields []Field) {
 	seen := map[string]bool{}
 	for _, f := range fields {
-		key := strings.ToLower(f.Name)
+		key := ascii.Lower(f.Name)
 		first := !seen[key]
 		seen[key] = true
 		v := f.Value
@@ -286,13 +288,13 @@ func (fr *FailureReport) fromFields(fields []Field) {
 	if fr.FeedbackType == "" {
 		fr.warn("Feedback-Type", "missing (RFC 5965 section 3.1 requires it)")
 	}
-	if strings.EqualFold(fr.FeedbackType, "auth-failure") && fr.AuthFailure == "" {
+	if ascii.EqualFold(fr.FeedbackType, "auth-failure") && fr.AuthFailure == "" {
 		fr.warn("Auth-Failure", "missing (RFC 6591 section 3.1 requires it in auth-failure reports)")
 	}
 	if fr.Version != "" && fr.Version != "1" {
 		fr.warn("Version", "%q (RFC 5965 section 3.1 defines 1)", fr.Version)
 	}
-	switch strings.ToLower(fr.DeliveryResult) {
+	switch ascii.Lower(fr.DeliveryResult) {
 	case "", "delivered", "spam", "policy", "reject", "other":
 	default:
 		fr.warn("Delivery-Result", "%q is not an RFC 6591 value", fr.DeliveryResult)
@@ -331,7 +333,7 @@ func (fr *FailureReport) parseArrival() {
 // (Exim: "Sender Domain:", "Sender IP Address:", "Received date:").
 func (fr *FailureReport) fromText(fields []Field) {
 	for _, f := range fields {
-		switch strings.ToLower(f.Name) {
+		switch ascii.Lower(f.Name) {
 		case "sender domain", "reported domain", "domain":
 			set(&fr.ReportedDomain, f.Value, fr.ReportedDomain == "")
 		case "sender ip address", "source ip", "ip address", "source-ip":

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/domainauth/domainauth/internal/ascii"
 )
 
 // AggregateColumns are the columns of an aggregate report row, in
@@ -137,7 +139,7 @@ func DeliveryResult(v string) string {
 	if v == "" {
 		return ""
 	}
-	lv := strings.ToLower(v)
+	lv := ascii.Lower(v)
 	for _, s := range []string{"delivered", "spam", "policy", "reject"} {
 		if strings.Contains(lv, s) {
 			return s

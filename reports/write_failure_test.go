@@ -134,3 +134,33 @@ func TestFailureRedaction(t *testing.T) {
 		t.Error("a report without addresses was written")
 	}
 }
+
+// TestFailureFieldNamesASCII: ARF field names are ASCII and compared
+// without ASCII case only. A field whose name Unicode case mapping turns
+// into a known one ("Source-\u0130P" lowercases to "source-ip", "DKIM"
+// with KELVIN SIGN to "dkim") is another field: it must not stand in for
+// the real one, here placed before it.
+func TestFailureFieldNamesASCII(t *testing.T) {
+	m := failureMessage()
+	var buf bytes.Buffer
+	if err := WriteFailureReport(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	forged := strings.Replace(buf.String(), "Source-IP: ", "Source-\u0130P: 198.51.100.9\r\nD\u212aIM-Domain: forged.example\r\nSource-IP: ", 1)
+	if forged == buf.String() {
+		t.Fatal("no Source-IP field in the written report")
+	}
+	fr, err := (&Parser{}).ParseFailure(strings.NewReader(forged))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.SourceIP.String() != "192.0.2.7" || fr.DKIMDomain != "example.net" {
+		t.Errorf("SourceIP %v, DKIMDomain %q; want 192.0.2.7 and example.net from the real fields", fr.SourceIP, fr.DKIMDomain)
+	}
+	if v, _ := fr.Get("source-ip"); v != "192.0.2.7" {
+		t.Errorf("Get(source-ip) = %q, want 192.0.2.7", v)
+	}
+	if v, _ := fr.Get("dkim-domain"); v != "example.net" {
+		t.Errorf("Get(dkim-domain) = %q, want example.net", v)
+	}
+}

@@ -18,8 +18,12 @@ func EqualFold(a, b string) bool {
 		return false
 	}
 	for i := 0; i < len(a); i++ {
-		if a[i] != b[i] && lower(a[i]) != lower(b[i]) {
-			return false
+		if x, y := a[i], b[i]; x != y {
+			// Unequal bytes are equal letters only if they differ in bit
+			// 0x20 alone and are letters with it set.
+			if l := x | 0x20; l != y|0x20 || l < 'a' || l > 'z' {
+				return false
+			}
 		}
 	}
 	return true

@@ -17,6 +17,8 @@ import (
 	"crypto"
 	"hash"
 	"strings"
+
+	"github.com/domainauth/domainauth/internal/ascii"
 )
 
 // Field is one header field: Name as written (no surrounding whitespace),
@@ -113,16 +115,4 @@ func TrimEOL(s string) string {
 // outside ASCII matches only itself, where Unicode case folding (as in
 // strings.EqualFold) would let "\u212a" (the Kelvin sign) stand for k and
 // "\u017f" (the long s) for s.
-func SameFieldName(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range len(a) {
-		if x, y := a[i], b[i]; x != y {
-			if l := x | 0x20; l != y|0x20 || l < 'a' || l > 'z' {
-				return false
-			}
-		}
-	}
-	return true
-}
+func SameFieldName(a, b string) bool { return ascii.EqualFold(a, b) }
