@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/domainauth/domainauth/internal/ascii"
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 )
@@ -84,7 +85,7 @@ func Normalize(name string) (string, error) {
 		}
 		s = a
 	}
-	s = lowerASCII(s)
+	s = ascii.Lower(s)
 	if strings.Contains(s, "xn--") {
 		// An A-label must decode to a valid U-label: "xn--a" does not.
 		if _, err := profile.ToUnicode(s); err != nil {
@@ -160,7 +161,7 @@ func Canonical(name string) string {
 	if n, err := Normalize(name); err == nil {
 		return n
 	}
-	return lowerASCII(name)
+	return ascii.Lower(name)
 }
 
 // IsSubdomain reports whether child equals parent or lies below it. Both
@@ -267,19 +268,4 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
