@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/domainauth/domainauth/internal/ascii"
 )
 
 // HSTS is a parsed Strict-Transport-Security header (RFC 6797 section 6.1):
@@ -56,7 +58,7 @@ func ParseHSTS(value string) (HSTS, error) {
 			continue // empty directives (";;") are allowed by the grammar's #rule style
 		}
 		name, val, hasVal := strings.Cut(part, "=")
-		name = strings.ToLower(strings.TrimSpace(name))
+		name = ascii.Lower(strings.TrimSpace(name))
 		val = strings.TrimSpace(val)
 		if !isToken(name) {
 			return HSTS{}, &SyntaxError{Input: value, Err: fmt.Errorf("%w: bad directive name %q", ErrHSTSDirective, name)}

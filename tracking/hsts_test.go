@@ -96,3 +96,16 @@ func TestPreloadedTLD(t *testing.T) {
 		}
 	}
 }
+
+// TestParseHSTSNonASCIIName: a directive name is an RFC 7230 token, ASCII
+// only. "\u0130ncludeSubDomains" (capital I with a dot) lowercases under
+// Unicode to "includesubdomains", but a browser sees a name that is no
+// token and ignores the whole header; so ParseHSTS must reject it rather
+// than report includeSubDomains. KELVIN SIGN in "max-age" likewise.
+func TestParseHSTSNonASCIIName(t *testing.T) {
+	for _, v := range []string{"max-age=31536000; \u0130ncludeSubDomains", "max-age=31536000; includeSubDomains; preload\u212a", "\u212a-age=1; max-age=31536000"} {
+		if h, err := tracking.ParseHSTS(v); err == nil {
+			t.Errorf("ParseHSTS(%q) = %+v, nil; want an error", v, h)
+		}
+	}
+}
