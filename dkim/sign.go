@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/domainauth/domainauth/internal/ascii"
 	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/dnsname"
 )
@@ -638,9 +639,11 @@ func SignMessage(w io.Writer, r io.Reader, opts ...SignOptions) error {
 	return err
 }
 
-// identityWithin reports whether domain is d or a subdomain of it, ignoring case.
+// identityWithin reports whether domain is d or a subdomain of it,
+// ignoring the case of ASCII letters only: under Unicode case mapping
+// "\u212aey.example" (KELVIN SIGN) would be key.example.
 func identityWithin(domain, d string) bool {
-	domain = strings.TrimSuffix(strings.ToLower(domain), ".")
-	d = strings.TrimSuffix(strings.ToLower(d), ".")
+	domain = strings.TrimSuffix(ascii.Lower(domain), ".")
+	d = strings.TrimSuffix(ascii.Lower(d), ".")
 	return dnsname.IsSubdomain(domain, d)
 }

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/domainauth/domainauth/internal/ascii"
 	"github.com/domainauth/domainauth/internal/dkimbridge"
 	"github.com/domainauth/domainauth/internal/dnserr"
 	"github.com/domainauth/domainauth/internal/dnsname"
@@ -431,7 +432,7 @@ func (v *Verifier) precheck(sig *Signature, now time.Time) error {
 		ok := false
 		for _, q := range sig.QueryMethods {
 			// RFC 6376 section 3.5: "dns/txt"; the type is case-insensitive.
-			ok = ok || strings.EqualFold(q, "dns/txt") || strings.EqualFold(q, "dns")
+			ok = ok || ascii.EqualFold(q, "dns/txt") || ascii.EqualFold(q, "dns")
 		}
 		if !ok {
 			return fmt.Errorf("%w: q=%s", ErrUnsupportedQueryMethod, strings.Join(sig.QueryMethods, ":"))
@@ -475,7 +476,7 @@ func (v *Verifier) checkKey(sig *Signature, key *Key, pub crypto.PublicKey, name
 	}
 	if key.Strict && sig.Identity != "" {
 		at := strings.LastIndexByte(sig.Identity, '@')
-		if !strings.EqualFold(strings.TrimSuffix(sig.Identity[at+1:], "."), strings.TrimSuffix(sig.Domain, ".")) {
+		if !ascii.EqualFold(strings.TrimSuffix(sig.Identity[at+1:], "."), strings.TrimSuffix(sig.Domain, ".")) {
 			return fmt.Errorf("%w: i=%s, d=%s", ErrKeyStrictIdentity, sig.Identity, sig.Domain)
 		}
 	}
