@@ -34,6 +34,12 @@ func TestSPF(t *testing.T) {
 			R{Method: "spf", Value: "temperror", Reason: dnsErr.Error(), Properties: []P{{"smtp", "mailfrom", "a@example.com"}}}},
 		{"fail: the explanation is not copied", authres.SPFMailFrom(spf.Outcome{Result: spf.Fail, Explanation: "go away"}, "a@example.com"),
 			R{Method: "spf", Value: "fail", Properties: []P{{"smtp", "mailfrom", "a@example.com"}}}},
+		// Only temperror and permerror carry the error as a reason; an
+		// error state without an error carries none.
+		{"fail: an error is not the reason", authres.SPFMailFrom(spf.Outcome{Result: spf.Fail, Err: dnsErr}, "a@example.com"),
+			R{Method: "spf", Value: "fail", Properties: []P{{"smtp", "mailfrom", "a@example.com"}}}},
+		{"temperror without an error", authres.SPFMailFrom(spf.Outcome{Result: spf.TempError}, ""),
+			R{Method: "spf", Value: "temperror"}},
 		{"unknown result", authres.SPFMailFrom(spf.Outcome{Result: spf.Result(42)}, ""),
 			R{Method: "spf", Value: "permerror", Reason: "unknown SPF result Result(42)"}},
 	}
@@ -101,6 +107,11 @@ func TestDKIM(t *testing.T) {
 		dkim.Result{Status: dkim.PermError, Err: dkim.ErrSignatureSyntax},
 		dkim.Result{},
 	)
+	// A signature with one property known has that one.
+	if d := cmp.Diff([]R{{Method: "dkim", Value: "pass", Properties: []P{{"header", "d", "a.example"}}}},
+		authres.DKIM(dkim.Result{Status: dkim.Pass, Signature: &dkim.Signature{Domain: "a.example"}})); d != "" {
+		t.Errorf("one property (-want +got):\n%s", d)
+	}
 	want = []R{
 		{Method: "dkim", Value: "permerror", Reason: dkim.ErrSignatureSyntax.Error()},
 		{Method: "dkim", Value: "neutral"},

@@ -49,3 +49,28 @@ func TestValidateNamesResult(t *testing.T) {
 		t.Errorf("Validate = %v, want it to name result 1", err)
 	}
 }
+
+// Past the method, Validate names the result by its method too.
+func TestValidateNamesMethod(t *testing.T) {
+	h := Header{AuthServID: "mx.example", Results: []Result{{Method: "spf", Value: "pass"}, {Method: "dkim", Value: "bad value"}}}
+	err := h.Validate()
+	if err == nil || !strings.Contains(err.Error(), "result 2 (dkim):") {
+		t.Errorf("Validate = %v, want it to name result 2 (dkim)", err)
+	}
+}
+
+// A property value with an address whose domain has a byte that no
+// domain name has ('/', '_') is no bare address: it is written quoted.
+// Bytes of UTF-8 are allowed (U-labels).
+func TestPValueQuotesNonDomain(t *testing.T) {
+	for _, tc := range []struct{ v, want string }{
+		{"joe@a/b.example", `"joe@a/b.example"`},
+		{"joe@a_b.example", `"joe@a_b.example"`},
+		{"joe@b\u00fccher.example", "joe@b\u00fccher.example"},
+		{"joe@news.example", "joe@news.example"},
+	} {
+		if got := string(appendPValue(nil, tc.v)); got != tc.want {
+			t.Errorf("appendPValue(%q) = %s, want %s", tc.v, got, tc.want)
+		}
+	}
+}
