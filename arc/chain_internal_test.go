@@ -194,13 +194,20 @@ func TestCollectResultsLookalikeID(t *testing.T) {
 	field := func(v string) dkimbridge.Field {
 		return dkimbridge.Field{Name: "Authentication-Results", Raw: "Authentication-Results: " + v + "\r\n"}
 	}
-	for _, forged := range []string{"m\u212a.esp.example; dmarc=pass header.from=bank.example", "mk.e\u017fp.example; dmarc=pass header.from=bank.example"} {
+	// Nor is an id that Unicode white space (NO-BREAK SPACE, NEXT LINE,
+	// IDEOGRAPHIC SPACE) would cut short: to a mail server it is one
+	// token, "mk.esp.example\u00a0x", not ours.
+	for _, forged := range []string{"m\u212a.esp.example; dmarc=pass header.from=bank.example", "mk.e\u017fp.example; dmarc=pass header.from=bank.example",
+		"mk.esp.example\u00a0x; dmarc=pass", "mk.esp.example\u0085x; dmarc=pass", "mk.esp.example\u3000x; dmarc=pass",
+		"mk.esp.example x; dmarc=pass", "mk.esp.example 1 2; dmarc=pass"} {
 		if got := collectResults([]dkimbridge.Field{field(forged)}, "mk.esp.example"); got != "" {
 			t.Errorf("collectResults(%q) = %q; want nothing", forged, got)
 		}
 	}
-	got := collectResults([]dkimbridge.Field{field("MK.ESP.example; spf=pass smtp.mailfrom=a.example")}, "mk.esp.example")
-	if want := "mk.esp.example;\r\n\tspf=pass smtp.mailfrom=a.example"; got != want {
-		t.Errorf("collectResults of its own id in other case = %q, want %q", got, want)
+	for _, own := range []string{"MK.ESP.example; spf=pass smtp.mailfrom=a.example", "mk.esp.example 1; spf=pass smtp.mailfrom=a.example", " mk.esp.example\r\n\t1 ; spf=pass smtp.mailfrom=a.example"} {
+		got := collectResults([]dkimbridge.Field{field(own)}, "mk.esp.example")
+		if want := "mk.esp.example;\r\n\tspf=pass smtp.mailfrom=a.example"; got != want {
+			t.Errorf("collectResults(%q) = %q, want %q", own, got, want)
+		}
 	}
 }

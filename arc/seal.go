@@ -375,8 +375,15 @@ func afterServID(v, id string) (string, bool) {
 	if semi < 0 {
 		return "", false
 	}
-	head := strings.Fields(v[:semi])
-	if len(head) == 0 || !ascii.EqualFold(head[0], id) {
+	// Split at ASCII white space only: strings.Fields would also split
+	// at NO-BREAK SPACE and the like, inside what a mail server reads as
+	// one token ("id\u00a0x" is not id). A second word must be the
+	// version, digits; anything else is no field of ours.
+	head := strings.FieldsFunc(v[:semi], func(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' })
+	if len(head) == 0 || len(head) > 2 || !ascii.EqualFold(head[0], id) {
+		return "", false
+	}
+	if len(head) == 2 && strings.Trim(head[1], "0123456789") != "" {
 		return "", false
 	}
 	return v[semi+1:], true
