@@ -168,6 +168,10 @@ func TestLinkVerifyErrors(t *testing.T) {
 		{"bad key id", l, join("k 1", parts[1], parts[2], parts[3]), tracking.ErrMalformedLink},
 		{"wrong prefix", l, strings.Replace(link, "/c/", "/x/", 1), tracking.ErrMalformedLink},
 		{"not a URL", l, "::::", tracking.ErrMalformedLink},
+		// Only http(s) with a host is a tracked link: another scheme, or
+		// no host, is refused before the path is looked at.
+		{"ftp scheme", l, strings.Replace(link, "https://", "ftp://", 1), tracking.ErrMalformedLink},
+		{"no host", l, strings.Replace(link, "https://link.example.com", "https://", 1), tracking.ErrMalformedLink},
 		{"too long", l, link + strings.Repeat("A", 5000), tracking.ErrLinkTooLong},
 	}
 	for _, tc := range tests {
