@@ -207,15 +207,17 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 			seen |= hasH
 			var ok bool
 			if s.Headers, ok = appendFieldNames(names, v); !ok {
-				// Folded names, or invalid: the general reading.
+				// Folded names, or invalid: the general reading, whose
+				// names are checked below. (appendFieldNames accepts
+				// only valid names: no second pass over them.)
 				s.Headers = splitColonList(v)
 			}
 			if len(s.Headers) == 0 {
 				s.Headers = nil
 				return bad(t, "no header fields listed")
 			}
-			for _, name := range s.Headers {
-				if !validFieldName(name) {
+			for i := 0; !ok && i < len(s.Headers); i++ {
+				if name := s.Headers[i]; !validFieldName(name) {
 					return bad(t, "invalid header field name %q", name)
 				}
 			}

@@ -2,6 +2,7 @@ package dkim
 
 import (
 	"bytes"
+	"encoding/base64"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -11,7 +12,8 @@ import (
 // checkSignatureFastPaths holds the fast routines of ParseSignature to
 // the general ones they stand in for, on the same input:
 // appendFieldNames (where it accepts v) to splitColonList and
-// validFieldName, appendBase64Value to appendBase64FWS. (The tag list's
+// validFieldName, appendBase64Value to appendBase64FWS, and stripFWS and
+// appendBase64FWS to the plain reading of their input. (The tag list's
 // duplicate check against a bit set is tagvalue's own, held to the
 // pairwise check there: TestDuplicateBitSet.)
 func checkSignatureFastPaths(t *testing.T, v string) {
@@ -41,7 +43,21 @@ func checkSignatureFastPaths(t *testing.T, v string) {
 		}
 	}
 
+	// stripFWS and appendBase64FWS, which find the white space with
+	// wordRun, against the plain reading: every byte that is not space,
+	// tab, CR or LF kept, and the rest decoded as base64.
+	plain := string(slices.DeleteFunc([]byte(v), func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }))
+	if got := stripFWS(v); got != plain {
+		t.Fatalf("stripFWS(%q) = %q; want %q", v, got, plain)
+	}
 	prefix := []byte{1, 2}
+	wantDec, wantDecErr := base64.StdEncoding.AppendDecode(slices.Clone(prefix), []byte(plain))
+	gotDec, n, gotDecErr := appendBase64FWS(slices.Clone(prefix), v)
+	if (gotDecErr == nil) != (wantDecErr == nil) || gotDecErr != nil && gotDecErr.Error() != wantDecErr.Error() ||
+		gotDecErr == nil && !bytes.Equal(gotDec, wantDec) || n != len(plain) {
+		t.Fatalf("appendBase64FWS(%q) = %x, %d, %v; want %x, %d, %v", v, gotDec, n, gotDecErr, wantDec, len(plain), wantDecErr)
+	}
+
 	b, err := appendBase64Value(slices.Clone(prefix), v)
 	wb, _, wantErr := appendBase64FWS(slices.Clone(prefix), v)
 	if !bytes.Equal(b, wb) || (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
