@@ -304,7 +304,7 @@ func (s *Signer) Write(p []byte) (int, error) {
 	if !s.hdr.done {
 		if s.scratch == nil {
 			s.scratch = signScratch.Get().(*signHeader)
-			s.hdr.buf = s.scratch.buf[:0]
+			s.hdr.buf, s.hdr.out = s.scratch.buf[:0], s.scratch.fields[:0]
 		}
 		used, err := s.hdr.write(p)
 		if err != nil {
