@@ -2,6 +2,7 @@ package dkim
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -310,7 +311,7 @@ func appendFieldNames(dst []string, v string) ([]string, bool) {
 			i++
 		}
 		start := i
-		for i < len(v) && v[i] > ' ' && v[i] < 0x7f && v[i] != ':' {
+		for i < len(v) && fieldNameByte[v[i]] {
 			i++
 		}
 		end := i
@@ -330,20 +331,135 @@ func appendFieldNames(dst []string, v string) ([]string, bool) {
 	}
 }
 
-// appendBase64Value is appendBase64FWS for a tag value: one without white
-// space, as bh= mostly is, is decoded where it is, without a copy.
+// fieldNameByte holds the bytes of a field name (RFC 5322: printable
+// ASCII but the colon), for appendFieldNames to test each with one look-up.
+var fieldNameByte = func() (t [256]bool) {
+	for c := 0x21; c < 0x7f; c++ {
+		t[c] = c != ':'
+	}
+	return t
+}()
+
+// appendBase64Value is appendBase64FWS for a tag value, decoded where it
+// is, without a copy, when decodeBase64Value can: the b= and bh= of
+// every ordinary signature.
 func appendBase64Value(dst []byte, v string) ([]byte, error) {
-	if wordRun(v) < len(v) {
-		dst, _, err := appendBase64FWS(dst, v)
-		return dst, err
+	if d, ok := decodeBase64Value(dst, v); ok {
+		return d, nil
 	}
+	dst, _, err := appendBase64FWS(dst, v)
+	return dst, err
+}
+
+// b64Sextet maps a byte to its value in the standard base64 alphabet;
+// FWS (space, tab, CR, LF) to b64Space, and any other byte ("=" too)
+// to b64Other.
+var b64Sextet = func() (t [256]byte) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for c := range t {
+		t[c] = b64Other
+	}
+	for i := range len(alphabet) {
+		t[alphabet[i]] = byte(i)
+	}
+	for _, c := range []byte(" \t\r\n") {
+		t[c] = b64Space
+	}
+	return t
+}()
+
+const (
+	b64Space = 0x40
+	b64Other = 0x80
+)
+
+// decodeBase64Value appends to dst the bytes of the base64 text v, in
+// which FWS may appear anywhere, as appendBase64FWS would, in one pass
+// over v: four bytes at a time while they are all of the alphabet, one
+// at a time around white space. It reports false, having written nothing
+// that counts, for text that is not canonical base64 of the usual shape
+// (any byte outside the alphabet and FWS, padding that does not end the
+// text or is not of the right length, a partial quantum); then the
+// caller decodes it with appendBase64FWS, which finds the error.
+func decodeBase64Value(dst []byte, v string) ([]byte, bool) {
 	start := len(dst)
+	// Every four bytes of v give at most three: DecodedLen is enough.
 	dst = slices.Grow(dst, base64.StdEncoding.DecodedLen(len(v)))
-	n, err := base64.StdEncoding.Decode(dst[start:cap(dst)], unsafe.Slice(unsafe.StringData(v), len(v)))
-	if err != nil {
-		return nil, err
+	out := dst[start:cap(dst)]
+	n, i := 0, 0
+	for {
+		// Eight bytes of text give six: stored as eight, the last two
+		// overwritten by what follows (or beyond the result).
+		for i+8 <= len(v) && n+8 <= len(out) {
+			w := v[i : i+8]
+			a, b, c, d := b64Sextet[w[0]], b64Sextet[w[1]], b64Sextet[w[2]], b64Sextet[w[3]]
+			e, f, g, h := b64Sextet[w[4]], b64Sextet[w[5]], b64Sextet[w[6]], b64Sextet[w[7]]
+			if (a|b|c|d|e|f|g|h)&(b64Space|b64Other) != 0 {
+				break
+			}
+			x := uint64(a)<<58 | uint64(b)<<52 | uint64(c)<<46 | uint64(d)<<40 |
+				uint64(e)<<34 | uint64(f)<<28 | uint64(g)<<22 | uint64(h)<<16
+			binary.BigEndian.PutUint64(out[n:], x)
+			n, i = n+6, i+8
+		}
+		for i+4 <= len(v) && n+3 <= len(out) {
+			a, b, c, d := b64Sextet[v[i]], b64Sextet[v[i+1]], b64Sextet[v[i+2]], b64Sextet[v[i+3]]
+			if (a|b|c|d)&(b64Space|b64Other) != 0 {
+				break
+			}
+			x := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+			out[n], out[n+1], out[n+2] = byte(x>>16), byte(x>>8), byte(x)
+			n, i = n+3, i+4
+		}
+		// A quantum broken by white space, or the end.
+		var x uint32
+		k := 0
+		for ; k < 4 && i < len(v); i++ {
+			c := b64Sextet[v[i]]
+			if c == b64Space {
+				continue
+			}
+			if c == b64Other {
+				break
+			}
+			x |= uint32(c) << (18 - 6*k)
+			k++
+		}
+		if k == 4 {
+			if n+3 > len(out) {
+				return dst[:start], false
+			}
+			out[n], out[n+1], out[n+2] = byte(x>>16), byte(x>>8), byte(x)
+			n += 3
+			continue
+		}
+		// The end: nothing more, or after two or three sextets as many
+		// "=" as make up the quantum, and then nothing but white space.
+		// (The bits of the last sextet that fall outside the bytes are
+		// ignored, as base64.StdEncoding does.)
+		pad := 0
+		for ; i < len(v); i++ {
+			switch v[i] {
+			case ' ', '\t', '\r', '\n':
+			case '=':
+				pad++
+			default:
+				return dst[:start], false
+			}
+		}
+		if !(k == 0 && pad == 0 || (k == 2 || k == 3) && k+pad == 4) || n+k-1 > len(out) {
+			return dst[:start], false
+		}
+		switch k {
+		case 2:
+			out[n] = byte(x >> 16)
+			n++
+		case 3:
+			out[n], out[n+1] = byte(x>>16), byte(x>>8)
+			n += 2
+		}
+		return dst[:start+n], true
 	}
-	return dst[:start+n], nil
 }
 
 func isAlnumToken(s string) bool {

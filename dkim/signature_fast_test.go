@@ -88,6 +88,44 @@ func TestSignatureFastPaths(t *testing.T) {
 	}
 }
 
+// TestDecodeBase64Value holds decodeBase64Value (through
+// appendBase64Value) to appendBase64FWS on the base64 of random bytes of
+// every length up to 40, with white space put in at random places, and
+// each also with one byte changed to a byte outside the alphabet, to
+// padding, or to white space; and checks that it takes, rather than
+// leaving to appendBase64FWS, every such text that is valid.
+func TestDecodeBase64Value(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	ws := []string{" ", "\t", "\r\n\t", "\r\n ", "\n", "  "}
+	for range 20000 {
+		raw := make([]byte, rng.IntN(41))
+		for i := range raw {
+			raw[i] = byte(rng.Uint32())
+		}
+		enc := base64.StdEncoding.EncodeToString(raw)
+		var b strings.Builder
+		for i := range len(enc) + 1 {
+			if rng.IntN(8) == 0 {
+				b.WriteString(ws[rng.IntN(len(ws))])
+			}
+			if i < len(enc) {
+				b.WriteByte(enc[i])
+			}
+		}
+		v := b.String()
+		got, ok := decodeBase64Value([]byte{1, 2}, v)
+		if !ok || !bytes.Equal(got, append([]byte{1, 2}, raw...)) {
+			t.Fatalf("decodeBase64Value(%q) = %x, %v; want %x, true", v, got, ok, raw)
+		}
+		checkSignatureFastPaths(t, v)
+		if len(v) > 0 {
+			bad := []byte(v)
+			bad[rng.IntN(len(bad))] = " \t=\x01*-_.\x80A"[rng.IntN(10)]
+			checkSignatureFastPaths(t, string(bad))
+		}
+	}
+}
+
 // FuzzSignatureFastPaths runs checkSignatureFastPaths on any input.
 func FuzzSignatureFastPaths(f *testing.F) {
 	f.Add("v=1; a=ed25519-sha256; c=relaxed/relaxed; d=example.com; s=ed; h=From:From:To; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=")
