@@ -272,32 +272,16 @@ func selectFields(fields []field, names []string, fn func(field)) {
 		selectFieldsIndexed(fields, names, fn)
 		return
 	}
-	// Names are compared in full only where their keys agree: most pairs
-	// differ in length or in one of the bytes the key holds. A field once
-	// used is marked in used, so that the next name of the same kind goes
-	// on to the one above it.
-	var fkBuf [selectKeyedFields]uint64
-	fk := fkBuf[:0]
-	if len(fields) <= len(fkBuf) {
-		for _, f := range fields {
-			fk = append(fk, nameKey(f.name))
-		}
+	if len(fields) <= selectKeyedFields {
+		selectFieldsKeyed(fields, names, fn)
+		return
 	}
-	var usedBuf [selectKeyedFields / 64]uint64
-	used := usedBuf[:]
-	if n := (len(fields) + 63) / 64; n > len(used) {
-		used = make([]uint64, n)
-	}
+	// A longer header: the keys are computed as the search goes.
+	used := make([]uint64, (len(fields)+63)/64)
 	for _, name := range names {
 		k := nameKey(name)
 		for j := len(fields) - 1; j >= 0; j-- {
-			var kj uint64
-			if len(fk) > 0 {
-				kj = fk[j]
-			} else {
-				kj = nameKey(fields[j].name)
-			}
-			if kj != k || used[j/64]&(1<<(j%64)) != 0 || !dkimbridge.SameFieldName(fields[j].name, name) {
+			if nameKey(fields[j].name) != k || used[j/64]&(1<<(j%64)) != 0 || !dkimbridge.SameFieldName(fields[j].name, name) {
 				continue
 			}
 			used[j/64] |= 1 << (j % 64)
@@ -307,9 +291,48 @@ func selectFields(fields []field, names []string, fn func(field)) {
 	}
 }
 
+// selectFieldsKeyed is selectFields for a header of at most
+// selectKeyedFields fields, with their keys computed once. Names are
+// compared in full only where their keys agree: most pairs differ in
+// length or in one of the bytes the key holds. A field once used is
+// marked in used, so that the next name of the same kind goes on to the
+// one above it. left counts the fields not yet used by a hash of their
+// key: a name whose count is zero has no field left (the fields it names
+// are missing, or used by the names before it, as over-signing makes
+// half the names of most lists) and needs no search.
+func selectFieldsKeyed(fields []field, names []string, fn func(field)) {
+	var fk [selectKeyedFields]uint64
+	var left [64]uint8 // a count of at most selectKeyedFields
+	for j, f := range fields {
+		fk[j] = nameKey(f.name)
+		left[keySlot(fk[j])]++
+	}
+	var used uint64
+	for _, name := range names {
+		k := nameKey(name)
+		slot := keySlot(k)
+		if left[slot] == 0 {
+			continue
+		}
+		for j := len(fields) - 1; j >= 0; j-- {
+			if fk[j] != k || used&(1<<j) != 0 || !dkimbridge.SameFieldName(fields[j].name, name) {
+				continue
+			}
+			used |= 1 << j
+			left[slot]--
+			fn(fields[j])
+			break
+		}
+	}
+}
+
+// keySlot hashes a nameKey to one of 64 slots.
+func keySlot(k uint64) int { return int((k * 0x9e3779b97f4a7c15) >> 58) }
+
 // selectKeyedFields is the most header fields whose keys selectFields
-// computes once, and whose use it marks, on the stack; it computes the
-// keys of longer headers as it goes and allocates their marks.
+// computes once, and whose use it marks, on the stack (selectFieldsKeyed,
+// whose marks are one word); it computes the keys of longer headers as it
+// goes and allocates their marks.
 const selectKeyedFields = 64
 
 // nameKey is a fingerprint of a header field name: its length and three
