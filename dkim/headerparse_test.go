@@ -113,6 +113,17 @@ func checkHeaderWhole(t *testing.T, msg []byte, maxBytes int) {
 			t.Fatalf("%q: readHeader(%d) left %q; want %q", msg, size, rest, wantRest)
 		}
 	}
+	// The reading of a message in memory, as Verify takes a *bytes.Reader.
+	fields, used, err := readHeaderBytes(msg, maxBytes, DefaultMaxHeaderFields, nil)
+	if err != nil {
+		t.Fatalf("%q: readHeaderBytes: %v", msg, err)
+	}
+	if !slices.Equal(fields, wantFields) {
+		t.Fatalf("%q: readHeaderBytes = %q; want %q", msg, fields, wantFields)
+	}
+	if wantDone && used != wantUsed || !wantDone && used != len(msg) {
+		t.Fatalf("%q: readHeaderBytes took %d bytes; want %d (done %v)", msg, used, wantUsed, wantDone)
+	}
 }
 
 // TestHeaderWhole runs checkHeaderWhole on messages whose header ends

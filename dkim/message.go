@@ -259,6 +259,26 @@ func readHeaderInto(r *bufio.Reader, maxBytes, maxFields int, dst []field) ([]fi
 	return h.appendFields(dst)
 }
 
+// readHeaderBytes is readHeaderInto for a message held whole in msg: it
+// also returns the length of the header section with the empty line
+// that ends it (all of msg when it has no body). It writes msg to the
+// parser in pieces of readBufSize, as readHeaderInto reads it: one piece
+// holds the whole header of most messages, and a header without end, or
+// too long, is refused after as many bytes as there.
+func readHeaderBytes(msg []byte, maxBytes, maxFields int, dst []field) ([]field, int, error) {
+	h := headerParser{maxBytes: maxBytes, maxFields: maxFields, out: dst}
+	used := 0
+	for !h.done && used < len(msg) {
+		n, err := h.write(msg[used:min(len(msg), used+readBufSize)])
+		used += n
+		if err != nil {
+			return nil, used, err
+		}
+	}
+	fields, err := h.appendFields(dst)
+	return fields, used, err
+}
+
 // selectFields calls fn, in h= order, for each header field the list
 // names: the last field of that name not yet used, searching bottom-up
 // (RFC 6376 section 5.4.2). A name with no field left is skipped: it

@@ -175,6 +175,7 @@ type verifyState struct {
 	bodyH  hash.Hash          // body0's hash, reset for each message
 	canon0 *bodyCanonicalizer // body0's canonicalizer, likewise
 	sink   bodySink           // the io.Writer streamBody hands to the reader
+	msg    messageBytes       // an in-memory message, taken whole
 	keys   keyCache           // the keys of this message
 }
 
@@ -208,6 +209,7 @@ func putState(st *verifyState) {
 	st.bodies = recycle(st.bodies, math.MaxInt)
 	st.body0 = bodyHash{}
 	st.sink = bodySink{}
+	st.msg = messageBytes{}
 	st.keys = recycle(st.keys, maxPooledJobs)
 	statePool.Put(st)
 }
@@ -244,9 +246,29 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	}
 	st := statePool.Get().(*verifyState)
 	br := st.br
-	br.Reset(r)
 	defer putState(st)
-	fields, err := readHeaderInto(br, maxBytes, maxFields, st.fields)
+	// A message in memory (*bytes.Reader, *bytes.Buffer) is taken whole,
+	// from r's own bytes: the header is copied once, from there, and the
+	// body is handed over in one write, not copied through br. (Not
+	// *strings.Reader: its WriteTo would copy the string.)
+	var body []byte
+	inMemory := false
+	switch r.(type) {
+	case *bytes.Reader, *bytes.Buffer:
+		inMemory = true
+		r.(io.WriterTo).WriteTo(&st.msg) // the writer takes all and never fails
+	default:
+		br.Reset(r)
+	}
+	var fields []field
+	var err error
+	if inMemory {
+		var used int
+		fields, used, err = readHeaderBytes(st.msg.p, maxBytes, maxFields, st.fields)
+		body = st.msg.p[used:]
+	} else {
+		fields, err = readHeaderInto(br, maxBytes, maxFields, st.fields)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dkim: reading header: %w", err)
 	}
@@ -304,7 +326,14 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	if len(jobs) == 0 {
 		return nil, nil
 	}
-	if err := streamBody(ctx, r, br, &st.sink, st.bodies); err != nil {
+	if inMemory {
+		st.sink = bodySink{ctx: ctx, bodies: st.bodies}
+		if len(body) > 0 {
+			if _, err := st.sink.Write(body); err != nil {
+				return nil, err
+			}
+		}
+	} else if err := streamBody(ctx, br, &st.sink, st.bodies); err != nil {
 		return nil, err
 	}
 	for _, b := range st.bodies {
@@ -369,11 +398,10 @@ func (j *verifyJob) finish(s Status, err error) {
 	j.res.Status, j.res.Err, j.done = s, err, true
 }
 
-// streamBody copies the body through the canonicalizers in fixed chunks,
-// checking ctx between chunks. br reads from r; when r holds the message
-// in memory (*bytes.Reader, *bytes.Buffer), what br has not read yet is
-// handed over from r's own memory, without copying it through br.
-func streamBody(ctx context.Context, r io.Reader, br *bufio.Reader, sink *bodySink, bodies []*bodyHash) error {
+// streamBody copies the body through the canonicalizers in fixed chunks
+// of br's buffer, checking ctx between chunks. (A message in memory does
+// not come here: Verify hands its body over in one write.)
+func streamBody(ctx context.Context, br *bufio.Reader, sink *bodySink, bodies []*bodyHash) error {
 	*sink = bodySink{ctx: ctx, bodies: bodies}
 	for {
 		// Hand the reader's own buffer to the canonicalizers: no copy.
@@ -383,13 +411,6 @@ func streamBody(ctx context.Context, r io.Reader, br *bufio.Reader, sink *bodySi
 				return err
 			}
 			br.Discard(n)
-		}
-		switch r.(type) {
-		case *bytes.Reader, *bytes.Buffer:
-			// The rest is in memory: one Write of it, from r's own bytes.
-			// (Not *strings.Reader: its WriteTo would copy the string.)
-			_, err := r.(io.WriterTo).WriteTo(sink)
-			return err
 		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("dkim: reading body: %w", err)
@@ -401,6 +422,19 @@ func streamBody(ctx context.Context, r io.Reader, br *bufio.Reader, sink *bodySi
 			return fmt.Errorf("dkim: reading body: %w", err)
 		}
 	}
+}
+
+// messageBytes is the io.Writer that a *bytes.Reader or *bytes.Buffer
+// writes its unread bytes to, in one Write: it keeps them, for Verify to
+// read the message from the reader's own memory. (It breaks the rule
+// that a Writer does not retain p, knowingly: the two writers give their
+// own buffer, which stays as it is while Verify, which has the reader,
+// runs; putState drops it.)
+type messageBytes struct{ p []byte }
+
+func (m *messageBytes) Write(p []byte) (int, error) {
+	m.p = p
+	return len(p), nil
 }
 
 // bodySink writes body bytes to every canonicalizer, unless ctx has ended.
