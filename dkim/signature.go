@@ -123,11 +123,13 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 		return nil, -1, &SyntaxError{In: inSignature, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, err)}
 	}
 	// The Signature, room for the h= names and for the decoded b= and bh=
-	// in one allocation.
+	// in one allocation. (Here and below the tags are told apart by
+	// tagCode: a switch on one byte is a jump table, where one on the
+	// names compared strings.)
 	n := 0
-	for _, t := range list {
-		if t.Name == "b" || t.Name == "bh" {
-			n += base64.StdEncoding.DecodedLen(len(t.Value))
+	for i := range list {
+		if c := tagCode(list[i].Name); c == 'b' || c == tagBH {
+			n += base64.StdEncoding.DecodedLen(len(list[i].Value))
 		}
 	}
 	s, names, decoded := newSignature(n)
@@ -136,12 +138,12 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 		return s, -1, &SyntaxError{In: inSignature, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSignatureSyntax}, args...)...)}
 	}
 	// Identify the signer first, so even a broken signature can be reported.
-	for _, t := range list {
-		switch t.Name {
-		case "d":
-			s.Domain = stripFWS(t.Value)
-		case "s":
-			s.Selector = stripFWS(t.Value)
+	for i := range list {
+		switch tagCode(list[i].Name) {
+		case 'd':
+			s.Domain = stripFWS(list[i].Value)
+		case 's':
+			s.Selector = stripFWS(list[i].Value)
 		}
 	}
 	seen := 0
@@ -155,32 +157,33 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 		hasH
 		hasS
 	)
-	for _, t := range list {
+	for i := range list {
+		t := &list[i]
 		v := t.Value
-		switch t.Name {
-		case "v":
+		switch c := tagCode(t.Name); c {
+		case 'v':
 			seen |= hasV
 			if stripFWS(v) != "1" {
 				return s, -1, &SyntaxError{In: inSignature, Tag: "v", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrUnsupportedVersion, v)}
 			}
 			s.Version = 1
-		case "a":
+		case 'a':
 			seen |= hasA
 			v = stripFWS(v)
 			k, h, ok := strings.Cut(v, "-")
 			if !ok || !isAlnumToken(k) || !isAlnumToken(h) {
-				return bad(t, "algorithm %q is not of the form key-hash", v)
+				return bad(*t, "algorithm %q is not of the form key-hash", v)
 			}
 			s.Algorithm = Algorithm(strings.ToLower(v))
-		case "b", "bh":
+		case 'b', tagBH:
 			start := len(decoded)
 			var err error
 			decoded, err = appendBase64Value(decoded, v)
 			if err != nil {
-				return bad(t, "invalid base64: %v", err)
+				return bad(*t, "invalid base64: %v", err)
 			}
 			b := decoded[start:len(decoded):len(decoded)]
-			if t.Name == "b" {
+			if c == 'b' {
 				seen |= hasB
 				bAt = t.Offset
 				s.Signature = b
@@ -188,23 +191,23 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 				seen |= hasBH
 				s.BodyHash = b
 			}
-		case "c":
+		case 'c':
 			hc, bc, err := parseCanonicalization(v)
 			if err != nil {
 				return s, -1, &SyntaxError{In: inSignature, Tag: "c", Offset: t.Offset, Err: err}
 			}
 			s.HeaderCanonicalization, s.BodyCanonicalization = hc, bc
-		case "d":
+		case 'd':
 			seen |= hasD
 			if s.Domain == "" {
-				return bad(t, "empty domain")
+				return bad(*t, "empty domain")
 			}
-		case "s":
+		case 's':
 			seen |= hasS
 			if s.Selector == "" {
-				return bad(t, "empty selector")
+				return bad(*t, "empty selector")
 			}
-		case "h":
+		case 'h':
 			seen |= hasH
 			var ok bool
 			if s.Headers, ok = appendFieldNames(names, v); !ok {
@@ -215,46 +218,46 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 			}
 			if len(s.Headers) == 0 {
 				s.Headers = nil
-				return bad(t, "no header fields listed")
+				return bad(*t, "no header fields listed")
 			}
 			for i := 0; !ok && i < len(s.Headers); i++ {
 				if name := s.Headers[i]; !validFieldName(name) {
-					return bad(t, "invalid header field name %q", name)
+					return bad(*t, "invalid header field name %q", name)
 				}
 			}
-		case "i":
+		case 'i':
 			id, err := decodeQP(v)
 			if err != nil {
-				return bad(t, "%v", err)
+				return bad(*t, "%v", err)
 			}
 			if !strings.Contains(id, "@") {
-				return bad(t, "identity %q has no @", id)
+				return bad(*t, "identity %q has no @", id)
 			}
 			s.Identity = id
-		case "l":
+		case 'l':
 			n, err := parseDigits(v, 76)
 			if err != nil {
-				return bad(t, "%v", err)
+				return bad(*t, "%v", err)
 			}
 			s.BodyLength = &n
-		case "q":
+		case 'q':
 			s.QueryMethods = splitColonList(v)
-		case "t", "x":
+		case 't', 'x':
 			n, err := parseDigits(v, 12)
 			if err != nil {
-				return bad(t, "%v", err)
+				return bad(*t, "%v", err)
 			}
 			tm := time.Unix(n, 0).UTC()
-			if t.Name == "t" {
+			if c == 't' {
 				s.Timestamp = tm
 			} else {
 				s.Expiration = tm
 			}
-		case "z":
+		case 'z':
 			for part := range strings.SplitSeq(stripFWS(v), "|") {
 				d, err := decodeQP(part)
 				if err != nil {
-					return bad(t, "%v", err)
+					return bad(*t, "%v", err)
 				}
 				s.CopiedHeaders = append(s.CopiedHeaders, d)
 			}
@@ -273,6 +276,22 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 		return bad(t, "x= is before t=")
 	}
 	return s, bAt, nil
+}
+
+// tagBH is the tagCode of bh=, the one tag of a signature whose name has
+// more than one letter.
+const tagBH = 1
+
+// tagCode returns the letter of a one-letter tag name, tagBH for "bh",
+// and 0 for any other name (tags unknown to a signature).
+func tagCode(name string) byte {
+	switch {
+	case len(name) == 1:
+		return name[0]
+	case name == "bh":
+		return tagBH
+	}
+	return 0
 }
 
 // signatureAlloc is a Signature with room for its h= names and its

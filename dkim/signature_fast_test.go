@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -186,6 +187,24 @@ func TestStrippedAt(t *testing.T) {
 		want, wantErr := appendStripped(nil, raw)
 		if string(got) != string(want) || (err == nil) != (wantErr == nil) {
 			t.Errorf("%q (b= at %d): stripped %q, %v; want %q, %v", raw, bAt, got, err, want, wantErr)
+		}
+	}
+}
+
+// TestTagCodeUnknownTags: tags whose names tagCode must not take for
+// those of a signature (other case, longer, shorter, or the bh= of
+// another case) are ignored, as any unknown tag is.
+func TestTagCodeUnknownTags(t *testing.T) {
+	base := "v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=sel; h=From:To; bh=YWJj; b=YWJjZA=="
+	want, err := ParseSignature(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range []string{"B=!", "BH=!", "Bh=!", "bH=!", "bhx=!", "bb=!", "hh=!", "D=x", "S=y", "H=X",
+		"V=2", "A=x", "C=x", "I=x", "L=x", "Q=x", "T=x", "X=x", "Z=x", "dd=x", "ss=x", "b_=x", "x1=x"} {
+		got, err := ParseSignature(base + "; " + extra)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("with %s: %+v, %v; want %+v", extra, got, err, want)
 		}
 	}
 }
