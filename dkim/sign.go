@@ -399,7 +399,12 @@ func (s *Signer) Close() error {
 		buf = append(buf, FieldName+":"...)
 		buf, f := sig.writeTags(buf, true)
 		st.hh.Reset()
-		st.scratch = hashHeaders(st.hh, st.scratch[:0], fields, sig.Headers, bytesString(buf), o.HeaderCanonicalization)
+		// The field was folded by writeTags from values without white
+		// space (d= and s= checked here; h= names are field names, i=
+		// and z= quoted-printable, the rest numbers, tokens and base64):
+		// its relaxed form is the folds made spaces (relaxedFolded).
+		folded := wordRun(o.Domain) == len(o.Domain) && wordRun(o.Selector) == len(o.Selector)
+		st.scratch = hashHeadersFolded(st.hh, st.scratch[:0], fields, sig.Headers, bytesString(buf), o.HeaderCanonicalization, folded)
 		digest := st.hh.Sum(st.digest[:0])
 		var sigBytes []byte
 		if j.alg == Ed25519SHA256 {
@@ -561,13 +566,56 @@ func defaultTables() (keys [len(defaultSignedHeaders)]uint64, over [len(defaultS
 // fields are canonicalized one after the other into scratch and hashed
 // with one Write.
 func hashHeaders(h hash.Hash, scratch []byte, fields []field, names []string, sigField string, c Canonicalization) []byte {
+	return hashHeadersFolded(h, scratch, fields, names, sigField, c, false)
+}
+
+// hashHeadersFolded is hashHeaders for a signer that knows sigField to be
+// as writeTags folds values without white space (folded): under relaxed
+// canonicalization it is then canonicalized by relaxedFolded.
+func hashHeadersFolded(h hash.Hash, scratch []byte, fields []field, names []string, sigField string, c Canonicalization, folded bool) []byte {
 	scratch = scratch[:0]
 	selectFields(fields, names, func(f field) {
 		scratch = CanonicalizeHeader(scratch, f.raw, c)
 	})
-	scratch = CanonicalizeHeader(scratch, sigField, c)
+	ok := false
+	if folded && c == Relaxed {
+		scratch, ok = relaxedFolded(scratch, sigField)
+	}
+	if !ok {
+		scratch = CanonicalizeHeader(scratch, sigField, c)
+	}
 	h.Write(scratch[:len(scratch)-2]) // without the CRLF CanonicalizeHeader added
 	return scratch
+}
+
+// relaxedFolded appends the relaxed canonical form of the DKIM-Signature
+// field f to dst, as relaxedHeader does, for a field as Close has
+// writeTags write it: "DKIM-Signature: " and tags separated by "; ",
+// folded with CRLF TAB, from values without white space. Its relaxed
+// form is then the name in small letters, the colon, and the rest with
+// each fold made one space: one search for CR per line, where
+// relaxedHeader takes every run between spaces. It reports false, having
+// appended nothing, for a field not of that shape.
+func relaxedFolded(dst []byte, f string) ([]byte, bool) {
+	const name = FieldName + ": "
+	if !strings.HasPrefix(f, name) {
+		return dst, false
+	}
+	n := len(dst)
+	dst = append(dst, "dkim-signature:"...)
+	v := f[len(name):]
+	for {
+		i := strings.IndexByte(v, '\r')
+		if i < 0 {
+			break
+		}
+		if i+2 >= len(v) || v[i+1] != '\n' || v[i+2] != '\t' {
+			return dst[:n], false
+		}
+		dst = append(append(dst, v[:i]...), ' ')
+		v = v[i+3:]
+	}
+	return append(append(dst, v...), '\r', '\n'), true
 }
 
 // Signatures returns the signatures computed by Close, in the order of the
