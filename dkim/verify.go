@@ -177,6 +177,27 @@ type verifyState struct {
 	sink   bodySink           // the io.Writer streamBody hands to the reader
 	msg    messageBytes       // an in-memory message, taken whole
 	keys   keyCache           // the keys of this message
+	// The last key record name keyName made, and what it made it from:
+	// a mail flow sees the same few signers again and again.
+	lastName, lastRaw string
+}
+
+// keyName returns the name of the key record of selector sel in domain
+// d, normalized: the last one made, when the name is the same, without
+// building and normalizing it again. (lastRaw and lastName are strings
+// of their own, not of the message.)
+func (st *verifyState) keyName(sel, d string) (string, error) {
+	const mid = "._domainkey."
+	if r := st.lastRaw; len(r) == len(sel)+len(mid)+len(d) && r[:len(sel)] == sel &&
+		r[len(sel):len(sel)+len(mid)] == mid && r[len(sel)+len(mid):] == d {
+		return st.lastName, nil
+	}
+	raw := sel + mid + d
+	name, err := dnsname.Normalize(raw)
+	if err == nil {
+		st.lastName, st.lastRaw = name, raw
+	}
+	return name, err
 }
 
 // Bounds on what putState keeps of a verification's slices.
@@ -303,7 +324,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 			j.finish(PermError, err)
 			continue
 		}
-		j.lookup, err = dnsname.Normalize(sig.Selector + "._domainkey." + sig.Domain)
+		j.lookup, err = st.keyName(sig.Selector, sig.Domain)
 		if err != nil {
 			// d= and s= are each well formed but together too long.
 			j.finish(PermError, &SyntaxError{In: inSignature, Tag: "s", Offset: -1, Err: fmt.Errorf("%w: key record name: %w", ErrSignatureSyntax, err)})
