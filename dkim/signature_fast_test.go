@@ -134,6 +134,10 @@ func FuzzSignatureFastPaths(f *testing.F) {
 	f.Add("Fr om:To")
 	f.Add("bh=1; BH=2; bh=3")
 	f.Add("YQ==")
+	// A folded b= value, as decodeBase64Value takes it, and its last
+	// quantum broken by a fold.
+	f.Add("TVHV5cQj6ryowXMVIO9\r\n\therkKWQQAvjozUP8jkLpVsgZjbRMczMCKgxYg/mkIQ1NcAMCdD3rx8KEqqjTaqkmpQEpnN\r\n\tF6BXgNhq0VPCKT+J0PdrVaQDXslYDyqs8IOuaszeRTg==")
+	f.Add("YWJjZA=\r\n\t=")
 	f.Fuzz(func(t *testing.T, v string) { checkSignatureFastPaths(t, v) })
 }
 
