@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCanonicalizeHeaderEdges covers the fields at the edges of
@@ -129,4 +130,48 @@ func wordRunBytewise(s string) int {
 		i++
 	}
 	return i
+}
+
+// TestRelaxedFolded holds relaxedFolded, the signer's canonicalization
+// of the DKIM-Signature field it folds, to relaxedHeader, on fields
+// writeTags folds from random signatures (long and short domains,
+// selectors and h= lists, i= and z= with white space to encode, l=, t=
+// and x=), with the b= value empty, as the signer hashes it, and
+// written; and checks that it refuses fields of another shape.
+func TestRelaxedFolded(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	word := func(n int) string {
+		return string(randomBytes(rng, []byte("abcdefghijklmnopqrstuvwxyz0123456789-"), n))
+	}
+	for range 2000 {
+		sig := &Signature{Version: 1, Algorithm: RSASHA256, HeaderCanonicalization: Relaxed, BodyCanonicalization: Relaxed,
+			Domain: "a" + word(rng.IntN(60)) + ".example", Selector: "s" + word(rng.IntN(40)),
+			BodyHash: randomBytes(rng, []byte("abc"), 32), Signature: randomBytes(rng, []byte("xyz"), rng.IntN(600))}
+		for range 1 + rng.IntN(30) {
+			sig.Headers = append(sig.Headers, "X-"+word(1+rng.IntN(20)))
+		}
+		if rng.IntN(2) == 0 {
+			sig.Identity = "joe \t x@" + sig.Domain
+		}
+		if rng.IntN(3) == 0 {
+			sig.CopiedHeaders = []string{"From: Joe \t <joe@example.com>", "Subject: a  b|c"}
+		}
+		if rng.IntN(2) == 0 {
+			n := int64(rng.IntN(100000))
+			sig.BodyLength = &n
+			sig.Timestamp, sig.Expiration = time.Unix(1700000000, 0), time.Unix(1800000000, 0)
+		}
+		for _, withB := range []bool{false, true} {
+			field := bytesString(sig.appendTags(append([]byte(nil), FieldName+":"...), true, withB))
+			got, ok := relaxedFolded([]byte("x"), field)
+			if want := relaxedHeader([]byte("x"), field); !ok || string(got) != string(want) {
+				t.Fatalf("%q: relaxedFolded = %q, %v; want %q", field, got, ok, want)
+			}
+		}
+	}
+	for _, f := range []string{"DKIM-Signature:v=1", "X: v=1", "DKIM-Signature: v=1;\r\n a=b", "DKIM-Signature: v=1;\r\n", "DKIM-Signature: v=1;\r\tb", "DKIM-Signature: v=1;\r\t\tb"} {
+		if got, ok := relaxedFolded([]byte("x"), f); ok || string(got) != "x" {
+			t.Errorf("%q: relaxedFolded = %q, %v; want it refused", f, got, ok)
+		}
+	}
 }

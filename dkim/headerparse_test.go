@@ -33,6 +33,29 @@ func headerLineWise(msg []byte, maxBytes int) (buf []byte, done bool, used int, 
 	return h.buf, h.done, used, nil
 }
 
+// headerEnd is the reference for splitHeader's end and blank: it returns the length of the header section at the start of p,
+// when p holds the empty line that ends it, and the length of that line
+// (1 for LF, 2 for CRLF); -1 and 0 when it does not, or when p starts
+// with CR or LF (an empty header, or a line that only a byte-wise
+// reading can judge).
+func headerEnd(p []byte) (end, blank int) {
+	if len(p) == 0 || p[0] == '\n' || p[0] == '\r' {
+		return -1, 0
+	}
+	crlf := bytes.Index(p, []byte("\n\r\n"))
+	lf := p
+	if crlf >= 0 {
+		lf = p[:crlf+1]
+	}
+	if i := bytes.Index(lf, []byte("\n\n")); i >= 0 {
+		return i + 1, 1
+	}
+	if crlf >= 0 {
+		return crlf + 1, 2
+	}
+	return -1, 0
+}
+
 // checkHeaderWhole holds a headerParser given msg in one write (which
 // takes the whole header in one copy when it finds its end), and
 // readHeader over a small and a large buffer, to headerLineWise.
@@ -51,6 +74,30 @@ func checkHeaderWhole(t *testing.T, msg []byte, maxBytes int) {
 		t.Fatalf("%q: write took %q, done %v, used %d; line-wise %q, %v, %d", msg, h.buf, h.done, used, want, wantDone, wantUsed)
 	}
 	wantFields, _ := (&headerParser{buf: want, maxFields: DefaultMaxHeaderFields}).fields()
+	if h.done {
+		if fields, _ := h.appendFields(nil); !slices.Equal(fields, wantFields) {
+			t.Fatalf("%q: write split %q; line-wise %q", msg, fields, wantFields)
+		}
+	}
+	// splitHeader against headerEnd and appendFields, with room for all
+	// the fields and for one fewer.
+	wantEnd, wantBlank := headerEnd(msg)
+	for _, maxFields := range []int{len(wantFields), len(wantFields) - 1} {
+		fields, end, blank := splitHeader(msg, nil, maxFields)
+		switch {
+		case wantEnd < 0 || maxFields < len(wantFields):
+			if end >= 0 {
+				t.Fatalf("%q: splitHeader(%d) = %d, %d; want -1", msg, maxFields, end, blank)
+			}
+		case end != wantEnd || blank != wantBlank:
+			t.Fatalf("%q: splitHeader = %d, %d; headerEnd %d, %d", msg, end, blank, wantEnd, wantBlank)
+		default:
+			want, _ := (&headerParser{buf: msg[:end], maxFields: DefaultMaxHeaderFields}).fields()
+			if !slices.Equal(fields, want) {
+				t.Fatalf("%q: splitHeader split %q; appendFields %q", msg, fields, want)
+			}
+		}
+	}
 	for _, size := range []int{16, 4096} {
 		br := bufio.NewReaderSize(bytes.NewReader(msg), size)
 		fields, err := readHeader(br, maxBytes, DefaultMaxHeaderFields)
@@ -65,6 +112,17 @@ func checkHeaderWhole(t *testing.T, msg []byte, maxBytes int) {
 		if wantRest := string(msg[min(wantUsed, len(msg)):]); wantDone && rest.String() != wantRest {
 			t.Fatalf("%q: readHeader(%d) left %q; want %q", msg, size, rest, wantRest)
 		}
+	}
+	// The reading of a message in memory, as Verify takes a *bytes.Reader.
+	fields, used, err := readHeaderBytes(msg, maxBytes, DefaultMaxHeaderFields, nil)
+	if err != nil {
+		t.Fatalf("%q: readHeaderBytes: %v", msg, err)
+	}
+	if !slices.Equal(fields, wantFields) {
+		t.Fatalf("%q: readHeaderBytes = %q; want %q", msg, fields, wantFields)
+	}
+	if wantDone && used != wantUsed || !wantDone && used != len(msg) {
+		t.Fatalf("%q: readHeaderBytes took %d bytes; want %d (done %v)", msg, used, wantUsed, wantDone)
 	}
 }
 

@@ -247,11 +247,16 @@ func splitColonList(s string) []string {
 
 // stripFWS removes every space, tab, CR and LF from s.
 func stripFWS(s string) string {
-	if !strings.ContainsAny(s, " \t\r\n") {
+	// wordRun finds the first of them eight bytes at a time; most values
+	// (d=, s=, a=, t=) have none, and are short: strings.ContainsAny
+	// built its byte set on every call, which cost more than the scan.
+	i := wordRun(s)
+	if i == len(s) {
 		return s
 	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
+	b := make([]byte, i, len(s))
+	copy(b, s[:i])
+	for ; i < len(s); i++ {
 		if c := s[i]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
 			b = append(b, c)
 		}
@@ -291,18 +296,14 @@ func appendBase64FWS(dst []byte, s string) ([]byte, int, error) {
 	if len(s) > len(buf) {
 		src = make([]byte, 0, len(s))
 	}
-	// Copy the runs between the white space, which every base64 byte is
-	// above: whole runs, and one test per byte.
+	// Copy the runs between the white space whole, finding their ends
+	// eight bytes at a time with wordRun. A control character is part of
+	// a run (and copied, for Decode to refuse), as it is not FWS.
 	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && s[j] > ' ' {
-			j++
-		}
+		j := i + wordRun(s[i:])
 		src = append(src, s[i:j]...)
-		for ; j < len(s) && s[j] <= ' '; j++ {
-			if !isWSPorEOL(s[j]) {
-				src = append(src, s[j]) // not FWS: for Decode to refuse
-			}
+		for j < len(s) && isWSPorEOL(s[j]) {
+			j++
 		}
 		i = j
 	}

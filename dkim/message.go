@@ -34,6 +34,12 @@ type headerParser struct {
 	buf                 []byte
 	done                bool
 	sized               bool // buf has been given the capacity for the header
+	// out is the room for the fields, which the caller may set to a
+	// pooled slice before the first write; split is set when the write
+	// that took the whole header in one copy also split it into out, in
+	// the same pass as it looked for the header's end.
+	out   []field
+	split bool
 }
 
 // write appends p to the header and reports how many bytes of p belong to
@@ -43,10 +49,12 @@ func (h *headerParser) write(p []byte) (int, error) {
 	if !h.sized && len(p) > 0 {
 		// buf may hold a pooled buffer, to use if large enough.
 		h.sized = true
-		if end, blank := headerEnd(p); end >= 0 && end <= h.maxBytes && len(h.buf) == 0 {
-			// The whole header is in p: one copy, no line by line.
+		if out, end, blank := splitHeader(p, h.out[:0], h.maxFields); end >= 0 && end <= h.maxBytes && len(h.buf) == 0 {
+			// The whole header is in p: one copy, no line by line, and
+			// the fields found on the way, moved over to the copy.
 			h.buf = append(h.buf, p[:end]...)
-			h.done = true
+			rebaseFields(out, bytesString(h.buf))
+			h.out, h.split, h.done = out, true, true
 			return end + blank, nil
 		}
 		if n := headerCap(p, h.maxBytes); cap(h.buf) < n {
@@ -88,27 +96,74 @@ func (h *headerParser) write(p []byte) (int, error) {
 	return used, nil
 }
 
-// headerEnd returns the length of the header section at the start of p,
-// when p holds the empty line that ends it, and the length of that line
-// (1 for LF, 2 for CRLF); -1 and 0 when it does not, or when p starts
-// with CR or LF (an empty header, or a line that only a byte-wise
-// reading can judge).
-func headerEnd(p []byte) (end, blank int) {
+// splitHeader returns the length of the header section at the start of
+// p, when p holds the empty line that ends it, and the length of that
+// line (1 for LF, 2 for CRLF); -1 and 0 when it does not, or when p
+// starts with CR or LF (an empty header, or a line that only a
+// byte-wise reading can judge). On the way it splits the header into
+// fields, appended to dst, as appendFields would, in the same pass over
+// its lines; end is also -1 when it has more than maxFields fields (for
+// appendFields to report). The fields point into p; rebaseFields moves
+// them to a copy.
+func splitHeader(p []byte, dst []field, maxFields int) (fields []field, end, blank int) {
 	if len(p) == 0 || p[0] == '\n' || p[0] == '\r' {
-		return -1, 0
+		return dst, -1, 0
 	}
-	crlf := bytes.Index(p, []byte("\n\r\n"))
-	lf := p
-	if crlf >= 0 {
-		lf = p[:crlf+1]
+	s := bytesString(p)
+	start := 0 // of the current field
+	for i := 0; ; {
+		nl := strings.IndexByte(s[i:], '\n')
+		if nl < 0 {
+			return dst, -1, 0
+		}
+		i += nl + 1 // the start of the next line
+		switch {
+		case i < len(s) && s[i] == '\n':
+			end, blank = i, 1
+		case i+1 < len(s) && s[i] == '\r' && s[i+1] == '\n':
+			end, blank = i, 2
+		case i < len(s) && (s[i] == ' ' || s[i] == '\t'):
+			continue // a continuation line: the field goes on
+		}
+		// The field ends with this line. (When the line that follows is
+		// not in p, it may be a continuation: then so is the header's
+		// end, and the result is -1 anyway.)
+		if len(dst) == maxFields {
+			return dst, -1, 0
+		}
+		dst = append(dst, newField(s[start:i]))
+		start = i
+		if end > 0 {
+			return dst, end, blank
+		}
 	}
-	if i := bytes.Index(lf, []byte("\n\n")); i >= 0 {
-		return i + 1, 1
+}
+
+// newField returns the field whose raw text is raw: its name is what
+// comes before the first colon (all of raw without one), without the
+// white space at its end.
+func newField(raw string) field {
+	name := raw
+	if c := strings.IndexByte(raw, ':'); c >= 0 {
+		name = raw[:c]
 	}
-	if crlf >= 0 {
-		return crlf + 1, 2
+	for len(name) > 0 && isWSPorEOL(name[len(name)-1]) {
+		name = name[:len(name)-1]
 	}
-	return -1, 0
+	return field{name: name, raw: raw}
+}
+
+// rebaseFields makes the fields that splitHeader found point into s, a
+// copy of the header they were found in: their raw texts are the whole
+// header, one after the other, and each name starts its raw text.
+func rebaseFields(fields []field, s string) {
+	at := 0
+	for i := range fields {
+		f := &fields[i]
+		raw := s[at : at+len(f.raw)]
+		*f = field{name: raw[:len(f.name)], raw: raw}
+		at += len(raw)
+	}
 }
 
 // headerCap returns the size of the header section at the start of p, or
@@ -130,8 +185,13 @@ func headerCap(p []byte, maxBytes int) int {
 // header is complete: no copy.
 func (h *headerParser) fields() ([]field, error) { return h.appendFields(nil) }
 
-// appendFields is fields appending to dst[:0].
+// appendFields is fields appending to dst[:0]; when the header came in
+// one write that also split it (h.split), the fields are that write's,
+// in h.out, not in dst.
 func (h *headerParser) appendFields(dst []field) ([]field, error) {
+	if h.split {
+		return h.out, nil
+	}
 	s := bytesString(h.buf)
 	// A field takes at least one line: one allocation for all of them,
 	// none when dst has room.
@@ -155,15 +215,10 @@ func (h *headerParser) appendFields(dst []field) ([]field, error) {
 		}
 		raw := s[:end]
 		s = s[end:]
-		name := raw
-		if c := strings.IndexByte(raw, ':'); c >= 0 {
-			name = raw[:c]
-		}
-		name = strings.TrimRight(name, " \t\r\n")
 		if len(out) == h.maxFields {
 			return nil, fmt.Errorf("%w: more than %d fields", ErrHeaderTooLarge, h.maxFields)
 		}
-		out = append(out, field{name: name, raw: raw})
+		out = append(out, newField(raw))
 	}
 	return out, nil
 }
@@ -176,7 +231,7 @@ func readHeader(r *bufio.Reader, maxBytes, maxFields int) ([]field, error) {
 
 // readHeaderInto is readHeader appending the fields to dst[:0].
 func readHeaderInto(r *bufio.Reader, maxBytes, maxFields int, dst []field) ([]field, error) {
-	h := headerParser{maxBytes: maxBytes, maxFields: maxFields}
+	h := headerParser{maxBytes: maxBytes, maxFields: maxFields, out: dst}
 	// What r has read already, the whole header of most messages, goes in
 	// one write, which sizes the buffer; the rest line by line.
 	r.Peek(1)
@@ -204,6 +259,26 @@ func readHeaderInto(r *bufio.Reader, maxBytes, maxFields int, dst []field) ([]fi
 	return h.appendFields(dst)
 }
 
+// readHeaderBytes is readHeaderInto for a message held whole in msg: it
+// also returns the length of the header section with the empty line
+// that ends it (all of msg when it has no body). It writes msg to the
+// parser in pieces of readBufSize, as readHeaderInto reads it: one piece
+// holds the whole header of most messages, and a header without end, or
+// too long, is refused after as many bytes as there.
+func readHeaderBytes(msg []byte, maxBytes, maxFields int, dst []field) ([]field, int, error) {
+	h := headerParser{maxBytes: maxBytes, maxFields: maxFields, out: dst}
+	used := 0
+	for !h.done && used < len(msg) {
+		n, err := h.write(msg[used:min(len(msg), used+readBufSize)])
+		used += n
+		if err != nil {
+			return nil, used, err
+		}
+	}
+	fields, err := h.appendFields(dst)
+	return fields, used, err
+}
+
 // selectFields calls fn, in h= order, for each header field the list
 // names: the last field of that name not yet used, searching bottom-up
 // (RFC 6376 section 5.4.2). A name with no field left is skipped: it
@@ -217,32 +292,16 @@ func selectFields(fields []field, names []string, fn func(field)) {
 		selectFieldsIndexed(fields, names, fn)
 		return
 	}
-	// Names are compared in full only where their keys agree: most pairs
-	// differ in length or in one of the bytes the key holds. A field once
-	// used is marked in used, so that the next name of the same kind goes
-	// on to the one above it.
-	var fkBuf [selectKeyedFields]uint64
-	fk := fkBuf[:0]
-	if len(fields) <= len(fkBuf) {
-		for _, f := range fields {
-			fk = append(fk, nameKey(f.name))
-		}
+	if len(fields) <= selectKeyedFields {
+		selectFieldsKeyed(fields, names, fn)
+		return
 	}
-	var usedBuf [selectKeyedFields / 64]uint64
-	used := usedBuf[:]
-	if n := (len(fields) + 63) / 64; n > len(used) {
-		used = make([]uint64, n)
-	}
+	// A longer header: the keys are computed as the search goes.
+	used := make([]uint64, (len(fields)+63)/64)
 	for _, name := range names {
 		k := nameKey(name)
 		for j := len(fields) - 1; j >= 0; j-- {
-			var kj uint64
-			if len(fk) > 0 {
-				kj = fk[j]
-			} else {
-				kj = nameKey(fields[j].name)
-			}
-			if kj != k || used[j/64]&(1<<(j%64)) != 0 || !dkimbridge.SameFieldName(fields[j].name, name) {
+			if nameKey(fields[j].name) != k || used[j/64]&(1<<(j%64)) != 0 || !dkimbridge.SameFieldName(fields[j].name, name) {
 				continue
 			}
 			used[j/64] |= 1 << (j % 64)
@@ -252,9 +311,48 @@ func selectFields(fields []field, names []string, fn func(field)) {
 	}
 }
 
+// selectFieldsKeyed is selectFields for a header of at most
+// selectKeyedFields fields, with their keys computed once. Names are
+// compared in full only where their keys agree: most pairs differ in
+// length or in one of the bytes the key holds. A field once used is
+// marked in used, so that the next name of the same kind goes on to the
+// one above it. left counts the fields not yet used by a hash of their
+// key: a name whose count is zero has no field left (the fields it names
+// are missing, or used by the names before it, as over-signing makes
+// half the names of most lists) and needs no search.
+func selectFieldsKeyed(fields []field, names []string, fn func(field)) {
+	var fk [selectKeyedFields]uint64
+	var left [64]uint8 // a count of at most selectKeyedFields
+	for j, f := range fields {
+		fk[j] = nameKey(f.name)
+		left[keySlot(fk[j])]++
+	}
+	var used uint64
+	for _, name := range names {
+		k := nameKey(name)
+		slot := keySlot(k)
+		if left[slot] == 0 {
+			continue
+		}
+		for j := len(fields) - 1; j >= 0; j-- {
+			if fk[j] != k || used&(1<<j) != 0 || !dkimbridge.SameFieldName(fields[j].name, name) {
+				continue
+			}
+			used |= 1 << j
+			left[slot]--
+			fn(fields[j])
+			break
+		}
+	}
+}
+
+// keySlot hashes a nameKey to one of 64 slots.
+func keySlot(k uint64) int { return int((k * 0x9e3779b97f4a7c15) >> 58) }
+
 // selectKeyedFields is the most header fields whose keys selectFields
-// computes once, and whose use it marks, on the stack; it computes the
-// keys of longer headers as it goes and allocates their marks.
+// computes once, and whose use it marks, on the stack (selectFieldsKeyed,
+// whose marks are one word); it computes the keys of longer headers as it
+// goes and allocates their marks.
 const selectKeyedFields = 64
 
 // nameKey is a fingerprint of a header field name: its length and three

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math/bits"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -304,7 +305,7 @@ func (s *Signer) Write(p []byte) (int, error) {
 	if !s.hdr.done {
 		if s.scratch == nil {
 			s.scratch = signScratch.Get().(*signHeader)
-			s.hdr.buf = s.scratch.buf[:0]
+			s.hdr.buf, s.hdr.out = s.scratch.buf[:0], s.scratch.fields[:0]
 		}
 		used, err := s.hdr.write(p)
 		if err != nil {
@@ -398,7 +399,12 @@ func (s *Signer) Close() error {
 		buf = append(buf, FieldName+":"...)
 		buf, f := sig.writeTags(buf, true)
 		st.hh.Reset()
-		st.scratch = hashHeaders(st.hh, st.scratch[:0], fields, sig.Headers, bytesString(buf), o.HeaderCanonicalization)
+		// The field was folded by writeTags from values without white
+		// space (d= and s= checked here; h= names are field names, i=
+		// and z= quoted-printable, the rest numbers, tokens and base64):
+		// its relaxed form is the folds made spaces (relaxedFolded).
+		folded := wordRun(o.Domain) == len(o.Domain) && wordRun(o.Selector) == len(o.Selector)
+		st.scratch = hashHeadersFolded(st.hh, st.scratch[:0], fields, sig.Headers, bytesString(buf), o.HeaderCanonicalization, folded)
 		digest := st.hh.Sum(st.digest[:0])
 		var sigBytes []byte
 		if j.alg == Ed25519SHA256 {
@@ -501,11 +507,14 @@ func chooseHeaders(fields []field) []string { return appendChosenHeaders(nil, fi
 func appendChosenHeaders(dst []string, fields []field) []string {
 	// One pass over the fields counts each default name's; a field
 	// matches one default name at most, since they differ ignoring case.
+	// The default names a field's may be are those in the slot of its
+	// key (defaultBySlot): one look-up, not a pass over the names.
 	var counts [len(defaultSignedHeaders)]int
 	for _, f := range fields {
 		k := nameKey(f.name)
-		for d, name := range defaultSignedHeaders {
-			if defaultKeys[d] == k && dkimbridge.SameFieldName(f.name, name) {
+		for m := defaultBySlot[keySlot(k)]; m != 0; m &= m - 1 {
+			d := bits.TrailingZeros32(m)
+			if defaultKeys[d] == k && dkimbridge.SameFieldName(f.name, defaultSignedHeaders[d]) {
 				counts[d]++
 				break
 			}
@@ -531,18 +540,24 @@ func appendChosenHeaders(dst []string, fields []field) []string {
 
 // defaultKeys are the nameKey of each defaultSignedHeaders, and
 // oversigned is 1 for those in oversignedHeaders, 0 for the others.
-var defaultKeys, oversigned = defaultTables()
+// defaultBySlot has, for each keySlot, bit d set for each default name
+// d whose key falls there.
+var defaultKeys, oversigned, defaultBySlot = defaultTables()
 
-func defaultTables() (keys [len(defaultSignedHeaders)]uint64, over [len(defaultSignedHeaders)]int) {
+// defaultBySlot's bit sets hold 32 names at most.
+var _ [32 - len(defaultSignedHeaders)]struct{}
+
+func defaultTables() (keys [len(defaultSignedHeaders)]uint64, over [len(defaultSignedHeaders)]int, bySlot [64]uint32) {
 	for d, name := range defaultSignedHeaders {
 		keys[d] = nameKey(name)
+		bySlot[keySlot(keys[d])] |= 1 << d
 		for _, o := range oversignedHeaders {
 			if o == name {
 				over[d] = 1
 			}
 		}
 	}
-	return keys, over
+	return keys, over, bySlot
 }
 
 // hashHeaders writes the canonical signed header fields and the
@@ -551,13 +566,56 @@ func defaultTables() (keys [len(defaultSignedHeaders)]uint64, over [len(defaultS
 // fields are canonicalized one after the other into scratch and hashed
 // with one Write.
 func hashHeaders(h hash.Hash, scratch []byte, fields []field, names []string, sigField string, c Canonicalization) []byte {
+	return hashHeadersFolded(h, scratch, fields, names, sigField, c, false)
+}
+
+// hashHeadersFolded is hashHeaders for a signer that knows sigField to be
+// as writeTags folds values without white space (folded): under relaxed
+// canonicalization it is then canonicalized by relaxedFolded.
+func hashHeadersFolded(h hash.Hash, scratch []byte, fields []field, names []string, sigField string, c Canonicalization, folded bool) []byte {
 	scratch = scratch[:0]
 	selectFields(fields, names, func(f field) {
 		scratch = CanonicalizeHeader(scratch, f.raw, c)
 	})
-	scratch = CanonicalizeHeader(scratch, sigField, c)
+	ok := false
+	if folded && c == Relaxed {
+		scratch, ok = relaxedFolded(scratch, sigField)
+	}
+	if !ok {
+		scratch = CanonicalizeHeader(scratch, sigField, c)
+	}
 	h.Write(scratch[:len(scratch)-2]) // without the CRLF CanonicalizeHeader added
 	return scratch
+}
+
+// relaxedFolded appends the relaxed canonical form of the DKIM-Signature
+// field f to dst, as relaxedHeader does, for a field as Close has
+// writeTags write it: "DKIM-Signature: " and tags separated by "; ",
+// folded with CRLF TAB, from values without white space. Its relaxed
+// form is then the name in small letters, the colon, and the rest with
+// each fold made one space: one search for CR per line, where
+// relaxedHeader takes every run between spaces. It reports false, having
+// appended nothing, for a field not of that shape.
+func relaxedFolded(dst []byte, f string) ([]byte, bool) {
+	const name = FieldName + ": "
+	if !strings.HasPrefix(f, name) {
+		return dst, false
+	}
+	n := len(dst)
+	dst = append(dst, "dkim-signature:"...)
+	v := f[len(name):]
+	for {
+		i := strings.IndexByte(v, '\r')
+		if i < 0 {
+			break
+		}
+		if i+2 >= len(v) || v[i+1] != '\n' || v[i+2] != '\t' {
+			return dst[:n], false
+		}
+		dst = append(append(dst, v[:i]...), ' ')
+		v = v[i+3:]
+	}
+	return append(append(dst, v...), '\r', '\n'), true
 }
 
 // Signatures returns the signatures computed by Close, in the order of the

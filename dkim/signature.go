@@ -2,6 +2,7 @@ package dkim
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -122,11 +123,13 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 		return nil, -1, &SyntaxError{In: inSignature, Offset: -1, Err: fmt.Errorf("%w: %w", ErrSignatureSyntax, err)}
 	}
 	// The Signature, room for the h= names and for the decoded b= and bh=
-	// in one allocation.
+	// in one allocation. (Here and below the tags are told apart by
+	// tagCode: a switch on one byte is a jump table, where one on the
+	// names compared strings.)
 	n := 0
-	for _, t := range list {
-		if t.Name == "b" || t.Name == "bh" {
-			n += base64.StdEncoding.DecodedLen(len(t.Value))
+	for i := range list {
+		if c := tagCode(list[i].Name); c == 'b' || c == tagBH {
+			n += base64.StdEncoding.DecodedLen(len(list[i].Value))
 		}
 	}
 	s, names, decoded := newSignature(n)
@@ -135,12 +138,12 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 		return s, -1, &SyntaxError{In: inSignature, Tag: t.Name, Offset: t.Offset, Err: fmt.Errorf("%w: "+format, append([]any{ErrSignatureSyntax}, args...)...)}
 	}
 	// Identify the signer first, so even a broken signature can be reported.
-	for _, t := range list {
-		switch t.Name {
-		case "d":
-			s.Domain = stripFWS(t.Value)
-		case "s":
-			s.Selector = stripFWS(t.Value)
+	for i := range list {
+		switch tagCode(list[i].Name) {
+		case 'd':
+			s.Domain = stripFWS(list[i].Value)
+		case 's':
+			s.Selector = stripFWS(list[i].Value)
 		}
 	}
 	seen := 0
@@ -154,32 +157,33 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 		hasH
 		hasS
 	)
-	for _, t := range list {
+	for i := range list {
+		t := &list[i]
 		v := t.Value
-		switch t.Name {
-		case "v":
+		switch c := tagCode(t.Name); c {
+		case 'v':
 			seen |= hasV
 			if stripFWS(v) != "1" {
 				return s, -1, &SyntaxError{In: inSignature, Tag: "v", Offset: t.Offset, Err: fmt.Errorf("%w %q", ErrUnsupportedVersion, v)}
 			}
 			s.Version = 1
-		case "a":
+		case 'a':
 			seen |= hasA
 			v = stripFWS(v)
 			k, h, ok := strings.Cut(v, "-")
 			if !ok || !isAlnumToken(k) || !isAlnumToken(h) {
-				return bad(t, "algorithm %q is not of the form key-hash", v)
+				return bad(*t, "algorithm %q is not of the form key-hash", v)
 			}
 			s.Algorithm = Algorithm(strings.ToLower(v))
-		case "b", "bh":
+		case 'b', tagBH:
 			start := len(decoded)
 			var err error
 			decoded, err = appendBase64Value(decoded, v)
 			if err != nil {
-				return bad(t, "invalid base64: %v", err)
+				return bad(*t, "invalid base64: %v", err)
 			}
 			b := decoded[start:len(decoded):len(decoded)]
-			if t.Name == "b" {
+			if c == 'b' {
 				seen |= hasB
 				bAt = t.Offset
 				s.Signature = b
@@ -187,71 +191,73 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 				seen |= hasBH
 				s.BodyHash = b
 			}
-		case "c":
+		case 'c':
 			hc, bc, err := parseCanonicalization(v)
 			if err != nil {
 				return s, -1, &SyntaxError{In: inSignature, Tag: "c", Offset: t.Offset, Err: err}
 			}
 			s.HeaderCanonicalization, s.BodyCanonicalization = hc, bc
-		case "d":
+		case 'd':
 			seen |= hasD
 			if s.Domain == "" {
-				return bad(t, "empty domain")
+				return bad(*t, "empty domain")
 			}
-		case "s":
+		case 's':
 			seen |= hasS
 			if s.Selector == "" {
-				return bad(t, "empty selector")
+				return bad(*t, "empty selector")
 			}
-		case "h":
+		case 'h':
 			seen |= hasH
 			var ok bool
 			if s.Headers, ok = appendFieldNames(names, v); !ok {
-				// Folded names, or invalid: the general reading.
+				// Folded names, or invalid: the general reading, whose
+				// names are checked below. (appendFieldNames accepts
+				// only valid names: no second pass over them.)
 				s.Headers = splitColonList(v)
 			}
 			if len(s.Headers) == 0 {
 				s.Headers = nil
-				return bad(t, "no header fields listed")
+				return bad(*t, "no header fields listed")
 			}
-			for _, name := range s.Headers {
-				if !validFieldName(name) {
-					return bad(t, "invalid header field name %q", name)
+			for i := 0; !ok && i < len(s.Headers); i++ {
+				if name := s.Headers[i]; !validFieldName(name) {
+					return bad(*t, "invalid header field name %q", name)
 				}
 			}
-		case "i":
+		case 'i':
 			id, err := decodeQP(v)
 			if err != nil {
-				return bad(t, "%v", err)
+				return bad(*t, "%v", err)
 			}
 			if !strings.Contains(id, "@") {
-				return bad(t, "identity %q has no @", id)
+				return bad(*t, "identity %q has no @", id)
 			}
 			s.Identity = id
-		case "l":
+		case 'l':
 			n, err := parseDigits(v, 76)
 			if err != nil {
-				return bad(t, "%v", err)
+				return bad(*t, "%v", err)
 			}
 			s.BodyLength = &n
-		case "q":
+		case 'q':
 			s.QueryMethods = splitColonList(v)
-		case "t", "x":
+		case 't', 'x':
 			n, err := parseDigits(v, 12)
 			if err != nil {
-				return bad(t, "%v", err)
+				return bad(*t, "%v", err)
 			}
 			tm := time.Unix(n, 0).UTC()
-			if t.Name == "t" {
+			if c == 't' {
 				s.Timestamp = tm
 			} else {
 				s.Expiration = tm
 			}
-		case "z":
+		case 'z':
 			for part := range strings.SplitSeq(stripFWS(v), "|") {
 				d, err := decodeQP(part)
 				if err != nil {
-					return bad(t, "%v", err)
+					return bad(*t, "%v", err)
 				}
 				s.CopiedHeaders = append(s.CopiedHeaders, d)
 			}
@@ -270,6 +276,22 @@ func parseSignatureValue(value string) (*Signature, int, error) {
 		return bad(t, "x= is before t=")
 	}
 	return s, bAt, nil
+}
+
+// tagBH is the tagCode of bh=, the one tag of a signature whose name has
+// more than one letter.
+const tagBH = 1
+
+// tagCode returns the letter of a one-letter tag name, tagBH for "bh",
+// and 0 for any other name (tags unknown to a signature).
+func tagCode(name string) byte {
+	switch {
+	case len(name) == 1:
+		return name[0]
+	case name == "bh":
+		return tagBH
+	}
+	return 0
 }
 
 // signatureAlloc is a Signature with room for its h= names and its
@@ -308,7 +330,7 @@ func appendFieldNames(dst []string, v string) ([]string, bool) {
 			i++
 		}
 		start := i
-		for i < len(v) && v[i] > ' ' && v[i] < 0x7f && v[i] != ':' {
+		for i < len(v) && fieldNameByte[v[i]] {
 			i++
 		}
 		end := i
@@ -328,20 +350,135 @@ func appendFieldNames(dst []string, v string) ([]string, bool) {
 	}
 }
 
-// appendBase64Value is appendBase64FWS for a tag value: one without white
-// space, as bh= mostly is, is decoded where it is, without a copy.
+// fieldNameByte holds the bytes of a field name (RFC 5322: printable
+// ASCII but the colon), for appendFieldNames to test each with one look-up.
+var fieldNameByte = func() (t [256]bool) {
+	for c := 0x21; c < 0x7f; c++ {
+		t[c] = c != ':'
+	}
+	return t
+}()
+
+// appendBase64Value is appendBase64FWS for a tag value, decoded where it
+// is, without a copy, when decodeBase64Value can: the b= and bh= of
+// every ordinary signature.
 func appendBase64Value(dst []byte, v string) ([]byte, error) {
-	if wordRun(v) < len(v) {
-		dst, _, err := appendBase64FWS(dst, v)
-		return dst, err
+	if d, ok := decodeBase64Value(dst, v); ok {
+		return d, nil
 	}
+	dst, _, err := appendBase64FWS(dst, v)
+	return dst, err
+}
+
+// b64Sextet maps a byte to its value in the standard base64 alphabet;
+// FWS (space, tab, CR, LF) to b64Space, and any other byte ("=" too)
+// to b64Other.
+var b64Sextet = func() (t [256]byte) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for c := range t {
+		t[c] = b64Other
+	}
+	for i := range len(alphabet) {
+		t[alphabet[i]] = byte(i)
+	}
+	for _, c := range []byte(" \t\r\n") {
+		t[c] = b64Space
+	}
+	return t
+}()
+
+const (
+	b64Space = 0x40
+	b64Other = 0x80
+)
+
+// decodeBase64Value appends to dst the bytes of the base64 text v, in
+// which FWS may appear anywhere, as appendBase64FWS would, in one pass
+// over v: four bytes at a time while they are all of the alphabet, one
+// at a time around white space. It reports false, having written nothing
+// that counts, for text that is not canonical base64 of the usual shape
+// (any byte outside the alphabet and FWS, padding that does not end the
+// text or is not of the right length, a partial quantum); then the
+// caller decodes it with appendBase64FWS, which finds the error.
+func decodeBase64Value(dst []byte, v string) ([]byte, bool) {
 	start := len(dst)
+	// Every four bytes of v give at most three: DecodedLen is enough.
 	dst = slices.Grow(dst, base64.StdEncoding.DecodedLen(len(v)))
-	n, err := base64.StdEncoding.Decode(dst[start:cap(dst)], unsafe.Slice(unsafe.StringData(v), len(v)))
-	if err != nil {
-		return nil, err
+	out := dst[start:cap(dst)]
+	n, i := 0, 0
+	for {
+		// Eight bytes of text give six: stored as eight, the last two
+		// overwritten by what follows (or beyond the result).
+		for i+8 <= len(v) && n+8 <= len(out) {
+			w := v[i : i+8]
+			a, b, c, d := b64Sextet[w[0]], b64Sextet[w[1]], b64Sextet[w[2]], b64Sextet[w[3]]
+			e, f, g, h := b64Sextet[w[4]], b64Sextet[w[5]], b64Sextet[w[6]], b64Sextet[w[7]]
+			if (a|b|c|d|e|f|g|h)&(b64Space|b64Other) != 0 {
+				break
+			}
+			x := uint64(a)<<58 | uint64(b)<<52 | uint64(c)<<46 | uint64(d)<<40 |
+				uint64(e)<<34 | uint64(f)<<28 | uint64(g)<<22 | uint64(h)<<16
+			binary.BigEndian.PutUint64(out[n:], x)
+			n, i = n+6, i+8
+		}
+		for i+4 <= len(v) && n+3 <= len(out) {
+			a, b, c, d := b64Sextet[v[i]], b64Sextet[v[i+1]], b64Sextet[v[i+2]], b64Sextet[v[i+3]]
+			if (a|b|c|d)&(b64Space|b64Other) != 0 {
+				break
+			}
+			x := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+			out[n], out[n+1], out[n+2] = byte(x>>16), byte(x>>8), byte(x)
+			n, i = n+3, i+4
+		}
+		// A quantum broken by white space, or the end.
+		var x uint32
+		k := 0
+		for ; k < 4 && i < len(v); i++ {
+			c := b64Sextet[v[i]]
+			if c == b64Space {
+				continue
+			}
+			if c == b64Other {
+				break
+			}
+			x |= uint32(c) << (18 - 6*k)
+			k++
+		}
+		if k == 4 {
+			if n+3 > len(out) {
+				return dst[:start], false
+			}
+			out[n], out[n+1], out[n+2] = byte(x>>16), byte(x>>8), byte(x)
+			n += 3
+			continue
+		}
+		// The end: nothing more, or after two or three sextets as many
+		// "=" as make up the quantum, and then nothing but white space.
+		// (The bits of the last sextet that fall outside the bytes are
+		// ignored, as base64.StdEncoding does.)
+		pad := 0
+		for ; i < len(v); i++ {
+			switch v[i] {
+			case ' ', '\t', '\r', '\n':
+			case '=':
+				pad++
+			default:
+				return dst[:start], false
+			}
+		}
+		if !(k == 0 && pad == 0 || (k == 2 || k == 3) && k+pad == 4) || n+k-1 > len(out) {
+			return dst[:start], false
+		}
+		switch k {
+		case 2:
+			out[n] = byte(x >> 16)
+			n++
+		case 3:
+			out[n], out[n+1] = byte(x>>16), byte(x>>8)
+			n += 2
+		}
+		return dst[:start+n], true
 	}
-	return dst[:start+n], nil
 }
 
 func isAlnumToken(s string) bool {

@@ -2,7 +2,9 @@ package dkim
 
 import (
 	"bytes"
+	"encoding/base64"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +13,8 @@ import (
 // checkSignatureFastPaths holds the fast routines of ParseSignature to
 // the general ones they stand in for, on the same input:
 // appendFieldNames (where it accepts v) to splitColonList and
-// validFieldName, appendBase64Value to appendBase64FWS. (The tag list's
+// validFieldName, appendBase64Value to appendBase64FWS, and stripFWS and
+// appendBase64FWS to the plain reading of their input. (The tag list's
 // duplicate check against a bit set is tagvalue's own, held to the
 // pairwise check there: TestDuplicateBitSet.)
 func checkSignatureFastPaths(t *testing.T, v string) {
@@ -41,7 +44,21 @@ func checkSignatureFastPaths(t *testing.T, v string) {
 		}
 	}
 
+	// stripFWS and appendBase64FWS, which find the white space with
+	// wordRun, against the plain reading: every byte that is not space,
+	// tab, CR or LF kept, and the rest decoded as base64.
+	plain := string(slices.DeleteFunc([]byte(v), func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }))
+	if got := stripFWS(v); got != plain {
+		t.Fatalf("stripFWS(%q) = %q; want %q", v, got, plain)
+	}
 	prefix := []byte{1, 2}
+	wantDec, wantDecErr := base64.StdEncoding.AppendDecode(slices.Clone(prefix), []byte(plain))
+	gotDec, n, gotDecErr := appendBase64FWS(slices.Clone(prefix), v)
+	if (gotDecErr == nil) != (wantDecErr == nil) || gotDecErr != nil && gotDecErr.Error() != wantDecErr.Error() ||
+		gotDecErr == nil && !bytes.Equal(gotDec, wantDec) || n != len(plain) {
+		t.Fatalf("appendBase64FWS(%q) = %x, %d, %v; want %x, %d, %v", v, gotDec, n, gotDecErr, wantDec, len(plain), wantDecErr)
+	}
+
 	b, err := appendBase64Value(slices.Clone(prefix), v)
 	wb, _, wantErr := appendBase64FWS(slices.Clone(prefix), v)
 	if !bytes.Equal(b, wb) || (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
@@ -72,6 +89,44 @@ func TestSignatureFastPaths(t *testing.T) {
 	}
 }
 
+// TestDecodeBase64Value holds decodeBase64Value (through
+// appendBase64Value) to appendBase64FWS on the base64 of random bytes of
+// every length up to 40, with white space put in at random places, and
+// each also with one byte changed to a byte outside the alphabet, to
+// padding, or to white space; and checks that it takes, rather than
+// leaving to appendBase64FWS, every such text that is valid.
+func TestDecodeBase64Value(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	ws := []string{" ", "\t", "\r\n\t", "\r\n ", "\n", "  "}
+	for range 20000 {
+		raw := make([]byte, rng.IntN(41))
+		for i := range raw {
+			raw[i] = byte(rng.Uint32())
+		}
+		enc := base64.StdEncoding.EncodeToString(raw)
+		var b strings.Builder
+		for i := range len(enc) + 1 {
+			if rng.IntN(8) == 0 {
+				b.WriteString(ws[rng.IntN(len(ws))])
+			}
+			if i < len(enc) {
+				b.WriteByte(enc[i])
+			}
+		}
+		v := b.String()
+		got, ok := decodeBase64Value([]byte{1, 2}, v)
+		if !ok || !bytes.Equal(got, append([]byte{1, 2}, raw...)) {
+			t.Fatalf("decodeBase64Value(%q) = %x, %v; want %x, true", v, got, ok, raw)
+		}
+		checkSignatureFastPaths(t, v)
+		if len(v) > 0 {
+			bad := []byte(v)
+			bad[rng.IntN(len(bad))] = " \t=\x01*-_.\x80A"[rng.IntN(10)]
+			checkSignatureFastPaths(t, string(bad))
+		}
+	}
+}
+
 // FuzzSignatureFastPaths runs checkSignatureFastPaths on any input.
 func FuzzSignatureFastPaths(f *testing.F) {
 	f.Add("v=1; a=ed25519-sha256; c=relaxed/relaxed; d=example.com; s=ed; h=From:From:To; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=")
@@ -79,6 +134,10 @@ func FuzzSignatureFastPaths(f *testing.F) {
 	f.Add("Fr om:To")
 	f.Add("bh=1; BH=2; bh=3")
 	f.Add("YQ==")
+	// A folded b= value, as decodeBase64Value takes it, and its last
+	// quantum broken by a fold.
+	f.Add("TVHV5cQj6ryowXMVIO9\r\n\therkKWQQAvjozUP8jkLpVsgZjbRMczMCKgxYg/mkIQ1NcAMCdD3rx8KEqqjTaqkmpQEpnN\r\n\tF6BXgNhq0VPCKT+J0PdrVaQDXslYDyqs8IOuaszeRTg==")
+	f.Add("YWJjZA=\r\n\t=")
 	f.Fuzz(func(t *testing.T, v string) { checkSignatureFastPaths(t, v) })
 }
 
@@ -132,6 +191,24 @@ func TestStrippedAt(t *testing.T) {
 		want, wantErr := appendStripped(nil, raw)
 		if string(got) != string(want) || (err == nil) != (wantErr == nil) {
 			t.Errorf("%q (b= at %d): stripped %q, %v; want %q, %v", raw, bAt, got, err, want, wantErr)
+		}
+	}
+}
+
+// TestTagCodeUnknownTags: tags whose names tagCode must not take for
+// those of a signature (other case, longer, shorter, or the bh= of
+// another case) are ignored, as any unknown tag is.
+func TestTagCodeUnknownTags(t *testing.T) {
+	base := "v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=sel; h=From:To; bh=YWJj; b=YWJjZA=="
+	want, err := ParseSignature(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range []string{"B=!", "BH=!", "Bh=!", "bH=!", "bhx=!", "bb=!", "hh=!", "D=x", "S=y", "H=X",
+		"V=2", "A=x", "C=x", "I=x", "L=x", "Q=x", "T=x", "X=x", "Z=x", "dd=x", "ss=x", "b_=x", "x1=x"} {
+		got, err := ParseSignature(base + "; " + extra)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("with %s: %+v, %v; want %+v", extra, got, err, want)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package dkim
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/domainauth/domainauth/internal/dnsname"
+)
 
 // TestCheckSignName holds checkSignName, which remembers the last pair it
 // accepted, to checkSignNameSlow over a sequence of pairs in which each
@@ -39,5 +43,26 @@ func TestCheckSignName(t *testing.T) {
 	}
 	if d, err := checkSignName("Example.COM.", "s"); d != "example.com" || err != nil {
 		t.Errorf("checkSignName(Example.COM., s) = %q, %v; want example.com", d, err)
+	}
+}
+
+// TestKeyName holds verifyState.keyName, which reuses the last name it
+// made, to building and normalizing the name each time, on a run of
+// selectors and domains that repeat, differ in one byte at the same
+// length, in case, in a trailing dot, and that are invalid.
+func TestKeyName(t *testing.T) {
+	var st verifyState
+	pairs := [][2]string{
+		{"sel", "example.com"}, {"sel", "example.com"}, {"sel", "example.org"}, {"sel", "example.com"},
+		{"sek", "example.com"}, {"Sel", "Example.COM"}, {"sel", "example.com."}, {"sel", "example.com"},
+		{"s", "elexample.com"}, {"se", "lexample.com"}, {"bad sel", "example.com"}, {"sel", "example.com"},
+		{"", "example.com"}, {"sel", ""}, {"sel", "example.com"}, {"sel", "b\u00fccher.example"}, {"sel", "b\u00fccher.example"},
+	}
+	for i, p := range pairs {
+		got, err := st.keyName(p[0], p[1])
+		want, wantErr := dnsname.Normalize(p[0] + "._domainkey." + p[1])
+		if got != want || (err == nil) != (wantErr == nil) {
+			t.Errorf("%d: keyName(%q, %q) = %q, %v; want %q, %v", i, p[0], p[1], got, err, want, wantErr)
+		}
 	}
 }

@@ -175,7 +175,29 @@ type verifyState struct {
 	bodyH  hash.Hash          // body0's hash, reset for each message
 	canon0 *bodyCanonicalizer // body0's canonicalizer, likewise
 	sink   bodySink           // the io.Writer streamBody hands to the reader
+	msg    messageBytes       // an in-memory message, taken whole
 	keys   keyCache           // the keys of this message
+	// The last key record name keyName made, and what it made it from:
+	// a mail flow sees the same few signers again and again.
+	lastName, lastRaw string
+}
+
+// keyName returns the name of the key record of selector sel in domain
+// d, normalized: the last one made, when the name is the same, without
+// building and normalizing it again. (lastRaw and lastName are strings
+// of their own, not of the message.)
+func (st *verifyState) keyName(sel, d string) (string, error) {
+	const mid = "._domainkey."
+	if r := st.lastRaw; len(r) == len(sel)+len(mid)+len(d) && r[:len(sel)] == sel &&
+		r[len(sel):len(sel)+len(mid)] == mid && r[len(sel)+len(mid):] == d {
+		return st.lastName, nil
+	}
+	raw := sel + mid + d
+	name, err := dnsname.Normalize(raw)
+	if err == nil {
+		st.lastName, st.lastRaw = name, raw
+	}
+	return name, err
 }
 
 // Bounds on what putState keeps of a verification's slices.
@@ -208,6 +230,7 @@ func putState(st *verifyState) {
 	st.bodies = recycle(st.bodies, math.MaxInt)
 	st.body0 = bodyHash{}
 	st.sink = bodySink{}
+	st.msg = messageBytes{}
 	st.keys = recycle(st.keys, maxPooledJobs)
 	statePool.Put(st)
 }
@@ -244,9 +267,29 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	}
 	st := statePool.Get().(*verifyState)
 	br := st.br
-	br.Reset(r)
 	defer putState(st)
-	fields, err := readHeaderInto(br, maxBytes, maxFields, st.fields)
+	// A message in memory (*bytes.Reader, *bytes.Buffer) is taken whole,
+	// from r's own bytes: the header is copied once, from there, and the
+	// body is handed over in one write, not copied through br. (Not
+	// *strings.Reader: its WriteTo would copy the string.)
+	var body []byte
+	inMemory := false
+	switch r.(type) {
+	case *bytes.Reader, *bytes.Buffer:
+		inMemory = true
+		r.(io.WriterTo).WriteTo(&st.msg) // the writer takes all and never fails
+	default:
+		br.Reset(r)
+	}
+	var fields []field
+	var err error
+	if inMemory {
+		var used int
+		fields, used, err = readHeaderBytes(st.msg.p, maxBytes, maxFields, st.fields)
+		body = st.msg.p[used:]
+	} else {
+		fields, err = readHeaderInto(br, maxBytes, maxFields, st.fields)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("dkim: reading header: %w", err)
 	}
@@ -277,11 +320,11 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 			j.finish(PermError, err)
 			continue
 		}
-		if err := v.precheck(sig, now()); err != nil {
+		if err := v.precheck(sig, now); err != nil {
 			j.finish(PermError, err)
 			continue
 		}
-		j.lookup, err = dnsname.Normalize(sig.Selector + "._domainkey." + sig.Domain)
+		j.lookup, err = st.keyName(sig.Selector, sig.Domain)
 		if err != nil {
 			// d= and s= are each well formed but together too long.
 			j.finish(PermError, &SyntaxError{In: inSignature, Tag: "s", Offset: -1, Err: fmt.Errorf("%w: key record name: %w", ErrSignatureSyntax, err)})
@@ -304,7 +347,14 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	if len(jobs) == 0 {
 		return nil, nil
 	}
-	if err := streamBody(ctx, r, br, &st.sink, st.bodies); err != nil {
+	if inMemory {
+		st.sink = bodySink{ctx: ctx, bodies: st.bodies}
+		if len(body) > 0 {
+			if _, err := st.sink.Write(body); err != nil {
+				return nil, err
+			}
+		}
+	} else if err := streamBody(ctx, br, &st.sink, st.bodies); err != nil {
 		return nil, err
 	}
 	for _, b := range st.bodies {
@@ -369,11 +419,10 @@ func (j *verifyJob) finish(s Status, err error) {
 	j.res.Status, j.res.Err, j.done = s, err, true
 }
 
-// streamBody copies the body through the canonicalizers in fixed chunks,
-// checking ctx between chunks. br reads from r; when r holds the message
-// in memory (*bytes.Reader, *bytes.Buffer), what br has not read yet is
-// handed over from r's own memory, without copying it through br.
-func streamBody(ctx context.Context, r io.Reader, br *bufio.Reader, sink *bodySink, bodies []*bodyHash) error {
+// streamBody copies the body through the canonicalizers in fixed chunks
+// of br's buffer, checking ctx between chunks. (A message in memory does
+// not come here: Verify hands its body over in one write.)
+func streamBody(ctx context.Context, br *bufio.Reader, sink *bodySink, bodies []*bodyHash) error {
 	*sink = bodySink{ctx: ctx, bodies: bodies}
 	for {
 		// Hand the reader's own buffer to the canonicalizers: no copy.
@@ -383,13 +432,6 @@ func streamBody(ctx context.Context, r io.Reader, br *bufio.Reader, sink *bodySi
 				return err
 			}
 			br.Discard(n)
-		}
-		switch r.(type) {
-		case *bytes.Reader, *bytes.Buffer:
-			// The rest is in memory: one Write of it, from r's own bytes.
-			// (Not *strings.Reader: its WriteTo would copy the string.)
-			_, err := r.(io.WriterTo).WriteTo(sink)
-			return err
 		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("dkim: reading body: %w", err)
@@ -401,6 +443,19 @@ func streamBody(ctx context.Context, r io.Reader, br *bufio.Reader, sink *bodySi
 			return fmt.Errorf("dkim: reading body: %w", err)
 		}
 	}
+}
+
+// messageBytes is the io.Writer that a *bytes.Reader or *bytes.Buffer
+// writes its unread bytes to, in one Write: it keeps them, for Verify to
+// read the message from the reader's own memory. (It breaks the rule
+// that a Writer does not retain p, knowingly: the two writers give their
+// own buffer, which stays as it is while Verify, which has the reader,
+// runs; putState drops it.)
+type messageBytes struct{ p []byte }
+
+func (m *messageBytes) Write(p []byte) (int, error) {
+	m.p = p
+	return len(p), nil
 }
 
 // bodySink writes body bytes to every canonicalizer, unless ctx has ended.
@@ -419,8 +474,10 @@ func (s *bodySink) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// precheck applies the rules that need no key and no body.
-func (v *Verifier) precheck(sig *Signature, now time.Time) error {
+// precheck applies the rules that need no key and no body. It reads the
+// clock now only for a signature with x=: a reading of the clock costs
+// about as much as the rest of precheck.
+func (v *Verifier) precheck(sig *Signature, now func() time.Time) error {
 	switch sig.Algorithm {
 	case RSASHA256, Ed25519SHA256:
 	case RSASHA1:
@@ -451,7 +508,7 @@ func (v *Verifier) precheck(sig *Signature, now time.Time) error {
 	if !from {
 		return ErrFromNotSigned
 	}
-	if !sig.Expiration.IsZero() && now.After(sig.Expiration.Add(v.ClockSkew)) {
+	if !sig.Expiration.IsZero() && now().After(sig.Expiration.Add(v.ClockSkew)) {
 		return fmt.Errorf("%w at %s", ErrExpired, sig.Expiration.Format(time.RFC3339))
 	}
 	return nil
