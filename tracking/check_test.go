@@ -412,6 +412,32 @@ func TestCheckRedirects(t *testing.T) {
 	}
 }
 
+// TestCheckRedirectLimit: on a host that redirects without end, the
+// http:// check follows DefaultMaxRedirects (5) redirects on the same
+// host and reports the sixth as the answer, unfollowed.
+func TestCheckRedirectLimit(t *testing.T) {
+	ca := newCA(t, "Test Root CA")
+	good := ca.valid(t, "link.example.com")
+	w := newWorld(t, map[string]*site{"link.example.com": {cert: &good, chain: true}})
+	c, _ := w.checker(t, ca, baseZone)
+	r, err := c.Check(context.Background(), "link.example.com", "e.provider.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.HTTP.StatusCode != 302 || r.HTTP.Location != "/6" {
+		t.Errorf("HTTP = %d %q, want 302 \"/6\" (five redirects followed)", r.HTTP.StatusCode, r.HTTP.Location)
+	}
+	n := 0
+	for _, s := range w.requests() {
+		if strings.HasPrefix(s, "http link.example.com ") {
+			n++
+		}
+	}
+	if n != 6 {
+		t.Errorf("%d http requests, want 6 (the first and five redirects): %q", n, w.requests())
+	}
+}
+
 func TestCheckHTTPUnreachable(t *testing.T) {
 	ca := newCA(t, "Test Root CA")
 	good := ca.valid(t, "link.example.com")

@@ -109,6 +109,9 @@ type site struct {
 	hsts     string           // Strict-Transport-Security value over HTTPS, "" for none
 	httpCode int              // status of http:// requests; 0 means 200
 	location string           // Location of http:// responses
+	// chain makes every http:// path redirect to the next: "/" to "/1",
+	// "/1" to "/2", and so on without end.
+	chain bool
 	// stall makes HTTPS responses wait until the client gives up (or
 	// 30 s), then answer: a server slower than the request timeout.
 	stall bool
@@ -139,6 +142,12 @@ func newWorld(t *testing.T, sites map[string]*site) *world {
 			return
 		}
 		code := s.httpCode
+		if s.chain {
+			n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/"))
+			rw.Header().Set("Location", "/"+strconv.Itoa(n+1))
+			rw.WriteHeader(http.StatusFound)
+			return
+		}
 		if s.location != "" {
 			if r.URL.Path != "/" {
 				code = http.StatusOK // the redirect target
