@@ -3,6 +3,7 @@ package dkim_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -187,5 +188,45 @@ func TestSignFoldedVerifies(t *testing.T) {
 		if err != nil || len(results) != 1 || results[0].Status != dkim.Pass {
 			t.Fatalf("d=%s: %v %+v", d, err, results)
 		}
+	}
+}
+
+// TestHeaderFieldBValueNotFoldedEarly: b= is the last tag, so no ";"
+// follows its value, and a value that ends exactly at column 78 stays on
+// the line of "b=". With a 44-character bh= the column after "b=" is 59 or
+// more unless b= starts a line, so only b= values of 1 to 9 bytes can end
+// there; the d= lengths and h= names move the column where b= starts.
+func TestHeaderFieldBValueNotFoldedEarly(t *testing.T) {
+	edge := 0
+	for dl := 1; dl <= 60; dl++ {
+		for _, h := range []string{"From", "Subject", "Date", "Reply-To", "Cc"} {
+			for sig := 1; sig <= 9; sig++ {
+				s := dkim.Signature{Version: 1, Algorithm: dkim.Ed25519SHA256,
+					HeaderCanonicalization: dkim.Relaxed, BodyCanonicalization: dkim.Relaxed,
+					Domain: strings.Repeat("d", dl), Selector: "s", Headers: []string{h},
+					BodyHash: make([]byte, 32), Signature: make([]byte, sig)}
+				field := strings.TrimSuffix(s.HeaderField(), "\r\n")
+				value := base64.StdEncoding.EncodeToString(s.Signature)
+				lines := strings.Split(field, "\r\n")
+				i := len(lines) - 1
+				for i > 0 && !strings.Contains(lines[i], " b=") {
+					i--
+				}
+				at := strings.LastIndex(lines[i], " b=")
+				if i == 0 || at < 0 {
+					continue // b= begins a line, where its first piece never folds
+				}
+				col := at + len(" b=") + 7 // the tab is 8 columns
+				if col+len(value) == 78 {
+					edge++
+				}
+				if col+len(value) <= 78 && (i != len(lines)-1 || lines[i][at+len(" b="):] != value) {
+					t.Fatalf("d= %d, h=%s, %d-byte b=: the value fits after b= at column %d but was folded:\n%s", dl, h, sig, col, field)
+				}
+			}
+		}
+	}
+	if edge == 0 {
+		t.Fatal("no layout put the end of b= at exactly column 78; the test does not reach the edge it is for")
 	}
 }
