@@ -147,6 +147,29 @@ func TestHeaderWhole(t *testing.T) {
 	}
 }
 
+// TestHeaderWholeAcrossPieces runs checkHeaderWhole on headers that
+// readHeaderBytes, which writes a message in memory to the parser in
+// pieces of readBufSize, takes in more than one piece: the empty line
+// that ends the header on either side of the first edge and across it
+// (its CR the last byte of the first piece, its LF the first of the
+// second), with CRLF and with LF, and headers of several pieces. The
+// messages of TestHeaderWhole fit in one piece, where the number of
+// bytes readHeaderBytes took is that of the one write (a count of only
+// the last piece's bytes passed them all).
+func TestHeaderWholeAcrossPieces(t *testing.T) {
+	for _, eol := range []string{"\r\n", "\n"} {
+		for at := readBufSize - 2*len(eol) - 2; at <= readBufSize+2; at++ {
+			// One field whose line end starts at at, then the empty
+			// line.
+			field := "X-Pad: " + strings.Repeat("p", at-len("X-Pad: ")) + eol
+			checkHeaderWhole(t, []byte(field+eol+"body"+eol), DefaultMaxHeaderBytes)
+		}
+		many := strings.Repeat("X-Field: "+strings.Repeat("f", 60)+eol, 3*readBufSize/70)
+		checkHeaderWhole(t, []byte(many+" folded"+eol+eol+"body"+eol+eol), DefaultMaxHeaderBytes)
+		checkHeaderWhole(t, []byte(many), DefaultMaxHeaderBytes)
+	}
+}
+
 // FuzzHeaderWhole runs checkHeaderWhole on any message.
 func FuzzHeaderWhole(f *testing.F) {
 	f.Add("From: a\r\nTo: b\r\n\r\nbody\r\n", 1000)

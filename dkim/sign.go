@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/domainauth/domainauth/internal/ascii"
 	"github.com/domainauth/domainauth/internal/dkimbridge"
@@ -53,7 +54,7 @@ func DefaultSignedHeaders() []string { return append([]string(nil), defaultSigne
 // required; the zero value of every other field is a sensible default.
 type SignOptions struct {
 	Domain   string        // d=, the signing domain
-	Selector string        // s=
+	Selector string        // s=, in ASCII: an internationalized label as its A-label (xn--)
 	Key      crypto.Signer // *rsa.PrivateKey (rsa-sha256) or ed25519.PrivateKey (ed25519-sha256)
 
 	// HeaderCanonicalization and BodyCanonicalization default to relaxed,
@@ -280,6 +281,15 @@ func checkSignNameSlow(domain, selector string) (string, error) {
 	}
 	if selector == "" {
 		return "", errors.New("no selector")
+	}
+	// s= is written as given, and a tag value is ASCII (RFC 6376 section
+	// 3.2): Verify refuses a signature whose s= is not. Normalize below
+	// would take a U-label, and map look-alikes such as the KELVIN SIGN
+	// to ASCII, for a name the s= then does not spell.
+	for i := range len(selector) {
+		if selector[i] >= utf8.RuneSelf {
+			return "", fmt.Errorf("selector %q is not ASCII; give an internationalized label as its A-label (xn--)", selector)
+		}
 	}
 	if _, err := dnsname.Normalize(selector + "._domainkey." + d); err != nil || strings.ContainsAny(selector, " ;") {
 		return "", fmt.Errorf("selector %q: %v", selector, err)

@@ -436,3 +436,41 @@ func TestSignIdentityEmptyLocalPart(t *testing.T) {
 		t.Error("Identity without @ accepted")
 	}
 }
+
+// TestSignSelectorNotASCII: a tag value is ASCII (RFC 6376 section 3.2),
+// and Verify refuses a DKIM-Signature whose s= is not. A selector with
+// bytes outside ASCII that IDNA takes (a U-label, or one with the KELVIN
+// SIGN that IDNA maps to "k") must be refused by NewSigner, not written
+// as it is into s= of a signature that no verifier accepts; an ASCII
+// selector in any case still signs, and verifies.
+func TestSignSelectorNotASCII(t *testing.T) {
+	_, ek := testKeys(t)
+	erec, _ := dkim.NewKey(ek.Public())
+	v := dkim.Verifier{Resolver: zoneFor(t, map[string]*dkim.Key{
+		"xn--sl-bja._domainkey.example.com": erec, // sél
+		"key._domainkey.example.com":        erec,
+		"sel._domainkey.example.com":        erec,
+	})}
+	for _, tt := range []struct {
+		sel string
+		ok  bool
+	}{{"s\u00e9l", false}, {"\u212aey", false}, {"xn--sl-bja", true}, {"SeL", true}, {"key", true}} {
+		o := dkim.SignOptions{Domain: "example.com", Selector: tt.sel, Key: ek}
+		if _, err := dkim.NewSigner(o); !tt.ok {
+			if !errors.Is(err, dkim.ErrSignOptions) {
+				t.Errorf("NewSigner(selector %q) = %v; want ErrSignOptions", tt.sel, err)
+			}
+			continue
+		} else if err != nil {
+			t.Fatalf("NewSigner(selector %q): %v", tt.sel, err)
+		}
+		var signed bytes.Buffer
+		if err := dkim.SignMessage(&signed, strings.NewReader(testMessage), o); err != nil {
+			t.Fatal(err)
+		}
+		results, err := v.Verify(context.Background(), bytes.NewReader(signed.Bytes()))
+		if err != nil || len(results) != 1 || results[0].Status != dkim.Pass {
+			t.Errorf("selector %q: %v %+v", tt.sel, err, results)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -250,4 +251,38 @@ func TestVerifyNoLookupAfterCancel(t *testing.T) {
 			t.Errorf("cache %v: lookups %q, want only the first", cache != nil, r.calls)
 		}
 	}
+}
+
+// TestVerifyInMemoryNotAtStart: Verify takes a message in memory from
+// the reader's own bytes, and must take them from where the reader is,
+// as reading it would: a *bytes.Reader moved past a prefix with Seek and
+// a *bytes.Buffer whose prefix was read both verify, and a header longer
+// than the pieces Verify parses such a message in (16 KiB) before the
+// DKIM-Signature field too. FuzzVerify only gives fresh *bytes.Readers
+// of short messages.
+func TestVerifyInMemoryNotAtStart(t *testing.T) {
+	_, ek := testKeys(t)
+	erec, _ := dkim.NewKey(ek.Public())
+	v := dkim.Verifier{Resolver: zoneFor(t, map[string]*dkim.Key{"ed._domainkey.example.com": erec})}
+	signed := signWith(t, dkim.SignOptions{Domain: "example.com", Selector: "ed", Key: ek})
+	prefix := "X-Not-This: message\r\n\r\nbody of another\r\n"
+	check := func(what string, r io.Reader) {
+		t.Helper()
+		results, err := v.Verify(context.Background(), r)
+		if err != nil || len(results) != 1 || results[0].Status != dkim.Pass {
+			t.Errorf("%s: %v %+v", what, err, results)
+		}
+	}
+	br := bytes.NewReader([]byte(prefix + signed))
+	if _, err := br.Seek(int64(len(prefix)), io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	check("*bytes.Reader after Seek", br)
+	buf := bytes.NewBufferString(prefix + signed)
+	buf.Next(len(prefix))
+	check("*bytes.Buffer after Next", buf)
+	long := strings.Repeat("X-Filler: "+strings.Repeat("f", 60)+"\r\n", 20<<10/72) + signed
+	check("*bytes.Reader, long header", bytes.NewReader([]byte(long)))
+	check("*bytes.Buffer, long header", bytes.NewBufferString(long))
+	check("streamed, long header", strings.NewReader(long))
 }
