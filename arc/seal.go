@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/internal/ascii"
@@ -44,8 +45,8 @@ var (
 // received. Domain, Selector, Key and AuthServID are required; the zero
 // value of every other field is a sensible default.
 type Sealer struct {
-	Domain   string        // d= of the AMS and AS
-	Selector string        // s=
+	Domain   string        // d= of the AMS and AS, written in ASCII (an internationalized name as its A-label)
+	Selector string        // s=, in ASCII: an internationalized label as its A-label (xn--)
 	Key      crypto.Signer // *rsa.PrivateKey (rsa-sha256, 1024 bits or more) or ed25519.PrivateKey
 	// AuthServID is the authserv-id of the intermediary's own
 	// Authentication-Results fields, which Seal copies into the AAR.
@@ -125,14 +126,26 @@ func (s *Sealer) SealResults(ctx context.Context, r io.Reader, results string) (
 	return s.seal(ctx, r, results, nil)
 }
 
-func (s *Sealer) check() (dkim.Algorithm, error) {
-	bad := func(format string, args ...any) (dkim.Algorithm, error) {
-		return "", fmt.Errorf("%w: "+format, append([]any{ErrSealOptions}, args...)...)
+// check checks the sealer's settings, and returns the algorithm of its
+// key and the domain as d= gives it: ASCII, an internationalized name as
+// its A-label, as the dkim Signer writes d=.
+func (s *Sealer) check() (dkim.Algorithm, string, error) {
+	bad := func(format string, args ...any) (dkim.Algorithm, string, error) {
+		return "", "", fmt.Errorf("%w: "+format, append([]any{ErrSealOptions}, args...)...)
 	}
-	if _, err := dnsname.Normalize(s.Domain); err != nil || s.Domain == "" {
+	domain, err := dnsname.Normalize(s.Domain)
+	if err != nil || s.Domain == "" {
 		return bad("domain %q: %v", s.Domain, err)
 	}
-	if _, err := dnsname.Normalize(s.Selector + "._domainkey." + s.Domain); err != nil || s.Selector == "" || strings.ContainsAny(s.Selector, " ;") {
+	// s= is written as given, and a tag value is ASCII: Normalize would
+	// take a U-label, or map a look-alike such as the KELVIN SIGN to
+	// ASCII, for a key record that s= does not name.
+	for i := range len(s.Selector) {
+		if s.Selector[i] >= utf8.RuneSelf {
+			return bad("selector %q is not ASCII; give an internationalized label as its A-label (xn--)", s.Selector)
+		}
+	}
+	if _, err := dnsname.Normalize(s.Selector + "._domainkey." + domain); err != nil || s.Selector == "" || strings.ContainsAny(s.Selector, " ;") {
 		return bad("selector %q: %v", s.Selector, err)
 	}
 	if s.AuthServID == "" || strings.ContainsAny(s.AuthServID, " \t\r\n;") {
@@ -151,15 +164,15 @@ func (s *Sealer) check() (dkim.Algorithm, error) {
 		if k.N.BitLen() < dkim.MinRSAKeyBits {
 			return bad("RSA key of %d bits; verifiers refuse keys under %d bits (RFC 8301)", k.N.BitLen(), dkim.MinRSAKeyBits)
 		}
-		return dkim.RSASHA256, nil
+		return dkim.RSASHA256, domain, nil
 	case ed25519.PublicKey:
-		return dkim.Ed25519SHA256, nil
+		return dkim.Ed25519SHA256, domain, nil
 	}
 	return bad("unsupported key type %T", s.Key)
 }
 
 func (s *Sealer) seal(ctx context.Context, r io.Reader, results string, given *Result) (*Sealed, error) {
-	alg, err := s.check()
+	alg, domain, err := s.check()
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +244,7 @@ func (s *Sealer) seal(ctx context.Context, r io.Reader, results string, given *R
 
 	// The AMS: tags in alphabetical order, as the ARC test suite writes them.
 	ams := []tag{{"a", string(alg)}, {"b", ""}, {"bh", base64.StdEncoding.EncodeToString(own.h.Sum())},
-		{"c", "relaxed/relaxed"}, {"d", s.Domain}, {"h", strings.Join(headers, ":")}, {"i", is}, {"s", s.Selector}}
+		{"c", "relaxed/relaxed"}, {"d", domain}, {"h", strings.Join(headers, ":")}, {"i", is}, {"s", s.Selector}}
 	if ts != "" {
 		ams = append(ams, tag{"t", ts})
 	}
@@ -246,7 +259,7 @@ func (s *Sealer) seal(ctx context.Context, r io.Reader, results string, given *R
 
 	// The AS: over every set so far and the new one, or, when the chain
 	// failed, over the new set alone (RFC 8617 section 5.1.2).
-	as := []tag{{"a", string(alg)}, {"b", ""}, {"cv", c.res.Status.String()}, {"d", s.Domain}, {"i", is}, {"s", s.Selector}}
+	as := []tag{{"a", string(alg)}, {"b", ""}, {"cv", c.res.Status.String()}, {"d", domain}, {"i", is}, {"s", s.Selector}}
 	if ts != "" {
 		as = append(as, tag{"t", ts})
 	}

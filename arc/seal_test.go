@@ -280,3 +280,34 @@ func TestSealChainNeedsAVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestSealNamesASCII: the sealer writes d= and s= into tag values, which
+// are ASCII (RFC 6376 section 3.2, which RFC 8617 uses). A selector
+// outside ASCII is refused, as the dkim Signer refuses it (the KELVIN SIGN
+// would otherwise name the key record of "key" while s= spells something
+// verifiers refuse); an internationalized domain is written as its
+// A-label, as the dkim Signer writes d=, and the seal verifies.
+func TestSealNamesASCII(t *testing.T) {
+	res, _ := domainauth.NewFakeResolver("")
+	key := ed25519Key(t, res, "key", "xn--bcher-kva.example", 3)
+	for _, sel := range []string{"\u212aey", "s\u00e9l"} {
+		s := arc.Sealer{Domain: "xn--bcher-kva.example", Selector: sel, Key: key, AuthServID: "mx.example.org", Verifier: arc.Verifier{Resolver: res}}
+		if _, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), "mx.example.org; none"); !errors.Is(err, arc.ErrSealOptions) {
+			t.Errorf("selector %q: %v, want ErrSealOptions", sel, err)
+		}
+	}
+	s := arc.Sealer{Domain: "B\u00fccher.example.", Selector: "key", Key: key, AuthServID: "mx.example.org", Verifier: arc.Verifier{Resolver: res}}
+	out, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), "mx.example.org; none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{out.Seal, out.MessageSignature} {
+		if !strings.Contains(f, "d=xn--bcher-kva.example;") {
+			t.Errorf("d= is not the A-label:\n%s", f)
+		}
+	}
+	r, err := arc.Verify(context.Background(), res, strings.NewReader(out.HeaderFields()+authorMessage))
+	if err != nil || r.Status != arc.Pass {
+		t.Errorf("sealed with an internationalized domain: %v %v %v", r.Status, r.Err, err)
+	}
+}
