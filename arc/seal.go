@@ -106,7 +106,8 @@ func (s *Sealer) Seal(ctx context.Context, r io.Reader) (*Sealed, error) {
 // arrival (with a Verifier, or through the receive package) and may have
 // changed the message since: cv= comes from chain, the verdict on arrival,
 // and the message is not validated again. results is the AAR payload as
-// for SealResults, or "" to gather it from the message as Seal does.
+// for SealResults (and checked as there), or "" to gather it from the
+// message as Seal does.
 func (s *Sealer) SealChain(ctx context.Context, r io.Reader, chain *Result, results string) (*Sealed, error) {
 	if chain == nil || chain.Status < None || chain.Status > Pass {
 		return nil, fmt.Errorf("%w: no chain verdict", ErrSealOptions)
@@ -117,7 +118,9 @@ func (s *Sealer) SealChain(ctx context.Context, r io.Reader, chain *Result, resu
 // SealResults is Seal with the AAR payload given: results is an
 // Authentication-Results value, the authserv-id first ("mx.example.org;
 // spf=pass smtp.mailfrom=...; dkim=pass ..."), as authres.Header.String
-// writes it.
+// writes it. It is written as given, so it may be folded (CRLF and a
+// space or tab) but hold no other line break or control character but
+// tab: such results are refused with ErrSealOptions.
 func (s *Sealer) SealResults(ctx context.Context, r io.Reader, results string) (*Sealed, error) {
 	results = strings.TrimSpace(results)
 	if results == "" {
@@ -174,6 +177,9 @@ func (s *Sealer) check() (dkim.Algorithm, string, error) {
 func (s *Sealer) seal(ctx context.Context, r io.Reader, results string, given *Result) (*Sealed, error) {
 	alg, domain, err := s.check()
 	if err != nil {
+		return nil, err
+	}
+	if err := checkResults(results); err != nil {
 		return nil, err
 	}
 	v := &s.Verifier
@@ -276,6 +282,26 @@ func (s *Sealer) seal(ctx context.Context, r io.Reader, results string, given *R
 	as[1].value = base64.StdEncoding.EncodeToString(sig)
 	out.Seal = foldField(SealField, as)
 	return out, nil
+}
+
+// checkResults checks an AAR payload given to SealResults or SealChain:
+// it is written as it is into the ARC-Authentication-Results field, so a
+// line break may only fold the field (CRLF before a space or tab), and no
+// other control character but tab may appear (RFC 5322 section 2.2). A
+// bare CR or LF, or a CRLF before anything else, would end the field
+// there and make the rest a field (or the body) of its own.
+func checkResults(results string) error {
+	for i := 0; i < len(results); i++ {
+		c := results[i]
+		if c == '\r' && i+2 < len(results) && results[i+1] == '\n' && (results[i+2] == ' ' || results[i+2] == '\t') {
+			i += 2
+			continue
+		}
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return fmt.Errorf("%w: results: control character %q at byte %d (a line break may only fold the field: CRLF and a space or tab)", ErrSealOptions, c, i)
+		}
+	}
+	return nil
 }
 
 func sign(k crypto.Signer, rnd io.Reader, alg dkim.Algorithm, digest []byte) ([]byte, error) {

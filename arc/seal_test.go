@@ -311,3 +311,48 @@ func TestSealNamesASCII(t *testing.T) {
 		t.Errorf("sealed with an internationalized domain: %v %v %v", r.Status, r.Err, err)
 	}
 }
+
+// TestSealResultsNoFieldInjection: the results given to SealResults and
+// SealChain become the body of the ARC-Authentication-Results field. A
+// line break that does not fold the field (CR or LF not followed, as CRLF,
+// by a space or tab) would end the AAR there and start a field of the
+// caller's text, or the body, in the sealed message, and any other control
+// character is not allowed in a header field: such results are refused
+// with ErrSealOptions, not written. Folded results are still sealed.
+func TestSealResultsNoFieldInjection(t *testing.T) {
+	res, _ := domainauth.NewFakeResolver("")
+	key := ed25519Key(t, res, "arc", "example.org", 3)
+	s := arc.Sealer{Domain: "example.org", Selector: "arc", Key: key, AuthServID: "mx.example.org", Verifier: arc.Verifier{Resolver: res}, NoTimestamp: true}
+	for _, results := range []string{
+		"mx.example.org; none\r\nX-Injected: yes",
+		"mx.example.org; none\nX-Injected: yes",
+		"mx.example.org; none\rX-Injected: yes",
+		"mx.example.org; none\r\n\r\nbody",
+		"mx.example.org; spf=pass reason=\"a\r\nX-Injected: yes\"",
+		"mx.example.org; none\x00",
+		"mx.example.org; spf=pass (\x1b[31m)",
+	} {
+		if out, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), results); !errors.Is(err, arc.ErrSealOptions) {
+			t.Errorf("SealResults(%q) = %v; want ErrSealOptions", results, err)
+			if out != nil {
+				t.Logf("written: %q", out.AuthResults)
+			}
+		}
+		chain := &arc.Result{Status: arc.None}
+		if _, err := s.SealChain(context.Background(), strings.NewReader(authorMessage), chain, results); !errors.Is(err, arc.ErrSealOptions) {
+			t.Errorf("SealChain(%q) = %v; want ErrSealOptions", results, err)
+		}
+	}
+	folded := "mx.example.org;\r\n\tspf=pass smtp.mailfrom=example.com;\r\n dkim=pass\theader.d=example.com"
+	out, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), folded)
+	if err != nil {
+		t.Fatalf("folded results: %v", err)
+	}
+	if want := arc.AuthResultsField + ": i=1; " + folded + "\r\n"; out.AuthResults != want {
+		t.Errorf("AAR %q, want %q", out.AuthResults, want)
+	}
+	r, err := arc.Verify(context.Background(), res, strings.NewReader(out.HeaderFields()+authorMessage))
+	if err != nil || r.Status != arc.Pass {
+		t.Errorf("sealed with folded results: %v %v %v", r.Status, r.Err, err)
+	}
+}

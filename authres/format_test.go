@@ -157,3 +157,28 @@ func TestGet(t *testing.T) {
 		t.Errorf(`Get("header", "i") = %q, true; want none`, v)
 	}
 }
+
+// TestStringKeywordsNoLineBreak: String and Field write control
+// characters as spaces (see their documentation), in keywords too. A
+// method, result, ptype or property that is not a keyword is an error of
+// Validate, but a caller who writes without validating, with a keyword
+// built from text it does not control, must not get a line break that
+// ends the field and starts another ("X-Injected: yes").
+func TestStringKeywordsNoLineBreak(t *testing.T) {
+	const evil = "a\r\nX-Injected: yes\x00"
+	for name, h := range map[string]H{
+		"method":        {AuthServID: "x.example", Results: []R{{Method: evil, Value: "pass"}}},
+		"result":        {AuthServID: "x.example", Results: []R{{Method: "spf", Value: evil}}},
+		"property type": {AuthServID: "x.example", Results: []R{{Method: "spf", Value: "pass", Properties: []P{{evil, "helo", "a.example"}}}}},
+		"property name": {AuthServID: "x.example", Results: []R{{Method: "spf", Value: "pass", Properties: []P{{"smtp", evil, "a.example"}}}}},
+	} {
+		if h.Validate() == nil {
+			t.Errorf("%s: Validate accepted %q", name, evil)
+		}
+		for _, s := range []string{h.String(), strings.ReplaceAll(h.Field(), "\r\n\t", " ")} {
+			if i := strings.IndexFunc(s, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }); i >= 0 {
+				t.Errorf("%s: control character %q written in %q", name, s[i], s)
+			}
+		}
+	}
+}

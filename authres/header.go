@@ -237,12 +237,27 @@ func (h Header) sizeHint() int {
 	return n
 }
 
-// appendKeyword appends a keyword in lower case.
+// appendKeyword appends a keyword in lower case. A keyword that is not
+// one (Validate says so) is written as it is, but for what no header
+// field may hold: control characters other than tab and invalid UTF-8
+// become spaces, as in values, so that a line break cannot end the field.
 func appendKeyword(b []byte, k string) []byte {
 	for i := 0; i < len(k); i++ {
 		c := k[i]
-		if 'A' <= c && c <= 'Z' {
+		switch {
+		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(k[i:])
+			if r == utf8.RuneError && size == 1 {
+				c = ' '
+			} else {
+				b = append(b, k[i:i+size]...)
+				i += size - 1
+				continue
+			}
+		case isCtl(c):
+			c = ' '
 		}
 		b = append(b, c)
 	}

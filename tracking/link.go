@@ -132,7 +132,10 @@ type Linker struct {
 	// Scheme is "https" (the default) or "http".
 	Scheme string
 	// Prefix is the path before the token, starting and ending with "/".
-	// Default DefaultLinkPrefix ("/c/").
+	// Default DefaultLinkPrefix ("/c/"). It is written into links as it
+	// is, so it may not hold '?', '#', '%', space, control characters or
+	// the characters URLs leave out (" < > \ ^ ` { | }), nor "." or ".."
+	// segments.
 	Prefix string
 	// Keys signs and verifies. Required.
 	Keys *Keyring
@@ -198,7 +201,30 @@ func (l *Linker) check() (host, scheme string, err error) {
 	if !strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") || strings.ContainsAny(p, "?#%") {
 		return "", "", fmt.Errorf("tracking: Linker prefix %q must start and end with '/'", p)
 	}
+	if err := checkPrefixPath(p); err != nil {
+		return "", "", err
+	}
 	return host, scheme, nil
+}
+
+// checkPrefixPath refuses what a Prefix cannot hold, being written as it
+// is into links: control characters (a line break ends the line the link
+// is written on, and net/url, so Verify, refuses the link), space and the
+// characters RFC 3986 section 2 leaves out of URIs (a link ends at them in
+// text and HTML, and browsers make '\' a '/'), and "." and ".." segments,
+// which browsers remove before asking (RFC 3986 section 5.2.4).
+func checkPrefixPath(p string) error {
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c == 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
+			return fmt.Errorf("tracking: Linker prefix %q: character %q at byte %d is not allowed in a URL path", p, c, i)
+		}
+	}
+	for seg := range strings.SplitSeq(p, "/") {
+		if seg == "." || seg == ".." {
+			return fmt.Errorf("tracking: Linker prefix %q: a %q segment, which browsers remove", p, seg)
+		}
+	}
+	return nil
 }
 
 // Link returns the tracked link for destination, signed with the current

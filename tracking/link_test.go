@@ -360,3 +360,34 @@ func TestRedirector(t *testing.T) {
 		t.Errorf("307: %d %v", rec.Code, rec.Header())
 	}
 }
+
+// TestLinkerPrefixIsAPath: Prefix is written as it is into every link.
+// A prefix with a line break or another control character gave links
+// that the Linker's own Verify refused (net/url rejects them) and that
+// break the line of a message or header they are written into; a space,
+// a quote, '<', '>' or a backslash gave links that end early in text and
+// HTML or that browsers rewrite ('\' becomes '/'); a "." or ".." segment
+// is removed by browsers before the request. Link must refuse such a
+// prefix; a prefix of path characters still links and verifies.
+func TestLinkerPrefixIsAPath(t *testing.T) {
+	k := mustKeyring(t, tracking.Key{ID: "k", Secret: secretNew})
+	for _, p := range []string{"/a\r\nb/", "/a\nb/", "/a\x00/", "/a\tb/", "/a\x7f/", "/a b/", "/a\\b/", `/a"b/`, "/<x>/", "/a`b/", "/a{b}/", "/a|b/", "/a^b/", "/../", "/./", "/c/../", "/c/./d/"} {
+		l := &tracking.Linker{Host: "link.example.com", Keys: k, Prefix: p}
+		if link, err := l.Link("https://example.com/"); err == nil {
+			t.Errorf("Prefix %q: Link = %q, want error", p, link)
+		} else if !strings.Contains(err.Error(), "prefix") {
+			t.Errorf("Prefix %q: error %q does not name the prefix", p, err)
+		}
+	}
+	for _, p := range []string{"/", "/c/", "/r/t/", "//", "/a.b/", "/.well/", "/a;b=c/", "/~u/", "/a@b:c/", "/a_b-c!$&'()*+,/", "/\u00e9/"} {
+		l := &tracking.Linker{Host: "link.example.com", Keys: k, Prefix: p}
+		link, err := l.Link("https://example.com/")
+		if err != nil {
+			t.Errorf("Prefix %q: %v", p, err)
+			continue
+		}
+		if got, err := l.Verify(link); err != nil || got.Destination != "https://example.com/" {
+			t.Errorf("Prefix %q: Verify(%q) = %+v, %v", p, link, got, err)
+		}
+	}
+}
