@@ -64,7 +64,7 @@ type SignOptions struct {
 	BodyCanonicalization   Canonicalization // the body half of c=; "" means Relaxed
 
 	// Identity is i=, optional: "[local]@domain" with domain equal to or
-	// under Domain.
+	// under Domain, in ASCII (an internationalized name as its A-label).
 	Identity string
 	// Headers lists the header fields to sign, in h= order, taken as given
 	// (list a name n+1 times to over-sign n fields). Nil means the
@@ -232,7 +232,21 @@ func (j *signJob) init(o SignOptions) error {
 	}
 	if o.Identity != "" {
 		at := strings.LastIndexByte(o.Identity, '@')
-		if at < 0 || !identityWithin(o.Identity[at+1:], d) {
+		if at < 0 {
+			return bad("identity %q has no @domain", o.Identity)
+		}
+		// The domain is written as given, and must be a domain name in
+		// ASCII as d= is (RFC 6376 section 3.5: A-labels).
+		dom := o.Identity[at+1:]
+		for i := range len(dom) {
+			if dom[i] >= utf8.RuneSelf {
+				return bad("identity %q: the domain is not ASCII; give an internationalized name as its A-label (xn--)", o.Identity)
+			}
+		}
+		if _, err := dnsname.Normalize(dom); err != nil {
+			return bad("identity %q: %v", o.Identity, err)
+		}
+		if !identityWithin(dom, d) {
 			return bad("identity %q is not within %s", o.Identity, d)
 		}
 	}

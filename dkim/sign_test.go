@@ -474,3 +474,41 @@ func TestSignSelectorNotASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestSignIdentityDomain: the domain of i= must be a domain name in
+// ASCII (RFC 6376 section 3.5: A-labels), like d=. The signer took any
+// text after the last "@" that ended with d=, so "@.example.com",
+// "a@-x.example.com" and the U-label "a@b\u00fccher.example.com" went out
+// in i=, for verifiers stricter than this one to refuse. An identity in
+// ASCII under d= still signs and verifies.
+func TestSignIdentityDomain(t *testing.T) {
+	_, ek := testKeys(t)
+	erec, _ := dkim.NewKey(ek.Public())
+	v := dkim.Verifier{Resolver: zoneFor(t, map[string]*dkim.Key{"sel._domainkey.example.com": erec})}
+	for _, tt := range []struct {
+		id string
+		ok bool
+	}{
+		{"@.example.com", false}, {"a@-x.example.com", false}, {"a@b\u00fccher.example.com", false},
+		{"a@x..example.com", false}, {"a@\u212a.example.com", false},
+		{"a@example.com", true}, {"@example.com", true}, {"a@xn--bcher-kva.example.com", true}, {"a@Sub.Example.COM", true},
+	} {
+		o := dkim.SignOptions{Domain: "example.com", Selector: "sel", Key: ek, Identity: tt.id}
+		if _, err := dkim.NewSigner(o); !tt.ok {
+			if !errors.Is(err, dkim.ErrSignOptions) {
+				t.Errorf("NewSigner(identity %q) = %v; want ErrSignOptions", tt.id, err)
+			}
+			continue
+		} else if err != nil {
+			t.Fatalf("NewSigner(identity %q): %v", tt.id, err)
+		}
+		var signed bytes.Buffer
+		if err := dkim.SignMessage(&signed, strings.NewReader(testMessage), o); err != nil {
+			t.Fatal(err)
+		}
+		results, err := v.Verify(context.Background(), bytes.NewReader(signed.Bytes()))
+		if err != nil || len(results) != 1 || results[0].Status != dkim.Pass {
+			t.Errorf("identity %q: %v %+v", tt.id, err, results)
+		}
+	}
+}
