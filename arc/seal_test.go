@@ -184,6 +184,10 @@ func TestOldestPass(t *testing.T) {
 	s := *hops[0]
 	s.Verifier = small
 	two := hop(t, hops[1], hop(t, hops[0], authorMessage, nil), nil)
+	// Two sets are six ARC fields: within a limit of 2 sets.
+	if r, _ := small.Verify(context.Background(), strings.NewReader(two)); r.Status != arc.Pass {
+		t.Errorf("two sets with MaxSets 2: %s %v, want pass", r.Status, r.Err)
+	}
 	if _, err := s.SealResults(context.Background(), strings.NewReader(two), "mx.a.example; none"); !errors.Is(err, arc.ErrChainFull) {
 		t.Errorf("sealing a third set with MaxSets 2: %v, want ErrChainFull", err)
 	}
