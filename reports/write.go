@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Schema selects the aggregate report schema WriteAggregate follows.
@@ -284,9 +285,18 @@ func WriteAggregateEmail(w io.Writer, e *ReportEmail, schema Schema, hdr *Aggreg
 	}
 	bw := bufio.NewWriter(w)
 	mw := multipart.NewWriter(bw)
+	text := e.Text
+	if text == "" {
+		text = "This is an aggregate report from " + e.Receiver + " for " + hdr.Policy.Domain + ".\r\n"
+	}
 	if e.Boundary != "" {
 		if err := mw.SetBoundary(e.Boundary); err != nil {
 			return fmt.Errorf("reports: %w: %w", ErrWrite, err)
+		}
+		// The random boundary is never in the text; a given one may be,
+		// and would end the part there.
+		if strings.Contains(text, "--"+e.Boundary) {
+			return fmt.Errorf("reports: %w: the text holds the boundary %q", ErrWrite, e.Boundary)
 		}
 	}
 	h := func(k, v string) { fmt.Fprintf(bw, "%s: %s\r\n", k, v) }
@@ -300,13 +310,9 @@ func WriteAggregateEmail(w io.Writer, e *ReportEmail, schema Schema, hdr *Aggreg
 	h("MIME-Version", "1.0")
 	h("Content-Type", "multipart/mixed;\r\n\tboundary=\""+mw.Boundary()+"\"")
 	bw.WriteString("\r\n")
-	text := e.Text
-	if text == "" {
-		text = "This is an aggregate report from " + e.Receiver + " for " + hdr.Policy.Domain + ".\r\n"
-	}
 	tp, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"text/plain; charset=utf-8"}, "Content-Transfer-Encoding": {"7bit"}})
 	if err != nil {
-		return err
+		return fmt.Errorf("reports: writing the report e-mail: %w", err)
 	}
 	io.WriteString(tp, text)
 	name := FileName(e.Receiver, hdr, e.UniqueID, true)
@@ -316,26 +322,41 @@ func WriteAggregateEmail(w io.Writer, e *ReportEmail, schema Schema, hdr *Aggreg
 		"Content-Disposition":       {"attachment;\r\n\t" + strings.TrimPrefix(mime.FormatMediaType("x", map[string]string{"filename": name}), "x; ")},
 	})
 	if err != nil {
-		return err
+		return fmt.Errorf("reports: writing the report e-mail: %w", err)
 	}
 	lw := &lineWrapper{w: ap}
 	b64 := base64.NewEncoder(base64.StdEncoding, lw)
 	zw, _ := gzip.NewWriterLevel(b64, gzip.BestCompression)
-	zw.Name = strings.TrimSuffix(name, ".gz")
+	// The gzip header holds a name in ISO 8859-1 only (RFC 1952), and
+	// compress/gzip fails the write for one it cannot hold: such a name
+	// (a domain in U-labels outside Latin-1) is left out of it; the MIME
+	// parameters carry it.
+	if latin1(name) {
+		zw.Name = strings.TrimSuffix(name, ".gz")
+	}
 	zw.ModTime = date
 	if err := WriteAggregate(zw, schema, hdr, recs); err != nil {
 		return err
 	}
-	if err := zw.Close(); err != nil {
-		return err
+	for _, c := range []io.Closer{zw, b64, mw} {
+		if err := c.Close(); err != nil {
+			return fmt.Errorf("reports: writing the report e-mail: %w", err)
+		}
 	}
-	if err := b64.Close(); err != nil {
-		return err
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("reports: writing the report e-mail: %w", err)
 	}
-	if err := mw.Close(); err != nil {
-		return err
+	return nil
+}
+
+// latin1 reports whether s, in UTF-8, has only characters of ISO 8859-1.
+func latin1(s string) bool {
+	for _, r := range s {
+		if r > 0xff || r == utf8.RuneError {
+			return false
+		}
 	}
-	return bw.Flush()
+	return true
 }
 
 // lineWrapper breaks base64 text into lines of 76 characters (RFC 2045).

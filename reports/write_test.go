@@ -240,3 +240,38 @@ func TestFileNameAndEmail(t *testing.T) {
 		t.Error("e-mail without addresses accepted")
 	}
 }
+
+// TestEmailOutsideLatin1: the gzip header holds a file name in ISO 8859-1
+// only (RFC 1952), and compress/gzip fails the whole write for a name it
+// cannot hold. A report for a policy domain written in its U-label
+// ("例え.jp") must still go out and read back as the same report, and a
+// failure of the writer must say it is the report e-mail's.
+func TestEmailOutsideLatin1(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	rep := randomReport(rng, Schema9990, 2)
+	rep.Policy.Domain = "例え.jp"
+	e := &ReportEmail{From: "dmarc@r.example", To: "rua@example.com", Receiver: "r.example", Date: time.Unix(1013749200, 0).UTC()}
+	var buf bytes.Buffer
+	if err := WriteAggregateEmail(&buf, e, Schema9990, &rep.Aggregate, recordSeq(rep.Records)); err != nil {
+		t.Fatal(err)
+	}
+	var p Parser
+	n := 0
+	err := p.Read(bytes.NewReader(buf.Bytes()), func(r *Report) error {
+		a, err := r.Aggregate.collect()
+		if err == nil && a.Policy.Domain != rep.Policy.Domain {
+			t.Errorf("policy domain read back %q, want %q", a.Policy.Domain, rep.Policy.Domain)
+		}
+		n++
+		return err
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("%d reports read back, %v", n, err)
+	}
+	// A fixed boundary that the text part holds would end the part there.
+	bad := *e
+	bad.Boundary, bad.Text = "b0und", "see\r\n--b0und\r\n"
+	if err := WriteAggregateEmail(&buf, &bad, Schema9990, &rep.Aggregate, recordSeq(rep.Records)); err == nil || !strings.HasPrefix(err.Error(), "reports: ") {
+		t.Errorf("a boundary inside the text: %v, want an error of reports", err)
+	}
+}
