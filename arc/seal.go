@@ -118,9 +118,10 @@ func (s *Sealer) SealChain(ctx context.Context, r io.Reader, chain *Result, resu
 // SealResults is Seal with the AAR payload given: results is an
 // Authentication-Results value, the authserv-id first ("mx.example.org;
 // spf=pass smtp.mailfrom=...; dkim=pass ..."), as authres.Header.String
-// writes it. It is written as given, so it may be folded (CRLF and a
-// space or tab) but hold no other line break or control character but
-// tab: such results are refused with ErrSealOptions.
+// writes it, under the sealer's AuthServID (compared as Seal compares
+// it). It is written as given, so it may be folded (CRLF and a space or
+// tab) but hold no other line break or control character but tab. Other
+// results are refused with ErrSealOptions.
 func (s *Sealer) SealResults(ctx context.Context, r io.Reader, results string) (*Sealed, error) {
 	results = strings.TrimSpace(results)
 	if results == "" {
@@ -181,6 +182,15 @@ func (s *Sealer) seal(ctx context.Context, r io.Reader, results string, given *R
 	}
 	if err := checkResults(results); err != nil {
 		return nil, err
+	}
+	// The AAR records this intermediary's own results: results written
+	// under another authserv-id (an upstream Authentication-Results
+	// field passed on by mistake, which the sender may have forged) are
+	// refused.
+	if results != "" {
+		if _, ok := afterServID(results, s.AuthServID); !ok {
+			return nil, fmt.Errorf("%w: results are not under the authserv-id %q: %.60q", ErrSealOptions, s.AuthServID, results)
+		}
 	}
 	v := &s.Verifier
 	br, fields, err := v.readHeader(r)

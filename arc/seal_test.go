@@ -360,3 +360,28 @@ func TestSealResultsNoFieldInjection(t *testing.T) {
 		t.Errorf("sealed with folded results: %v %v %v", r.Status, r.Err, err)
 	}
 }
+
+// TestSealResultsOwnID: the AAR carries this intermediary's own results
+// (RFC 8617 section 4.1.1), so SealResults and SealChain refuse results
+// under another authserv-id: an upstream Authentication-Results field
+// passed on by mistake, which the sender may have written. The id is
+// compared as Seal gathers fields: ASCII case folded, a version allowed.
+func TestSealResultsOwnID(t *testing.T) {
+	res, _ := domainauth.NewFakeResolver("")
+	key := ed25519Key(t, res, "arc", "example.org", 3)
+	s := arc.Sealer{Domain: "example.org", Selector: "arc", Key: key, AuthServID: "mx.example.org", Verifier: arc.Verifier{Resolver: res}}
+	for _, results := range []string{"other.example; dkim=pass header.d=example.com", "mx.example.org.evil; none",
+		"mx.exampl\u212a.org; none", "mx.example.orgx; none", "dkim=pass header.d=example.com"} {
+		if _, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), results); !errors.Is(err, arc.ErrSealOptions) {
+			t.Errorf("SealResults(%q) = %v; want ErrSealOptions", results, err)
+		}
+		if _, err := s.SealChain(context.Background(), strings.NewReader(authorMessage), &arc.Result{Status: arc.None}, results); !errors.Is(err, arc.ErrSealOptions) {
+			t.Errorf("SealChain(%q) = %v; want ErrSealOptions", results, err)
+		}
+	}
+	for _, results := range []string{"mx.example.org; none", "MX.Example.ORG 1; spf=pass smtp.mailfrom=example.com"} {
+		if _, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), results); err != nil {
+			t.Errorf("SealResults(%q): %v", results, err)
+		}
+	}
+}
