@@ -41,8 +41,10 @@ var ErrWrite = errors.New("cannot write report")
 //
 // Required elements the schema asks for and hdr leaves empty are filled
 // with the RFC defaults: version "1.0", for Schema7489 sp = p and pct =
-// 100. Values are written as they are in the model; WriteAggregate does not
-// check that a domain is a domain.
+// 100. Values are written as they are in the model, escaped; WriteAggregate
+// does not check that a domain is a domain. Characters that XML 1.0 cannot
+// hold (NUL and the other control characters but tab, CR and LF, and
+// invalid UTF-8) are written as U+FFFD, as encoding/xml escapes them.
 func WriteAggregate(w io.Writer, schema Schema, hdr *Aggregate, recs iter.Seq[*Record]) error {
 	if schema != Schema7489 && schema != Schema9990 {
 		return fmt.Errorf("reports: %w: unknown schema %d", ErrWrite, schema)

@@ -275,3 +275,24 @@ func TestEmailOutsideLatin1(t *testing.T) {
 		t.Errorf("a boundary inside the text: %v, want an error of reports", err)
 	}
 }
+
+// TestWriteAggregateNotXMLChars: a value holding characters XML 1.0
+// cannot hold is written with U+FFFD in their place (see WriteAggregate),
+// so the report stays well-formed and reads back.
+func TestWriteAggregateNotXMLChars(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	rep := randomReport(rng, Schema9990, 1)
+	rep.Metadata.ReportID = "a\x00b\x1bc\xffd"
+	var buf bytes.Buffer
+	if err := WriteAggregate(&buf, Schema9990, &rep.Aggregate, recordSeq(rep.Records)); err != nil {
+		t.Fatal(err)
+	}
+	var p Parser
+	got, err := p.ParseAggregate(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatalf("the report does not read back: %v", err)
+	}
+	if want := "a\uFFFDb\uFFFDc\uFFFDd"; got.Metadata.ReportID != want {
+		t.Errorf("report id read back %q, want %q", got.Metadata.ReportID, want)
+	}
+}
