@@ -50,7 +50,7 @@ func (s ChainStatus) String() string {
 // matches ErrSyntax has a *SyntaxError in its chain.
 type SyntaxError struct {
 	Field  string // SealField, MessageSigField or AuthResultsField
-	Tag    string // the tag concerned, when known
+	Tag    string // the tag concerned, when known (Error quotes it when it is not a tag name)
 	Offset int    // byte offset in the field value, -1 when not applicable
 	Err    error  // wraps ErrSyntax or a dkim reason
 }
@@ -59,7 +59,7 @@ type SyntaxError struct {
 func (e *SyntaxError) Error() string {
 	s := "arc: " + e.Field
 	if e.Tag != "" {
-		s += " tag " + e.Tag + "="
+		s += " tag " + tagvalue.TagText(e.Tag)
 	}
 	if e.Offset >= 0 {
 		s += " at offset " + strconv.Itoa(e.Offset)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/domainauth/domainauth/internal/tagvalue"
 )
 
 // ErrSyntax is matched by every *SyntaxError: a DKIM-Signature field or a
@@ -21,7 +23,7 @@ type SyntaxError struct {
 	// In names what was parsed: "DKIM-Signature", "key record" (ParseKey)
 	// or "key record at <selector>._domainkey.<domain>" (Verify).
 	In     string
-	Tag    string // the tag concerned, when known
+	Tag    string // the tag concerned, when known (Error quotes it when it is not a tag name)
 	Offset int    // byte offset in the field value or record, -1 when not known
 	Err    error  // the reason
 }
@@ -32,7 +34,8 @@ func (e *SyntaxError) Error() string {
 	b.WriteString("dkim: ")
 	b.WriteString(e.In)
 	if e.Tag != "" {
-		fmt.Fprintf(&b, " tag %s=", e.Tag)
+		b.WriteString(" tag ")
+		b.WriteString(tagvalue.TagText(e.Tag))
 	}
 	if e.Offset >= 0 {
 		fmt.Fprintf(&b, " at offset %d", e.Offset)

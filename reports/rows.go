@@ -251,7 +251,10 @@ func NewRowWriter(w io.Writer, format RowFormat, kind Kind) (*RowWriter, error) 
 }
 
 // Write writes one row of values in column order. The CSV header line is
-// written before the first row.
+// written before the first row. In JSON lines a count column is written as
+// a number, in its shortest form: a value there that is not empty and
+// not a whole number in decimal is an error naming the column (ErrWrite),
+// and nothing is written.
 func (rw *RowWriter) Write(values []string) error {
 	if len(values) != len(rw.columns) {
 		return fmt.Errorf("reports: %w: %d values for %d columns", ErrWrite, len(values), len(rw.columns))
@@ -278,7 +281,12 @@ func (rw *RowWriter) Write(values []string) error {
 		case v == "":
 			b = append(b, "null"...)
 		case numberColumns[c]:
-			b = append(b, v...)
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("reports: %w: column %s: %q is not a whole number", ErrWrite, c, v)
+			}
+			b = strconv.AppendInt(b, n, 10) // "+5" and "007" are not JSON
+
 		case boolColumns[c]:
 			b = strconv.AppendBool(b, v == "True")
 		default:

@@ -242,18 +242,19 @@ func recordOf(f finding.Finding, record string) string {
 }
 
 // WriteText writes the comparison for a person: the domain, the statuses
-// and one line per change with its fix.
+// and one line per change with its fix, with characters that are not
+// printable written as Go escapes, as in Report.WriteText.
 //
 //	example.com: regressed (was verified, now failed)
 //	  error   record-removed  TXT cio123.example.com: the TXT record at ... was removed: ...
 //	          fix: Add a TXT record with host "cio123" ...
 func (c *Comparison) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s (was %s, now %s)\n", c.Domain, c.Status, c.Before, c.After)
+	fmt.Fprintf(&b, "%s: %s (was %s, now %s)\n", printable(c.Domain), c.Status, c.Before, c.After)
 	for _, ch := range c.Changes {
-		fmt.Fprintf(&b, "  %-7s %-16s %s\n", ch.Severity, ch.Kind, ch.Message)
+		fmt.Fprintf(&b, "  %-7s %-16s %s\n", ch.Severity, ch.Kind, printable(ch.Message))
 		if ch.Fix != "" {
-			fmt.Fprintf(&b, "          fix: %s\n", ch.Fix)
+			fmt.Fprintf(&b, "          fix: %s\n", printable(ch.Fix))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

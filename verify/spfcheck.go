@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/miekg/dns"
 
@@ -370,10 +371,15 @@ func anySPF(txts []string, want *spf.Record) bool {
 	return false
 }
 
-// shorten keeps messages readable for long values.
+// shorten keeps messages readable for long values: it cuts s to 77
+// bytes and "...", at the start of a character so that UTF-8 stays UTF-8.
 func shorten(s string) string {
 	if len(s) > 80 {
-		return s[:77] + "..."
+		cut := 77
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return s[:cut] + "..."
 	}
 	return s
 }

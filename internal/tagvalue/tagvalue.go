@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -327,6 +328,25 @@ func (sc *Scanner) Err() error {
 		return nil
 	}
 	return sc.err
+}
+
+// maxTagText bounds the text TagText quotes.
+const maxTagText = 64
+
+// TagText returns how an error names the tag it is about: "name=" for a
+// tag name of at most 64 bytes, and otherwise (the text a syntax error
+// stopped at, which came from whoever wrote the list) its first 64 bytes
+// Go-quoted, with "..." when it was longer, so that a line break, an
+// escape sequence or a bidi control in it does not reach a log line or a
+// report as it is, and a long one does not fill it.
+func TagText(name string) string {
+	if len(name) <= maxTagText && validName(name) {
+		return name + "="
+	}
+	if len(name) > maxTagText {
+		return strconv.Quote(name[:maxTagText]) + "..."
+	}
+	return strconv.Quote(name)
 }
 
 func validName(s string) bool {
