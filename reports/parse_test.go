@@ -49,6 +49,10 @@ func TestLenient(t *testing.T) {
 			}},
 		{"unknown result kept", minimal(strings.Replace(minimalRecord, "<result>pass</result>", "<result>HardFail</result>", 1)), "auth_results/spf/result",
 			func(r *AggregateReport) string { return string(r.Records[0].AuthSPF[0].Result) + "=>hardfail" }},
+		{"end before begin", strings.Replace(minimal(minimalRecord), "<begin>1700000000</begin><end>1700086399</end>", "<begin>1700086399</begin><end>1700000000</end>", 1), "date_range",
+			func(r *AggregateReport) string {
+				return fmt.Sprint(r.Metadata.Begin.Unix(), r.Metadata.End.Unix()) + "=>1700086399 1700000000"
+			}},
 		{"stray text", strings.Replace(minimal(minimalRecord), "<p>none</p>", "<p>none</p>11", 1), "policy_published",
 			func(r *AggregateReport) string { return string(r.Policy.P) + "=>none" }},
 		{"stray text in feedback", strings.Replace(minimal(minimalRecord), "<record>", "junk<record>", 1), "feedback",

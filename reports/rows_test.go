@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,5 +182,25 @@ func TestRowWriterJSON(t *testing.T) {
 	recs, err := csv.NewReader(&cb).ReadAll()
 	if err != nil || len(recs) != 2 || recs[1][10] != fr.AuthenticationResults || recs[1][8] != fr.OriginalSubject {
 		t.Errorf("csv round trip: %v %q", err, recs)
+	}
+}
+
+// TestAggregateRowCount: the message count is written in decimal, also
+// when it has more than one digit.
+func TestAggregateRowCount(t *testing.T) {
+	agg := &Aggregate{Policy: PolicyPublished{Domain: "example.com", P: "none"}}
+	rec := &Record{SourceIP: netip.MustParseAddr("192.0.2.1"), Count: 1234567}
+	row := AggregateRow(agg, rec, "")
+	found := false
+	for i, col := range AggregateColumns {
+		if col == "count" {
+			found = true
+			if row[i] != "1234567" {
+				t.Errorf("count = %q, want 1234567", row[i])
+			}
+		}
+	}
+	if !found {
+		t.Error("no count column")
 	}
 }
