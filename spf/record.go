@@ -211,8 +211,10 @@ type Record struct {
 }
 
 // String returns the record in canonical form: "v=spf1", then each term
-// (see Term.String) separated by one space. Parse(r.String()) gives back a
-// record equal to r.
+// (see Term.String) separated by one space. For a record that Parse
+// returned, or one built of terms that Parse would accept, Parse(r.String())
+// gives back a record equal to r; String does not check terms built by hand
+// (a space or line break in a domain spec would split the term).
 func (r *Record) String() string {
 	n := len("v=spf1")
 	for i := range r.Terms {
