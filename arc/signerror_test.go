@@ -62,3 +62,39 @@ func TestSealSignerError(t *testing.T) {
 		t.Errorf("Seal with a working signer: %v after %d Sign calls, want nil after 2", err, ok.calls)
 	}
 }
+
+// randSigner records the source of randomness each Sign call is given.
+type randSigner struct {
+	crypto.Signer
+	got []io.Reader
+}
+
+func (r *randSigner) Sign(rnd io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	r.got = append(r.got, rnd)
+	return r.Signer.Sign(rnd, digest, opts)
+}
+
+// TestSealRandGoesToTheSigner: a key that is not a software key (an HSM
+// whose signature scheme reads randomness) signs both signatures of a set
+// with the Sealer's Rand when it is set, and with some source when not.
+func TestSealRandGoesToTheSigner(t *testing.T) {
+	res, _ := domainauth.NewFakeResolver("")
+	key := ed25519Key(t, res, "arc", "lists.example.org", 2)
+	arrived := "Authentication-Results: lists.example.org; arc=none\r\n" + authorMessage
+	mine := strings.NewReader("not random at all")
+	for _, rnd := range []io.Reader{mine, nil} {
+		signer := &randSigner{Signer: key}
+		s := &arc.Sealer{Domain: "lists.example.org", Selector: "arc", Key: signer, AuthServID: "lists.example.org", Verifier: arc.Verifier{Resolver: res}, Now: fixedNow, Rand: rnd}
+		if _, err := s.Seal(context.Background(), strings.NewReader(arrived)); err != nil {
+			t.Fatal(err)
+		}
+		if len(signer.got) != 2 {
+			t.Fatalf("%d Sign calls, want 2", len(signer.got))
+		}
+		for i, g := range signer.got {
+			if rnd != nil && g != rnd || rnd == nil && g == nil {
+				t.Errorf("Rand %v: Sign call %d got %v", rnd, i+1, g)
+			}
+		}
+	}
+}
