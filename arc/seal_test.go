@@ -336,16 +336,7 @@ func TestSealResultsNoFieldInjection(t *testing.T) {
 		"mx.example.org; none\x00",
 		"mx.example.org; spf=pass (\x1b[31m)",
 	} {
-		if out, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), results); !errors.Is(err, arc.ErrSealOptions) {
-			t.Errorf("SealResults(%q) = %v; want ErrSealOptions", results, err)
-			if out != nil {
-				t.Logf("written: %q", out.AuthResults)
-			}
-		}
-		chain := &arc.Result{Status: arc.None}
-		if _, err := s.SealChain(context.Background(), strings.NewReader(authorMessage), chain, results); !errors.Is(err, arc.ErrSealOptions) {
-			t.Errorf("SealChain(%q) = %v; want ErrSealOptions", results, err)
-		}
+		checkResultsRefused(t, &s, results)
 	}
 	folded := "mx.example.org;\r\n\tspf=pass smtp.mailfrom=example.com;\r\n dkim=pass\theader.d=example.com"
 	out, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), folded)
@@ -372,16 +363,27 @@ func TestSealResultsOwnID(t *testing.T) {
 	s := arc.Sealer{Domain: "example.org", Selector: "arc", Key: key, AuthServID: "mx.example.org", Verifier: arc.Verifier{Resolver: res}}
 	for _, results := range []string{"other.example; dkim=pass header.d=example.com", "mx.example.org.evil; none",
 		"mx.exampl\u212a.org; none", "mx.example.orgx; none", "dkim=pass header.d=example.com"} {
-		if _, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), results); !errors.Is(err, arc.ErrSealOptions) {
-			t.Errorf("SealResults(%q) = %v; want ErrSealOptions", results, err)
-		}
-		if _, err := s.SealChain(context.Background(), strings.NewReader(authorMessage), &arc.Result{Status: arc.None}, results); !errors.Is(err, arc.ErrSealOptions) {
-			t.Errorf("SealChain(%q) = %v; want ErrSealOptions", results, err)
-		}
+		checkResultsRefused(t, &s, results)
 	}
 	for _, results := range []string{"mx.example.org; none", "MX.Example.ORG 1; spf=pass smtp.mailfrom=example.com"} {
 		if _, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), results); err != nil {
 			t.Errorf("SealResults(%q): %v", results, err)
 		}
+	}
+}
+
+// checkResultsRefused checks that SealResults and SealChain both refuse
+// results with ErrSealOptions, and write nothing.
+func checkResultsRefused(t *testing.T, s *arc.Sealer, results string) {
+	t.Helper()
+	if out, err := s.SealResults(context.Background(), strings.NewReader(authorMessage), results); !errors.Is(err, arc.ErrSealOptions) || out != nil {
+		t.Errorf("SealResults(%q) = %v; want ErrSealOptions", results, err)
+		if out != nil {
+			t.Logf("written: %q", out.AuthResults)
+		}
+	}
+	chain := &arc.Result{Status: arc.None}
+	if out, err := s.SealChain(context.Background(), strings.NewReader(authorMessage), chain, results); !errors.Is(err, arc.ErrSealOptions) || out != nil {
+		t.Errorf("SealChain(%q) = %v; want ErrSealOptions", results, err)
 	}
 }

@@ -455,23 +455,29 @@ func TestSignSelectorNotASCII(t *testing.T) {
 		sel string
 		ok  bool
 	}{{"s\u00e9l", false}, {"\u212aey", false}, {"xn--sl-bja", true}, {"SeL", true}, {"key", true}} {
-		o := dkim.SignOptions{Domain: "example.com", Selector: tt.sel, Key: ek}
-		if _, err := dkim.NewSigner(o); !tt.ok {
-			if !errors.Is(err, dkim.ErrSignOptions) {
-				t.Errorf("NewSigner(selector %q) = %v; want ErrSignOptions", tt.sel, err)
-			}
-			continue
-		} else if err != nil {
-			t.Fatalf("NewSigner(selector %q): %v", tt.sel, err)
+		checkSignOptions(t, &v, dkim.SignOptions{Domain: "example.com", Selector: tt.sel, Key: ek}, tt.ok, fmt.Sprintf("selector %q", tt.sel))
+	}
+}
+
+// checkSignOptions checks that NewSigner refuses o (ErrSignOptions) when
+// ok is false, and otherwise that a message signed with o verifies with v.
+func checkSignOptions(t *testing.T, v *dkim.Verifier, o dkim.SignOptions, ok bool, what string) {
+	t.Helper()
+	if _, err := dkim.NewSigner(o); !ok {
+		if !errors.Is(err, dkim.ErrSignOptions) {
+			t.Errorf("NewSigner(%s) = %v; want ErrSignOptions", what, err)
 		}
-		var signed bytes.Buffer
-		if err := dkim.SignMessage(&signed, strings.NewReader(testMessage), o); err != nil {
-			t.Fatal(err)
-		}
-		results, err := v.Verify(context.Background(), bytes.NewReader(signed.Bytes()))
-		if err != nil || len(results) != 1 || results[0].Status != dkim.Pass {
-			t.Errorf("selector %q: %v %+v", tt.sel, err, results)
-		}
+		return
+	} else if err != nil {
+		t.Fatalf("NewSigner(%s): %v", what, err)
+	}
+	var signed bytes.Buffer
+	if err := dkim.SignMessage(&signed, strings.NewReader(testMessage), o); err != nil {
+		t.Fatal(err)
+	}
+	results, err := v.Verify(context.Background(), bytes.NewReader(signed.Bytes()))
+	if err != nil || len(results) != 1 || results[0].Status != dkim.Pass {
+		t.Errorf("%s: %v %+v", what, err, results)
 	}
 }
 
@@ -493,22 +499,6 @@ func TestSignIdentityDomain(t *testing.T) {
 		{"a@x..example.com", false}, {"a@\u212a.example.com", false},
 		{"a@example.com", true}, {"@example.com", true}, {"a@xn--bcher-kva.example.com", true}, {"a@Sub.Example.COM", true},
 	} {
-		o := dkim.SignOptions{Domain: "example.com", Selector: "sel", Key: ek, Identity: tt.id}
-		if _, err := dkim.NewSigner(o); !tt.ok {
-			if !errors.Is(err, dkim.ErrSignOptions) {
-				t.Errorf("NewSigner(identity %q) = %v; want ErrSignOptions", tt.id, err)
-			}
-			continue
-		} else if err != nil {
-			t.Fatalf("NewSigner(identity %q): %v", tt.id, err)
-		}
-		var signed bytes.Buffer
-		if err := dkim.SignMessage(&signed, strings.NewReader(testMessage), o); err != nil {
-			t.Fatal(err)
-		}
-		results, err := v.Verify(context.Background(), bytes.NewReader(signed.Bytes()))
-		if err != nil || len(results) != 1 || results[0].Status != dkim.Pass {
-			t.Errorf("identity %q: %v %+v", tt.id, err, results)
-		}
+		checkSignOptions(t, &v, dkim.SignOptions{Domain: "example.com", Selector: "sel", Key: ek, Identity: tt.id}, tt.ok, fmt.Sprintf("identity %q", tt.id))
 	}
 }
