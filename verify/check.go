@@ -148,6 +148,15 @@ func (k *check) host() string {
 	return k.res.Name
 }
 
+// hostOf is what to type in the host field for the record at name: name
+// relative to the zone, as the set's own names are (a full name typed
+// there is doubled by the many DNS hosts that append the zone), or the
+// full name when it lies outside the zone.
+func (k *check) hostOf(name string) string {
+	h, _ := dnsname.Relative(name, k.zone())
+	return h
+}
+
 // zone is the apex the host field is relative to.
 func (k *check) zone() string { return zoneOf(k.env.set) }
 

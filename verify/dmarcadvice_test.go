@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,6 +26,7 @@ func TestDMARCMalformed(t *testing.T) {
 		sev    finding.Severity // severity of every finding but dmarc-p-none
 		fix    string           // part of the fix of the first code
 		found  []string
+		host   string // the host field a fix names; default "_dmarc"
 	}
 	tests := []tc{
 		{name: "escaped semicolon", zone: `_dmarc TXT "v=DMARC1\\; p=none"`,
@@ -54,9 +56,11 @@ func TestDMARCMalformed(t *testing.T) {
 		{name: "malformed at the author domain, policy at the organizational domain", from: "news@shop.example.com",
 			zone:   "_dmarc TXT \"v=DMARC1; p=none\"\n_dmarc.shop TXT \"v=DMARC1 p=reject\"",
 			status: verify.Found, codes: []finding.Code{finding.CodeDMARCInvalid, finding.CodeDMARCPNone}, sev: finding.Warning,
-			found: []string{"v=DMARC1 p=reject", "v=DMARC1; p=none"}},
+			found: []string{"v=DMARC1 p=reject", "v=DMARC1; p=none"}, host: "_dmarc.shop"},
 		// Looked for at the organizational domain too: a malformed record
-		// there is reported although the Set expects _dmarc.shop.
+		// there is reported although the Set expects _dmarc.shop, and the
+		// fix names its host field in the zone ("_dmarc"), not its full
+		// name, which many DNS hosts would append the zone to again.
 		{name: "nothing at the author domain, malformed at the organizational domain", from: "news@shop.example.com",
 			zone:   `_dmarc TXT "v=DMARC1\\; p=none"`,
 			status: verify.Mismatch, codes: []finding.Code{finding.CodeTXTEscapedSemicolon}, sev: finding.Error,
@@ -100,6 +104,13 @@ func TestDMARCMalformed(t *testing.T) {
 					}
 					if f.Severity != tt.sev || f.Fix == "" || (rr.Status != verify.Missing && strings.Contains(f.Message, "nothing at")) {
 						t.Errorf("finding %s: severity %v fix %q message %q; want severity %v and a fix", f.Code, f.Severity, f.Fix, f.Message, tt.sev)
+					}
+					host := tt.host
+					if host == "" {
+						host = "_dmarc"
+					}
+					if strings.Contains(f.Fix, "at host ") && !strings.Contains(f.Fix, "at host "+strconv.Quote(host)) {
+						t.Errorf("finding %s: fix %q does not name the host field %q", f.Code, f.Fix, host)
 					}
 				}
 				if tt.fix != "" && !strings.Contains(findingFix(rr.Findings, want[0]), tt.fix) {

@@ -120,10 +120,7 @@ func treeWalkNames(domain string) []string {
 // duplicate tag.
 func (k *check) dmarcUnusable(err error, lr *dmarc.LookupResult) {
 	where := "_dmarc." + lr.PolicyDomain
-	fix := fmt.Sprintf("Replace the TXT record at %s with a valid one, for example: %s", where, k.rec.Values[0])
-	if where == k.fqdn {
-		fix = fmt.Sprintf("Replace the TXT record at host %q with a valid one, for example: %s", k.host(), k.rec.Values[0])
-	}
+	fix := fmt.Sprintf("Replace the TXT record at host %q with a valid one, for example: %s", k.hostOf(where), k.rec.Values[0])
 	var pe *dmarc.SyntaxError
 	if errors.As(err, &pe) {
 		switch {
@@ -220,10 +217,7 @@ func (k *check) dmarcDiagnose(p published, where string) {
 	if where != "" {
 		sev, consequence = finding.Warning, "so receivers skip it and apply the policy at "+where+" instead"
 	}
-	host := p.name
-	if p.name == k.fqdn {
-		host = k.host()
-	}
+	host := k.hostOf(p.name)
 	fixed := p.txt
 	type mistake struct {
 		code finding.Code
@@ -445,10 +439,7 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 	if mode == dmarc.RFC7489 {
 		other = dmarc.RFC9989
 	}
-	edit := fmt.Sprintf("Edit the TXT record at %s: ", where)
-	if where == k.fqdn {
-		edit = fmt.Sprintf("Edit the TXT record at host %q: ", k.host())
-	}
+	edit := fmt.Sprintf("Edit the TXT record at host %q: ", k.hostOf(where))
 	invalid := map[string]bool{} // tags reported as invalid
 	tagInvalid := func(d *dmarc.SyntaxError, who string) {
 		tag := strings.ToLower(d.Tag)

@@ -80,8 +80,9 @@ func TestDKIMQuotedKeyNote(t *testing.T) {
 
 // A DMARC record that receivers cannot use, found at the organizational
 // domain for a From subdomain (RFC 7489 section 6.6.3), is reported at
-// that name, and the fix names that record and gives the account's
-// record as the example.
+// that name, and the fix names that record's host field in the zone
+// ("_dmarc", not the full name that DNS hosts appending the zone would
+// double) and gives the account's record as the example.
 func TestDMARCUnusableAtOrgDomain(t *testing.T) {
 	set := accountSet()
 	set.Domain = "mail.example.com"
@@ -104,7 +105,7 @@ func TestDMARCUnusableAtOrgDomain(t *testing.T) {
 	if !strings.Contains(fx.Message, "_dmarc.example.com") {
 		t.Errorf("message %q, want the org domain's record named", fx.Message)
 	}
-	if want := "Replace the TXT record at _dmarc.example.com with a valid one, for example: v=DMARC1; p=none"; fx.Fix != want {
+	if want := `Replace the TXT record at host "_dmarc" with a valid one, for example: v=DMARC1; p=none`; fx.Fix != want {
 		t.Errorf("fix %q, want %q", fx.Fix, want)
 	}
 }
