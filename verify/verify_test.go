@@ -605,3 +605,46 @@ _spf.provider.net.  TXT "v=spf1 ip4:198.51.100.0/24 ~all"
 	// c.example.com: undetermined [dns-temporary]
 	// 3 domains
 }
+
+// TestSPFOwnAllKept: the customer's record may end in -all where the
+// provider's ends in ~all (or the other way round): the qualifier of all
+// is the domain's choice and is not compared. The fix for a stray space
+// keeps the customer's -all rather than falling back to a generic "does
+// not parse" with the provider's record, and a record that holds the
+// include verifies whatever its all.
+func TestSPFOwnAllKept(t *testing.T) {
+	rep, err := verifier(fakeZone(t, okMX, okDKIM, `cio123 TXT "v=spf1 include: _spf.provider.net -all"`+"\n")).Verify(t.Context(), accountSet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr := findRecord(t, rep, records.PurposeSPF)
+	if got := codes(rr.Findings); len(got) != 1 || got[0] != finding.CodeWhitespaceTypo {
+		t.Fatalf("findings %v, want whitespace-typo only\n%s", got, rep)
+	}
+	if fix := findingFix(rr.Findings, finding.CodeWhitespaceTypo); !strings.HasSuffix(fix, "v=spf1 include:_spf.provider.net -all") {
+		t.Errorf("fix %q, want the customer's record with -all kept", fix)
+	}
+	rep, err = verifier(fakeZone(t, okMX, okDKIM, `cio123 TXT "v=spf1 include:_spf.provider.net -all"`+"\n")).Verify(t.Context(), accountSet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rr := findRecord(t, rep, records.PurposeSPF); rr.Status != verify.Found || len(rr.Findings) != 0 {
+		t.Errorf("-all instead of ~all: %s %v, want found with no finding", rr.Status, codes(rr.Findings))
+	}
+}
+
+// TestMissingRecordNamesItsKind: the message for a missing DKIM key names
+// it as DKIM, which a customer looks for, not as the TXT type it has; other
+// records are named by type.
+func TestMissingRecordNamesItsKind(t *testing.T) {
+	rep, err := verifier(fakeZone(t, okSPF, okDMARC)).Verify(t.Context(), accountSet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for purpose, want := range map[records.Purpose]string{records.PurposeDKIM: "no DKIM record found at ", records.PurposeReturnPath: "no MX record found at "} {
+		rr := findRecord(t, rep, purpose)
+		if len(rr.Findings) == 0 || !strings.HasPrefix(rr.Findings[0].Message, want) {
+			t.Errorf("%s: findings %+v, want a message starting %q", purpose, rr.Findings, want)
+		}
+	}
+}
