@@ -20,6 +20,7 @@ func TestParse(t *testing.T) {
 		{"n=", List{{"n", "", 0}}}, // empty value
 		{"", List{}},
 		{"x_1=a=b", List{{"x_1", "a=b", 0}}}, // '=' is a value character
+		{" a9 = x ;\tz0=y", List{{"a9", "x", 1}, {"z0", "y", 10}}}, // digits in names, on the path that trims FWS too
 	}
 	for _, tt := range tests {
 		got, err := Parse(tt.in)
@@ -43,6 +44,7 @@ func TestParseErrors(t *testing.T) {
 		{"v=DKIM1; k", ErrMissingEquals, 9, "k"},
 		{"v=1;;p=x", ErrEmptyTag, 4, ""},
 		{"1v=x", ErrBadName, 0, "1v"},
+		{"v=1; =x", ErrBadName, 5, ""}, // an "=" with no name before it
 		{"v=1; p-x=y", ErrBadName, 5, "p-x"},
 		{"v=a\x01b", ErrBadValue, 3, "v"},
 		{"p=\"quoted\";x=\x80", ErrBadValue, 13, "x"},
@@ -423,5 +425,15 @@ func TestDuplicateBitSet(t *testing.T) {
 		"v=1; a=rsa-sha256; d=example.com; s=sel; h=From:To; bh=abc=; b=xyz", "v=1;; v=2", "v=1; =2; v=3",
 	} {
 		checkDuplicates(t, s)
+	}
+}
+
+// TestTagTextNames: a tag name (letters, digits, '_', a letter first) is
+// written as name=, anything else quoted.
+func TestTagTextNames(t *testing.T) {
+	for in, want := range map[string]string{"a9": "a9=", "x_0": "x_0=", "bh": "bh=", "9a": `"9a"`, "a-b": `"a-b"`, "": `""`} {
+		if got := TagText(in); got != want {
+			t.Errorf("TagText(%q) = %s, want %s", in, got, want)
+		}
 	}
 }
