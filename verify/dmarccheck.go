@@ -120,14 +120,15 @@ func treeWalkNames(domain string) []string {
 // duplicate tag.
 func (k *check) dmarcUnusable(err error, lr *dmarc.LookupResult) {
 	where := "_dmarc." + lr.PolicyDomain
-	fix := fmt.Sprintf("Replace the TXT record at host %q with a valid one, for example: %s", k.hostOf(where), k.rec.Values[0])
+	host := k.hostOf(where)
+	fix := fmt.Sprintf("Replace the TXT record at host %q with a valid one, for example: %s", host, k.rec.Values[0])
 	var pe *dmarc.SyntaxError
 	if errors.As(err, &pe) {
 		switch {
 		case errors.Is(pe, dmarc.ErrBadValue):
-			fix = fmt.Sprintf("Edit the TXT record at %s: %s=%s is not a policy; write none, quarantine or reject. For example: %s", where, pe.Tag, pe.Value, k.rec.Values[0])
+			fix = fmt.Sprintf("Edit the TXT record at host %q: %s=%s is not a policy; write none, quarantine or reject. For example: %s", host, pe.Tag, pe.Value, k.rec.Values[0])
 		case errors.Is(pe, dmarc.ErrDuplicateTag):
-			fix = fmt.Sprintf("Edit the TXT record at %s: the tag %s appears twice; keep one. For example: %s", where, pe.Tag, k.rec.Values[0])
+			fix = fmt.Sprintf("Edit the TXT record at host %q: the tag %s appears twice; keep one. For example: %s", host, pe.Tag, k.rec.Values[0])
 		}
 	}
 	k.add(finding.CodeDMARCInvalid, finding.Error,
@@ -320,8 +321,8 @@ func (k *check) dmarcAlignment(rec *dmarc.Record, applied dmarc.Policy, from, wh
 		msg += fmt.Sprintf(": the DKIM domain %s does not align; only SPF can pass DMARC", dkimDomain)
 	}
 	k.add(finding.CodeDMARCStrictAlignment, sev, msg,
-		fmt.Sprintf("Edit the TXT record at %s: set adkim=r and aspf=r, or remove both tags (relaxed is the default). "+
-			"Mail from this provider uses the account subdomain, which only relaxed alignment accepts.", where))
+		fmt.Sprintf("Edit the TXT record at host %q: set adkim=r and aspf=r, or remove both tags (relaxed is the default). "+
+			"Mail from this provider uses the account subdomain, which only relaxed alignment accepts.", k.hostOf(where)))
 }
 
 // dmarcReports checks that every external aggregate-report destination
