@@ -46,7 +46,7 @@ func (k *check) dmarc(ctx context.Context) {
 			if f.Code == finding.CodeDMARCMultiple {
 				k.add(finding.CodeDMARCInvalid, finding.Error,
 					fmt.Sprintf("several DMARC records for %s, so receivers apply none: %s", from, f.Message),
-					fmt.Sprintf("Keep exactly one TXT record starting with v=DMARC1 at host %q, for example: %s", k.host(), k.rec.Values[0]))
+					fmt.Sprintf("Keep exactly one TXT record starting with v=DMARC1 at host %q, for example: %s", k.hostOf(multipleAt(pub, k.fqdn)), k.rec.Values[0]))
 				break
 			}
 		}
@@ -174,6 +174,21 @@ func (k *check) dmarcPublished(ctx context.Context, lr *dmarc.LookupResult) []pu
 		}
 	}
 	return out
+}
+
+// multipleAt is the first _dmarc name of pub that holds several DMARC
+// records: for a From subdomain with nothing of its own that is the
+// organizational domain's name, not the set's. def when there is none.
+func multipleAt(pub []published, def string) string {
+	n := map[string]int{}
+	for _, p := range pub {
+		if p.ok {
+			if n[p.name]++; n[p.name] == 2 {
+				return p.name
+			}
+		}
+	}
+	return def
 }
 
 // meantAsDMARC reports whether a TXT record that is not a DMARC record to
