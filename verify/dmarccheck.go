@@ -38,10 +38,11 @@ func (k *check) dmarc(ctx context.Context) {
 	switch {
 	case err != nil:
 		k.res.Status = Mismatch
-		k.dmarcUnusable(err, lr)
+		k.dmarcUnusable(err, "_dmarc."+lr.PolicyDomain)
 		return
 	case lr.Record == nil:
 		k.dmarcMalformed(pub, "")
+		k.dmarcSkipped(pub)
 		for _, f := range lr.Findings {
 			if f.Code == finding.CodeDMARCMultiple {
 				k.add(finding.CodeDMARCInvalid, finding.Error,
@@ -118,8 +119,7 @@ func treeWalkNames(domain string) []string {
 // dmarcUnusable reports a DMARC record that receivers recognise (it starts
 // with v=DMARC1) but cannot use: no valid policy and no valid rua, a
 // duplicate tag.
-func (k *check) dmarcUnusable(err error, lr *dmarc.LookupResult) {
-	where := "_dmarc." + lr.PolicyDomain
+func (k *check) dmarcUnusable(err error, where string) {
 	host := k.hostOf(where)
 	fix := fmt.Sprintf("Replace the TXT record at host %q with a valid one, for example: %s", host, k.rec.Values[0])
 	var pe *dmarc.SyntaxError
@@ -133,6 +133,29 @@ func (k *check) dmarcUnusable(err error, lr *dmarc.LookupResult) {
 	}
 	k.add(finding.CodeDMARCInvalid, finding.Error,
 		fmt.Sprintf("the DMARC record at %s cannot be used: %v", where, err), fix)
+}
+
+// dmarcSkipped reports the DMARC records of the customer's zone that
+// receivers recognise but cannot use and that the RFC 9989 tree walk
+// therefore passed over (an organizational domain's record with a tag
+// given twice), when no policy applies: they are why none does, not
+// "nothing". Names with several records are reported as such.
+func (k *check) dmarcSkipped(pub []published) {
+	n := map[string]int{}
+	for _, p := range pub {
+		if p.ok {
+			n[p.name]++
+		}
+	}
+	dc := dmarc.Checker{Mode: k.env.dmarcMode}
+	for _, p := range pub {
+		if !p.ok || n[p.name] != 1 || !dnsname.IsSubdomain(p.name, k.zone()) {
+			continue
+		}
+		if _, err := dc.Parse(p.txt); err != nil {
+			k.dmarcUnusable(err, p.name)
+		}
+	}
 }
 
 // published is one TXT record at a _dmarc name that Lookup queried and

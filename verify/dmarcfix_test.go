@@ -65,6 +65,9 @@ func TestDMARCFixThenReverify(t *testing.T) {
 		{name: "at the organizational domain: strict alignment", sub: true, zone: `_dmarc TXT "v=DMARC1; p=reject; adkim=s; aspf=s"`, code: finding.CodeDMARCStrictAlignment},
 		// A subdomain From with nothing of its own: the records at fault
 		// are the organizational domain's, not the set's (_dmarc.mail).
+		// RFC 9989 receivers pass over a record they cannot use: no policy
+		// applies, and the record is why, not "nothing".
+		{name: "at the organizational domain: duplicate tag", sub: true, zone: `_dmarc TXT "v=DMARC1; p=none; p=reject"`, code: finding.CodeDMARCInvalid},
 		{name: "at the organizational domain: two records", sub: true, zone: "_dmarc TXT \"v=DMARC1; p=none\"\n_dmarc TXT \"v=DMARC1; p=reject\"", code: finding.CodeDMARCInvalid},
 		{name: "at the organizational domain: quotes", sub: true, zone: `_dmarc TXT "\"v=DMARC1; p=none\""`, code: finding.CodeTXTQuotes},
 		{name: "at the sending domain: strict alignment", sub: true, zone: `_dmarc.mail TXT "v=DMARC1; p=reject; adkim=s; aspf=s"`, code: finding.CodeDMARCStrictAlignment},
