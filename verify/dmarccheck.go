@@ -38,15 +38,16 @@ func (k *check) dmarc(ctx context.Context) {
 	switch {
 	case err != nil:
 		k.res.Status = Mismatch
-		k.dmarcUnusable(err, lr)
+		k.dmarcUnusable(err, "_dmarc."+lr.PolicyDomain)
 		return
 	case lr.Record == nil:
 		k.dmarcMalformed(pub, "")
+		k.dmarcSkipped(pub)
 		for _, f := range lr.Findings {
 			if f.Code == finding.CodeDMARCMultiple {
 				k.add(finding.CodeDMARCInvalid, finding.Error,
 					fmt.Sprintf("several DMARC records for %s, so receivers apply none: %s", from, f.Message),
-					fmt.Sprintf("Keep exactly one TXT record starting with v=DMARC1 at host %q, for example: %s", k.host(), k.rec.Values[0]))
+					fmt.Sprintf("Keep exactly one TXT record starting with v=DMARC1 at host %q, for example: %s", k.hostOf(multipleAt(pub, k.fqdn)), k.rec.Values[0]))
 				break
 			}
 		}
@@ -118,20 +119,43 @@ func treeWalkNames(domain string) []string {
 // dmarcUnusable reports a DMARC record that receivers recognise (it starts
 // with v=DMARC1) but cannot use: no valid policy and no valid rua, a
 // duplicate tag.
-func (k *check) dmarcUnusable(err error, lr *dmarc.LookupResult) {
-	where := "_dmarc." + lr.PolicyDomain
-	fix := fmt.Sprintf("Replace the TXT record at host %q with a valid one, for example: %s", k.hostOf(where), k.rec.Values[0])
+func (k *check) dmarcUnusable(err error, where string) {
+	host := k.hostOf(where)
+	fix := fmt.Sprintf("Replace the TXT record at host %q with a valid one, for example: %s", host, k.rec.Values[0])
 	var pe *dmarc.SyntaxError
 	if errors.As(err, &pe) {
 		switch {
 		case errors.Is(pe, dmarc.ErrBadValue):
-			fix = fmt.Sprintf("Edit the TXT record at %s: %s=%s is not a policy; write none, quarantine or reject. For example: %s", where, pe.Tag, pe.Value, k.rec.Values[0])
+			fix = fmt.Sprintf("Edit the TXT record at host %q: %s=%s is not a policy; write none, quarantine or reject. For example: %s", host, pe.Tag, pe.Value, k.rec.Values[0])
 		case errors.Is(pe, dmarc.ErrDuplicateTag):
-			fix = fmt.Sprintf("Edit the TXT record at %s: the tag %s appears twice; keep one. For example: %s", where, pe.Tag, k.rec.Values[0])
+			fix = fmt.Sprintf("Edit the TXT record at host %q: the tag %s appears twice; keep one. For example: %s", host, pe.Tag, k.rec.Values[0])
 		}
 	}
 	k.add(finding.CodeDMARCInvalid, finding.Error,
 		fmt.Sprintf("the DMARC record at %s cannot be used: %v", where, err), fix)
+}
+
+// dmarcSkipped reports the DMARC records of the customer's zone that
+// receivers recognise but cannot use and that the RFC 9989 tree walk
+// therefore passed over (an organizational domain's record with a tag
+// given twice), when no policy applies: they are why none does, not
+// "nothing". Names with several records are reported as such.
+func (k *check) dmarcSkipped(pub []published) {
+	n := map[string]int{}
+	for _, p := range pub {
+		if p.ok {
+			n[p.name]++
+		}
+	}
+	dc := dmarc.Checker{Mode: k.env.dmarcMode}
+	for _, p := range pub {
+		if !p.ok || n[p.name] != 1 || !dnsname.IsSubdomain(p.name, k.zone()) {
+			continue
+		}
+		if _, err := dc.Parse(p.txt); err != nil {
+			k.dmarcUnusable(err, p.name)
+		}
+	}
 }
 
 // published is one TXT record at a _dmarc name that Lookup queried and
@@ -173,6 +197,21 @@ func (k *check) dmarcPublished(ctx context.Context, lr *dmarc.LookupResult) []pu
 		}
 	}
 	return out
+}
+
+// multipleAt is the first _dmarc name of pub that holds several DMARC
+// records: for a From subdomain with nothing of its own that is the
+// organizational domain's name, not the set's. def when there is none.
+func multipleAt(pub []published, def string) string {
+	n := map[string]int{}
+	for _, p := range pub {
+		if p.ok {
+			if n[p.name]++; n[p.name] == 2 {
+				return p.name
+			}
+		}
+	}
+	return def
 }
 
 // meantAsDMARC reports whether a TXT record that is not a DMARC record to
@@ -320,8 +359,8 @@ func (k *check) dmarcAlignment(rec *dmarc.Record, applied dmarc.Policy, from, wh
 		msg += fmt.Sprintf(": the DKIM domain %s does not align; only SPF can pass DMARC", dkimDomain)
 	}
 	k.add(finding.CodeDMARCStrictAlignment, sev, msg,
-		fmt.Sprintf("Edit the TXT record at %s: set adkim=r and aspf=r, or remove both tags (relaxed is the default). "+
-			"Mail from this provider uses the account subdomain, which only relaxed alignment accepts.", where))
+		fmt.Sprintf("Edit the TXT record at host %q: set adkim=r and aspf=r, or remove both tags (relaxed is the default). "+
+			"Mail from this provider uses the account subdomain, which only relaxed alignment accepts.", k.hostOf(where)))
 }
 
 // dmarcReports checks that every external aggregate-report destination

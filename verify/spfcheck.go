@@ -278,10 +278,14 @@ func (k *check) spfEvaluate(ctx context.Context) {
 	}
 	if limitHit {
 		k.res.Status = Mismatch
+		fix := fmt.Sprintf("Receivers stop after 10 lookups (or 2 that find nothing) and reject the record. Remove the includes and mechanisms you no longer use from the record at host %q", k.host())
+		if k.spfDedicated() {
+			fix += ", or keep only the provider's include there: this subdomain carries this provider's mail only."
+		} else {
+			fix += ". Keep the includes of every service that sends mail as this domain: a sender left out fails SPF."
+		}
 		k.add(finding.CodeSPFLookupLimit, finding.Error,
-			fmt.Sprintf("the SPF record at %s needs %d DNS lookups (%d of them void); receivers allow 10 (and 2 void)", k.res.FQDN, a.Lookups, a.VoidLookups),
-			fmt.Sprintf("Receivers stop after 10 lookups (or 2 that find nothing) and reject the record. Remove the includes and mechanisms you no longer use from the record at host %q, "+
-				"or keep only the provider's include there: this subdomain carries this provider's mail only.", k.host()))
+			fmt.Sprintf("the SPF record at %s needs %d DNS lookups (%d of them void); receivers allow 10 (and 2 void)", k.res.FQDN, a.Lookups, a.VoidLookups), fix)
 	}
 	if len(temp) == 0 {
 		return
@@ -298,6 +302,16 @@ func (k *check) spfEvaluate(ctx context.Context) {
 	// which of them could not be made all the same.
 	k.add(finding.CodeDNSTemporary, finding.Warning, fmt.Sprintf("part of the SPF tree of %s could not be checked: %v", k.res.FQDN, err),
 		"Fix the problems above first; then verify again to check the rest.")
+}
+
+// spfDedicated reports whether the SPF record is on a name that carries
+// this provider's mail only: a return-path subdomain of the sending
+// domain, not the sending domain itself, and not a record merged with the
+// customer's own SPF record (whose other includes authorise other
+// senders).
+func (k *check) spfDedicated() bool {
+	dom := dnsname.Canonical(k.env.set.Domain)
+	return !k.rec.Merged && k.fqdn != dom && dnsname.IsSubdomain(k.fqdn, dom)
 }
 
 // maxProblems bounds the lookup failures of an SPF tree that one finding
