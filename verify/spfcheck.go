@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -81,8 +82,12 @@ func (k *check) spf(ctx context.Context) {
 		if errors.As(err, &se) {
 			msg = fmt.Sprintf("the SPF record at %s does not parse at offset %d (%q): %v", k.res.FQDN, se.Offset, se.Term, se.Err)
 		}
-		k.add(finding.CodeSPFSyntax, finding.Error, msg,
-			fmt.Sprintf("Edit the TXT record at host %q to: %s", k.host(), want.String()))
+		fix := fmt.Sprintf("Edit the TXT record at host %q to: %s", k.host(), want.String())
+		if r, dropped := spfSalvage(spfs[0], want); r != nil {
+			fix = fmt.Sprintf("Edit the TXT record at host %q to: %s (this keeps every term that is valid SPF and leaves out %s, which is not: check what it was meant to be)",
+				k.host(), r.String(), quoteList(dropped))
+		}
+		k.add(finding.CodeSPFSyntax, finding.Error, msg, fix)
 		return
 	}
 	k.res.Status = Found
@@ -92,6 +97,72 @@ func (k *check) spf(ctx context.Context) {
 		return
 	}
 	k.spfEvaluate(ctx)
+}
+
+// maxSalvageTerms bounds the terms spfSalvage parses one by one: a TXT
+// record from the customer's DNS may be long, and real ones hold a few.
+const maxSalvageTerms = 64
+
+// spfSalvage makes, from an SPF record that does not parse, the record to
+// suggest: its terms that are valid SPF, one by one, with the provider's
+// includes and, when no valid all or redirect is left (a cut "~al"),
+// want's all. The other senders' includes of a shared record are kept,
+// where want alone would drop them. It returns nil when txt is not an
+// SPF record, when no term of the customer's would be kept, or when the
+// result does not hold want (dropped lists the terms left out).
+func spfSalvage(txt string, want *spf.Record) (r *spf.Record, dropped []string) {
+	fields := strings.Fields(txt)
+	if len(fields) == 0 || !strings.EqualFold(fields[0], "v=spf1") || len(fields) > maxSalvageTerms {
+		return nil, nil
+	}
+	r = &spf.Record{}
+	kept := 0
+	for _, f := range fields[1:] {
+		one, err := spf.Parse("v=spf1 " + f)
+		if err != nil || len(one.Terms) != 1 {
+			dropped = append(dropped, f)
+			continue
+		}
+		if findTerm(r, &one.Terms[0]) >= 0 {
+			continue
+		}
+		r.Terms = append(r.Terms, one.Terms[0])
+		if findTerm(want, &one.Terms[0]) < 0 {
+			kept++
+		}
+	}
+	if kept == 0 || len(dropped) == 0 {
+		return nil, nil
+	}
+	hasEnd := false
+	for _, t := range r.Terms {
+		hasEnd = hasEnd || t.Kind == spf.KindAll || t.Kind == spf.KindRedirect
+	}
+	for _, w := range want.Terms {
+		switch {
+		case w.Kind == spf.KindInclude:
+			r.RemoveInclude(w.Domain)
+			r.AddInclude(w.Domain)
+		case w.Kind == spf.KindAll && !hasEnd:
+			r.Terms = append(r.Terms, w)
+		}
+	}
+	if back, err := spf.Parse(r.String()); err != nil || !spfCovers(back, want) {
+		return nil, nil
+	}
+	return r, dropped
+}
+
+// quoteList writes strings quoted and joined with commas and "and".
+func quoteList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }
 
 // spfCompare checks that got holds every mechanism of want (other than

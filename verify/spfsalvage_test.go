@@ -1,0 +1,69 @@
+package verify_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/domainauth/domainauth/finding"
+	"github.com/domainauth/domainauth/records"
+	"github.com/domainauth/domainauth/spf"
+	"github.com/domainauth/domainauth/verify"
+)
+
+// TestSPFSyntaxFixKeepsOtherSenders: a record that does not parse often
+// holds other senders' includes beside one bad term (a cut "~al", a
+// mistyped address). The fix must not replace it with the provider's
+// record alone, which would drop the customer's mailbox provider from
+// SPF: it keeps every term that parses, leaves out the bad one (and says
+// so), adds the provider's include and an all when the bad term was the
+// all. Following the fix must verify.
+func TestSPFSyntaxFixKeepsOtherSenders(t *testing.T) {
+	tests := []struct {
+		name, txt string
+		keep      []string // terms the fix must keep
+		dropped   string   // the bad term the fix names
+	}{
+		{"cut all", "v=spf1 include:_spf.google.com include:_spf.provider.net ~al", []string{"include:_spf.google.com", "~all"}, "~al"},
+		{"bad address", "v=spf1 include:_spf.google.com ip4:999.1.1.1 include:_spf.provider.net -all", []string{"include:_spf.google.com", "-all"}, "ip4:999.1.1.1"},
+		{"provider include missing too", "v=spf1 mx include:_spf.google.com ~alll", []string{"mx", "include:_spf.google.com", "~all"}, "~alll"},
+	}
+	const google = "_spf.google.com. TXT \"v=spf1 ip4:192.0.2.0/24 ~all\"\n"
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := verifier(fakeZone(t, okMX, okDKIM, okDMARC, google, "cio123 TXT \""+tt.txt+"\"\n")).Verify(t.Context(), accountSet())
+			if err != nil {
+				t.Fatal(err)
+			}
+			rr := findRecord(t, rep, records.PurposeSPF)
+			fix := findingFix(rr.Findings, finding.CodeSPFSyntax)
+			if rr.Status != verify.Mismatch || fix == "" {
+				t.Fatalf("%s %v, want mismatch with spf-syntax\n%s", rr.Status, codes(rr.Findings), rep)
+			}
+			_, value, ok := strings.Cut(fix, " to: ")
+			if !ok {
+				t.Fatalf("fix %q gives no record", fix)
+			}
+			value, _, _ = strings.Cut(value, " (")
+			r, err := spf.Parse(value)
+			if err != nil {
+				t.Fatalf("the suggested record %q does not parse: %v", value, err)
+			}
+			for _, k := range append(tt.keep, "include:_spf.provider.net") {
+				if !strings.Contains(" "+r.String()+" ", " "+k+" ") {
+					t.Errorf("suggested record %q lacks %s", r, k)
+				}
+			}
+			if !strings.Contains(fix, tt.dropped) {
+				t.Errorf("fix %q does not name the term it leaves out, %q", fix, tt.dropped)
+			}
+			// Follow the fix: the record verifies.
+			rep, err = verifier(fakeZone(t, okMX, okDKIM, okDMARC, google, "cio123 TXT \""+value+"\"\n")).Verify(t.Context(), accountSet())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rr := findRecord(t, rep, records.PurposeSPF); rr.Status != verify.Found {
+				t.Errorf("after the fix: %s %v\n%s", rr.Status, codes(rr.Findings), rep)
+			}
+		})
+	}
+}
