@@ -147,10 +147,29 @@ func spfSalvage(txt string, want *spf.Record) (r *spf.Record, dropped []string) 
 			r.Terms = append(r.Terms, w)
 		}
 	}
+	noPassAll(r, want)
 	if back, err := spf.Parse(r.String()); err != nil || !spfCovers(back, want) {
 		return nil, nil
 	}
 	return r, dropped
+}
+
+// noPassAll gives an all that passes every server (+all, or all without
+// a qualifier) in a record to suggest the qualifier of want's all (~all
+// when want has none that fails): a fix must not be a record that verify
+// itself flags as authorising the whole Internet.
+func noPassAll(r, want *spf.Record) {
+	q := spf.QualifierSoftFail
+	for _, w := range want.Terms {
+		if w.Kind == spf.KindAll && w.Qualifier != spf.QualifierPass {
+			q = w.Qualifier
+		}
+	}
+	for i := range r.Terms {
+		if r.Terms[i].Kind == spf.KindAll && r.Terms[i].Qualifier == spf.QualifierPass {
+			r.Terms[i].Qualifier = q
+		}
+	}
 }
 
 // quoteList writes strings quoted and joined with commas and "and".
@@ -199,6 +218,7 @@ func (k *check) spfCompare(got, want *spf.Record) {
 			fixed.AddInclude(w.Domain)
 		}
 	}
+	noPassAll(fixed, want)
 	if len(missing) > 0 {
 		k.res.Status = Mismatch
 		k.add(finding.CodeSPFIncludeMissing, finding.Error,

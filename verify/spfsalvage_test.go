@@ -35,7 +35,7 @@ func TestSPFSyntaxFixKeepsOtherSenders(t *testing.T) {
 				t.Fatal(err)
 			}
 			rr := findRecord(t, rep, records.PurposeSPF)
-			fix := findingFix(rr.Findings, finding.CodeSPFSyntax)
+			fix := fixOf(rr.Findings, finding.CodeSPFSyntax)
 			if rr.Status != verify.Mismatch || fix == "" {
 				t.Fatalf("%s %v, want mismatch with spf-syntax\n%s", rr.Status, codes(rr.Findings), rep)
 			}
@@ -66,4 +66,45 @@ func TestSPFSyntaxFixKeepsOtherSenders(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSPFFixNoPassAll: a record ending in +all (or a bare all) that also
+// lacks the provider's include gets a fix with the provider's all
+// qualifier in place of +all: a suggested record that authorises every
+// server would be one verify itself flags (spf-plus-all).
+func TestSPFFixNoPassAll(t *testing.T) {
+	for _, txt := range []string{"v=spf1 +all", "v=spf1 mx all"} {
+		rep, err := verifier(fakeZone(t, okMX, okDKIM, okDMARC, "cio123 TXT \""+txt+"\"\n")).Verify(t.Context(), accountSet())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rr := findRecord(t, rep, records.PurposeSPF)
+		fix := fixOf(rr.Findings, finding.CodeSPFIncludeMissing)
+		_, value, ok := strings.Cut(fix, " to: ")
+		if !ok {
+			t.Fatalf("%s: include-missing fix %q gives no record\n%s", txt, fix, rep)
+		}
+		r, err := spf.Parse(value)
+		if err != nil {
+			t.Fatalf("%s: suggested %q: %v", txt, value, err)
+		}
+		for _, term := range r.Terms {
+			if term.Kind == spf.KindAll && term.Qualifier == spf.QualifierPass {
+				t.Errorf("%s: suggested record %q ends in +all", txt, value)
+			}
+		}
+		if !strings.HasSuffix(value, " ~all") {
+			t.Errorf("%s: suggested record %q, want the provider's ~all", txt, value)
+		}
+	}
+}
+
+// fixOf returns the fix of the first finding with code c.
+func fixOf(fs []finding.Finding, c finding.Code) string {
+	for _, f := range fs {
+		if f.Code == c {
+			return f.Fix
+		}
+	}
+	return ""
 }
