@@ -45,7 +45,7 @@ func (k *check) dmarc(ctx context.Context) {
 		k.dmarcSkipped(pub)
 		for _, f := range lr.Findings {
 			if f.Code == finding.CodeDMARCMultiple {
-				k.add(finding.CodeDMARCInvalid, finding.Error,
+				k.addAt(multipleAt(pub, k.fqdn), finding.CodeDMARCInvalid, finding.Error,
 					fmt.Sprintf("several DMARC records for %s, so receivers apply none: %s", from, f.Message),
 					fmt.Sprintf("Keep exactly one TXT record starting with v=DMARC1 at host %q, for example: %s", k.hostOf(multipleAt(pub, k.fqdn)), k.rec.Values[0]))
 				break
@@ -131,7 +131,7 @@ func (k *check) dmarcUnusable(err error, where string) {
 			fix = fmt.Sprintf("Edit the TXT record at host %q: the tag %s appears twice; keep one. For example: %s", host, pe.Tag, k.rec.Values[0])
 		}
 	}
-	k.add(finding.CodeDMARCInvalid, finding.Error,
+	k.addAt(where, finding.CodeDMARCInvalid, finding.Error,
 		fmt.Sprintf("the DMARC record at %s cannot be used: %v", where, err), fix)
 }
 
@@ -290,14 +290,14 @@ func (k *check) dmarcDiagnose(p published, where string) {
 		if err == nil {
 			_, err = dc.Parse(p.txt)
 		}
-		k.add(finding.CodeDMARCInvalid, sev,
+		k.addAt(p.name, finding.CodeDMARCInvalid, sev,
 			fmt.Sprintf("the TXT record %q at %s looks like a DMARC record but is not one (%v), %s", shorten(p.txt), p.name, err, consequence),
 			fmt.Sprintf("Replace the TXT record at host %q with a valid DMARC record: it must start with v=DMARC1 and separate its tags with semicolons, for example: %s",
 				host, k.rec.Values[0]))
 		return
 	}
 	for _, m := range ms {
-		k.add(m.code, sev,
+		k.addAt(p.name, m.code, sev,
 			fmt.Sprintf("the DMARC record at %s %s (%q), %s", p.name, m.what, shorten(p.txt), consequence),
 			quirkAdvice(m.code)+fmt.Sprintf("Edit the TXT record at host %q so that its value reads exactly: %s", host, fixed))
 	}
@@ -358,7 +358,7 @@ func (k *check) dmarcAlignment(rec *dmarc.Record, applied dmarc.Policy, from, wh
 	default:
 		msg += fmt.Sprintf(": the DKIM domain %s does not align; only SPF can pass DMARC", dkimDomain)
 	}
-	k.add(finding.CodeDMARCStrictAlignment, sev, msg,
+	k.addAt(where, finding.CodeDMARCStrictAlignment, sev, msg,
 		fmt.Sprintf("Edit the TXT record at host %q: set adkim=r and aspf=r, or remove both tags (relaxed is the default). "+
 			"Mail from this provider uses the account subdomain, which only relaxed alignment accepts.", k.hostOf(where)))
 }
@@ -484,7 +484,7 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 		tag := strings.ToLower(d.Tag)
 		invalid[tag] = true
 		if errors.Is(d, dmarc.ErrMalformedTag) {
-			k.add(finding.CodeDMARCTagInvalid, finding.Warning,
+			k.addAt(where, finding.CodeDMARCTagInvalid, finding.Warning,
 				fmt.Sprintf("the DMARC record at %s has a malformed tag near offset %d, which %s skip: %v", where, d.Offset, who, d.Err),
 				edit+"write each tag as name=value and separate the tags with semicolons, e.g. v=DMARC1; p=none; rua=mailto:dmarc@example.com")
 			return
@@ -497,14 +497,14 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 		if v := tagValues[tag]; v != "" {
 			fix = fmt.Sprintf("%s%s takes %s; remove the tag to keep the default.", edit, tag, v)
 		}
-		k.add(finding.CodeDMARCTagInvalid, finding.Warning, msg, fix)
+		k.addAt(where, finding.CodeDMARCTagInvalid, finding.Warning, msg, fix)
 	}
 	for _, d := range rec.Discarded {
 		tag := strings.ToLower(d.Tag)
 		switch {
 		case rec.Fallback && d == rec.Discarded[len(rec.Discarded)-1]:
 			// Parse appends the reason for the fallback last.
-			k.add(finding.CodeDMARCTagInvalid, finding.Warning,
+			k.addAt(where, finding.CodeDMARCTagInvalid, finding.Warning,
 				fmt.Sprintf("the DMARC record at %s has no valid policy (%v); because it has a valid rua, receivers read it as p=none: reports only, no protection", where, d),
 				edit+"give it a p tag right after v=DMARC1, with none, quarantine or reject, e.g. v=DMARC1; p=none; ...")
 		case (tag == "rua" || tag == "ruf") && errors.Is(d, dmarc.ErrBadValue):
@@ -524,7 +524,7 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 			} else {
 				fix += fmt.Sprintf(", e.g. %s=mailto:dmarc@example.com", tag)
 			}
-			k.add(finding.CodeDMARCReportURI, finding.Warning, msg, fix+"; separate several addresses with commas.")
+			k.addAt(where, finding.CodeDMARCReportURI, finding.Warning, msg, fix+"; separate several addresses with commas.")
 		default:
 			tagInvalid(d, "receivers")
 		}
@@ -538,7 +538,7 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 		if errors.As(err, &pe) {
 			invalid[strings.ToLower(pe.Tag)] = true
 		}
-		k.add(finding.CodeDMARCModeDifference, finding.Warning,
+		k.addAt(where, finding.CodeDMARCModeDifference, finding.Warning,
 			fmt.Sprintf("receivers following %s cannot use the DMARC record at %s: %v", modeName(other), where, err),
 			edit+"make it valid under both RFC 7489 and RFC 9989, e.g. "+k.rec.Values[0])
 	} else {
@@ -551,7 +551,7 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 	for _, f := range rec.Findings() {
 		switch f.Code {
 		case finding.CodeDMARCPolicyOrder:
-			k.add(finding.CodeDMARCModeDifference, finding.Warning,
+			k.addAt(where, finding.CodeDMARCModeDifference, finding.Warning,
 				fmt.Sprintf("the DMARC record at %s does not have p right after v=DMARC1: receivers following RFC 7489 may refuse the whole record", where),
 				edit+"move the p tag right after v=DMARC1, e.g. v=DMARC1; p=none; ...")
 		case finding.CodeDMARCRemovedTag, finding.CodeDMARCNewTag:
@@ -571,9 +571,9 @@ func (k *check) dmarcTags(rec *dmarc.Record, txt, where string) {
 				msg += ": they apply the policy in full, not one step weaker"
 				fix = edit + "for RFC 7489 receivers, add pct=0 next to t=y: it asks them for the same weaker policy."
 			}
-			k.add(finding.CodeDMARCModeDifference, sev, msg, fix)
+			k.addAt(where, finding.CodeDMARCModeDifference, sev, msg, fix)
 		case finding.CodeDMARCSizeLimit:
-			k.add(finding.CodeDMARCModeDifference, finding.Info, fmt.Sprintf("the DMARC record at %s: %s; receivers following it ignore the limit", where, f.Message), "")
+			k.addAt(where, finding.CodeDMARCModeDifference, finding.Info, fmt.Sprintf("the DMARC record at %s: %s; receivers following it ignore the limit", where, f.Message), "")
 		}
 	}
 }
@@ -599,4 +599,17 @@ func uriList(us []dmarc.URI) string {
 		s[i] = u.Address
 	}
 	return strings.Join(s, ", ")
+}
+
+// addAt is add for a finding about the DMARC record at name. A record
+// outside the customer's zone (the public suffix's, which the RFC 9989
+// tree walk reads when the domain has none) is not theirs to edit: its
+// fix is replaced by publishing their own record at their host field,
+// which receivers read before it.
+func (k *check) addAt(name string, c finding.Code, sev finding.Severity, msg, fix string) {
+	if _, in := dnsname.Relative(name, k.zone()); !in && fix != "" && k.zone() != "" {
+		fix = fmt.Sprintf("The record at %s is outside your domain: its operator publishes it, and you cannot change it. "+
+			"Publish your own TXT record with host %q, which receivers read first, for example: %s", name, k.host(), k.rec.Values[0])
+	}
+	k.add(c, sev, msg, fix)
 }
