@@ -21,11 +21,18 @@ func TestSPFSyntaxFixKeepsOtherSenders(t *testing.T) {
 	tests := []struct {
 		name, txt string
 		keep      []string // terms the fix must keep
-		dropped   string   // the bad term the fix names
+		dropped   string   // the bad terms the fix names
+		want      string   // the record it suggests
 	}{
-		{"cut all", "v=spf1 include:_spf.google.com include:_spf.provider.net ~al", []string{"include:_spf.google.com", "~all"}, "~al"},
-		{"bad address", "v=spf1 include:_spf.google.com ip4:999.1.1.1 include:_spf.provider.net -all", []string{"include:_spf.google.com", "-all"}, "ip4:999.1.1.1"},
-		{"provider include missing too", "v=spf1 mx include:_spf.google.com ~alll", []string{"mx", "include:_spf.google.com", "~all"}, "~alll"},
+		{"cut all", "v=spf1 include:_spf.google.com include:_spf.provider.net ~al", []string{"include:_spf.google.com", "~all"}, `"~al"`,
+			"v=spf1 include:_spf.google.com include:_spf.provider.net ~all"},
+		// The customer's own -all stays, the only all.
+		{"bad address", "v=spf1 include:_spf.google.com ip4:999.1.1.1 include:_spf.provider.net -all", []string{"include:_spf.google.com", "-all"}, `"ip4:999.1.1.1"`,
+			"v=spf1 include:_spf.google.com include:_spf.provider.net -all"},
+		{"provider include missing too", "v=spf1 mx include:_spf.google.com ~alll", []string{"mx", "include:_spf.google.com", "~all"}, `"~alll"`,
+			"v=spf1 mx include:_spf.google.com include:_spf.provider.net ~all"},
+		{"two bad terms", "v=spf1 ip4:1.2.3 include:_spf.google.com include:_spf.provider.net ip6:zz ~all", []string{"include:_spf.google.com", "~all"}, `"ip4:1.2.3" and "ip6:zz"`,
+			"v=spf1 include:_spf.google.com include:_spf.provider.net ~all"},
 	}
 	const google = "_spf.google.com. TXT \"v=spf1 ip4:192.0.2.0/24 ~all\"\n"
 	for _, tt := range tests {
@@ -47,6 +54,9 @@ func TestSPFSyntaxFixKeepsOtherSenders(t *testing.T) {
 			r, err := spf.Parse(value)
 			if err != nil {
 				t.Fatalf("the suggested record %q does not parse: %v", value, err)
+			}
+			if value != tt.want {
+				t.Errorf("suggested %q, want %q", value, tt.want)
 			}
 			for _, k := range append(tt.keep, "include:_spf.provider.net") {
 				if !strings.Contains(" "+r.String()+" ", " "+k+" ") {
