@@ -22,7 +22,7 @@ func TestRecoverReader(t *testing.T) {
 		{"<h>bad_byte\x91</h>", "<h>bad_byte</h>"},
 		{"<h>caf\xc3\xa9 \xe2\x82</h>", "<h>café </h>"},
 		{"<h>\xff\xfe</h>", "<h></h>"},
-		{"<h>\x7f\x80</h>", "<h>\x7f</h>"}, // the first byte outside ASCII, alone, is dropped
+		{"<h>\x7f\x80</h>", "<h>\x7f</h>"},             // the first byte outside ASCII, alone, is dropped
 		{"<h>\xef\xbf\xbd</h>", "<h>\xef\xbf\xbd</h>"}, // U+FFFD itself is valid
 		{"end<", "end&lt;"},
 		{"end<abc", "end&lt;abc"},
