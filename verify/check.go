@@ -360,7 +360,7 @@ func (k *check) mx(ctx context.Context) {
 				k.res.Status = Mismatch
 				k.add(finding.CodeWhitespaceTypo, finding.Error,
 					fmt.Sprintf("MX host %s published as %s: the value lacked its final dot and the DNS host appended the domain", h, typo),
-					fmt.Sprintf("Edit the MX value to %q (with a trailing dot if your DNS host asks for full names: %q).", h, h+"."))
+					fmt.Sprintf("Edit the MX record at host %q: replace %s with %q. %s", k.host(), typo, h+".", k.finalDotNote()))
 				delete(have, typo)
 				continue
 			}
@@ -517,7 +517,7 @@ func (k *check) cname(ctx context.Context) {
 	if z := k.zone(); z != "" && target == want+"."+z {
 		k.add(finding.CodeWhitespaceTypo, finding.Error,
 			fmt.Sprintf("CNAME at %s points to %s: the value lacked its final dot and the DNS host appended the domain", k.res.FQDN, target),
-			fmt.Sprintf("Edit the CNAME value to %q (%q if your DNS host wants full names ending in a dot).", want, want+"."))
+			fmt.Sprintf("Edit the CNAME record at host %q so it points to %q. %s", k.host(), want+".", k.finalDotNote()))
 		return
 	}
 	if region, ok := regionSwap(want, target); ok {
@@ -529,6 +529,14 @@ func (k *check) cname(ctx context.Context) {
 	k.add(finding.CodeCNAMETarget, finding.Error,
 		fmt.Sprintf("CNAME at %s points to %s instead of %s", k.res.FQDN, target, want),
 		fmt.Sprintf("Edit the CNAME record at host %q so it points to %s (check the region: the target differs per account region).", k.host(), want))
+}
+
+// finalDotNote explains the final dot in the fixes for a target the DNS
+// host completed with the zone: that host treats a name without a final
+// dot as relative, so the value without one, as the instructions show it,
+// gets the zone appended again.
+func (k *check) finalDotNote() string {
+	return fmt.Sprintf("Type the final dot: your DNS host adds %s to a name that does not end in one.", k.zone())
 }
 
 // accountRegion is ", for an account in region R" when the Set names its
