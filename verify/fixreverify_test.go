@@ -226,9 +226,6 @@ type fixCase struct {
 	// appendsValues: the customer's DNS host appends the zone to a target
 	// typed without a final dot (the case shows it does).
 	appendsValues bool
-	// manual: the fix cannot be followed mechanically; only its host is
-	// checked, and the re-verification is not required to pass.
-	manual bool
 }
 
 // TestFixThenReverify is TestDMARCFixThenReverify for the SPF, DKIM,
