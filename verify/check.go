@@ -235,10 +235,10 @@ func (k *check) absent(ctx context.Context, present, atApex func(ctx context.Con
 // exists to avoid. SPF and DKIM records at the root harm nothing.
 func (k *check) apexFix(apex string) string {
 	if k.rec.Type == records.TypeMX {
-		return fmt.Sprintf("Publish the MX records at host %q (the account subdomain), and remove the MX records for %s from the root of the domain (%s): "+
+		return fmt.Sprintf("Publish the MX records at host %q (the account subdomain), and remove the MX records for %s from the root of the domain (%s, host %q): "+
 			"MX records at the root decide where mail to your own addresses is delivered, so while they are there, mail sent to you goes to the provider's bounce servers instead of your mailboxes. "+
 			"If your root had MX records of your mailbox provider before, put those back.",
-			k.host(), strings.Join(k.rec.Values, " and "), apex)
+			k.host(), strings.Join(k.rec.Values, " and "), apex, k.hostOf(apex))
 	}
 	return fmt.Sprintf("Publish the record at host %q (the account subdomain), not at the root of the domain. "+
 		"The records at the root can stay as they are; they are not used for this sender.", k.host())

@@ -101,3 +101,26 @@ func TestReportTextInvalidUTF8(t *testing.T) {
 		t.Errorf("the invalid byte is not escaped, or U+FFFD not kept:\n%q", text)
 	}
 }
+
+// TestApexMXFixNamesHostField: the provider's MX records published at the
+// root of the sending domain must go; the fix names where they are as a
+// host field ("@" for the zone's apex, "mail" for mail.example.com in the
+// zone example.com), as every other fix does, beside the full name.
+func TestApexMXFixNamesHostField(t *testing.T) {
+	for _, tt := range []struct {
+		set        records.Set
+		zone, want string
+	}{
+		{accountSet(), "@ MX 10 mxa.provider.net.\n@ MX 10 mxb.provider.net.\n", `from the root of the domain (example.com, host "@")`},
+		{subdomainSet(), "mail MX 10 mxa.provider.net.\nmail MX 10 mxb.provider.net.\n", `from the root of the domain (mail.example.com, host "mail")`},
+	} {
+		rep, err := verifier(fakeZone(t, okSPF, okDKIM, tt.zone)).Verify(t.Context(), tt.set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rr := findRecord(t, rep, records.PurposeReturnPath)
+		if fix := fixOf(rr.Findings, finding.CodeNameAtApex); !strings.Contains(fix, tt.want) {
+			t.Errorf("%s: fix %q, want it to say %q", tt.set.Domain, fix, tt.want)
+		}
+	}
+}

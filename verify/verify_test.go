@@ -250,7 +250,7 @@ func TestFindings(t *testing.T) {
 			"@ MX 10 mxa.provider.net.\n@ MX 10 mxb.provider.net.\n"},
 			purpose: records.PurposeReturnPath, status: verify.Missing,
 			codes: []finding.Code{finding.CodeNameAtApex, finding.CodeRecordMissing},
-			fix:   "remove the MX records for mxa.provider.net and mxb.provider.net from the root of the domain (example.com)"},
+			fix:   `remove the MX records for mxa.provider.net and mxb.provider.net from the root of the domain (example.com, host "@")`},
 		{name: "name-at-apex: DKIM key under the root", zone: []string{okMX, okSPF,
 			"krs._domainkey TXT " + txtStrings(dkimA) + "\n"},
 			purpose: records.PurposeDKIM, status: verify.Missing,
