@@ -88,13 +88,7 @@ func TestDMARCFixThenReverify(t *testing.T) {
 					t.Fatal(err)
 				}
 				rr := findRecord(t, rep, records.PurposeDMARC)
-				var fix string
-				for _, f := range rr.Findings {
-					if f.Code == tt.code {
-						fix = f.Fix
-						break
-					}
-				}
+				fix := fixOf(rr.Findings, tt.code)
 				if fix == "" {
 					t.Fatalf("no %s finding with a fix:\n%s", tt.code, rep)
 				}

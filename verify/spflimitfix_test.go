@@ -48,12 +48,7 @@ func TestSPFLookupLimitKeepsOtherSenders(t *testing.T) {
 				t.Fatal(err)
 			}
 			rr := findRecord(t, rep, records.PurposeSPF)
-			var fix string
-			for _, f := range rr.Findings {
-				if f.Code == finding.CodeSPFLookupLimit {
-					fix = f.Fix
-				}
-			}
+			fix := fixOf(rr.Findings, finding.CodeSPFLookupLimit)
 			if fix == "" {
 				t.Fatalf("no spf-lookup-limit finding:\n%s", rep)
 			}
