@@ -241,7 +241,7 @@ func (k *check) apexFix(apex string) string {
 			k.host(), strings.Join(k.rec.Values, " and "), apex, k.hostOf(apex))
 	}
 	return fmt.Sprintf("Publish the record at host %q (the account subdomain), not at the root of the domain. "+
-		"The records at the root can stay as they are; they are not used for this sender.", k.host())
+		"The records at the root can stay as they are; they are not used for this sender. The value to publish: %s", k.host(), k.rec.Values[0])
 }
 
 // kind names the record in messages: "SPF", "DKIM", "MX", ... It is only

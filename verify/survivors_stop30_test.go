@@ -124,3 +124,35 @@ func TestApexMXFixNamesHostField(t *testing.T) {
 		}
 	}
 }
+
+// TestApexFixGivesValue: the fix for an SPF or DKIM record published at
+// the root instead of the account subdomain gives the value to publish,
+// not only the host: it must be enough on its own.
+func TestApexFixGivesValue(t *testing.T) {
+	set := accountSet()
+	value := func(p records.Purpose) string {
+		for _, r := range set.Records {
+			if r.Purpose == p {
+				return r.Values[0]
+			}
+		}
+		t.Fatalf("no %s record in the set", p)
+		return ""
+	}
+	for _, tt := range []struct {
+		purpose records.Purpose
+		zone    []string
+	}{
+		{records.PurposeSPF, []string{okMX, okDKIM, "@ TXT \"v=spf1 include:_spf.provider.net ~all\"\n"}},
+		{records.PurposeDKIM, []string{okMX, okSPF, "krs._domainkey TXT " + txtStrings(dkimA) + "\n"}},
+	} {
+		rep, err := verifier(fakeZone(t, tt.zone...)).Verify(t.Context(), set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fix := fixOf(findRecord(t, rep, tt.purpose).Findings, finding.CodeNameAtApex)
+		if !strings.HasSuffix(fix, ": "+value(tt.purpose)) {
+			t.Errorf("%s: fix %q does not end with the value to publish", tt.purpose, fix)
+		}
+	}
+}
