@@ -14,12 +14,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/domainauth/domainauth/dkim"
 	"github.com/domainauth/domainauth/internal/ascii"
 	"github.com/domainauth/domainauth/internal/dkimbridge"
-	"github.com/domainauth/domainauth/internal/dnsname"
 )
 
 // Errors of Sealer.Seal.
@@ -137,20 +135,10 @@ func (s *Sealer) check() (dkim.Algorithm, string, error) {
 	bad := func(format string, args ...any) (dkim.Algorithm, string, error) {
 		return "", "", fmt.Errorf("%w: "+format, append([]any{ErrSealOptions}, args...)...)
 	}
-	domain, err := dnsname.Normalize(s.Domain)
-	if err != nil || s.Domain == "" {
-		return bad("domain %q: %v", s.Domain, err)
-	}
-	// s= is written as given, and a tag value is ASCII: Normalize would
-	// take a U-label, or map a look-alike such as the KELVIN SIGN to
-	// ASCII, for a key record that s= does not name.
-	for i := range len(s.Selector) {
-		if s.Selector[i] >= utf8.RuneSelf {
-			return bad("selector %q is not ASCII; give an internationalized label as its A-label (xn--)", s.Selector)
-		}
-	}
-	if _, err := dnsname.Normalize(s.Selector + "._domainkey." + domain); err != nil || s.Selector == "" || strings.ContainsAny(s.Selector, " ;") {
-		return bad("selector %q: %v", s.Selector, err)
+	// d= and s= are checked as the dkim Signer checks them.
+	domain, err := dkimbridge.CheckSignNames(s.Domain, s.Selector)
+	if err != nil {
+		return bad("%v", err)
 	}
 	if s.AuthServID == "" || strings.ContainsAny(s.AuthServID, " \t\r\n;") {
 		return bad("authserv-id %q", s.AuthServID)

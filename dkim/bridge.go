@@ -53,6 +53,7 @@ func init() {
 	dkimbridge.SplitColonList = splitColonList
 	dkimbridge.ParseDigits = parseDigits
 	dkimbridge.ValidFieldName = validFieldName
+	dkimbridge.CheckSignNames = checkSignNameSlow
 }
 
 // bridgeBody is a bodyHash seen through dkimbridge.BodyHash.

@@ -16,7 +16,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/domainauth/domainauth/internal/ascii"
 	"github.com/domainauth/domainauth/internal/dkimbridge"
@@ -238,10 +237,8 @@ func (j *signJob) init(o SignOptions) error {
 		// The domain is written as given, and must be a domain name in
 		// ASCII as d= is (RFC 6376 section 3.5: A-labels).
 		dom := o.Identity[at+1:]
-		for i := range len(dom) {
-			if dom[i] >= utf8.RuneSelf {
-				return bad("identity %q: the domain is not ASCII; give an internationalized name as its A-label (xn--)", o.Identity)
-			}
+		if !ascii.Is(dom) {
+			return bad("identity %q: the domain is not ASCII; give an internationalized name as its A-label (xn--)", o.Identity)
 		}
 		if _, err := dnsname.Normalize(dom); err != nil {
 			return bad("identity %q: %v", o.Identity, err)
@@ -300,10 +297,8 @@ func checkSignNameSlow(domain, selector string) (string, error) {
 	// 3.2): Verify refuses a signature whose s= is not. Normalize below
 	// would take a U-label, and map look-alikes such as the KELVIN SIGN
 	// to ASCII, for a name the s= then does not spell.
-	for i := range len(selector) {
-		if selector[i] >= utf8.RuneSelf {
-			return "", fmt.Errorf("selector %q is not ASCII; give an internationalized label as its A-label (xn--)", selector)
-		}
+	if !ascii.Is(selector) {
+		return "", fmt.Errorf("selector %q is not ASCII; give an internationalized label as its A-label (xn--)", selector)
 	}
 	if _, err := dnsname.Normalize(selector + "._domainkey." + d); err != nil || strings.ContainsAny(selector, " ;") {
 		return "", fmt.Errorf("selector %q: %v", selector, err)

@@ -50,3 +50,15 @@ func lower(c byte) byte {
 	}
 	return c
 }
+
+// Is reports whether every byte of s is ASCII: what a DKIM or ARC tag
+// value, written as given, must hold (an internationalized name as its
+// A-label).
+func Is(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -75,3 +75,11 @@ func FuzzEqualFold(f *testing.F) {
 		}
 	})
 }
+
+func TestIs(t *testing.T) {
+	for s, want := range map[string]bool{"": true, "sel-1_x": true, "\x7f": true, "\x80": false, "s\u00e9l": false, "\u212aey": false, "key\xff": false} {
+		if got := Is(s); got != want {
+			t.Errorf("Is(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

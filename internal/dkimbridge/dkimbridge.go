@@ -93,6 +93,10 @@ var (
 	ParseDigits func(v string, max int) (int64, error)
 	// ValidFieldName reports whether s is an RFC 5322 field name.
 	ValidFieldName func(s string) bool
+	// CheckSignNames checks the d= and s= a signer writes (the ARC
+	// sealer's as the dkim Signer's) and returns the domain as d= gives
+	// it: normalized, an internationalized name as its A-label.
+	CheckSignNames func(domain, selector string) (string, error)
 )
 
 // FieldValue returns what follows the colon of a raw header field,
