@@ -241,28 +241,7 @@ func (h Header) sizeHint() int {
 // one (Validate says so) is written as it is, but for what no header
 // field may hold: control characters other than tab and invalid UTF-8
 // become spaces, as in values, so that a line break cannot end the field.
-func appendKeyword(b []byte, k string) []byte {
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		switch {
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRuneInString(k[i:])
-			if r == utf8.RuneError && size == 1 {
-				c = ' '
-			} else {
-				b = append(b, k[i:i+size]...)
-				i += size - 1
-				continue
-			}
-		case isCtl(c):
-			c = ' '
-		}
-		b = append(b, c)
-	}
-	return b
-}
+func appendKeyword(b []byte, k string) []byte { return appendText(b, k, 0, 0, true) }
 
 // appendValue appends v as an RFC 2045 value: a token, or a
 // quoted-string.
@@ -300,6 +279,14 @@ func appendComment(b []byte, v string) []byte {
 }
 
 func appendEscaped(b []byte, v string, open, close byte) []byte {
+	return appendText(b, v, open, close, false)
+}
+
+// appendText appends v with what no header field may hold written as a
+// space (control characters other than tab, bytes that are not UTF-8);
+// with open set, '\\', open and close escaped with a backslash; with lower,
+// ASCII letters in lower case.
+func appendText(b []byte, v string, open, close byte, lower bool) []byte {
 	for i := 0; i < len(v); {
 		c := v[i]
 		if c >= utf8.RuneSelf {
@@ -313,12 +300,14 @@ func appendEscaped(b []byte, v string, open, close byte) []byte {
 			continue
 		}
 		switch {
-		case c == '\\' || c == open || c == close:
+		case open != 0 && (c == '\\' || c == open || c == close):
 			b = append(b, '\\', c)
 		case c == '\t':
 			b = append(b, c)
 		case c < 0x20 || c == 0x7f:
 			b = append(b, ' ')
+		case lower && 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
 		default:
 			b = append(b, c)
 		}
