@@ -138,20 +138,31 @@ func spfSalvage(txt string, want *spf.Record) (r *spf.Record, dropped []string) 
 	for _, t := range r.Terms {
 		hasEnd = hasEnd || t.Kind == spf.KindAll || t.Kind == spf.KindRedirect
 	}
-	for _, w := range want.Terms {
-		switch {
-		case w.Kind == spf.KindInclude:
-			r.RemoveInclude(w.Domain)
-			r.AddInclude(w.Domain)
-		case w.Kind == spf.KindAll && !hasEnd:
-			r.Terms = append(r.Terms, w)
+	if !hasEnd {
+		for _, w := range want.Terms {
+			if w.Kind == spf.KindAll {
+				r.Terms = append(r.Terms, w)
+			}
 		}
 	}
-	noPassAll(r, want)
+	spfRepair(r, want)
 	if back, err := spf.Parse(r.String()); err != nil || !spfCovers(back, want) {
 		return nil, nil
 	}
 	return r, dropped
+}
+
+// spfRepair makes r, the customer's record, the record a fix suggests:
+// want's includes in place (moved before any all), and no all that passes
+// every server.
+func spfRepair(r, want *spf.Record) {
+	for _, w := range want.Terms {
+		if w.Kind == spf.KindInclude {
+			r.RemoveInclude(w.Domain)
+			r.AddInclude(w.Domain)
+		}
+	}
+	noPassAll(r, want)
 }
 
 // noPassAll gives an all that passes every server (+all, or all without
@@ -212,13 +223,7 @@ func (k *check) spfCompare(got, want *spf.Record) {
 		}
 	}
 	fixed := got.Clone()
-	for _, w := range want.Terms {
-		if w.Kind == spf.KindInclude {
-			fixed.RemoveInclude(w.Domain)
-			fixed.AddInclude(w.Domain)
-		}
-	}
-	noPassAll(fixed, want)
+	spfRepair(fixed, want)
 	if len(missing) > 0 {
 		k.res.Status = Mismatch
 		k.add(finding.CodeSPFIncludeMissing, finding.Error,
