@@ -141,12 +141,7 @@ func (k *check) dmarcUnusable(err error, where string) {
 // given twice), when no policy applies: they are why none does, not
 // "nothing". Names with several records are reported as such.
 func (k *check) dmarcSkipped(pub []published) {
-	n := map[string]int{}
-	for _, p := range pub {
-		if p.ok {
-			n[p.name]++
-		}
-	}
+	n := dmarcCounts(pub)
 	dc := dmarc.Checker{Mode: k.env.dmarcMode}
 	for _, p := range pub {
 		if !p.ok || n[p.name] != 1 || !dnsname.IsSubdomain(p.name, k.zone()) {
@@ -203,15 +198,24 @@ func (k *check) dmarcPublished(ctx context.Context, lr *dmarc.LookupResult) []pu
 // records: for a From subdomain with nothing of its own that is the
 // organizational domain's name, not the set's. def when there is none.
 func multipleAt(pub []published, def string) string {
-	n := map[string]int{}
+	n := dmarcCounts(pub)
 	for _, p := range pub {
-		if p.ok {
-			if n[p.name]++; n[p.name] == 2 {
-				return p.name
-			}
+		if n[p.name] > 1 {
+			return p.name
 		}
 	}
 	return def
+}
+
+// dmarcCounts counts the DMARC records of pub by name.
+func dmarcCounts(pub []published) map[string]int {
+	n := map[string]int{}
+	for _, p := range pub {
+		if p.ok {
+			n[p.name]++
+		}
+	}
+	return n
 }
 
 // meantAsDMARC reports whether a TXT record that is not a DMARC record to
