@@ -86,13 +86,7 @@ func TestDMARCMalformed(t *testing.T) {
 						}
 					}
 				}
-				v := verifier(r)
-				v.DMARCMode = mode
-				rep, err := v.Verify(t.Context(), set)
-				if err != nil {
-					t.Fatal(err)
-				}
-				rr := findRecord(t, rep, records.PurposeDMARC)
+				rep, rr := verifyDMARC(t, r, set, mode)
 				want := slices.Clone(tt.codes)
 				slices.Sort(want)
 				if rr.Status != tt.status || !slices.Equal(codes(rr.Findings), want) {
@@ -179,13 +173,7 @@ func TestDMARCTagFindings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := fakeZone(t, okMX, okSPF, okDKIM, "_dmarc TXT \""+tt.record+"\"\n")
-			v := verifier(r)
-			v.DMARCMode = tt.mode
-			rep, err := v.Verify(t.Context(), accountSet())
-			if err != nil {
-				t.Fatal(err)
-			}
-			rr := findRecord(t, rep, records.PurposeDMARC)
+			rep, rr := verifyDMARC(t, r, accountSet(), tt.mode)
 			want := slices.Clone(tt.codes)
 			slices.Sort(want)
 			if rr.Status != verify.Found || !slices.Equal(codes(rr.Findings), want) {

@@ -81,13 +81,7 @@ func TestDMARCFixThenReverify(t *testing.T) {
 					set = subdomainSet()
 				}
 				r := fakeZone(t, okMX, okSPF, okDKIM, tt.zone+"\n")
-				v := verifier(r)
-				v.DMARCMode = mode
-				rep, err := v.Verify(t.Context(), set)
-				if err != nil {
-					t.Fatal(err)
-				}
-				rr := findRecord(t, rep, records.PurposeDMARC)
+				rep, rr := verifyDMARC(t, r, set, mode)
 				fix := fixOf(rr.Findings, tt.code)
 				if fix == "" {
 					t.Fatalf("no %s finding with a fix:\n%s", tt.code, rep)
@@ -124,11 +118,7 @@ func TestDMARCFixThenReverify(t *testing.T) {
 				if err := r.AddZone(name + `. TXT "` + value + `"`); err != nil {
 					t.Fatal(err)
 				}
-				again, err := v.Verify(t.Context(), set)
-				if err != nil {
-					t.Fatal(err)
-				}
-				after := findRecord(t, again, records.PurposeDMARC)
+				again, after := verifyDMARC(t, r, set, mode)
 				for _, f := range after.Findings {
 					if f.Severity > finding.Info {
 						t.Errorf("after following %q (TXT %q at %s), still %s %s: %s", fix, value, name, f.Severity, f.Code, f.Message)

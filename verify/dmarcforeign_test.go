@@ -6,7 +6,6 @@ import (
 
 	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/finding"
-	"github.com/domainauth/domainauth/records"
 )
 
 // TestDMARCForeignRecordFix: under RFC 9989 the tree walk reads the
@@ -21,13 +20,7 @@ func TestDMARCForeignRecordFix(t *testing.T) {
 		`"v=DMARC1; p=none; rua=nobody"`,      // bad tag
 		`"v=DMARC1; p=none" "; pct=150"`,      // bad value
 	} {
-		v := verifier(fakeZone(t, okMX, okSPF, okDKIM, "_dmarc.com. TXT "+rec+"\n"))
-		v.DMARCMode = dmarc.RFC9989
-		rep, err := v.Verify(t.Context(), accountSet())
-		if err != nil {
-			t.Fatal(err)
-		}
-		rr := findRecord(t, rep, records.PurposeDMARC)
+		rep, rr := verifyDMARC(t, fakeZone(t, okMX, okSPF, okDKIM, "_dmarc.com. TXT "+rec+"\n"), accountSet(), dmarc.RFC9989)
 		n := 0
 		for _, f := range rr.Findings {
 			if f.Fix == "" || f.Code == finding.CodeDMARCPNone {

@@ -103,13 +103,7 @@ func TestDMARCTestingForRFC7489Receivers(t *testing.T) {
 		{"v=DMARC1; p=reject; t=y; np=reject", ": np is", finding.Info},
 	} {
 		r := fakeZone(t, okMX, okSPF, okDKIM, "_dmarc TXT \""+tc.record+"\"\n")
-		v := verifier(r)
-		v.DMARCMode = dmarc.RFC9989
-		rep, err := v.Verify(t.Context(), accountSet())
-		if err != nil {
-			t.Fatal(err)
-		}
-		rr := findRecord(t, rep, records.PurposeDMARC)
+		_, rr := verifyDMARC(t, r, accountSet(), dmarc.RFC9989)
 		var got *finding.Finding
 		for i, f := range rr.Findings {
 			if f.Code == finding.CodeDMARCModeDifference && strings.Contains(f.Message, tc.subject) {

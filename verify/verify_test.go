@@ -11,6 +11,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/domainauth/domainauth"
+	"github.com/domainauth/domainauth/dmarc"
 	"github.com/domainauth/domainauth/finding"
 	"github.com/domainauth/domainauth/records"
 	"github.com/domainauth/domainauth/verify"
@@ -128,6 +129,19 @@ func findRecord(t *testing.T, rep *verify.Report, purpose records.Purpose) verif
 	}
 	t.Fatalf("no result for %s in report:\n%s", purpose, rep)
 	return verify.RecordResult{}
+}
+
+// verifyDMARC verifies set against r in DMARC mode mode and returns the
+// report and its DMARC record's result.
+func verifyDMARC(t *testing.T, r *domainauth.FakeResolver, set records.Set, mode dmarc.Mode) (*verify.Report, verify.RecordResult) {
+	t.Helper()
+	v := verifier(r)
+	v.DMARCMode = mode
+	rep, err := v.Verify(t.Context(), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep, findRecord(t, rep, records.PurposeDMARC)
 }
 
 func TestVerifiedDomain(t *testing.T) {
